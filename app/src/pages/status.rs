@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+
+use crate::api;
+use crate::widgets::{ErrorNote, PageHeader};
+
+/// Service status: what `/api/v1/health` says about the Worker, KV and the Durable Objects.
+#[component]
+pub fn Status() -> impl IntoView {
+    let health = LocalResource::new(api::health);
+    view! {
+        <PageHeader title="Service status" lead="Whether the service and its storage work right now." />
+        <section class="card" aria-live="polite" aria-busy=move || health.get().is_none().to_string()>
+            <Suspense fallback=|| view! { <p class="muted">"Checking the service…"</p> }>
+                {move || health.get().map(|result| match result {
+                    Ok(h) => view! {
+                        <div data-testid="health">
+                            <p class="status-line">
+                                <span class=format!("badge badge-{}", h.status) data-testid="health-status">{h.status.clone()}</span>
+                                " version "<span data-testid="health-version">{h.version.clone()}</span>
+                            </p>
+                            <table class="table">
+                                <caption class="visually-hidden">"Health checks"</caption>
+                                <thead><tr><th scope="col">"Check"</th><th scope="col">"Result"</th><th scope="col">"Detail"</th></tr></thead>
+                                <tbody>
+                                    {h.checks.into_iter().map(|c| view! {
+                                        <tr data-check=c.name.clone()>
+                                            <td>{c.name.clone()}</td>
+                                            <td>{if c.ok { "ok" } else { "failed" }}</td>
+                                            <td>{c.detail.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string() /> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

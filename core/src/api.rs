@@ -1,0 +1,369 @@
+//! Request and response types shared by the Worker and the SPA.
+
+use serde::{Deserialize, Serialize};
+
+/// One check performed by `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthCheck {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Answer of `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub checks: Vec<HealthCheck>,
+}
+
+/// RFC 9457 problem details, the body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field named in a problem answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, sessions and My details (session cookie; state changes are JSON-only, same-origin).
+//
+//   GET    /api/v1/session                    -> SessionState
+//   POST   /api/v1/setup/first-admin          FirstAdminRequest -> 201 SessionState (+ cookie);
+//                                             409 once any user exists
+//   POST   /api/v1/session                    SignInRequest -> SessionState (+ cookie, rotated)
+//   DELETE /api/v1/session                    -> 204 (cookie cleared)
+//   POST   /api/v1/me/password                ChangePasswordRequest -> 204
+//   POST   /api/v1/me/two-step/enrolment      -> TwoStepEnrolment (new secret, pending)
+//   POST   /api/v1/me/two-step/activate       TwoStepCodeRequest -> Me
+//   POST   /api/v1/me/two-step/deactivate     TwoStepCodeRequest -> Me
+// ---------------------------------------------------------------------------------------------
+
+use std::collections::BTreeMap;
+
+use crate::roles::{Role, TwoStepLevel};
+
+/// What the SPA needs to know at start: is the organisation set up, and who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// No user exists yet: the SPA offers to create the first System Administrator.
+    pub first_run: bool,
+    pub user: Option<Me>,
+}
+
+/// The signed-in user as the user sees themself (My details).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub is_system_admin: bool,
+    /// Signed in with a one-time initial password: must choose a new one before anything else.
+    pub must_change_password: bool,
+    pub two_step_active: bool,
+    /// RFC 3339 UTC; set while two-step verification is locked after failed attempts.
+    pub locked_until: Option<String>,
+    /// Companies where the user holds at least one role, with the roles and whether
+    /// "Approve and pay" is available there (and if not, why).
+    pub companies: Vec<MyCompany>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCompany {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub approve_and_pay_ready: bool,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstAdminRequest {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// One form: users with two-step verification give the code in the same request, so a failure
+/// never tells which factor was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A freshly generated, not yet active TOTP secret. Shown once, to its owner only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepEnrolment {
+    /// `otpauth://totp/...` (issuer "Approve & Pay", SHA1, 6 digits, 30 s).
+    pub otpauth_uri: String,
+    /// The same secret in base32, for typing into an app by hand.
+    pub secret: String,
+    /// The otpauth URI as a QR code, an SVG document.
+    pub qr_svg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepCodeRequest {
+    pub code: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration (System Administrator unless noted; 403 otherwise).
+//
+//   GET    /api/v1/admin/companies                          -> Vec<CompanyView>
+//   POST   /api/v1/admin/companies                          CompanyRequest -> 201 CompanyView
+//   PUT    /api/v1/admin/companies/{id}                     CompanyRequest -> CompanyView
+//   PATCH  /api/v1/companies/{id}/settings                  CompanySettingsPatch -> CompanyView
+//          (System Administrator for every setting except allow_pre_approval, which only an
+//           AutoPay Administrator of that company may change)
+//   POST   /api/v1/admin/companies/{id}/bank-agreements     BankAgreementRequest -> 201 CompanyView
+//   PUT    /api/v1/admin/companies/{id}/bank-agreements/{a} BankAgreementRequest -> CompanyView
+//          (also allowed for an AutoPay Administrator of that company)
+//   DELETE /api/v1/admin/companies/{id}/bank-agreements/{a} -> CompanyView
+//   GET    /api/v1/admin/users                              -> Vec<UserView>
+//   POST   /api/v1/admin/users                              NewUserRequest -> 201 NewUserCreated
+//   PUT    /api/v1/admin/users/{id}/roles                   RolesRequest -> UserView
+//   POST   /api/v1/admin/users/{id}/deactivate              -> UserView (sessions end at once)
+//   POST   /api/v1/admin/users/{id}/reactivate              -> NewUserCreated (new one-time password)
+//   POST   /api/v1/admin/users/{id}/reset-two-step          -> UserView (must enrol again)
+//   POST   /api/v1/admin/users/{id}/unlock                  -> UserView
+//   GET    /api/v1/admin/integration-keys                   -> Vec<IntegrationKeyView>
+//   POST   /api/v1/admin/companies/{id}/integration-keys    NewIntegrationKeyRequest -> 201 NewIntegrationKey
+//   DELETE /api/v1/admin/integration-keys/{key}             -> IntegrationKeyView (revoked)
+//   GET    /api/v1/admin/readiness                          -> Vec<ReadinessRow>
+//   GET    /api/v1/admin/events?kind=sign_in                -> Vec<EventView> (newest first)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanySettings {
+    /// "Enable two-step verification for AutoPay".
+    pub two_step_for_autopay: bool,
+    /// "Send workflows to Approval" (Document Center side).
+    pub send_workflows_to_approval: bool,
+    /// "Allow pre-approval" (AutoPay; only an AutoPay Administrator may change it).
+    pub allow_pre_approval: bool,
+    /// How long an approval token stays valid.
+    pub token_expiry_days: u32,
+    /// Amount in minor units of the base currency above which a second, different approver is
+    /// needed (four eyes); `None` means one approver always suffices.
+    pub four_eyes_threshold_minor: Option<i64>,
+}
+
+impl Default for CompanySettings {
+    fn default() -> Self {
+        Self {
+            two_step_for_autopay: false,
+            send_workflows_to_approval: false,
+            allow_pre_approval: false,
+            token_expiry_days: 90,
+            four_eyes_threshold_minor: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanySettingsPatch {
+    #[serde(default)]
+    pub two_step_for_autopay: Option<bool>,
+    #[serde(default)]
+    pub send_workflows_to_approval: Option<bool>,
+    #[serde(default)]
+    pub allow_pre_approval: Option<bool>,
+    #[serde(default)]
+    pub token_expiry_days: Option<u32>,
+    /// `Some(None)` clears the threshold.
+    #[serde(default, with = "double_option")]
+    pub four_eyes_threshold_minor: Option<Option<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRequest {
+    pub name: String,
+    pub org_number: String,
+    /// ISO 3166-1 alpha-2, e.g. "NO".
+    pub country: String,
+    /// ISO 4217, e.g. "NOK".
+    pub base_currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyView {
+    pub id: String,
+    pub name: String,
+    pub org_number: String,
+    pub country: String,
+    pub base_currency: String,
+    pub settings: CompanySettings,
+    pub bank_agreements: Vec<BankAgreementView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAgreementRequest {
+    pub bank_name: String,
+    pub bic: String,
+    /// IBAN, spaces allowed; checksum validated.
+    pub debtor_account: String,
+    pub two_step_level: TwoStepLevel,
+    /// 1 or 2.
+    pub approvers_required: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAgreementView {
+    pub id: String,
+    pub bank_name: String,
+    pub bic: String,
+    /// Electronic form (no spaces).
+    pub debtor_account: String,
+    pub two_step_level: TwoStepLevel,
+    pub approvers_required: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub is_system_admin: bool,
+    pub two_step_active: bool,
+    pub must_change_password: bool,
+    pub locked_until: Option<String>,
+    /// Company id → roles held there.
+    pub roles: BTreeMap<String, Vec<Role>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserRequest {
+    pub name: String,
+    pub email: String,
+}
+
+/// A new user and the one-time initial password, shown once to the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserCreated {
+    pub user: UserView,
+    pub initial_password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolesRequest {
+    pub is_system_admin: bool,
+    /// Company id → roles; companies not named lose all roles.
+    pub roles: BTreeMap<String, Vec<Role>>,
+}
+
+/// What an integration key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    #[serde(rename = "documents:write")]
+    DocumentsWrite,
+    #[serde(rename = "erp:read")]
+    ErpRead,
+    #[serde(rename = "autopay:upload")]
+    AutopayUpload,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::DocumentsWrite, Scope::ErpRead, Scope::AutopayUpload];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::DocumentsWrite => "documents:write",
+            Scope::ErpRead => "erp:read",
+            Scope::AutopayUpload => "autopay:upload",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIntegrationKeyRequest {
+    pub label: String,
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationKeyView {
+    pub id: String,
+    pub company_id: String,
+    pub label: String,
+    pub scopes: Vec<Scope>,
+    /// The first characters of the key, to recognise it (never the whole key).
+    pub prefix: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// The key itself, shown once at creation; only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIntegrationKey {
+    pub key: IntegrationKeyView,
+    pub secret: String,
+}
+
+/// One cell of the readiness table: can this user "Approve and pay" in this company?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadinessRow {
+    pub user_id: String,
+    pub user_name: String,
+    pub company_id: String,
+    pub company_name: String,
+    pub ready: bool,
+    pub missing: Vec<String>,
+}
+
+/// One entry of the audit trail (who, when, what, why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub id: String,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// e.g. "sign_in_succeeded", "sign_in_failed", "user_created", "settings_changed".
+    pub kind: String,
+    /// Who did it (user email), or "system".
+    pub actor: String,
+    pub company_id: Option<String>,
+    pub detail: String,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

@@ -1,0 +1,99 @@
+//! The one place where errors become HTTP answers: RFC 9457 `application/problem+json`.
+//!
+//! Internal details (storage errors, Durable Object failures) are logged and never returned.
+
+use ap_core::api::{FieldError, Problem};
+use worker::{Headers, Response};
+
+/// Every way a request can fail. Each variant maps to exactly one status code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("This endpoint does not accept this method; use {0}.")]
+    MethodNotAllowed(&'static str),
+    #[error("storage failure: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn not_found(path: &str) -> Self {
+        Self::NotFound(format!("There is no resource at {path}."))
+    }
+
+    pub fn method_not_allowed(allowed: &'static str) -> Self {
+        Self::MethodNotAllowed(allowed)
+    }
+
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        Self::Internal(format!("{context}: {err}"))
+    }
+
+    fn status_and_title(&self) -> (u16, &'static str, &'static str) {
+        match self {
+            Self::BadRequest { .. } => (400, "bad-request", "The request is not valid"),
+            Self::NotFound(_) => (404, "not-found", "Not found"),
+            Self::MethodNotAllowed(_) => (405, "method-not-allowed", "Method not allowed"),
+            Self::Internal(_) => (500, "internal", "Something went wrong on our side"),
+        }
+    }
+
+    /// The problem+json answer. A 500 is logged with its cause and answered without it.
+    pub fn into_response(self) -> Response {
+        let (status, kind, title) = self.status_and_title();
+        let detail = match &self {
+            Self::Internal(cause) => {
+                worker::console_error!("internal error: {cause}");
+                "The service could not complete the request. Please try again.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::BadRequest { errors, .. } => errors,
+            _ => Vec::new(),
+        };
+        let problem = Problem {
+            kind: format!("https://approve-and-pay.dev/problems/{kind}"),
+            title: title.to_owned(),
+            status,
+            detail,
+            errors,
+        };
+        problem_response(&problem)
+    }
+}
+
+fn problem_response(problem: &Problem) -> Response {
+    let body = serde_json::to_string(problem).unwrap_or_else(|_| "{}".to_owned());
+    let headers = Headers::new();
+    // Header names and values are constants, so these cannot fail.
+    let _ = headers.set("content-type", "application/problem+json");
+    let _ = headers.set("cache-control", "no-store");
+    Response::ok(body)
+        .map(|r| r.with_status(problem.status).with_headers(headers))
+        .unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(err: worker::Error) -> Self {
+        Self::internal("worker", err)
+    }
+}
+
+impl From<worker::kv::KvError> for ApiError {
+    fn from(err: worker::kv::KvError) -> Self {
+        Self::internal("kv", err)
+    }
+}

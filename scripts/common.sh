@@ -1,0 +1,17 @@
+# Shared settings for the project's scripts. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
+export TRUNK_OFFLINE=true
+
+# Pinned tool versions (TOOLCHAIN.md). wasm-bindgen must equal the version in Cargo.lock.
+TRUNK_VERSION=0.21.14
+WORKER_BUILD_VERSION=0.8.7
+WASM_BINDGEN_VERSION=0.2.130
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }

@@ -1,0 +1,30 @@
+// Small helpers for the API tests.
+import assert from 'node:assert/strict';
+
+export const BASE_URL = process.env.BASE_URL;
+if (!BASE_URL) throw new Error('BASE_URL is not set: run the tests through `node tests/run.mjs`.');
+
+/** fetch() against the instance under test; answers { status, headers, body, text }. */
+export async function call(method, path, { json, body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers['content-type'] ??= 'application/json';
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const r = await fetch(BASE_URL + path, init);
+  const text = await r.text();
+  let parsed;
+  try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+  return { status: r.status, headers: r.headers, body: parsed, text };
+}
+
+/** Asserts an RFC 9457 problem answer with the given status and a human sentence. */
+export function assertProblem(res, status) {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  assert.equal(res.body.status, status);
+  assert.equal(typeof res.body.title, 'string');
+  assert.ok(res.body.detail && res.body.detail.length > 10, `detail should be a sentence: ${res.text}`);
+}
