@@ -153,6 +153,9 @@ pub struct TwoStepCodeRequest {
 //   DELETE /api/v1/admin/integration-keys/{key}             -> IntegrationKeyView (revoked)
 //   GET    /api/v1/admin/readiness                          -> Vec<ReadinessRow>
 //   GET    /api/v1/admin/events?kind=sign_in                -> Vec<EventView> (newest first)
+//
+// Integration API (Authorization: Bearer <integration key>, X-Client-Version >= 14.00):
+//   GET    /api/v1/integration/whoami                      -> IntegrationWhoAmI
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,6 +324,15 @@ pub struct IntegrationKeyView {
 pub struct NewIntegrationKey {
     pub key: IntegrationKeyView,
     pub secret: String,
+}
+
+/// Answer of `GET /api/v1/integration/whoami` (integration key, `X-Client-Version` ≥ 14.00):
+/// which company and scopes the presented key has. A probe for integration clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationWhoAmI {
+    pub key_id: String,
+    pub company_id: String,
+    pub scopes: Vec<Scope>,
 }
 
 /// One cell of the readiness table: can this user "Approve and pay" in this company?

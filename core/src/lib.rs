@@ -5,5 +5,24 @@
 //! bytes are passed in. Everything here is tested with `cargo test -p ap-core` on the host.
 
 pub mod api;
+pub mod bundle;
+pub mod dates;
+pub mod document;
+pub mod guard;
+pub mod iban;
 pub mod ids;
+pub mod integration;
+pub mod iso20022;
+pub mod money;
+pub mod org;
+pub mod password;
+pub mod payment_ref;
+pub mod process;
+pub mod qr;
+pub mod readiness;
 pub mod roles;
+pub mod seal;
+pub mod session;
+pub mod token;
+pub mod totp;
+pub mod warnings;

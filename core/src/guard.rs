@@ -1,0 +1,276 @@
+//! The two-step lockout: after [`MAX_FAILURES`] consecutive failed sign-ins or signings a user's
+//! two-step verification is locked for [`LOCK_SECONDS`].
+//!
+//! Pure data: the Worker keeps one [`TwoStepGuard`] per user in a Durable Object, so the
+//! read-check-write below is atomic there.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Timestamp;
+use crate::totp::{self, TotpCode, TotpSecret};
+
+/// Consecutive failures that lock two-step verification.
+pub const MAX_FAILURES: u32 = 5;
+/// How long a lock lasts: 15 minutes.
+pub const LOCK_SECONDS: u64 = 900;
+/// The one message for any failed attempt, so it never says which factor was wrong.
+pub const NOT_CORRECT: &str = "The password or code is not correct.";
+
+/// Two-step verification is locked until `until` (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error(
+    "Two-step verification is locked after {MAX_FAILURES} failed attempts until {} (UTC). \
+     Try again then, or ask a System Administrator to unlock it.",
+    Timestamp(*until)
+)]
+pub struct Locked {
+    pub until: u64,
+}
+
+/// Why a sign-in or signing attempt was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TwoStepRefusal {
+    /// Password or code wrong, or the code already used: deliberately one answer for all.
+    #[error("{NOT_CORRECT}")]
+    NotCorrect,
+    #[error(transparent)]
+    Locked(#[from] Locked),
+}
+
+/// One user's failure counter, lock and last accepted TOTP step.
+///
+/// Counting rule: failures count only while not locked (attempts during a lock are refused before
+/// any check and are not counted, so they cannot extend it). The failure that reaches
+/// [`MAX_FAILURES`] sets the lock; the counter stays at [`MAX_FAILURES`] while locked and starts
+/// again from zero at the first failure after the lock has expired, or at any success or unlock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepGuard {
+    pub consecutive_failures: u32,
+    pub locked_until: Option<u64>,
+    pub last_used_step: Option<u64>,
+}
+
+impl TwoStepGuard {
+    /// Refuses while a lock is in force at `now` (unix seconds).
+    pub fn check_locked(&self, now: u64) -> Result<(), Locked> {
+        match self.locked_until {
+            Some(until) if now < until => Err(Locked { until }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed attempt at `now`; returns the lock if this failure set one.
+    pub fn record_failure(&mut self, now: u64) -> Result<(), Locked> {
+        self.check_locked(now)?;
+        if self.locked_until.take().is_some() {
+            // The lock has expired: the user starts again with a full allowance.
+            self.consecutive_failures = 0;
+        }
+        self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+        if self.consecutive_failures >= MAX_FAILURES {
+            let until = now.saturating_add(LOCK_SECONDS);
+            self.locked_until = Some(until);
+            return Err(Locked { until });
+        }
+        Ok(())
+    }
+
+    /// Records an accepted attempt whose code matched `step`.
+    pub fn record_success(&mut self, step: u64) {
+        self.consecutive_failures = 0;
+        self.locked_until = None;
+        self.last_used_step = Some(self.last_used_step.map_or(step, |used| used.max(step)));
+    }
+
+    /// A System Administrator lifts the lock. The last used step is kept, so a code already
+    /// used still cannot be replayed.
+    pub fn unlock(&mut self) {
+        self.consecutive_failures = 0;
+        self.locked_until = None;
+    }
+
+    /// One complete attempt (sign-in or signing): lock check, code check with replay refusal,
+    /// and bookkeeping. `password_correct` comes from the Worker's PBKDF2 check (WebCrypto).
+    ///
+    /// Returns the matched TOTP step on success. Every failure reads [`NOT_CORRECT`], or the
+    /// lock if this failure set one.
+    pub fn attempt(
+        &mut self,
+        password_correct: bool,
+        secret: &TotpSecret,
+        code: &TotpCode,
+        now: u64,
+    ) -> Result<u64, TwoStepRefusal> {
+        self.check_locked(now)?;
+        match totp::verify(secret, code, now, self.last_used_step) {
+            Ok(step) if password_correct => {
+                self.record_success(step);
+                Ok(step)
+            }
+            _ => {
+                self.record_failure(now)?;
+                Err(TwoStepRefusal::NotCorrect)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn secret() -> TotpSecret {
+        TotpSecret::from_random_bytes(*b"12345678901234567890")
+    }
+
+    fn wrong_code(now: u64) -> TotpCode {
+        // A code from a different secret: never valid for `secret()` within the window
+        // at the times used here (checked in the test that relies on it).
+        totp::code_at(&TotpSecret::from_random_bytes([9; 20]), now)
+    }
+
+    fn fail_times(guard: &mut TwoStepGuard, times: u32, now: u64) {
+        for _ in 0..times {
+            let _ = guard.record_failure(now);
+        }
+    }
+
+    #[test]
+    fn four_failures_do_not_lock() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 4, NOW);
+        assert_eq!(guard.check_locked(NOW), Ok(()));
+        assert_eq!(guard.consecutive_failures, 4);
+    }
+
+    #[test]
+    fn the_fifth_consecutive_failure_locks_for_fifteen_minutes() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 4, NOW);
+        assert_eq!(
+            guard.record_failure(NOW + 10),
+            Err(Locked { until: NOW + 910 })
+        );
+        assert_eq!(
+            guard.check_locked(NOW + 909),
+            Err(Locked { until: NOW + 910 })
+        );
+        assert_eq!(guard.check_locked(NOW + 910), Ok(()));
+    }
+
+    #[test]
+    fn failures_during_a_lock_do_not_extend_it() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 5, NOW);
+        assert_eq!(
+            guard.record_failure(NOW + 600),
+            Err(Locked { until: NOW + 900 })
+        );
+        assert_eq!(guard.locked_until, Some(NOW + 900));
+    }
+
+    #[test]
+    fn after_a_lock_expires_the_user_gets_five_attempts_again() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 5, NOW);
+        let later = NOW + LOCK_SECONDS;
+        fail_times(&mut guard, 4, later);
+        assert_eq!(guard.check_locked(later), Ok(()));
+        assert_eq!(guard.consecutive_failures, 4);
+        assert!(guard.record_failure(later).is_err());
+    }
+
+    #[test]
+    fn a_success_resets_the_failure_count() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 4, NOW);
+        guard.record_success(NOW / 30);
+        assert_eq!(guard.consecutive_failures, 0);
+        fail_times(&mut guard, 4, NOW);
+        assert_eq!(guard.check_locked(NOW), Ok(()));
+    }
+
+    #[test]
+    fn an_administrator_unlock_lifts_the_lock_but_keeps_the_last_step() {
+        let mut guard = TwoStepGuard {
+            last_used_step: Some(7),
+            ..TwoStepGuard::default()
+        };
+        fail_times(&mut guard, 5, NOW);
+        guard.unlock();
+        assert_eq!(guard.check_locked(NOW), Ok(()));
+        assert_eq!(guard.consecutive_failures, 0);
+        assert_eq!(guard.last_used_step, Some(7));
+    }
+
+    #[test]
+    fn the_last_used_step_never_moves_backwards() {
+        let mut guard = TwoStepGuard::default();
+        guard.record_success(10);
+        guard.record_success(9);
+        assert_eq!(guard.last_used_step, Some(10));
+    }
+
+    #[test]
+    fn a_correct_attempt_returns_the_step_and_stores_it() {
+        let mut guard = TwoStepGuard::default();
+        let code = totp::code_at(&secret(), NOW);
+        assert_eq!(guard.attempt(true, &secret(), &code, NOW), Ok(NOW / 30));
+        assert_eq!(guard.last_used_step, Some(NOW / 30));
+    }
+
+    #[test]
+    fn a_wrong_password_and_a_wrong_code_get_the_same_answer() {
+        let mut guard = TwoStepGuard::default();
+        let right = totp::code_at(&secret(), NOW);
+        let wrong = wrong_code(NOW);
+        assert!(totp::verify(&secret(), &wrong, NOW, None).is_err());
+        let wrong_password = guard.attempt(false, &secret(), &right, NOW).unwrap_err();
+        let wrong_code = guard.attempt(true, &secret(), &wrong, NOW).unwrap_err();
+        assert_eq!(wrong_password, wrong_code);
+        assert_eq!(
+            wrong_password.to_string(),
+            "The password or code is not correct."
+        );
+        assert_eq!(guard.consecutive_failures, 2);
+    }
+
+    #[test]
+    fn a_replayed_code_counts_as_a_failure() {
+        let mut guard = TwoStepGuard::default();
+        let code = totp::code_at(&secret(), NOW);
+        guard.attempt(true, &secret(), &code, NOW).unwrap();
+        assert_eq!(
+            guard.attempt(true, &secret(), &code, NOW + 1),
+            Err(TwoStepRefusal::NotCorrect)
+        );
+        assert_eq!(guard.consecutive_failures, 1);
+    }
+
+    #[test]
+    fn a_correct_attempt_is_refused_while_locked() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 5, NOW);
+        let code = totp::code_at(&secret(), NOW + 60);
+        assert_eq!(
+            guard.attempt(true, &secret(), &code, NOW + 60),
+            Err(TwoStepRefusal::Locked(Locked { until: NOW + 900 }))
+        );
+        assert_eq!(guard.last_used_step, None);
+    }
+
+    #[test]
+    fn the_locked_message_says_until_when_in_utc() {
+        let locked = Locked {
+            until: 1_234_567_890,
+        };
+        assert_eq!(
+            locked.to_string(),
+            "Two-step verification is locked after 5 failed attempts until \
+             2009-02-13T23:31:30Z (UTC). Try again then, or ask a System Administrator to unlock it."
+        );
+    }
+}

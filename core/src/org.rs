@@ -1,0 +1,375 @@
+//! The organisation's setup rules: what makes a company, a bank agreement or a person's name
+//! valid, and who may change which company setting.
+
+use crate::api::{
+    BankAgreementRequest, CompanyRequest, CompanySettings, CompanySettingsPatch, FieldError,
+};
+use crate::iban::{Bic, Iban};
+use crate::ids::CompanyId;
+use crate::money::Currency;
+use crate::roles::{Role, TwoStepLevel, UserRoles};
+
+/// Longest name (of a company, bank, person or key label) accepted.
+pub const MAX_NAME_CHARS: usize = 120;
+/// Longest approval token validity a company may choose.
+pub const MAX_TOKEN_EXPIRY_DAYS: u32 = 365;
+
+fn field(name: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: name.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A trimmed, non-empty name of at most [`MAX_NAME_CHARS`] characters.
+pub fn check_name(name: &str, what: &str, errors: &mut Vec<FieldError>) -> String {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        errors.push(field(
+            what,
+            format!("The {} is missing.", what.replace('_', " ")),
+        ));
+    } else if trimmed.chars().count() > MAX_NAME_CHARS {
+        errors.push(field(
+            what,
+            format!(
+                "The {} is longer than {MAX_NAME_CHARS} characters.",
+                what.replace('_', " ")
+            ),
+        ));
+    } else if trimmed.chars().any(char::is_control) {
+        errors.push(field(
+            what,
+            format!(
+                "The {} contains control characters.",
+                what.replace('_', " ")
+            ),
+        ));
+    }
+    trimmed.to_owned()
+}
+
+/// A company's master data, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidCompany {
+    pub name: String,
+    pub org_number: String,
+    pub country: String,
+    pub base_currency: Currency,
+}
+
+/// Checks every field of a company and reports all problems at once.
+pub fn validate_company(req: &CompanyRequest) -> Result<ValidCompany, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = check_name(&req.name, "name", &mut errors);
+    let org_number = check_name(&req.org_number, "org_number", &mut errors);
+    let country = req.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        errors.push(field(
+            "country",
+            "The country must be a two-letter ISO 3166 code such as NO or SE.",
+        ));
+    }
+    let currency = Currency::parse(req.base_currency.trim()).map_err(|e| {
+        field(
+            "base_currency",
+            format!("The base currency is not valid: {e}."),
+        )
+    });
+    match currency {
+        Ok(base_currency) if errors.is_empty() => Ok(ValidCompany {
+            name,
+            org_number,
+            country,
+            base_currency,
+        }),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
+    }
+}
+
+/// A bank agreement, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidBankAgreement {
+    pub bank_name: String,
+    pub bic: Bic,
+    pub debtor_account: Iban,
+    pub two_step_level: TwoStepLevel,
+    pub approvers_required: u8,
+}
+
+/// Checks every field of a bank agreement (IBAN checksum, BIC shape, 1 or 2 approvers).
+pub fn validate_bank_agreement(
+    req: &BankAgreementRequest,
+) -> Result<ValidBankAgreement, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let bank_name = check_name(&req.bank_name, "bank_name", &mut errors);
+    let bic = Bic::parse(&req.bic)
+        .map_err(|e| errors.push(field("bic", format!("The BIC is not valid: {e}."))))
+        .ok();
+    let iban = Iban::parse(&req.debtor_account)
+        .map_err(|e| {
+            errors.push(field(
+                "debtor_account",
+                format!("The debtor account is not a valid IBAN: {e}."),
+            ))
+        })
+        .ok();
+    if !(1..=2).contains(&req.approvers_required) {
+        errors.push(field(
+            "approvers_required",
+            "The number of approvers the bank requires must be 1 or 2.",
+        ));
+    }
+    match (bic, iban) {
+        (Some(bic), Some(debtor_account)) if errors.is_empty() => Ok(ValidBankAgreement {
+            bank_name,
+            bic,
+            debtor_account,
+            two_step_level: req.two_step_level,
+            approvers_required: req.approvers_required,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Why a settings change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsRefusal {
+    #[error("Changing “Allow pre-approval” needs the AutoPay Administrator role in this company.")]
+    NeedsAutoPayAdministrator,
+    #[error("Changing this company setting needs the System Administrator role.")]
+    NeedsSystemAdministrator,
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))]
+    Invalid(Vec<FieldError>),
+}
+
+/// Applies `patch` to `current` on behalf of someone holding `roles`: Allow pre-approval only by
+/// an AutoPay Administrator of `company`, everything else only by a System Administrator. The
+/// whole patch is refused if any part is not allowed, so nothing changes halfway.
+pub fn apply_settings_patch(
+    current: &CompanySettings,
+    patch: &CompanySettingsPatch,
+    roles: &UserRoles,
+    company: &CompanyId,
+) -> Result<CompanySettings, SettingsRefusal> {
+    let touches_admin_settings = patch.two_step_for_autopay.is_some()
+        || patch.send_workflows_to_approval.is_some()
+        || patch.token_expiry_days.is_some()
+        || patch.four_eyes_threshold_minor.is_some();
+    if patch.allow_pre_approval.is_some() && !roles.has(company, Role::AutoPayAdministrator) {
+        return Err(SettingsRefusal::NeedsAutoPayAdministrator);
+    }
+    if touches_admin_settings && !roles.is_system_admin {
+        return Err(SettingsRefusal::NeedsSystemAdministrator);
+    }
+    let mut errors = Vec::new();
+    if let Some(days) = patch.token_expiry_days {
+        if !(1..=MAX_TOKEN_EXPIRY_DAYS).contains(&days) {
+            errors.push(field(
+                "token_expiry_days",
+                format!(
+                    "Approval tokens must stay valid between 1 and {MAX_TOKEN_EXPIRY_DAYS} days."
+                ),
+            ));
+        }
+    }
+    if let Some(Some(threshold)) = patch.four_eyes_threshold_minor {
+        if threshold < 0 {
+            errors.push(field(
+                "four_eyes_threshold_minor",
+                "The four-eyes threshold cannot be negative.",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SettingsRefusal::Invalid(errors));
+    }
+    let mut next = current.clone();
+    if let Some(v) = patch.two_step_for_autopay {
+        next.two_step_for_autopay = v;
+    }
+    if let Some(v) = patch.send_workflows_to_approval {
+        next.send_workflows_to_approval = v;
+    }
+    if let Some(v) = patch.allow_pre_approval {
+        next.allow_pre_approval = v;
+    }
+    if let Some(v) = patch.token_expiry_days {
+        next.token_expiry_days = v;
+    }
+    if let Some(v) = patch.four_eyes_threshold_minor {
+        next.four_eyes_threshold_minor = v;
+    }
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn company_req() -> CompanyRequest {
+        CompanyRequest {
+            name: " Acme AS ".into(),
+            org_number: "912345678".into(),
+            country: "no".into(),
+            base_currency: "NOK".into(),
+        }
+    }
+
+    fn agreement_req() -> BankAgreementRequest {
+        BankAgreementRequest {
+            bank_name: "DNB".into(),
+            bic: "DNBANOKK".into(),
+            debtor_account: "NO93 8601 1117 947".into(),
+            two_step_level: TwoStepLevel::OnApproval,
+            approvers_required: 1,
+        }
+    }
+
+    fn acme() -> CompanyId {
+        CompanyId::parse("acme").unwrap()
+    }
+
+    #[test]
+    fn a_valid_company_is_trimmed_and_normalised() {
+        let c = validate_company(&company_req()).unwrap();
+        assert_eq!(c.name, "Acme AS");
+        assert_eq!(c.country, "NO");
+        assert_eq!(c.base_currency, Currency::NOK);
+    }
+
+    #[test]
+    fn every_invalid_company_field_is_named() {
+        let errors = validate_company(&CompanyRequest {
+            name: "".into(),
+            org_number: " ".into(),
+            country: "Norway".into(),
+            base_currency: "XYZ".into(),
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "org_number", "country", "base_currency"]);
+    }
+
+    #[test]
+    fn a_bank_agreement_with_a_bad_iban_checksum_names_the_account() {
+        let errors = validate_bank_agreement(&BankAgreementRequest {
+            debtor_account: "NO94 8601 1117 947".into(),
+            ..agreement_req()
+        })
+        .unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "debtor_account");
+        assert!(errors[0].message.contains("check digits"));
+    }
+
+    #[test]
+    fn a_bank_agreement_needs_one_or_two_approvers_and_a_bic() {
+        let errors = validate_bank_agreement(&BankAgreementRequest {
+            approvers_required: 3,
+            bic: "DNB".into(),
+            ..agreement_req()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["bic", "approvers_required"]);
+        let ok = validate_bank_agreement(&agreement_req()).unwrap();
+        assert_eq!(ok.debtor_account.as_str(), "NO9386011117947");
+    }
+
+    #[test]
+    fn a_system_administrator_without_autopay_administrator_cannot_allow_pre_approval() {
+        let roles = UserRoles {
+            is_system_admin: true,
+            ..UserRoles::default()
+        };
+        let patch = CompanySettingsPatch {
+            allow_pre_approval: Some(true),
+            ..CompanySettingsPatch::default()
+        };
+        let refusal =
+            apply_settings_patch(&CompanySettings::default(), &patch, &roles, &acme()).unwrap_err();
+        assert_eq!(refusal, SettingsRefusal::NeedsAutoPayAdministrator);
+        assert!(refusal.to_string().contains("AutoPay Administrator"));
+    }
+
+    #[test]
+    fn an_autopay_administrator_may_allow_pre_approval_but_not_change_other_settings() {
+        let mut roles = UserRoles::default();
+        roles.grant(acme(), Role::AutoPayAdministrator);
+        let allow = CompanySettingsPatch {
+            allow_pre_approval: Some(true),
+            ..CompanySettingsPatch::default()
+        };
+        let next =
+            apply_settings_patch(&CompanySettings::default(), &allow, &roles, &acme()).unwrap();
+        assert!(next.allow_pre_approval);
+        let both = CompanySettingsPatch {
+            two_step_for_autopay: Some(true),
+            ..allow
+        };
+        assert_eq!(
+            apply_settings_patch(&CompanySettings::default(), &both, &roles, &acme()),
+            Err(SettingsRefusal::NeedsSystemAdministrator)
+        );
+    }
+
+    #[test]
+    fn the_autopay_administrator_role_of_another_company_does_not_count() {
+        let mut roles = UserRoles::default();
+        roles.grant(
+            CompanyId::parse("globex").unwrap(),
+            Role::AutoPayAdministrator,
+        );
+        let allow = CompanySettingsPatch {
+            allow_pre_approval: Some(true),
+            ..CompanySettingsPatch::default()
+        };
+        assert!(
+            apply_settings_patch(&CompanySettings::default(), &allow, &roles, &acme()).is_err()
+        );
+    }
+
+    #[test]
+    fn a_system_administrator_changes_switches_and_clears_the_threshold() {
+        let roles = UserRoles {
+            is_system_admin: true,
+            ..UserRoles::default()
+        };
+        let current = CompanySettings {
+            four_eyes_threshold_minor: Some(100),
+            ..CompanySettings::default()
+        };
+        let patch = CompanySettingsPatch {
+            two_step_for_autopay: Some(true),
+            send_workflows_to_approval: Some(true),
+            four_eyes_threshold_minor: Some(None),
+            ..CompanySettingsPatch::default()
+        };
+        let next = apply_settings_patch(&current, &patch, &roles, &acme()).unwrap();
+        assert!(next.two_step_for_autopay && next.send_workflows_to_approval);
+        assert_eq!(next.four_eyes_threshold_minor, None);
+        assert!(!next.allow_pre_approval);
+    }
+
+    #[test]
+    fn out_of_range_settings_are_named() {
+        let roles = UserRoles {
+            is_system_admin: true,
+            ..UserRoles::default()
+        };
+        let patch = CompanySettingsPatch {
+            token_expiry_days: Some(0),
+            four_eyes_threshold_minor: Some(Some(-1)),
+            ..CompanySettingsPatch::default()
+        };
+        match apply_settings_patch(&CompanySettings::default(), &patch, &roles, &acme()) {
+            Err(SettingsRefusal::Invalid(errors)) => assert_eq!(errors.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! ISO 20022 reading and writing against real sample files, hand-made fixtures and the schemas.
+
+mod support;
+
+mod malformed;
+mod pain002;
+mod samples;
+mod writer;
