@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# `make dev`: set up, build, and start the product locally on http://127.0.0.1:8787 with
-# persistent local storage in .wrangler/state.
+# `make dev`: set up, build, start the product locally on http://127.0.0.1:8787 with persistent
+# local storage in .wrangler/state, and seed demo data into an empty store.
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/build.sh
 PORT="${PORT:-8787}"
+URL="http://127.0.0.1:$PORT"
 step "Starting wrangler dev"
-echo "Approve & Pay is starting at  http://127.0.0.1:$PORT/  (Ctrl-C stops it)"
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to .wrangler/state
+wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to .wrangler/state --show-interactive-dev-session=false &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
+node scripts/seed-demo.mjs "$URL" || { echo "Seeding demo data failed; see above." >&2; exit 1; }
+echo
+echo "Approve & Pay runs at  $URL/   (sign-in details in demo-credentials.json; Ctrl-C stops it)"
+wait $pid

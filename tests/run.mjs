@@ -10,7 +10,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const suites = ['api', 'browser'];
+// Browser tests first: the organisation-setup journey starts from an empty store and creates the
+// first System Administrator in the browser (with the credentials every other test signs in with,
+// `ADMIN` in support/org.mjs); the API tests then build on that organisation.
+const suites = ['browser', 'api'];
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : suites.flatMap((s) =>

@@ -1,15 +1,34 @@
 //! The one API client: typed calls to the Worker, with problem+json errors turned into
-//! sentences a user can read. Request and response types come from `ap_core::api`.
+//! sentences a user can read. Request and response types come from `ap_core::api`; the session
+//! cookie is HttpOnly and travels by itself (same origin).
 
-use ap_core::api::{Health, Problem};
-use gloo_net::http::{Request, Response};
+use ap_core::api::{
+    BankAgreementRequest, ChangePasswordRequest, CompanyRequest, CompanySettingsPatch, CompanyView,
+    EventView, FieldError, FirstAdminRequest, Health, IntegrationKeyView, Me, NewIntegrationKey,
+    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Problem, ReadinessRow, RolesRequest,
+    SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-/// Why a call failed, in words for the user.
+/// Why a call failed, in words for the user, with the fields the server named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiFailure {
     pub status: u16,
     pub message: String,
+    /// Invalid fields from the problem's `errors` member, to show next to their inputs.
+    pub fields: Vec<FieldError>,
+}
+
+impl ApiFailure {
+    /// The server's message for one field, if it named that field.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|f| f.field == name)
+            .map(|f| f.message.clone())
+    }
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -18,7 +37,7 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
-async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
+async fn problem_or<T>(resp: Response, ok: impl AsyncOnce<T>) -> Result<T, ApiFailure> {
     let status = resp.status();
     let is_problem = resp
         .headers()
@@ -29,24 +48,254 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
         return Err(ApiFailure {
             status,
             message: problem.detail,
+            fields: problem.errors,
         });
     }
-    resp.json::<T>().await.map_err(|e| network(status, e))
+    if !resp.ok() {
+        return Err(ApiFailure {
+            status,
+            message: format!("The service answered {status} {}.", resp.status_text()),
+            fields: Vec::new(),
+        });
+    }
+    ok.run(resp).await
+}
+
+/// What to read from a successful answer: a JSON body or nothing.
+trait AsyncOnce<T> {
+    async fn run(self, resp: Response) -> Result<T, ApiFailure>;
+}
+
+struct Json;
+impl<T: DeserializeOwned> AsyncOnce<T> for Json {
+    async fn run(self, resp: Response) -> Result<T, ApiFailure> {
+        let status = resp.status();
+        resp.json::<T>().await.map_err(|e| network(status, e))
+    }
+}
+
+struct Empty;
+impl AsyncOnce<()> for Empty {
+    async fn run(self, _resp: Response) -> Result<(), ApiFailure> {
+        Ok(())
+    }
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
+    problem_or(resp, Json).await
 }
 
 fn network(status: u16, err: impl std::fmt::Display) -> ApiFailure {
     ApiFailure {
         status,
         message: format!("The service could not be reached ({err})."),
+        fields: Vec::new(),
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let resp = Request::get(path).send().await.map_err(|e| network(0, e))?;
-    decode(resp).await
+async fn send(
+    builder: RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> Result<Response, ApiFailure> {
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|e| network(0, e))?,
+        None => builder.build().map_err(|e| network(0, e))?,
+    };
+    request.send().await.map_err(|e| network(0, e))
+}
+
+pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    decode(send(Request::get(path), None::<&()>).await?).await
+}
+
+pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    decode(send(Request::post(path), Some(body)).await?).await
+}
+
+/// A POST without a body (the action is the path).
+pub(crate) async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    decode(send(Request::post(path), None::<&()>).await?).await
+}
+
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+    decode(send(Request::put(path), Some(body)).await?).await
+}
+
+async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+    decode(send(Request::patch(path), Some(body)).await?).await
+}
+
+pub(crate) async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    decode(send(Request::delete(path), None::<&()>).await?).await
 }
 
 /// `GET /api/v1/health`. A degraded service answers 503 with the same body.
 pub async fn health() -> Result<Health, ApiFailure> {
-    get("/api/v1/health").await
+    let resp = send(Request::get("/api/v1/health"), None::<&()>).await?;
+    if resp.status() == 503 {
+        return Json.run(resp).await;
+    }
+    decode(resp).await
+}
+
+// --- Accounts, sessions and My details -------------------------------------------------------
+
+/// `GET /api/v1/session`: is the organisation set up, and who is signed in.
+pub async fn session() -> Result<SessionState, ApiFailure> {
+    get("/api/v1/session").await
+}
+
+/// `POST /api/v1/setup/first-admin`: creates the first System Administrator and signs them in.
+pub async fn create_first_admin(req: FirstAdminRequest) -> Result<SessionState, ApiFailure> {
+    post("/api/v1/setup/first-admin", &req).await
+}
+
+/// `POST /api/v1/session`: signs in (password and, when active, the TOTP code).
+pub async fn sign_in(req: SignInRequest) -> Result<SessionState, ApiFailure> {
+    post("/api/v1/session", &req).await
+}
+
+/// `DELETE /api/v1/session`.
+pub async fn sign_out() -> Result<(), ApiFailure> {
+    let resp = send(Request::delete("/api/v1/session"), None::<&()>).await?;
+    problem_or(resp, Empty).await
+}
+
+/// `POST /api/v1/me/password`.
+pub async fn change_password(req: ChangePasswordRequest) -> Result<(), ApiFailure> {
+    let resp = send(Request::post("/api/v1/me/password"), Some(&req)).await?;
+    problem_or(resp, Empty).await
+}
+
+/// `POST /api/v1/me/two-step/enrolment`: a new, not yet active secret.
+pub async fn start_two_step_enrolment() -> Result<TwoStepEnrolment, ApiFailure> {
+    post_empty("/api/v1/me/two-step/enrolment").await
+}
+
+/// `POST /api/v1/me/two-step/activate`.
+pub async fn activate_two_step(code: String) -> Result<Me, ApiFailure> {
+    post("/api/v1/me/two-step/activate", &TwoStepCodeRequest { code }).await
+}
+
+/// `POST /api/v1/me/two-step/deactivate`.
+pub async fn deactivate_two_step(code: String) -> Result<Me, ApiFailure> {
+    post(
+        "/api/v1/me/two-step/deactivate",
+        &TwoStepCodeRequest { code },
+    )
+    .await
+}
+
+// --- Administration --------------------------------------------------------------------------
+
+pub async fn companies() -> Result<Vec<CompanyView>, ApiFailure> {
+    get("/api/v1/admin/companies").await
+}
+
+pub async fn create_company(req: CompanyRequest) -> Result<CompanyView, ApiFailure> {
+    post("/api/v1/admin/companies", &req).await
+}
+
+pub async fn update_company(id: String, req: CompanyRequest) -> Result<CompanyView, ApiFailure> {
+    put(&format!("/api/v1/admin/companies/{id}"), &req).await
+}
+
+/// `PATCH /api/v1/companies/{id}/settings`; Allow pre-approval needs an AutoPay Administrator.
+pub async fn update_company_settings(
+    id: String,
+    patch_body: CompanySettingsPatch,
+) -> Result<CompanyView, ApiFailure> {
+    patch(&format!("/api/v1/companies/{id}/settings"), &patch_body).await
+}
+
+pub async fn add_bank_agreement(
+    company: String,
+    req: BankAgreementRequest,
+) -> Result<CompanyView, ApiFailure> {
+    post(
+        &format!("/api/v1/admin/companies/{company}/bank-agreements"),
+        &req,
+    )
+    .await
+}
+
+pub async fn update_bank_agreement(
+    company: String,
+    agreement: String,
+    req: BankAgreementRequest,
+) -> Result<CompanyView, ApiFailure> {
+    put(
+        &format!("/api/v1/admin/companies/{company}/bank-agreements/{agreement}"),
+        &req,
+    )
+    .await
+}
+
+pub async fn delete_bank_agreement(
+    company: String,
+    agreement: String,
+) -> Result<CompanyView, ApiFailure> {
+    delete(&format!(
+        "/api/v1/admin/companies/{company}/bank-agreements/{agreement}"
+    ))
+    .await
+}
+
+pub async fn users() -> Result<Vec<UserView>, ApiFailure> {
+    get("/api/v1/admin/users").await
+}
+
+pub async fn create_user(req: NewUserRequest) -> Result<NewUserCreated, ApiFailure> {
+    post("/api/v1/admin/users", &req).await
+}
+
+pub async fn set_roles(user: String, req: RolesRequest) -> Result<UserView, ApiFailure> {
+    put(&format!("/api/v1/admin/users/{user}/roles"), &req).await
+}
+
+pub async fn deactivate_user(user: String) -> Result<UserView, ApiFailure> {
+    post_empty(&format!("/api/v1/admin/users/{user}/deactivate")).await
+}
+
+/// Reactivation hands out a new one-time password.
+pub async fn reactivate_user(user: String) -> Result<NewUserCreated, ApiFailure> {
+    post_empty(&format!("/api/v1/admin/users/{user}/reactivate")).await
+}
+
+pub async fn reset_two_step(user: String) -> Result<UserView, ApiFailure> {
+    post_empty(&format!("/api/v1/admin/users/{user}/reset-two-step")).await
+}
+
+pub async fn unlock_user(user: String) -> Result<UserView, ApiFailure> {
+    post_empty(&format!("/api/v1/admin/users/{user}/unlock")).await
+}
+
+pub async fn integration_keys() -> Result<Vec<IntegrationKeyView>, ApiFailure> {
+    get("/api/v1/admin/integration-keys").await
+}
+
+pub async fn create_integration_key(
+    company: String,
+    req: NewIntegrationKeyRequest,
+) -> Result<NewIntegrationKey, ApiFailure> {
+    post(
+        &format!("/api/v1/admin/companies/{company}/integration-keys"),
+        &req,
+    )
+    .await
+}
+
+pub async fn revoke_integration_key(key: String) -> Result<IntegrationKeyView, ApiFailure> {
+    delete(&format!("/api/v1/admin/integration-keys/{key}")).await
+}
+
+pub async fn readiness() -> Result<Vec<ReadinessRow>, ApiFailure> {
+    get("/api/v1/admin/readiness").await
+}
+
+pub async fn sign_in_events() -> Result<Vec<EventView>, ApiFailure> {
+    get("/api/v1/admin/events?kind=sign_in").await
 }

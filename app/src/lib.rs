@@ -1,17 +1,23 @@
 //! The Approve & Pay single-page app: one component per screen in `pages`, shared widgets in
-//! `widgets`, and the one API client in `api`.
+//! `widgets`, the one API client in `api`, and who is signed in in `session`.
 
 pub mod api;
 pub mod pages;
+pub mod session;
 pub mod widgets;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
-/// The application shell: header with the product name and navigation, and the routed screen.
+use crate::session::{provide_session, use_session};
+
+/// The application shell: header with the product name, navigation and the signed-in user,
+/// and the routed screen. The session is loaded here once and provided to every screen.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_session();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -29,15 +35,26 @@ pub fn App() -> impl IntoView {
                         <li><A href="/my-details">"My details"</A></li>
                     </ul>
                 </nav>
+                <UserMenu />
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Status />
+                    <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/status") view=pages::Status />
+                    <Route path=path!("/setup") view=pages::Setup />
+                    <Route path=path!("/sign-in") view=pages::SignIn />
+                    <Route path=path!("/choose-password") view=pages::ChoosePassword />
                     <Route path=path!("/tasks") view=pages::Tasks />
                     <Route path=path!("/process-overview") view=pages::ProcessOverview />
                     <Route path=path!("/autopay") view=pages::AutoPay />
-                    <Route path=path!("/admin") view=pages::Administration />
+                    <ParentRoute path=path!("/admin") view=pages::Administration>
+                        <Route path=path!("") view=|| view! { <Redirect path="/admin/companies" /> } />
+                        <Route path=path!("companies") view=pages::AdminCompanies />
+                        <Route path=path!("users") view=pages::AdminUsers />
+                        <Route path=path!("keys") view=pages::AdminKeys />
+                        <Route path=path!("readiness") view=pages::AdminReadiness />
+                        <Route path=path!("events") view=pages::AdminEvents />
+                    </ParentRoute>
                     <Route path=path!("/my-details") view=pages::MyDetails />
                 </Routes>
             </main>
@@ -45,5 +62,39 @@ pub fn App() -> impl IntoView {
                 <A href="/status">"Service status"</A>
             </footer>
         </Router>
+    }
+}
+
+/// The signed-in user's name and "Sign out", or a "Sign in" link.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            let result = crate::api::sign_out().await;
+            // Signed out either way: a failed call most likely means the session had ended.
+            session.signed_out();
+            navigate("/sign-in", Default::default());
+            result
+        }
+    });
+    view! {
+        <div class="user">
+            {move || match session.state() {
+                Some(Ok(state)) => match state.user {
+                    Some(me) => view! {
+                        <span class="user-name" data-testid="signed-in-user">{me.name}</span>
+                        <button type="button" class="secondary small" on:click=move |_| { sign_out.dispatch(()); }>
+                            "Sign out"
+                        </button>
+                    }.into_any(),
+                    None if !state.first_run => view! { <A href="/sign-in" attr:class="header-link">"Sign in"</A> }.into_any(),
+                    None => ().into_any(),
+                },
+                _ => ().into_any(),
+            }}
+        </div>
     }
 }

@@ -1,6 +1,12 @@
 //! Widgets shared by several screens.
 
+use ap_core::api::SignInRequest;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::{self, ApiFailure};
+use crate::session::use_session;
 
 /// A page heading with an optional one-line explanation under it.
 #[component]
@@ -23,4 +29,181 @@ pub fn PageHeader(
 #[component]
 pub fn ErrorNote(message: String) -> impl IntoView {
     view! { <p class="note note-error" role="alert">{message}</p> }
+}
+
+/// The error of the last run of an action, announced, or nothing.
+#[component]
+pub fn ActionError(
+    /// The failure to show, if any.
+    #[prop(into)]
+    failure: Signal<Option<ApiFailure>>,
+) -> impl IntoView {
+    move || {
+        failure
+            .get()
+            .map(|f| view! { <ErrorNote message=f.message /> })
+    }
+}
+
+/// A labelled input bound to a signal, with an optional hint and a field error next to it.
+#[component]
+pub fn TextField(
+    /// Unique on the page; also names the hint and error elements.
+    #[prop(into)]
+    id: String,
+    label: &'static str,
+    value: RwSignal<String>,
+    /// The input type: text, email, password, number…
+    #[prop(default = "text")]
+    kind: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    /// The server's (or the form's) complaint about this field.
+    #[prop(into, optional)]
+    error: MaybeProp<String>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                name=id
+                type=kind
+                bind:value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{h}</span> })}
+            {move || error.get().map(|e| view! { <span class="field-error" id=error_id.clone()>{e}</span> })}
+        </div>
+    }
+}
+
+/// An RFC 3339 instant in the reader's own time zone, e.g. "3 May 2025, 14:05".
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_string();
+    }
+    let options = js_sys::Object::new();
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string("en-GB", &options).into()
+}
+
+/// The one sign-in form: e-mail, password and the authenticator code in one request, so a
+/// failure never says which factor was wrong. On success the session holds the user and the screen
+/// that asked for it shows itself.
+#[component]
+pub fn SignInForm() -> impl IntoView {
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let submit = Action::new_local(move |req: &SignInRequest| {
+        let req = req.clone();
+        async move {
+            let result = api::sign_in(req).await;
+            if let Ok(state) = &result {
+                session.set(state.clone());
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || submit.value().get().and_then(|r| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let code = code.get_untracked().trim().to_string();
+        submit.dispatch(SignInRequest {
+            email: email.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+            code: (!code.is_empty()).then_some(code),
+        });
+    };
+    view! {
+        <form class="card form-narrow" on:submit=on_submit aria-labelledby="sign-in-title">
+            <h2 id="sign-in-title">"Sign in"</h2>
+            <TextField id="sign-in-email" label="E-mail" kind="email" value=email autocomplete="username" required=true />
+            <TextField id="sign-in-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
+            <TextField
+                id="sign-in-code"
+                label="Code from your authenticator app"
+                value=code
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                hint="Needed only when two-step verification is active for you: the 6-digit code your app shows now."
+            />
+            <ActionError failure=failure />
+            <div class="actions">
+                <button type="submit" disabled=move || submit.pending().get()>
+                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A screen for signed-in users. Its heading always shows (deep links land on the screen they
+/// name); below it, the content when someone is signed in, otherwise what is needed first:
+/// setting up the organisation, or signing in. A user who must choose a new password is sent
+/// to that screen before anything else.
+#[component]
+pub fn SignedInScreen(
+    title: &'static str,
+    #[prop(optional)] lead: Option<&'static str>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        {match lead {
+            Some(lead) => view! { <PageHeader title=title lead=lead /> }.into_any(),
+            None => view! { <PageHeader title=title /> }.into_any(),
+        }}
+        {move || match session.state() {
+            None => view! { <p class="muted" aria-live="polite">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+            Some(Ok(state)) if state.first_run => view! {
+                <div class="card">
+                    <h2>"Approve & Pay is not set up yet"</h2>
+                    <p>"Create the organisation's first System Administrator to begin."</p>
+                    <a class="button" href="/setup">"Set up Approve & Pay"</a>
+                </div>
+            }.into_any(),
+            Some(Ok(state)) => match state.user {
+                None => view! {
+                    <p class="note">"Sign in to see this page."</p>
+                    <SignInForm />
+                }.into_any(),
+                Some(me) if me.must_change_password => {
+                    let here = location.pathname.get_untracked();
+                    let to = format!("/choose-password?next={here}");
+                    view! { <leptos_router::components::Redirect path=to /> }.into_any()
+                }
+                Some(_) => children.read_value()().into_any(),
+            },
+        }}
+    }
 }

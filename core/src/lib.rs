@@ -5,6 +5,8 @@
 //! bytes are passed in. Everything here is tested with `cargo test -p ap-core` on the host.
 
 pub mod api;
+pub mod api_approval;
+pub mod approval;
 pub mod bundle;
 pub mod dates;
 pub mod document;

@@ -43,6 +43,11 @@ pub enum Warning {
     SupplierAccountChanged { previous_last4: String },
     #[error("The due date {due_date} has passed.")]
     DueDatePassed { due_date: Date },
+    #[error(
+        "The supplier's bank account changed after approval (invoice {by_document} names another \
+         account); the approval token was revoked and the payment needs normal approval in AutoPay."
+    )]
+    AccountChangedAfterApproval { by_document: InvoiceId },
     #[error("The approval token was revoked; the payment needs normal approval in AutoPay.")]
     TokenRevoked,
     #[error("The approval token expired; the payment needs normal approval in AutoPay.")]
@@ -67,6 +72,7 @@ impl Warning {
             Warning::PossibleDuplicate { .. } => "possible_duplicate",
             Warning::SupplierAccountChanged { .. } => "supplier_account_changed",
             Warning::DueDatePassed { .. } => "due_date_passed",
+            Warning::AccountChangedAfterApproval { .. } => "account_changed_after_approval",
             Warning::TokenRevoked => "token_revoked",
             Warning::TokenExpired => "token_expired",
             Warning::TokenMismatch { .. } => "token_mismatch",
@@ -93,6 +99,9 @@ impl Serialize for Warning {
                 map.serialize_entry("previous_last4", previous_last4)?;
             }
             Warning::DueDatePassed { due_date } => map.serialize_entry("due_date", due_date)?,
+            Warning::AccountChangedAfterApproval { by_document } => {
+                map.serialize_entry("by_document", by_document)?;
+            }
             Warning::TokenMismatch { reason } | Warning::PaymentRejected { reason } => {
                 map.serialize_entry("reason", reason)?;
             }

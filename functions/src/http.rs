@@ -1,9 +1,15 @@
-//! Small helpers shared by handlers for building answers.
+//! Small helpers shared by handlers: reading bounded bodies, typed JSON, cookies, the clock and
+//! random bytes. Handlers never touch `Date::now` or the CSPRNG directly.
 
-use serde::Serialize;
-use worker::{Headers, Response};
+use ap_core::api::FieldError;
+use futures_util::StreamExt;
+use serde::{de::DeserializeOwned, Serialize};
+use worker::{Headers, Request, Response};
 
 use crate::problem::ApiError;
+
+/// Largest JSON body any session endpoint accepts.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
 /// A JSON answer with the given status; never cached (answers carry private data).
 pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> {
@@ -14,4 +20,140 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> 
     Ok(Response::ok(body)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// 204 No Content.
+pub fn no_content() -> Result<Response, ApiError> {
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// Reads the body, refusing more than `limit` bytes before reading them all when the client
+/// declares a length, and while streaming when it does not.
+pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "The request body is larger than the limit of {} for this endpoint.",
+            human_bytes(limit)
+        ))
+    };
+    if let Some(len) = req.headers().get("content-length")? {
+        match len.trim().parse::<usize>() {
+            Ok(n) if n > limit => return Err(too_large()),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(ApiError::bad_request(
+                    "The Content-Length header is not a number.",
+                ))
+            }
+        }
+    }
+    let mut body = Vec::new();
+    let Ok(mut stream) = req.stream() else {
+        return Ok(body); // no body at all
+    };
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::bad_request("The request body could not be read."))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Parses a JSON body: the content type must be JSON, the size bounded, the shape right. A
+/// shape error names the field the way serde saw it, in a sentence.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" {
+        return Err(ApiError::UnsupportedMediaType(
+            "This endpoint accepts only JSON: send Content-Type: application/json.".to_owned(),
+        ));
+    }
+    let body = read_body(req, MAX_JSON_BYTES).await?;
+    parse_json(&body)
+}
+
+/// Parses JSON bytes into `T`, turning serde's message into a problem naming the place.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Syntax | Category::Eof => ApiError::bad_request(format!(
+                "The body is not valid JSON (line {}, column {}).",
+                e.line(),
+                e.column()
+            )),
+            _ => {
+                let msg = e.to_string();
+                let field = msg
+                    .split('`')
+                    .nth(1)
+                    .filter(|_| msg.contains("field"))
+                    .unwrap_or("body")
+                    .to_owned();
+                let message = msg.split(" at line").next().unwrap_or(&msg).to_owned();
+                ApiError::invalid_fields(vec![FieldError { field, message }])
+            }
+        }
+    })
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("cookie").ok().flatten()?;
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// Unix seconds now, from the Workers clock (never `SystemTime::now`, which panics in wasm32).
+pub fn now_secs() -> u64 {
+    worker::Date::now().as_millis() / 1000
+}
+
+/// `N` bytes from the platform CSPRNG (`crypto.getRandomValues`).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal("random", e))?;
+    Ok(bytes)
+}
+
+/// A random identifier: 16 random bytes in lowercase base32 (26 characters).
+pub fn random_id() -> Result<String, ApiError> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let bytes = random_bytes::<16>()?;
+    let mut bits: u32 = 0;
+    let mut nbits = 0;
+    let mut out = String::with_capacity(26);
+    for b in bytes {
+        bits = (bits << 8) | u32::from(b);
+        nbits += 8;
+        while nbits >= 5 {
+            nbits -= 5;
+            out.push(ALPHABET[((bits >> nbits) & 31) as usize] as char);
+        }
+    }
+    if nbits > 0 {
+        out.push(ALPHABET[((bits << (5 - nbits)) & 31) as usize] as char);
+    }
+    Ok(out)
 }

@@ -3,13 +3,31 @@
 //! Architecture Invariant: handlers parse input, call `ap_core`, persist through `store`, and
 //! answer. Rules live in `ap_core`; errors become problem+json in `problem` and nowhere else.
 
+mod approval;
+mod auth;
+mod bundle;
+mod companies;
 mod do_ledger;
+mod do_registry;
+mod do_user;
+mod documents;
+mod erp;
+mod events;
 mod health;
 mod http;
+pub mod integration;
+mod me;
+mod openapi;
 mod problem;
+mod processes;
+mod records;
+mod secrets;
 mod store;
+mod users;
 
 pub use do_ledger::Ledger;
+pub use do_registry::Registry;
+pub use do_user::UserGuard;
 
 use problem::ApiError;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -31,14 +49,137 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 /// The route table: every `/api/*` request comes here (the SPA and its assets are served by
 /// Workers static assets before the Worker runs).
 async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
+    use Method::{Delete, Get, Patch, Post, Put};
     let url = req
         .url()
         .map_err(|_| ApiError::bad_request("The request URL is not valid."))?;
     let path = url.path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["api", "v1", "health"]) => health::get(env).await,
+    let method = req.method();
+    let changes_state = !matches!(method, Get | Method::Head | Method::Options);
+    // Session routes are protected against cross-site requests; the integration API is not
+    // cookie-authenticated and has no such risk.
+    if changes_state && !matches!(segments.as_slice(), ["api", "v1", "integration", ..]) {
+        auth::check_csrf(&req)?;
+    }
+    match (method, segments.as_slice()) {
+        (Get, ["api", "v1", "health"]) => health::get(env).await,
         (_, ["api", "v1", "health"]) => Err(ApiError::method_not_allowed("GET")),
+
+        (Get, ["api", "v1", "session"]) => auth::get_session(&req, env).await,
+        (Post, ["api", "v1", "session"]) => auth::sign_in(req, env).await,
+        (Delete, ["api", "v1", "session"]) => auth::sign_out(req, env).await,
+        (_, ["api", "v1", "session"]) => Err(ApiError::method_not_allowed("GET, POST, DELETE")),
+        (Post, ["api", "v1", "setup", "first-admin"]) => auth::first_admin(req, env).await,
+        (_, ["api", "v1", "setup", "first-admin"]) => Err(ApiError::method_not_allowed("POST")),
+
+        (Post, ["api", "v1", "me", "password"]) => me::change_password(req, env).await,
+        (Post, ["api", "v1", "me", "two-step", "enrolment"]) => me::enrol(req, env).await,
+        (Post, ["api", "v1", "me", "two-step", "activate"]) => me::activate(req, env).await,
+        (Post, ["api", "v1", "me", "two-step", "deactivate"]) => me::deactivate(req, env).await,
+        (_, ["api", "v1", "me", "password"] | ["api", "v1", "me", "two-step", _]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+
+        (Get, ["api", "v1", "admin", "companies"]) => companies::list(&req, env).await,
+        (Post, ["api", "v1", "admin", "companies"]) => companies::create(req, env).await,
+        (_, ["api", "v1", "admin", "companies"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Put, ["api", "v1", "admin", "companies", id]) => companies::update(req, env, id).await,
+        (_, ["api", "v1", "admin", "companies", _]) => Err(ApiError::method_not_allowed("PUT")),
+        (Patch, ["api", "v1", "companies", id, "settings"]) => {
+            companies::patch_settings(req, env, id).await
+        }
+        (_, ["api", "v1", "companies", _, "settings"]) => {
+            Err(ApiError::method_not_allowed("PATCH"))
+        }
+        (Post, ["api", "v1", "admin", "companies", id, "bank-agreements"]) => {
+            companies::put_agreement(req, env, id, None).await
+        }
+        (_, ["api", "v1", "admin", "companies", _, "bank-agreements"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        (Put, ["api", "v1", "admin", "companies", id, "bank-agreements", a]) => {
+            companies::put_agreement(req, env, id, Some(a)).await
+        }
+        (Delete, ["api", "v1", "admin", "companies", id, "bank-agreements", a]) => {
+            companies::delete_agreement(req, env, id, a).await
+        }
+        (_, ["api", "v1", "admin", "companies", _, "bank-agreements", _]) => {
+            Err(ApiError::method_not_allowed("PUT, DELETE"))
+        }
+        (Post, ["api", "v1", "admin", "companies", id, "integration-keys"]) => {
+            integration::create(req, env, id).await
+        }
+        (_, ["api", "v1", "admin", "companies", _, "integration-keys"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+
+        (Get, ["api", "v1", "admin", "users"]) => users::list(&req, env).await,
+        (Post, ["api", "v1", "admin", "users"]) => users::create(req, env).await,
+        (_, ["api", "v1", "admin", "users"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Put, ["api", "v1", "admin", "users", id, "roles"]) => users::put_roles(req, env, id).await,
+        (Post, ["api", "v1", "admin", "users", id, "deactivate"]) => {
+            users::deactivate(req, env, id).await
+        }
+        (Post, ["api", "v1", "admin", "users", id, "reactivate"]) => {
+            users::reactivate(req, env, id).await
+        }
+        (Post, ["api", "v1", "admin", "users", id, "reset-two-step"]) => {
+            users::reset_two_step(req, env, id).await
+        }
+        (Post, ["api", "v1", "admin", "users", id, "unlock"]) => users::unlock(req, env, id).await,
+        (_, ["api", "v1", "admin", "users", _, "roles"]) => {
+            Err(ApiError::method_not_allowed("PUT"))
+        }
+        (
+            _,
+            ["api", "v1", "admin", "users", _, "deactivate" | "reactivate" | "reset-two-step" | "unlock"],
+        ) => Err(ApiError::method_not_allowed("POST")),
+
+        (Get, ["api", "v1", "admin", "integration-keys"]) => integration::list(&req, env).await,
+        (_, ["api", "v1", "admin", "integration-keys"]) => Err(ApiError::method_not_allowed("GET")),
+        (Delete, ["api", "v1", "admin", "integration-keys", key]) => {
+            integration::revoke(req, env, key).await
+        }
+        (_, ["api", "v1", "admin", "integration-keys", _]) => {
+            Err(ApiError::method_not_allowed("DELETE"))
+        }
+        (Get, ["api", "v1", "admin", "readiness"]) => companies::readiness(&req, env).await,
+        (_, ["api", "v1", "admin", "readiness"]) => Err(ApiError::method_not_allowed("GET")),
+        (Get, ["api", "v1", "admin", "events"]) => events::list(&req, env).await,
+        (_, ["api", "v1", "admin", "events"]) => Err(ApiError::method_not_allowed("GET")),
+
+        (Get, ["api", "v1", "integration", "whoami"]) => integration::whoami(&req, env).await,
+        (_, ["api", "v1", "integration", "whoami"]) => Err(ApiError::method_not_allowed("GET")),
+
+        (Get, ["api", "v1", "openapi.json"]) => openapi::get(),
+        (Post, ["api", "v1", "documents"]) => documents::create(req, env).await,
+        (_, ["api", "v1", "documents"]) => Err(ApiError::method_not_allowed("POST")),
+        (Get, ["api", "v1", "companies", company, "approved-invoices"]) => {
+            erp::approved_invoices(&req, env, company).await
+        }
+        (_, ["api", "v1", "companies", _, "approved-invoices"]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+
+        (Get, ["api", "v1", "tasks"]) => approval::list(&req, env).await,
+        (Get, ["api", "v1", "tasks", id]) => approval::detail(&req, env, id).await,
+        (Get, ["api", "v1", "tasks", id, "pdf"]) => approval::pdf(&req, env, id).await,
+        (Post, ["api", "v1", "tasks", id, "approve"]) => approval::approve(req, env, id).await,
+        (Post, ["api", "v1", "tasks", id, "approve-and-pay"]) => {
+            approval::approve_and_pay(req, env, id).await
+        }
+        (Post, ["api", "v1", "tasks", id, "reject"]) => approval::reject(req, env, id).await,
+        (Post, ["api", "v1", "tasks", id, "comments"]) => approval::comment(req, env, id).await,
+        (Get, ["api", "v1", "bundle"]) => bundle::get(&req, env).await,
+        (Delete, ["api", "v1", "bundle", "items", id]) => bundle::remove(&req, env, id).await,
+        (Post, ["api", "v1", "bundle", "cancel"]) => bundle::cancel(&req, env).await,
+        (Post, ["api", "v1", "bundle", "sign"]) => bundle::sign(req, env).await,
+        (Get, ["api", "v1", "admin", "processes"]) => processes::list(&req, env).await,
+        (Get, ["api", "v1", "admin", "processes", id]) => processes::detail(&req, env, id).await,
+        (Post, ["api", "v1", "admin", "processes", id, "revoke-token"]) => {
+            processes::revoke_token(&req, env, id).await
+        }
         _ => Err(ApiError::not_found(&path)),
     }
 }

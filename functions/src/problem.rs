@@ -14,9 +14,28 @@ pub enum ApiError {
         errors: Vec<FieldError>,
     },
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotFound(String),
     #[error("This endpoint does not accept this method; use {0}.")]
     MethodNotAllowed(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("This client is too old: X-Client-Version must be at least {0}. Please upgrade the integration.")]
+    UpgradeRequired(&'static str),
+    #[error("{0}")]
+    Locked(String),
+    /// The service is misconfigured or a dependency is down; the detail says what to do.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("storage failure: {0}")]
     Internal(String),
 }
@@ -27,6 +46,22 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
         }
+    }
+
+    /// A 400 naming each invalid field.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            _ => format!("{} fields are not valid; see errors.", errors.len()),
+        };
+        Self::BadRequest { detail, errors }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid_fields(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
     }
 
     pub fn not_found(path: &str) -> Self {
@@ -44,8 +79,19 @@ impl ApiError {
     fn status_and_title(&self) -> (u16, &'static str, &'static str) {
         match self {
             Self::BadRequest { .. } => (400, "bad-request", "The request is not valid"),
+            Self::Unauthorized(_) => (401, "unauthorized", "Sign-in required"),
+            Self::Forbidden(_) => (403, "forbidden", "Not allowed"),
             Self::NotFound(_) => (404, "not-found", "Not found"),
             Self::MethodNotAllowed(_) => (405, "method-not-allowed", "Method not allowed"),
+            Self::Conflict(_) => (409, "conflict", "Conflict with the current state"),
+            Self::PayloadTooLarge(_) => (413, "payload-too-large", "The request is too large"),
+            Self::UnsupportedMediaType(_) => {
+                (415, "unsupported-media-type", "Unsupported content type")
+            }
+            Self::Unprocessable(_) => (422, "unprocessable", "The request cannot be carried out"),
+            Self::UpgradeRequired(_) => (426, "upgrade-required", "Client version too old"),
+            Self::Locked(_) => (423, "locked", "Two-step verification is locked"),
+            Self::Unavailable(_) => (503, "unavailable", "The service is not available"),
             Self::Internal(_) => (500, "internal", "Something went wrong on our side"),
         }
     }

@@ -12,6 +12,14 @@ use crate::problem::ApiError;
 pub const KV_BINDING: &str = "DATA";
 /// The Durable Object binding of the per-company ledger.
 pub const LEDGER_BINDING: &str = "LEDGER";
+/// The Durable Object binding of the per-user guard (lockout, TOTP steps, sessions).
+pub const USER_GUARD_BINDING: &str = "USER_GUARD";
+/// The Durable Object binding of the organisation-wide registry of unique claims.
+pub const REGISTRY_BINDING: &str = "REGISTRY";
+/// The one registry object's name.
+pub const REGISTRY_NAME: &str = "organisation";
+/// Most keys one KV list page returns.
+const LIST_PAGE: u64 = 1000;
 
 /// Documents and read models in Workers KV.
 pub struct Kv(worker::kv::KvStore);
@@ -34,6 +42,75 @@ impl Kv {
     pub async fn put<T: Serialize>(&self, key: &str, value: &T) -> Result<(), ApiError> {
         self.0.put(key, to_json(value)?)?.execute().await?;
         Ok(())
+    }
+
+    /// Stores raw bytes (a PDF), not JSON.
+    pub async fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), ApiError> {
+        self.0.put_bytes(key, bytes)?.execute().await?;
+        Ok(())
+    }
+
+    /// Reads raw bytes stored with [`Kv::put_bytes`].
+    pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, ApiError> {
+        Ok(self.0.get(key).bytes().await?)
+    }
+
+    /// Stores `value` with `metadata` that listings return without reading the value.
+    pub async fn put_with_metadata<T: Serialize, M: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        metadata: &M,
+    ) -> Result<(), ApiError> {
+        self.0
+            .put(key, to_json(value)?)?
+            .metadata(metadata)?
+            .execute()
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` keys starting with `prefix`, in key order, with their metadata.
+    pub async fn list(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Option<serde_json::Value>)>, ApiError> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut builder = self.0.list().prefix(prefix.to_owned()).limit(LIST_PAGE);
+            if let Some(c) = cursor.take() {
+                builder = builder.cursor(c);
+            }
+            let page = builder.execute().await?;
+            out.extend(page.keys.into_iter().map(|k| (k.name, k.metadata)));
+            if out.len() >= limit || page.list_complete {
+                break;
+            }
+            match page.cursor {
+                Some(c) if !c.is_empty() => cursor = Some(c),
+                _ => break,
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The values of every key starting with `prefix` (at most `limit`), skipping keys that
+    /// vanished between listing and reading.
+    pub async fn values<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut out = Vec::new();
+        for (key, _) in self.list(prefix, limit).await? {
+            if let Some(value) = self.get::<T>(&key).await? {
+                out.push(value);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -21,8 +21,9 @@ function freePort() {
   });
 }
 
-export async function spawnApp({ timeoutMs = 240_000 } = {}) {
+export async function spawnApp({ timeoutMs = 600_000 } = {}) {
   const port = await freePort();
+  const inspectorPort = await freePort();
   const persistDir = mkdtempSync(join(tmpdir(), 'approve-pay-test-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
@@ -34,7 +35,7 @@ export async function spawnApp({ timeoutMs = 240_000 } = {}) {
   };
   const child = spawn(
     'wrangler',
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--log-level', 'warn', '--show-interactive-dev-session=false'],
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(inspectorPort), '--log-level', 'warn', '--show-interactive-dev-session=false'],
     { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';

@@ -2,36 +2,36 @@
 
 use leptos::prelude::*;
 
-use crate::widgets::PageHeader;
+use crate::widgets::{PageHeader, SignedInScreen};
 
 /// The approver's task list and bundle.
 #[component]
 pub fn Tasks() -> impl IntoView {
-    view! { <PageHeader title="Tasks" lead="Invoices waiting for your approval." /> }
+    view! {
+        <SignedInScreen title="Tasks" lead="Invoices waiting for your approval.">
+            <p class="card muted">"No tasks yet."</p>
+        </SignedInScreen>
+    }
 }
 
 /// Every process with its status and warnings (System Administrator).
 #[component]
 pub fn ProcessOverview() -> impl IntoView {
-    view! { <PageHeader title="Process overview" lead="Every invoice process, its payment approval and warnings." /> }
+    view! {
+        <SignedInScreen title="Process overview" lead="Every invoice process, its payment approval and warnings.">
+            <p class="card muted">"No processes yet."</p>
+        </SignedInScreen>
+    }
 }
 
 /// Payment files, payments and their events.
 #[component]
 pub fn AutoPay() -> impl IntoView {
-    view! { <PageHeader title="AutoPay" lead="Payment files from the ERP and the payments in them." /> }
-}
-
-/// Users, companies, roles, bank agreements and integration keys.
-#[component]
-pub fn Administration() -> impl IntoView {
-    view! { <PageHeader title="Administration" lead="Users, companies, roles, bank agreements and integration keys." /> }
-}
-
-/// The signed-in user's details and two-step verification.
-#[component]
-pub fn MyDetails() -> impl IntoView {
-    view! { <PageHeader title="My details" lead="Your roles and two-step verification." /> }
+    view! {
+        <SignedInScreen title="AutoPay" lead="Payment files from the ERP and the payments in them.">
+            <p class="card muted">"No payment files yet."</p>
+        </SignedInScreen>
+    }
 }
 
 /// Any path the app does not know.

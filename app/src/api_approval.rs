@@ -1,0 +1,127 @@
+//! API client of the approval function (issue 4): tasks, the bundle and signing, and the
+//! process overview. Types come from `ap_core::api_approval`; requests and errors go through
+//! the helpers of [`crate::api`], so problem+json answers become sentences the same way.
+
+use ap_core::api_approval::{
+    BundleView, CommentRequest, ProcessDetail, ProcessFilter, ProcessRow, RejectRequest,
+    SignRequest, SignResult, TaskDetail, TaskRow, VersionedRequest,
+};
+
+pub use ap_core::approval::TaskSort;
+
+use crate::api::{delete, get, post, post_empty, ApiFailure};
+
+/// The `sort` parameter of the task list.
+fn sort_param(sort: TaskSort) -> &'static str {
+    match sort {
+        TaskSort::DueDate => "due_date",
+        TaskSort::Amount => "amount",
+    }
+}
+
+/// `a=b&c=d` of the parameters that are set, each value percent-encoded.
+fn query_string(params: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = params
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_ref()
+                .map(|v| format!("{name}={}", js_sys::encode_uri_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// A path segment from an id the server gave us, encoded so it cannot change the path.
+fn segment(id: &str) -> String {
+    js_sys::encode_uri_component(id).into()
+}
+
+// --- Tasks -----------------------------------------------------------------------------------
+
+/// `GET /api/v1/tasks`: my open tasks, in all my companies or in `company`.
+pub async fn tasks(company: Option<String>, sort: TaskSort) -> Result<Vec<TaskRow>, ApiFailure> {
+    let query = query_string(&[("company", company), ("sort", Some(sort_param(sort).into()))]);
+    get(&format!("/api/v1/tasks{query}")).await
+}
+
+pub async fn task(id: String) -> Result<TaskDetail, ApiFailure> {
+    get(&format!("/api/v1/tasks/{}", segment(&id))).await
+}
+
+pub async fn approve(id: String, expected_version: u64) -> Result<TaskDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/tasks/{}/approve", segment(&id)),
+        &VersionedRequest { expected_version },
+    )
+    .await
+}
+
+/// Approve and pay: the invoice moves into my bundle, which is answered.
+pub async fn approve_and_pay(id: String, expected_version: u64) -> Result<BundleView, ApiFailure> {
+    post(
+        &format!("/api/v1/tasks/{}/approve-and-pay", segment(&id)),
+        &VersionedRequest { expected_version },
+    )
+    .await
+}
+
+pub async fn reject(id: String, req: RejectRequest) -> Result<TaskDetail, ApiFailure> {
+    post(&format!("/api/v1/tasks/{}/reject", segment(&id)), &req).await
+}
+
+pub async fn comment(id: String, req: CommentRequest) -> Result<TaskDetail, ApiFailure> {
+    post(&format!("/api/v1/tasks/{}/comments", segment(&id)), &req).await
+}
+
+// --- Bundle and signing ----------------------------------------------------------------------
+
+pub async fn bundle() -> Result<BundleView, ApiFailure> {
+    get("/api/v1/bundle").await
+}
+
+/// Takes one invoice out of the bundle; it returns to the task list.
+pub async fn remove_from_bundle(id: String) -> Result<BundleView, ApiFailure> {
+    delete(&format!("/api/v1/bundle/items/{}", segment(&id))).await
+}
+
+/// Cancel approval: dissolves the bundle, every invoice returns to the task list unapproved.
+pub async fn cancel_bundle() -> Result<BundleView, ApiFailure> {
+    post_empty("/api/v1/bundle/cancel").await
+}
+
+/// Signs the bundle whose digest was shown, with password and TOTP code.
+pub async fn sign_bundle(req: SignRequest) -> Result<SignResult, ApiFailure> {
+    post("/api/v1/bundle/sign", &req).await
+}
+
+// --- Process overview ------------------------------------------------------------------------
+
+pub async fn processes(filter: ProcessFilter) -> Result<Vec<ProcessRow>, ApiFailure> {
+    let query = query_string(&[
+        ("company", filter.company),
+        ("status", filter.status),
+        (
+            "payment_approved",
+            filter.payment_approved.map(|b| b.to_string()),
+        ),
+        ("warning", filter.warning),
+    ]);
+    get(&format!("/api/v1/admin/processes{query}")).await
+}
+
+pub async fn process(id: String) -> Result<ProcessDetail, ApiFailure> {
+    get(&format!("/api/v1/admin/processes/{}", segment(&id))).await
+}
+
+pub async fn revoke_token(id: String) -> Result<ProcessDetail, ApiFailure> {
+    post_empty(&format!(
+        "/api/v1/admin/processes/{}/revoke-token",
+        segment(&id)
+    ))
+    .await
+}

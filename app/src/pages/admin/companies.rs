@@ -1,0 +1,433 @@
+//! `/admin/companies`: companies, their settings and bank agreements.
+
+use ap_core::api::{
+    BankAgreementRequest, BankAgreementView, CompanyRequest, CompanySettingsPatch, CompanyView,
+};
+use ap_core::roles::TwoStepLevel;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::HtmlInputElement;
+
+use crate::api::{self, ApiFailure};
+use crate::widgets::{ActionError, ErrorNote, TextField};
+
+/// The list of companies, a form for a new one, and the editor of the selected one.
+#[component]
+pub fn AdminCompanies() -> impl IntoView {
+    let companies = LocalResource::new(api::companies);
+    let selected = RwSignal::new(None::<String>);
+    let creating = RwSignal::new(false);
+    let reload = Callback::new(move |_: ()| companies.refetch());
+    view! {
+        <section class="card" aria-labelledby="companies-title">
+            <div class="card-head">
+                <h2 id="companies-title">"Companies"</h2>
+                <button type="button" on:click=move |_| creating.update(|c| *c = !*c)>"New company"</button>
+            </div>
+            {move || creating.get().then(|| view! {
+                <CompanyForm prefix="new-company" existing=None
+                    on_saved=Callback::new(move |c: CompanyView| {
+                        creating.set(false);
+                        selected.set(Some(c.id));
+                        companies.refetch();
+                    }) />
+            })}
+            {move || match companies.get() {
+                None => view! { <p class="muted">"Loading companies…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted">"No companies yet. Create the first one with “New company”."</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="table" data-testid="companies">
+                        <caption class="visually-hidden">"Companies"</caption>
+                        <thead><tr>
+                            <th scope="col">"Name"</th><th scope="col">"Org. number"</th><th scope="col">"Country"</th>
+                            <th scope="col">"Currency"</th><th scope="col">"AutoPay two-step"</th><th scope="col">"Send to Approval"</th>
+                            <th scope="col">"Pre-approval"</th><th scope="col" class="num">"Bank agreements"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|c| {
+                                let id = c.id.clone();
+                                view! {
+                                    <tr data-company=c.name.clone()>
+                                        <th scope="row">{c.name.clone()}</th>
+                                        <td>{c.org_number.clone()}</td>
+                                        <td>{c.country.clone()}</td>
+                                        <td>{c.base_currency.clone()}</td>
+                                        <td><YesNo value=c.settings.two_step_for_autopay /></td>
+                                        <td><YesNo value=c.settings.send_workflows_to_approval /></td>
+                                        <td><YesNo value=c.settings.allow_pre_approval /></td>
+                                        <td class="num">{c.bank_agreements.len()}</td>
+                                        <td><button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
+                                            on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+        {move || {
+            let id = selected.get()?;
+            let company = companies.get()?.ok()?.into_iter().find(|c| c.id == id)?;
+            Some(view! { <CompanyEditor company=company reload=reload on_close=Callback::new(move |_| selected.set(None)) /> })
+        }}
+    }
+}
+
+#[component]
+fn YesNo(value: bool) -> impl IntoView {
+    if value {
+        view! { <span class="badge badge-yes">"On"</span> }
+    } else {
+        view! { <span class="badge">"Off"</span> }
+    }
+}
+
+/// Name, organisation number, country and base currency: a new company or an edit.
+#[component]
+fn CompanyForm(
+    /// Makes the input ids unique on the page.
+    prefix: &'static str,
+    existing: Option<CompanyView>,
+    on_saved: Callback<CompanyView>,
+) -> impl IntoView {
+    let id = existing.as_ref().map(|c| c.id.clone());
+    let is_new = id.is_none();
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    );
+    let org = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.org_number.clone())
+            .unwrap_or_default(),
+    );
+    let country = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.country.clone())
+            .unwrap_or_else(|| "NO".into()),
+    );
+    let currency = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.base_currency.clone())
+            .unwrap_or_else(|| "NOK".into()),
+    );
+    let save = Action::new_local(move |req: &CompanyRequest| {
+        let (req, id) = (req.clone(), id.clone());
+        async move {
+            let result = match id {
+                Some(id) => api::update_company(id, req).await,
+                None => api::create_company(req).await,
+            };
+            if let Ok(c) = &result {
+                on_saved.run(c.clone());
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let field =
+        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(CompanyRequest {
+            name: name.get_untracked().trim().to_string(),
+            org_number: org.get_untracked().trim().to_string(),
+            country: country.get_untracked().trim().to_uppercase(),
+            base_currency: currency.get_untracked().trim().to_uppercase(),
+        });
+    };
+    view! {
+        <form class="form-grid" on:submit=on_submit aria-label=if is_new { "New company" } else { "Company details" }>
+            <TextField id=format!("{prefix}-name") label="Company name" value=name required=true error=field("name") />
+            <TextField id=format!("{prefix}-org") label="Organisation number" value=org required=true error=field("org_number") />
+            <TextField id=format!("{prefix}-country") label="Country (ISO code)" value=country required=true hint="Two letters, e.g. NO, SE, DK." error=field("country") />
+            <TextField id=format!("{prefix}-currency") label="Base currency" value=currency required=true hint="ISO 4217, e.g. NOK, EUR." error=field("base_currency") />
+            <div class="span-all">
+                <ActionError failure=failure />
+                <div class="actions">
+                    <button type="submit" disabled=move || save.pending().get()>{if is_new { "Create company" } else { "Save company details" }}</button>
+                </div>
+            </div>
+        </form>
+    }
+}
+
+/// One company: details, the three switches and token expiry, and its bank agreements.
+#[component]
+fn CompanyEditor(
+    company: CompanyView,
+    reload: Callback<()>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let settings_error = RwSignal::new(None::<String>);
+    let id = company.id.clone();
+    let toggle = {
+        let id = id.clone();
+        move |which: &'static str| {
+            let id = id.clone();
+            move |ev: leptos::ev::Event| {
+                let input: HtmlInputElement = event_target(&ev);
+                let on = input.checked();
+                let mut patch = CompanySettingsPatch::default();
+                match which {
+                    "two_step" => patch.two_step_for_autopay = Some(on),
+                    "send" => patch.send_workflows_to_approval = Some(on),
+                    _ => patch.allow_pre_approval = Some(on),
+                }
+                let id = id.clone();
+                settings_error.set(None);
+                spawn_local(async move {
+                    match api::update_company_settings(id, patch).await {
+                        Ok(_) => reload.run(()),
+                        Err(e) => {
+                            input.set_checked(!on);
+                            settings_error.set(Some(e.message));
+                        }
+                    }
+                });
+            }
+        }
+    };
+    let expiry = RwSignal::new(company.settings.token_expiry_days.to_string());
+    let expiry_save = {
+        let id = id.clone();
+        Action::new_local(move |days: &String| {
+            let (id, days) = (id.clone(), days.clone());
+            async move {
+                let days: u32 = days.trim().parse().map_err(|_| ApiFailure {
+                    status: 0,
+                    message: "Token expiry must be a whole number of days.".into(),
+                    fields: Vec::new(),
+                })?;
+                let patch = CompanySettingsPatch {
+                    token_expiry_days: Some(days),
+                    ..Default::default()
+                };
+                let result = api::update_company_settings(id, patch).await;
+                if result.is_ok() {
+                    reload.run(());
+                }
+                result
+            }
+        })
+    };
+    let expiry_failure = Signal::derive(move || expiry_save.value().get().and_then(|r| r.err()));
+    let s = company.settings.clone();
+    let heading_id = format!("company-{}-title", company.id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled_by data-testid="company-editor">
+            <div class="card-head">
+                <h2 id=heading_id>{company.name.clone()}</h2>
+                <button type="button" class="secondary small" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+            <h3>"Details"</h3>
+            <CompanyForm prefix="edit-company" existing=Some(company.clone()) on_saved=Callback::new(move |_| reload.run(())) />
+
+            <h3>"Settings"</h3>
+            <fieldset class="switches">
+                <legend class="visually-hidden">"Company settings"</legend>
+                <label class="switch">
+                    <input type="checkbox" role="switch" prop:checked=s.two_step_for_autopay on:change=toggle("two_step") />
+                    "Enable two-step verification for AutoPay"
+                </label>
+                <label class="switch">
+                    <input type="checkbox" role="switch" prop:checked=s.send_workflows_to_approval on:change=toggle("send") />
+                    "Send workflows to Approval"
+                </label>
+                <label class="switch">
+                    <input type="checkbox" role="switch" prop:checked=s.allow_pre_approval on:change=toggle("pre") aria-describedby="pre-approval-note" />
+                    "Allow pre-approval"
+                </label>
+                <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
+                {move || settings_error.get().map(|m| view! { <ErrorNote message=m /> })}
+            </fieldset>
+            <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>
+                <TextField id="token-expiry" label="Approval token expiry (days)" kind="number" value=expiry inputmode="numeric"
+                    error=Signal::derive(move || expiry_failure.get().and_then(|f| f.field("token_expiry_days"))) />
+                <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>"Save expiry"</button>
+            </form>
+            <ActionError failure=expiry_failure />
+
+            <BankAgreements company=company reload=reload />
+        </section>
+    }
+}
+
+/// A company's bank agreements: list, add, edit, delete.
+#[component]
+fn BankAgreements(company: CompanyView, reload: Callback<()>) -> impl IntoView {
+    // None: no form open; Some(None): adding; Some(Some(id)): editing that agreement.
+    let editing = RwSignal::new(None::<Option<String>>);
+    let delete_error = RwSignal::new(None::<String>);
+    let company_id = company.id.clone();
+    let agreements = StoredValue::new(company.bank_agreements.clone());
+    let delete = {
+        let company_id = company_id.clone();
+        move |agreement: String| {
+            let company_id = company_id.clone();
+            spawn_local(async move {
+                match api::delete_bank_agreement(company_id, agreement).await {
+                    Ok(_) => reload.run(()),
+                    Err(e) => delete_error.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    view! {
+        <div class="card-head">
+            <h3>"Bank agreements"</h3>
+            <button type="button" class="secondary small" on:click=move |_| editing.set(Some(None))>"Add bank agreement"</button>
+        </div>
+        {if company.bank_agreements.is_empty() {
+            view! { <p class="muted">"No bank agreements yet. Payments need one to leave the company's account."</p> }.into_any()
+        } else {
+            view! {
+                <table class="table" data-testid="bank-agreements">
+                    <caption class="visually-hidden">{format!("Bank agreements of {}", company.name)}</caption>
+                    <thead><tr>
+                        <th scope="col">"Bank"</th><th scope="col">"BIC"</th><th scope="col">"Debtor account"</th>
+                        <th scope="col">"Two-step level"</th><th scope="col" class="num">"Approvers"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {company.bank_agreements.iter().map(|a| {
+                            let (edit_id, delete_id) = (a.id.clone(), a.id.clone());
+                            let delete = delete.clone();
+                            view! {
+                                <tr data-agreement=a.bank_name.clone()>
+                                    <th scope="row">{a.bank_name.clone()}</th>
+                                    <td>{a.bic.clone()}</td>
+                                    <td class="mono">{a.debtor_account.clone()}</td>
+                                    <td>{a.two_step_level.display_name()}</td>
+                                    <td class="num">{a.approvers_required}</td>
+                                    <td class="row-actions">
+                                        <button type="button" class="secondary small" aria-label=format!("Edit {}", a.bank_name)
+                                            on:click=move |_| editing.set(Some(Some(edit_id.clone())))>"Edit"</button>
+                                        <button type="button" class="danger small" aria-label=format!("Delete {}", a.bank_name)
+                                            on:click=move |_| delete(delete_id.clone())>"Delete"</button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {move || delete_error.get().map(|m| view! { <ErrorNote message=m /> })}
+        {move || editing.get().map(|which| {
+            let existing = which.and_then(|id| agreements.with_value(|list| list.iter().find(|a| a.id == id).cloned()));
+            view! {
+                <BankAgreementForm company_id=company_id.clone() existing=existing
+                    on_done=Callback::new(move |saved: bool| { editing.set(None); if saved { reload.run(()); } }) />
+            }
+        })}
+    }
+}
+
+/// Add or edit one bank agreement; the server's field errors show next to the fields.
+#[component]
+fn BankAgreementForm(
+    company_id: String,
+    existing: Option<BankAgreementView>,
+    /// `true` when saved, `false` when cancelled.
+    on_done: Callback<bool>,
+) -> impl IntoView {
+    let agreement_id = existing.as_ref().map(|a| a.id.clone());
+    let is_new = agreement_id.is_none();
+    let bank = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|a| a.bank_name.clone())
+            .unwrap_or_default(),
+    );
+    let bic = RwSignal::new(existing.as_ref().map(|a| a.bic.clone()).unwrap_or_default());
+    let iban = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|a| a.debtor_account.clone())
+            .unwrap_or_default(),
+    );
+    let level = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|a| a.two_step_level)
+            .unwrap_or(TwoStepLevel::OnApproval),
+    );
+    let approvers = RwSignal::new(existing.as_ref().map(|a| a.approvers_required).unwrap_or(1));
+    let save = Action::new_local(move |req: &BankAgreementRequest| {
+        let (req, company_id, agreement_id) =
+            (req.clone(), company_id.clone(), agreement_id.clone());
+        async move {
+            let result = match agreement_id {
+                Some(a) => api::update_bank_agreement(company_id, a, req).await,
+                None => api::add_bank_agreement(company_id, req).await,
+            };
+            if result.is_ok() {
+                on_done.run(true);
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let field =
+        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(BankAgreementRequest {
+            bank_name: bank.get_untracked().trim().to_string(),
+            bic: bic.get_untracked().trim().to_uppercase(),
+            debtor_account: iban.get_untracked().trim().to_string(),
+            two_step_level: level.get_untracked(),
+            approvers_required: approvers.get_untracked(),
+        });
+    };
+    let level_error = field("two_step_level");
+    let approvers_error = field("approvers_required");
+    view! {
+        <form class="form-grid subform" on:submit=on_submit aria-label=if is_new { "New bank agreement" } else { "Edit bank agreement" }>
+            <h4 class="span-all">{if is_new { "New bank agreement" } else { "Edit bank agreement" }}</h4>
+            <TextField id="agreement-bank" label="Bank name" value=bank required=true error=field("bank_name") />
+            <TextField id="agreement-bic" label="BIC" value=bic required=true hint="8 or 11 characters, e.g. DNBANOKK." error=field("bic") />
+            <TextField id="agreement-iban" label="Debtor account (IBAN)" value=iban required=true hint="Spaces allowed; the checksum is verified." error=field("debtor_account") />
+            <div class="field">
+                <label for="agreement-level">"Two-step authentication level"</label>
+                <select id="agreement-level" aria-describedby="agreement-level-hint"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(l) = TwoStepLevel::ALL.into_iter().find(|l| l.as_key() == v) { level.set(l); }
+                    }>
+                    {TwoStepLevel::ALL.into_iter().map(|l| view! {
+                        <option value=l.as_key() selected=move || level.get() == l>{l.display_name()}</option>
+                    }).collect_view()}
+                </select>
+                <span class="hint" id="agreement-level-hint">"Pre-approval needs at least “on approval”."</span>
+                {move || level_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+            </div>
+            <div class="field">
+                <label for="agreement-approvers">"Approvers the bank requires"</label>
+                <select id="agreement-approvers" on:change=move |ev| approvers.set(if event_target_value(&ev) == "2" { 2 } else { 1 })>
+                    <option value="1" selected=move || approvers.get() == 1>"1"</option>
+                    <option value="2" selected=move || approvers.get() == 2>"2"</option>
+                </select>
+                {move || approvers_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+            </div>
+            <div class="span-all">
+                <ActionError failure=failure />
+                <div class="actions">
+                    <button type="submit" disabled=move || save.pending().get()>{if is_new { "Add bank agreement" } else { "Save bank agreement" }}</button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                </div>
+            </div>
+        </form>
+    }
+}

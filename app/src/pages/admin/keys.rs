@@ -1,0 +1,160 @@
+//! `/admin/keys`: integration keys per company, shown once at creation, revocable.
+
+use ap_core::api::{NewIntegrationKey, NewIntegrationKeyRequest, Scope};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiFailure};
+use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
+
+/// Keys of every company with scopes and last use; create (secret shown once) and revoke.
+#[component]
+pub fn AdminKeys() -> impl IntoView {
+    let keys = LocalResource::new(api::integration_keys);
+    let companies = LocalResource::new(api::companies);
+    let created = RwSignal::new(None::<NewIntegrationKey>);
+    let revoke_error = RwSignal::new(None::<String>);
+
+    let company = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let scopes = RwSignal::new(Scope::ALL.to_vec());
+    let create = Action::new_local(move |(company, req): &(String, NewIntegrationKeyRequest)| {
+        let (company, req) = (company.clone(), req.clone());
+        async move {
+            if company.is_empty() {
+                return Err(ApiFailure {
+                    status: 0,
+                    message: "Choose the company the key is for.".into(),
+                    fields: Vec::new(),
+                });
+            }
+            let result = api::create_integration_key(company, req).await;
+            if let Ok(k) = &result {
+                created.set(Some(k.clone()));
+                label.set(String::new());
+                keys.refetch();
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let chosen = company.get_untracked();
+        let fallback = companies
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.first().map(|c| c.id.clone()))
+            .unwrap_or_default();
+        create.dispatch((
+            if chosen.is_empty() { fallback } else { chosen },
+            NewIntegrationKeyRequest {
+                label: label.get_untracked().trim().to_string(),
+                scopes: scopes.get_untracked(),
+            },
+        ));
+    };
+    let company_name = move |id: &str| {
+        companies
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let revoke = move |id: String| {
+        revoke_error.set(None);
+        spawn_local(async move {
+            match api::revoke_integration_key(id).await {
+                Ok(_) => keys.refetch(),
+                Err(e) => revoke_error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="new-key-title">
+            <h2 id="new-key-title">"New integration key"</h2>
+            <p class="muted">"Document Center and the ERP call the integration API with a key of their company. Only its hash is stored."</p>
+            <form class="form-grid" on:submit=on_submit aria-label="New integration key">
+                <div class="field">
+                    <label for="key-company">"Company"</label>
+                    <select id="key-company" on:change=move |ev| company.set(event_target_value(&ev))>
+                        {move || companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| view! {
+                            <option value=c.id.clone() selected={let id = c.id.clone(); move || company.get() == id}>{c.name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <TextField id="key-label" label="Label" value=label required=true hint="Which system uses it, e.g. “Visma Business production”."
+                    error=Signal::derive(move || failure.get().and_then(|f| f.field("label"))) />
+                <fieldset class="span-all checkboxes">
+                    <legend>"Scopes"</legend>
+                    {Scope::ALL.into_iter().map(|s| view! {
+                        <label class="switch">
+                            <input type="checkbox" prop:checked=move || scopes.with(|l| l.contains(&s))
+                                on:change=move |ev| { let on = event_target_checked(&ev); scopes.update(|l| { l.retain(|x| *x != s); if on { l.push(s); l.sort(); } }); } />
+                            <code>{s.as_str()}</code>
+                            <span class="hint">{match s {
+                                Scope::DocumentsWrite => " Document Center sends invoices",
+                                Scope::ErpRead => " the ERP reads approval results and payment suggestions",
+                                Scope::AutopayUpload => " the ERP uploads payment files to AutoPay",
+                            }}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <div class="span-all">
+                    <ActionError failure=failure />
+                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>"Create key"</button></div>
+                </div>
+            </form>
+        </section>
+        {move || created.get().map(|k| view! {
+            <div class="note note-ok" role="status">
+                <p>"The key “" {k.key.label.clone()} "”. Copy it now: it is shown only once."</p>
+                <p><code class="copyable big" data-testid="new-key-secret" tabindex="0">{k.secret.clone()}</code></p>
+                <button type="button" class="secondary small" on:click=move |_| created.set(None)>"I have copied it"</button>
+            </div>
+        })}
+        <section class="card" aria-labelledby="keys-title">
+            <h2 id="keys-title">"Integration keys"</h2>
+            {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
+            {move || match keys.get() {
+                None => view! { <p class="muted">"Loading keys…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No integration keys yet."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="table" data-testid="integration-keys">
+                        <caption class="visually-hidden">"Integration keys"</caption>
+                        <thead><tr>
+                            <th scope="col">"Company"</th><th scope="col">"Label"</th><th scope="col">"Scopes"</th><th scope="col">"Key starts with"</th>
+                            <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|k| {
+                                let id = k.id.clone();
+                                let label = k.label.clone();
+                                view! {
+                                    <tr data-key=k.label.clone()>
+                                        <td>{company_name(&k.company_id)}</td>
+                                        <th scope="row">{k.label.clone()}</th>
+                                        <td>{k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
+                                        <td class="mono">{format!("{}…", k.prefix)}</td>
+                                        <td>{local_time(&k.created_at)}</td>
+                                        <td>{k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into())}</td>
+                                        <td>{match &k.revoked_at {
+                                            Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
+                                            None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
+                                        }}</td>
+                                        <td>{k.revoked_at.is_none().then(|| view! {
+                                            <button type="button" class="danger small" aria-label=format!("Revoke {label}")
+                                                on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,299 @@
+//! `/admin/users`: users, their state, one-time passwords and roles.
+
+use std::collections::BTreeMap;
+
+use ap_core::api::{CompanyView, NewUserCreated, NewUserRequest, RolesRequest, UserView};
+use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiFailure};
+use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
+
+/// Users with status, two-step verification and lock; create, deactivate, reactivate, reset
+/// two-step verification, unlock, and the roles editor.
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let users = LocalResource::new(api::users);
+    let companies = LocalResource::new(api::companies);
+    let editing_roles = RwSignal::new(None::<String>);
+    // The one-time password of the last created or reactivated user, shown once.
+    let one_time = RwSignal::new(None::<NewUserCreated>);
+    let row_error = RwSignal::new(None::<String>);
+    let reload = move || users.refetch();
+
+    let run = move |call: UserCall, user: String| {
+        row_error.set(None);
+        spawn_local(async move {
+            let result: Result<(), ApiFailure> = match call {
+                UserCall::Deactivate => api::deactivate_user(user).await.map(drop),
+                UserCall::ResetTwoStep => api::reset_two_step(user).await.map(drop),
+                UserCall::Unlock => api::unlock_user(user).await.map(drop),
+                UserCall::Reactivate => api::reactivate_user(user)
+                    .await
+                    .map(|c| one_time.set(Some(c))),
+            };
+            match result {
+                Ok(()) => reload(),
+                Err(e) => row_error.set(Some(e.message)),
+            }
+        });
+    };
+
+    view! {
+        <NewUserForm on_created=Callback::new(move |created: NewUserCreated| { one_time.set(Some(created)); reload(); }) />
+        {move || one_time.get().map(|c| view! {
+            <div class="note note-ok" role="status">
+                <p>"One-time password for " <strong>{c.user.name.clone()}</strong> " (" {c.user.email.clone()} "):"</p>
+                <p><code class="copyable big" data-testid="initial-password" tabindex="0">{c.initial_password.clone()}</code></p>
+                <p class="hint">"Give it to the user in person. It is shown only now; the user chooses a new password at first sign-in."</p>
+                <button type="button" class="secondary small" on:click=move |_| one_time.set(None)>"I have passed it on"</button>
+            </div>
+        })}
+        <section class="card" aria-labelledby="users-title">
+            <h2 id="users-title">"Users"</h2>
+            {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
+            {move || match users.get() {
+                None => view! { <p class="muted">"Loading users…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="table" data-testid="users">
+                        <caption class="visually-hidden">"Users"</caption>
+                        <thead><tr>
+                            <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Status"</th>
+                            <th scope="col">"Two-step"</th><th scope="col">"Lock"</th><th scope="col">"Roles"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+        {move || {
+            let id = editing_roles.get()?;
+            let user = users.get()?.ok()?.into_iter().find(|u| u.id == id)?;
+            let list = companies.get()?.ok()?;
+            Some(view! {
+                <RolesEditor user=user companies=list
+                    on_done=Callback::new(move |saved: bool| { editing_roles.set(None); if saved { reload(); } }) />
+            })
+        }}
+    }
+}
+
+#[derive(Clone, Copy)]
+enum UserCall {
+    Deactivate,
+    Reactivate,
+    ResetTwoStep,
+    Unlock,
+}
+
+fn user_row(
+    u: UserView,
+    companies: LocalResource<Result<Vec<CompanyView>, ApiFailure>>,
+    editing_roles: RwSignal<Option<String>>,
+    run: impl Fn(UserCall, String) + Copy + 'static,
+) -> impl IntoView {
+    let company_name = move |id: &str| {
+        companies
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let roles = u.roles.clone();
+    let is_admin = u.is_system_admin;
+    let roles_text = move || {
+        let mut parts: Vec<String> = Vec::new();
+        if is_admin {
+            parts.push(SYSTEM_ADMINISTRATOR.to_string());
+        }
+        for (company, list) in &roles {
+            let names: Vec<&str> = list.iter().map(|r| r.display_name()).collect();
+            parts.push(format!("{}: {}", company_name(company), names.join(", ")));
+        }
+        if parts.is_empty() {
+            "No roles".to_string()
+        } else {
+            parts.join("; ")
+        }
+    };
+    let id = u.id.clone();
+    let name = u.name.clone();
+    let action = move |label: &'static str, call: UserCall, class: &'static str| {
+        let id = id.clone();
+        view! {
+            <button type="button" class=format!("{class} small") aria-label=format!("{label} {}", name)
+                on:click=move |_| run(call, id.clone())>{label}</button>
+        }
+    };
+    let roles_id = u.id.clone();
+    view! {
+        <tr data-user=u.email.clone()>
+            <th scope="row">{u.name.clone()}</th>
+            <td>{u.email.clone()}</td>
+            <td>
+                {if u.active { view! { <span class="badge badge-yes">"Active"</span> }.into_any() }
+                 else { view! { <span class="badge badge-no">"Deactivated"</span> }.into_any() }}
+                {u.must_change_password.then(|| view! { <span class="badge badge-warning">"Must choose password"</span> })}
+            </td>
+            <td>{if u.two_step_active { "Active" } else { "Not active" }}</td>
+            <td>{match &u.locked_until {
+                Some(t) => view! { <span class="badge badge-warning">{format!("Locked until {}", local_time(t))}</span> }.into_any(),
+                None => view! { <span class="muted">"—"</span> }.into_any(),
+            }}</td>
+            <td class="roles-cell">{roles_text}</td>
+            <td class="row-actions">
+                <button type="button" class="secondary small" aria-label=format!("Edit roles of {}", u.name)
+                    on:click=move |_| editing_roles.set(Some(roles_id.clone()))>"Roles"</button>
+                {if u.active { action("Deactivate", UserCall::Deactivate, "danger").into_any() }
+                 else { action("Reactivate", UserCall::Reactivate, "secondary").into_any() }}
+                {u.two_step_active.then(|| action("Reset two-step", UserCall::ResetTwoStep, "secondary"))}
+                {u.locked_until.is_some().then(|| action("Unlock", UserCall::Unlock, "secondary"))}
+            </td>
+        </tr>
+    }
+}
+
+/// Name and e-mail; the server answers with the one-time initial password.
+#[component]
+fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let create = Action::new_local(move |req: &NewUserRequest| {
+        let req = req.clone();
+        async move {
+            let result = api::create_user(req).await;
+            if let Ok(created) = &result {
+                name.set(String::new());
+                email.set(String::new());
+                on_created.run(created.clone());
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let field =
+        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(NewUserRequest {
+            name: name.get_untracked().trim().to_string(),
+            email: email.get_untracked().trim().to_string(),
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="new-user-title">
+            <h2 id="new-user-title">"New user"</h2>
+            <form class="form-grid" on:submit=on_submit aria-label="New user">
+                <TextField id="new-user-name" label="Name" value=name required=true autocomplete="off" error=field("name") />
+                <TextField id="new-user-email" label="E-mail" kind="email" value=email required=true autocomplete="off" error=field("email") />
+                <div class="span-all">
+                    <ActionError failure=failure />
+                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>"Create user"</button></div>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// System Administrator plus Invoice Approver / AutoPay Approver / AutoPay Administrator per
+/// company, saved in one request.
+#[component]
+fn RolesEditor(
+    user: UserView,
+    companies: Vec<CompanyView>,
+    on_done: Callback<bool>,
+) -> impl IntoView {
+    let is_admin = RwSignal::new(user.is_system_admin);
+    let roles = RwSignal::new(user.roles.clone());
+    let user_id = user.id.clone();
+    let save = Action::new_local(move |req: &RolesRequest| {
+        let (req, user_id) = (req.clone(), user_id.clone());
+        async move {
+            let result = api::set_roles(user_id, req).await;
+            if result.is_ok() {
+                on_done.run(true);
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let roles: BTreeMap<String, Vec<Role>> = roles
+            .get_untracked()
+            .into_iter()
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        save.dispatch(RolesRequest {
+            is_system_admin: is_admin.get_untracked(),
+            roles,
+        });
+    };
+    let has = move |company: &str, role: Role| {
+        roles.with(|m| m.get(company).is_some_and(|l| l.contains(&role)))
+    };
+    let set = move |company: String, role: Role, on: bool| {
+        roles.update(|m| {
+            let list = m.entry(company).or_default();
+            list.retain(|r| *r != role);
+            if on {
+                list.push(role);
+                list.sort();
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="roles-editor-title" data-testid="roles-editor">
+            <h2 id="roles-editor-title">{format!("Roles of {}", user.name)}</h2>
+            <form on:submit=on_submit aria-label=format!("Roles of {}", user.name)>
+                <label class="switch">
+                    <input type="checkbox" prop:checked=move || is_admin.get() on:change=move |ev| is_admin.set(event_target_checked(&ev)) />
+                    {SYSTEM_ADMINISTRATOR}
+                    <span class="hint">" — users, companies, roles, integration keys, process overview"</span>
+                </label>
+                {if companies.is_empty() {
+                    view! { <p class="muted">"No companies yet: create one under Companies to give company roles."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table roles-table">
+                            <caption class="visually-hidden">"Roles per company"</caption>
+                            <thead><tr>
+                                <th scope="col">"Company"</th>
+                                {Role::ALL.into_iter().map(|r| view! { <th scope="col">{r.display_name()}</th> }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {companies.into_iter().map(|c| {
+                                    let company_name = c.name.clone();
+                                    view! {
+                                        <tr data-company=c.name.clone()>
+                                            <th scope="row">{c.name.clone()}</th>
+                                            {Role::ALL.into_iter().map(|r| {
+                                                let (id1, id2) = (c.id.clone(), c.id.clone());
+                                                view! {
+                                                    <td><input type="checkbox"
+                                                        aria-label=format!("{} in {}", r.display_name(), company_name)
+                                                        prop:checked=move || has(&id1, r)
+                                                        on:change=move |ev| set(id2.clone(), r, event_target_checked(&ev)) /></td>
+                                                }
+                                            }).collect_view()}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+                <ActionError failure=failure />
+                <div class="actions">
+                    <button type="submit" disabled=move || save.pending().get()>"Save roles"</button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,283 @@
+//! The signing dialog: shows exactly what is signed (every payee, account, amount and due date
+//! per company, and the totals per currency), asks for password and the current TOTP code, and
+//! signs the digest of what it showed. Also the confirmation shown after signing.
+
+use ap_core::api_approval::{BundleView, SignRequest, SignResult};
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::api::ApiFailure;
+use crate::api_approval as api;
+use crate::pages::invoice::{amount_text, totals_text};
+use crate::widgets::{ActionError, TextField};
+
+/// What can take focus inside the dialog, in document order.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+    select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// A modal `<dialog>` (opened with `showModal`, so the page behind it is inert). Focus starts
+/// on the password field and Tab / Shift+Tab cycle inside; Escape or "Cancel" closes it.
+#[component]
+pub fn SigningDialog(
+    /// The bundle exactly as shown to the user; its digest is what gets signed. `None` keeps
+    /// the dialog closed; setting it opens the dialog.
+    shown: RwSignal<Option<BundleView>>,
+    /// Gets the result after a successful signing (the dialog closes itself).
+    on_signed: Callback<SignResult>,
+    /// Gets the current bundle when the server says it changed since it was shown.
+    on_bundle: Callback<BundleView>,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+
+    // Sync the element with `shown`: the one place the dialog opens and closes.
+    Effect::new(move |_| {
+        let open = shown.with(|s| s.is_some());
+        let Some(el) = dialog.get() else { return };
+        if open && !el.open() {
+            failure.set(None);
+            if el.show_modal().is_ok() {
+                focus_first_field(&el);
+            }
+        } else if !open && el.open() {
+            el.close();
+        }
+    });
+    let close = move || {
+        password.set(String::new());
+        code.set(String::new());
+        failure.set(None);
+        shown.set(None);
+    };
+
+    let sign = Action::new_local(move |req: &SignRequest| {
+        let req = req.clone();
+        async move {
+            match api::sign_bundle(req).await {
+                Ok(result) => {
+                    close();
+                    on_signed.run(result);
+                }
+                Err(e) if e.status == 409 => {
+                    // Not what was shown any more: show the current bundle and say so.
+                    code.set(String::new());
+                    let message = format!(
+                        "{} The dialog now shows the current bundle: check it, then sign again.",
+                        e.message
+                    );
+                    match api::bundle().await {
+                        Ok(current) => {
+                            on_bundle.run(current.clone());
+                            if current.count == 0 {
+                                close();
+                            } else {
+                                shown.set(Some(current));
+                            }
+                        }
+                        Err(reload) => failure.set(Some(reload)),
+                    }
+                    failure.set(Some(ApiFailure { message, ..e }));
+                }
+                Err(e) => {
+                    code.set(String::new());
+                    failure.set(Some(e));
+                }
+            }
+        }
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(digest) = shown.with_untracked(|s| s.as_ref().map(|b| b.digest.clone())) else {
+            return;
+        };
+        failure.set(None);
+        sign.dispatch(SignRequest {
+            password: password.get_untracked(),
+            code: code.get_untracked().trim().to_string(),
+            digest,
+        });
+    };
+
+    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            close();
+        }
+        "Tab" => {
+            if let Some(el) = dialog.get_untracked() {
+                keep_focus_inside(&el, &ev);
+            }
+        }
+        _ => {}
+    };
+
+    view! {
+        <dialog node_ref=dialog class="signing" aria-labelledby="signing-title" aria-describedby="signing-lead"
+            aria-modal="true" data-testid="signing-dialog"
+            on:keydown=on_keydown on:close=move |_| if shown.with_untracked(|s| s.is_some()) { close() }>
+            {move || shown.get().map(|b| view! {
+                <h2 id="signing-title">"Approve and pay: sign"</h2>
+                <p id="signing-lead" class="lead">
+                    {format!(
+                        "You approve {} {} and pre-approve {} payment: {}. Check every payee, account and amount below.",
+                        b.count,
+                        if b.count == 1 { "invoice" } else { "invoices" },
+                        if b.count == 1 { "its" } else { "their" },
+                        totals_text(&b.totals)
+                    )}
+                </p>
+                <div class="signing-content" data-testid="signing-content">
+                    {b.groups.iter().map(|g| {
+                        let heading_id = format!("sign-{}", g.company_id);
+                        let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
+                        view! {
+                            <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
+                            <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
+                                <thead><tr>
+                                    <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
+                                    <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|i| view! {
+                                        <tr data-invoice=i.invoice_number.clone()>
+                                            <th scope="row">{i.payee_name.clone()}</th>
+                                            <td class="mono">{i.creditor_account.clone()}</td>
+                                            <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
+                                            <td class="nowrap">{i.due_date.clone()}</td>
+                                            <td class="num">{amount_text(&i.amount)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                                <tfoot><tr>
+                                    <th scope="row" colspan="4">{format!("Total {}", g.company_name)}</th>
+                                    <td class="num strong">{totals_text(&g.totals)}</td>
+                                </tr></tfoot>
+                            </table>
+                        }
+                    }).collect_view()}
+                    <dl class="totals grand" data-testid="signing-totals">
+                        {b.totals.iter().map(|t| view! {
+                            <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                </div>
+                <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
+                    <div class="form-grid">
+                        <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
+                        <TextField id="sign-code" label="Code from your authenticator app" value=code
+                            autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
+                    </div>
+                    <ActionError failure=Signal::derive(move || failure.get()) />
+                    <div class="actions">
+                        <button type="submit" disabled=move || sign.pending().get()>
+                            {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
+                    </div>
+                </form>
+            })}
+        </dialog>
+    }
+}
+
+/// Every focusable element inside `root`, in document order.
+fn focusables(root: &web_sys::Element) -> Vec<HtmlElement> {
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+fn focus_first_field(dialog: &web_sys::Element) {
+    let first = focusables(dialog)
+        .into_iter()
+        .find(|e| e.tag_name().eq_ignore_ascii_case("input"));
+    if let Some(first) = first {
+        let _ = first.focus();
+    }
+}
+
+/// Tab from the last element goes to the first, Shift+Tab from the first to the last.
+fn keep_focus_inside(dialog: &web_sys::Element, ev: &KeyboardEvent) {
+    let items = focusables(dialog);
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = document().active_element();
+    let is = |el: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| js_sys::Object::is(a, el.as_ref()))
+    };
+    let outside = !active
+        .as_ref()
+        .is_some_and(|a| dialog.contains(Some(a.unchecked_ref())));
+    if ev.shift_key() && (is(first) || outside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (is(last) || outside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// What signing did, per company: what was approved and paid (token's last four only), and
+/// which invoices were refused and why (they stay in the bundle).
+#[component]
+pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl IntoView {
+    let paid: usize = result.companies.iter().map(|c| c.invoices.len()).sum();
+    let refused: usize = result.companies.iter().map(|c| c.refused.len()).sum();
+    let remaining = result.bundle.items.clone();
+    let name_of = move |id: &str| {
+        remaining
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| format!("Invoice {} from {}", i.invoice_number, i.payee_name))
+            .unwrap_or_else(|| format!("Invoice {id}"))
+    };
+    let class = if refused == 0 {
+        "note note-ok confirmation"
+    } else {
+        "note note-warn confirmation"
+    };
+    view! {
+        <section class=class aria-labelledby="confirmation-title">
+            <h2 id="confirmation-title">{if paid > 0 { format!("Signed: {paid} {} approved and paid", if paid == 1 { "invoice" } else { "invoices" }) } else { "Nothing was signed".to_string() }}</h2>
+            <p class="muted">{format!("Bundle {}.", result.bundle_id)}</p>
+            {result.companies.iter().map(|c| view! {
+                <div class="confirmation-company" data-company=c.company_name.clone()>
+                    <h3>{c.company_name.clone()}{(!c.signed).then(|| " — refused")}</h3>
+                    {c.reason.clone().map(|r| view! { <p>{r}</p> })}
+                    {(!c.invoices.is_empty()).then(|| view! {
+                        <ul>
+                            {c.invoices.iter().map(|i| view! {
+                                <li data-invoice=i.invoice_number.clone()>
+                                    {format!("{} from {}: {}, approval token …{}", i.invoice_number, i.supplier_name, amount_text(&i.amount), i.token_last_four)}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {(!c.refused.is_empty()).then(|| view! {
+                        <ul class="reasons">
+                            {c.refused.iter().map(|r| view! {
+                                <li>{format!("{}: not signed, it stays in your bundle. {}", name_of(&r.id), r.reason)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }).collect_view()}
+            <div class="actions">
+                <button type="button" class="secondary small" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
+            </div>
+        </section>
+    }
+}

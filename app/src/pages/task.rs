@@ -1,0 +1,301 @@
+//! `/tasks/:id`: one invoice to decide on: all its data, the PDF, warnings, history and
+//! comments, and the actions Approve, Approve and pay (or why it is not offered) and Reject.
+
+use ap_core::api_approval::{CommentRequest, RejectRequest, TaskDetail};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::ApiFailure;
+use crate::api_approval as api;
+use crate::pages::invoice::{
+    amount_text, CommentList, HistoryTable, InvoiceFacts, InvoicePdf, StatusBadge, WarningPanel,
+};
+use crate::session::use_session;
+use crate::widgets::{ActionError, ErrorNote, SignedInScreen};
+
+/// One task: the invoice and the decision on it.
+#[component]
+pub fn Task() -> impl IntoView {
+    view! {
+        <SignedInScreen title="Invoice approval">
+            <TaskScreen />
+        </SignedInScreen>
+    }
+}
+
+/// What the approver decided.
+#[derive(Clone)]
+enum Decision {
+    Approve,
+    ApproveAndPay,
+    Reject(String),
+}
+
+#[component]
+fn TaskScreen() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let task = LocalResource::new(move || api::task(id()));
+    let notice = TaskNotice::default();
+    view! {
+        <p class="back"><A href="/tasks">"← Back to tasks"</A></p>
+        {move || match task.get() {
+            None => view! { <p class="muted">"Loading the invoice…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+            Some(Ok(t)) => view! { <TaskView task=t notice=notice reload=Callback::new(move |_| task.refetch()) /> }.into_any(),
+        }}
+    }
+}
+
+/// The loaded task. Actions send the version shown; when someone else acted first (409) the
+/// server's sentence is shown and the task reloads.
+#[component]
+fn TaskView(
+    task: TaskDetail,
+    /// Messages that stay while the task reloads.
+    notice: TaskNotice,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let id = StoredValue::new(task.id.clone());
+    let version = task.version;
+    let number = task.invoice.invoice_number.clone();
+    let rejecting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<String>);
+
+    let decide = Action::new_local(move |decision: &Decision| {
+        let decision = decision.clone();
+        let navigate = navigate.clone();
+        let number = number.clone();
+        async move {
+            let id = id.get_value();
+            let result = match &decision {
+                Decision::Approve => api::approve(id, version).await.map(|t| {
+                    if t.status == "awaiting_second_approval" {
+                        format!("You approved invoice {number}. It now needs a second approver.")
+                    } else {
+                        format!("You approved invoice {number}.")
+                    }
+                }),
+                Decision::ApproveAndPay => api::approve_and_pay(id, version).await.map(|_| {
+                    navigate(&format!("/tasks?added={number}"), Default::default());
+                    String::new()
+                }),
+                Decision::Reject(comment) => api::reject(
+                    id,
+                    RejectRequest {
+                        expected_version: version,
+                        comment: comment.clone(),
+                    },
+                )
+                .await
+                .map(|_| format!("You rejected invoice {number}.")),
+            };
+            match result {
+                Ok(message) if message.is_empty() => Ok(()),
+                Ok(message) => {
+                    notice.error.set(None);
+                    notice.message.set(Some(message));
+                    reload.run(());
+                    Ok(())
+                }
+                Err(e) => {
+                    notice.message.set(None);
+                    if e.status == 409 {
+                        // Someone else acted first: show what happened and the current state.
+                        notice.error.set(Some(format!(
+                            "{} The invoice has been reloaded with its current state.",
+                            e.message
+                        )));
+                        reload.run(());
+                    } else {
+                        notice.error.set(Some(e.message.clone()));
+                    }
+                    Err(e)
+                }
+            }
+        }
+    });
+    let pending = decide.pending();
+
+    let on_reject = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = reason.get_untracked().trim().to_string();
+        if text.is_empty() {
+            reason_error.set(Some(
+                "Write why you reject the invoice: the comment is required.".into(),
+            ));
+            return;
+        }
+        reason_error.set(None);
+        decide.dispatch(Decision::Reject(text));
+    };
+
+    let me = session.me().map(|m| m.name).unwrap_or_default();
+    let waiting_for_other = !task.can_approve
+        && task.status == "awaiting_second_approval"
+        && task.approvers.iter().any(|a| *a == me);
+    let open = matches!(
+        task.status.as_str(),
+        "awaiting_approval" | "awaiting_second_approval"
+    );
+    let title = format!(
+        "Invoice {} from {}",
+        task.invoice.invoice_number, task.invoice.supplier.name
+    );
+    let approvals = format!(
+        "{} of {} approvals{}",
+        task.approvers.len(),
+        task.required_approvals,
+        if task.approvers.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", task.approvers.join(", "))
+        }
+    );
+
+    view! {
+        <div class="live" role="status" data-testid="task-notice">
+            {move || notice.message.get().map(|m| view! { <p class="note note-ok">{m}</p> })}
+        </div>
+        {move || notice.error.get().map(|m| view! { <ErrorNote message=m /> })}
+
+        <section class="card task-head" aria-labelledby="task-title">
+            <div class="card-head">
+                <div>
+                    <h2 id="task-title">{title}</h2>
+                    <p class="muted">{task.invoice.company_name.clone()}" · "{approvals}</p>
+                </div>
+                <div class="task-amount">
+                    <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
+                    <span class="muted">{format!("Due {}", task.invoice.due_date)}</span>
+                    <StatusBadge status=task.status.clone() />
+                </div>
+            </div>
+
+            <div class="decision" data-testid="decision">
+                {if task.can_approve {
+                    view! {
+                        <div class="actions">
+                            {task.approve_and_pay_offered.then(|| view! {
+                                <button type="button" disabled=move || pending.get()
+                                    on:click=move |_| { decide.dispatch(Decision::ApproveAndPay); }>"Approve and pay"</button>
+                            })}
+                            <button type="button" class=if task.approve_and_pay_offered { "secondary" } else { "" } disabled=move || pending.get()
+                                on:click=move |_| { decide.dispatch(Decision::Approve); }>"Approve"</button>
+                            <button type="button" class="secondary danger-text" disabled=move || pending.get()
+                                aria-expanded=move || rejecting.get().to_string() aria-controls="reject-form"
+                                on:click=move |_| rejecting.update(|r| *r = !*r)>"Reject"</button>
+                        </div>
+                        {(!task.approve_and_pay_offered).then(|| view! {
+                            <div class="note note-warn" data-testid="approve-and-pay-missing">
+                                <p class="strong">"Approve and pay is not available for this invoice:"</p>
+                                <ul>{task.approve_and_pay_missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
+                            </div>
+                        })}
+                    }.into_any()
+                } else if waiting_for_other {
+                    view! { <p class="note">"You approved this invoice. It needs a second, different approver before it is complete."</p> }.into_any()
+                } else if open {
+                    view! { <p class="note">"You cannot act on this invoice now."</p> }.into_any()
+                } else {
+                    view! { <p class="note">"This invoice is decided: there is nothing left to do here."</p> }.into_any()
+                }}
+            </div>
+            {move || rejecting.get().then(|| view! {
+                <form id="reject-form" class="subform" on:submit=on_reject aria-label="Reject the invoice">
+                    <div class="field">
+                        <label for="reject-reason">"Why do you reject this invoice?"</label>
+                        <textarea id="reject-reason" rows="3" maxlength="1000" required=true
+                            aria-invalid=move || reason_error.get().is_some().then_some("true")
+                            aria-describedby="reject-reason-hint reject-reason-error"
+                            prop:value=move || reason.get()
+                            on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                        <span class="hint" id="reject-reason-hint">"Required. The other approvers and the Document Center see it."</span>
+                        <span class="field-error" id="reject-reason-error">{move || reason_error.get()}</span>
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="danger" disabled=move || pending.get()>"Reject invoice"</button>
+                        <button type="button" class="secondary" on:click=move |_| rejecting.set(false)>"Keep it"</button>
+                    </div>
+                </form>
+            })}
+        </section>
+
+        <WarningPanel warnings=task.warnings.clone() />
+
+        <div class="split">
+            <section class="card" aria-labelledby="invoice-data-title">
+                <h2 id="invoice-data-title">"Invoice data"</h2>
+                <InvoiceFacts invoice=task.invoice.clone() />
+            </section>
+            <section class="card" aria-labelledby="pdf-title">
+                <h2 id="pdf-title">"Invoice PDF"</h2>
+                <InvoicePdf invoice=task.invoice.clone() />
+            </section>
+        </div>
+
+        <section class="card" aria-labelledby="comments-title">
+            <h2 id="comments-title">"Comments"</h2>
+            <CommentList comments=task.comments.clone() />
+            <CommentForm id=task.id.clone() version=task.version reload=reload />
+        </section>
+
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">"History"</h2>
+            <HistoryTable history=task.history.clone() />
+        </section>
+    }
+}
+
+/// Messages of the task screen that outlive a reload of the task.
+#[derive(Clone, Copy, Default)]
+struct TaskNotice {
+    message: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+}
+
+/// Adds a comment; the task reloads with it.
+#[component]
+fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let add = Action::new_local(move |req: &CommentRequest| {
+        let (id, req) = (id.clone(), req.clone());
+        async move {
+            let result = api::comment(id, req).await;
+            if result.is_ok() {
+                reload.run(());
+            }
+            result.map(|_| ())
+        }
+    });
+    let failure = Signal::derive(move || add.value().get().and_then(|r: Result<(), ApiFailure>| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let t = text.get_untracked().trim().to_string();
+        if t.is_empty() {
+            return;
+        }
+        add.dispatch(CommentRequest {
+            expected_version: Some(version),
+            text: t,
+        });
+    };
+    view! {
+        <form class="subform" on:submit=on_submit aria-label="Add a comment">
+            <div class="field">
+                <label for="comment-text">"Add a comment"</label>
+                <textarea id="comment-text" rows="2" maxlength="1000" required=true
+                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            </div>
+            <ActionError failure=failure />
+            <div class="actions">
+                <button type="submit" class="secondary" disabled=move || add.pending().get()>"Add comment"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,264 @@
+//! `/tasks`: my open tasks (all my companies or one, by due date or amount) and, on top of
+//! them, my bundle: the invoices I chose to approve and pay, waiting to be signed together.
+
+use ap_core::api_approval::{BundleView, SignResult};
+use ap_core::roles::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::ApiFailure;
+use crate::api_approval::{self as api, TaskSort};
+use crate::pages::invoice::{amount_text, totals_text, WarningBadges};
+use crate::pages::signing::{SignConfirmation, SigningDialog};
+use crate::session::use_session;
+use crate::widgets::{ErrorNote, SignedInScreen};
+
+/// The approver's task list with the bundle on top.
+#[component]
+pub fn Tasks() -> impl IntoView {
+    view! {
+        <SignedInScreen title="Tasks" lead="Invoices waiting for your approval, and your bundle of invoices to approve and pay.">
+            <TaskBoard />
+        </SignedInScreen>
+    }
+}
+
+/// The bundle panel, the signing dialog and the task list. They share the bundle: whatever
+/// changes the bundle (remove, cancel, sign) also changes which invoices the list shows.
+#[component]
+fn TaskBoard() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let company = RwSignal::new(String::new());
+    let sort = RwSignal::new(TaskSort::DueDate);
+    let tasks = LocalResource::new(move || {
+        let company = company.get();
+        let sort = sort.get();
+        async move { api::tasks((!company.is_empty()).then_some(company), sort).await }
+    });
+    let bundle = RwSignal::new(None::<Result<BundleView, ApiFailure>>);
+    spawn_local(async move { bundle.set(Some(api::bundle().await)) });
+
+    // What the signing dialog shows (and signs); `None` while it is closed.
+    let signing = RwSignal::new(None::<BundleView>);
+    let signed = RwSignal::new(None::<SignResult>);
+    let notice = RwSignal::new(query.with_untracked(|q| q.get("added")).map(|number| {
+        format!("Invoice {number} is in your bundle. Choose Pay to sign it with the others.")
+    }));
+    let error = RwSignal::new(None::<String>);
+
+    let bundle_changed = Callback::new(move |b: BundleView| {
+        bundle.set(Some(Ok(b)));
+        tasks.refetch();
+    });
+    let on_signed = Callback::new(move |result: SignResult| {
+        notice.set(None);
+        bundle.set(Some(Ok(result.bundle.clone())));
+        signed.set(Some(result));
+        tasks.refetch();
+    });
+
+    let my_companies = move || {
+        session
+            .me()
+            .map(|me| me.companies)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.roles.contains(&Role::InvoiceApprover))
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <div class="live" role="status" data-testid="notice">
+            {move || notice.get().map(|n| view! { <p class="note note-ok">{n}</p> })}
+        </div>
+        <div class="live" role="status" data-testid="sign-confirmation">
+            {move || signed.get().map(|r| view! { <SignConfirmation result=r on_dismiss=Callback::new(move |_| signed.set(None)) /> })}
+        </div>
+        {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
+        {move || match bundle.get() {
+            Some(Ok(b)) if b.count > 0 => view! {
+                <BundlePanel bundle=b on_change=bundle_changed notice=notice error=error
+                    on_pay=Callback::new(move |b: BundleView| { error.set(None); signing.set(Some(b)) }) />
+            }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+            _ => ().into_any(),
+        }}
+        <SigningDialog shown=signing on_signed=on_signed on_bundle=bundle_changed />
+
+        <section class="card" aria-labelledby="tasks-title">
+            <div class="card-head">
+                <h2 id="tasks-title">"Waiting for your approval"</h2>
+                <form class="filters" aria-label="Filter and sort tasks" on:submit=|ev| ev.prevent_default()>
+                    <div class="field">
+                        <label for="tasks-company">"Company"</label>
+                        <select id="tasks-company" on:change=move |ev| company.set(event_target_value(&ev))>
+                            <option value="" selected=move || company.get().is_empty()>"All my companies"</option>
+                            {move || my_companies().into_iter().map(|c| {
+                                let id = c.id.clone();
+                                view! { <option value=c.id.clone() selected=move || company.get() == id>{c.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="tasks-sort">"Sort by"</label>
+                        <select id="tasks-sort" on:change=move |ev| sort.set(if event_target_value(&ev) == "amount" { TaskSort::Amount } else { TaskSort::DueDate })>
+                            <option value="due_date" selected=move || sort.get() == TaskSort::DueDate>"Due date, earliest first"</option>
+                            <option value="amount" selected=move || sort.get() == TaskSort::Amount>"Amount, largest first"</option>
+                        </select>
+                    </div>
+                </form>
+            </div>
+            {move || match tasks.get() {
+                None => view! { <p class="muted">"Loading tasks…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! {
+                    <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
+                }.into_any(),
+                Some(Ok(rows)) => view! {
+                    <div class="table-scroll">
+                    <table class="table tasks" data-testid="task-list">
+                        <caption class="visually-hidden">"Invoices waiting for your approval"</caption>
+                        <thead><tr>
+                            <th scope="col">"Invoice number"</th>
+                            <th scope="col">"Supplier"</th>
+                            <th scope="col">"Company"</th>
+                            <th scope="col" class="num">"Amount"</th>
+                            <th scope="col">"Due date"</th>
+                            <th scope="col">"Warnings"</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|t| view! {
+                                <tr data-invoice=t.invoice_number.clone()>
+                                    <th scope="row">
+                                        <A href=format!("/tasks/{}", t.id) attr:aria-label=format!("Invoice {} from {}", t.invoice_number, t.supplier_name)>
+                                            {t.invoice_number.clone()}
+                                        </A>
+                                    </th>
+                                    <td>{t.supplier_name.clone()}</td>
+                                    <td>{t.company_name.clone()}</td>
+                                    <td class="num">{amount_text(&t.amount)}</td>
+                                    <td class="nowrap">{t.due_date.clone()}</td>
+                                    <td><WarningBadges warnings=t.warnings.clone() /></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// My bundle: how many invoices, totals per currency, the invoices per company (each
+/// removable), and the two ways out: Cancel approval and Pay.
+#[component]
+fn BundlePanel(
+    bundle: BundleView,
+    /// Gets the bundle the server answered after a removal or cancel.
+    on_change: Callback<BundleView>,
+    /// Opens the signing dialog with the bundle as shown.
+    on_pay: Callback<BundleView>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let remove = move |id: String, number: String| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::remove_from_bundle(id).await {
+                Ok(b) => {
+                    notice.set(Some(format!(
+                        "Invoice {number} is out of the bundle and back on your task list."
+                    )));
+                    on_change.run(b);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let cancel = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::cancel_bundle().await {
+                Ok(b) => {
+                    notice.set(Some(
+                        "Approval cancelled: the invoices are back on your task list, unapproved."
+                            .into(),
+                    ));
+                    on_change.run(b);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let count = bundle.count;
+    let summary = format!(
+        "{count} {} to approve and pay · {}",
+        if count == 1 { "invoice" } else { "invoices" },
+        totals_text(&bundle.totals)
+    );
+    let shown = StoredValue::new(bundle.clone());
+    let items = bundle.items.clone();
+    view! {
+        <section class="card bundle" aria-labelledby="bundle-title" data-testid="bundle">
+            <div class="card-head">
+                <div>
+                    <h2 id="bundle-title">"Your bundle"</h2>
+                    <p class="bundle-summary" data-testid="bundle-summary">{summary}</p>
+                </div>
+                <div class="actions">
+                    <button type="button" class="secondary" disabled=move || busy.get() on:click=cancel>"Cancel approval"</button>
+                    <button type="button" disabled=move || busy.get() on:click=move |_| on_pay.run(shown.get_value())>"Pay"</button>
+                </div>
+            </div>
+            <dl class="totals">
+                {bundle.totals.iter().map(|t| view! {
+                    <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                }).collect_view()}
+            </dl>
+            {bundle.groups.into_iter().map(|g| {
+                let heading_id = format!("bundle-{}", g.company_id);
+                let rows: Vec<_> = g.item_ids.iter().filter_map(|id| items.iter().find(|i| &i.id == id).cloned()).collect();
+                view! {
+                    <div class="bundle-group" data-company=g.company_name.clone()>
+                        <h3 id=heading_id.clone()>{g.company_name.clone()}<span class="muted">{format!(" · {}", totals_text(&g.totals))}</span></h3>
+                        <table class="table" aria-labelledby=heading_id>
+                            <thead><tr>
+                                <th scope="col">"Invoice number"</th><th scope="col">"Payee"</th><th scope="col">"Account"</th>
+                                <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|i| {
+                                    let (id, number) = (i.id.clone(), i.invoice_number.clone());
+                                    view! {
+                                        <tr data-invoice=i.invoice_number.clone()>
+                                            <th scope="row">{i.invoice_number.clone()}</th>
+                                            <td>{i.payee_name.clone()}</td>
+                                            <td class="mono">{i.creditor_account.clone()}</td>
+                                            <td class="nowrap">{i.due_date.clone()}</td>
+                                            <td class="num">{amount_text(&i.amount)}</td>
+                                            <td class="actions">
+                                                <button type="button" class="secondary small" disabled=move || busy.get()
+                                                    aria-label=format!("Remove invoice {} from the bundle", i.invoice_number)
+                                                    on:click=move |_| remove(id.clone(), number.clone())>"Remove"</button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            }).collect_view()}
+        </section>
+    }
+}

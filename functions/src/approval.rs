@@ -1,0 +1,492 @@
+//! Approval: the task list, a task, and the actions on it (approve, approve and pay, reject,
+//! comment), for Invoice Approvers of the process's company. Another company's task answers 404,
+//! exactly like a task that does not exist. Also the views of processes shared with the bundle
+//! and the process overview.
+
+use std::collections::HashMap;
+
+use ap_core::api_approval::{
+    CommentRequest, CommentView, HistoryEntry, InvoiceView, RejectRequest, SupplierView,
+    TaskDetail, TaskRow, VersionedRequest,
+};
+use ap_core::approval::{amount_view, company_of_process, warnings_now, TaskSort};
+use ap_core::document::SupplierAccount;
+use ap_core::ids::{CompanyId, InvoiceId, UserId};
+use ap_core::process::{ProcessRefusal, ProcessState};
+use ap_core::roles::Role;
+use ap_core::warnings::Warning;
+use worker::{Env, Headers, Request, Response};
+
+use crate::auth::{require_session, SessionCtx};
+use crate::do_ledger::ProcessWithHistory;
+use crate::do_ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
+use crate::events;
+use crate::http::{json, now_secs, read_json};
+use crate::problem::ApiError;
+use crate::records::{load_company, load_user, rfc3339, CompanyRecord, UserRecord};
+use crate::store::Kv;
+
+/// The KV key of a process's PDF (raw bytes).
+pub fn pdf_key(process: &InvoiceId) -> String {
+    format!("pdf:{process}")
+}
+
+pub fn no_such_task() -> ApiError {
+    ApiError::NotFound("There is no such task.".to_owned())
+}
+
+/// "Name <e-mail>": who did something, in histories and events.
+pub fn actor_label(user: &UserRecord) -> String {
+    format!("{} <{}>", user.name, user.email)
+}
+
+/// The process and company a path segment names, when the user is an Invoice Approver there.
+pub async fn approver_scope(
+    kv: &Kv,
+    ctx: &SessionCtx,
+    segment: &str,
+) -> Result<(CompanyRecord, InvoiceId), ApiError> {
+    let (company, process) = company_of_process(segment).ok_or_else(no_such_task)?;
+    if !ctx.user.roles.has(&company, Role::InvoiceApprover) {
+        return Err(no_such_task());
+    }
+    let record = load_company(kv, &company).await?.ok_or_else(no_such_task)?;
+    Ok((record, process))
+}
+
+/// Companies where the user is an Invoice Approver, optionally only `only`.
+pub async fn approver_companies(
+    kv: &Kv,
+    user: &UserRecord,
+    only: Option<&str>,
+) -> Result<Vec<CompanyRecord>, ApiError> {
+    let mut out = Vec::new();
+    for company in user.roles.companies_with(Role::InvoiceApprover) {
+        if only.is_some_and(|o| o != company.as_str()) {
+            continue;
+        }
+        if let Some(record) = load_company(kv, company).await? {
+            out.push(record);
+        }
+    }
+    if let Some(only) = only {
+        if out.is_empty() {
+            return Err(ApiError::NotFound(format!(
+                "You are not an Invoice Approver in company {only}."
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Every process of a company, from its ledger.
+pub async fn company_processes(
+    env: &Env,
+    company: &CompanyId,
+) -> Result<Vec<ProcessRecord>, ApiError> {
+    ask_ledger(env, company, &LedgerCommand::List).await
+}
+
+pub async fn process_with_history(
+    env: &Env,
+    company: &CompanyId,
+    process: &InvoiceId,
+) -> Result<Option<ProcessWithHistory>, ApiError> {
+    ask_ledger(
+        env,
+        company,
+        &LedgerCommand::Get {
+            process_id: process.clone(),
+        },
+    )
+    .await
+}
+
+/// The warnings of a process now (stored ones plus due date and token expiry).
+pub fn current_warnings(record: &ProcessRecord, now: u64) -> Vec<Warning> {
+    let unpaid = !matches!(record.process.state(), ProcessState::Rejected { .. })
+        && !record.process.payment_approved();
+    let unpaid = unpaid && !matches!(record.process.state(), ProcessState::Approved);
+    warnings_now(
+        &record.warnings,
+        record.process.document().due_date,
+        unpaid,
+        record.token.as_ref(),
+        now,
+    )
+}
+
+/// Names of users, read once per request.
+#[derive(Default)]
+pub struct Names(HashMap<UserId, String>);
+
+impl Names {
+    pub async fn of(&mut self, kv: &Kv, id: &UserId) -> Result<String, ApiError> {
+        if let Some(name) = self.0.get(id) {
+            return Ok(name.clone());
+        }
+        let name = load_user(kv, id)
+            .await?
+            .map_or_else(|| id.to_string(), |u| u.name);
+        self.0.insert(id.clone(), name.clone());
+        Ok(name)
+    }
+
+    pub async fn approvers(
+        &mut self,
+        kv: &Kv,
+        record: &ProcessRecord,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut out = Vec::new();
+        for approval in record.process.approvals() {
+            out.push(self.of(kv, &approval.user).await?);
+        }
+        Ok(out)
+    }
+}
+
+pub fn invoice_view(record: &ProcessRecord, company_name: &str) -> InvoiceView {
+    let doc = record.process.document();
+    let (account_kind, bic) = match &doc.supplier.account {
+        SupplierAccount::Iban { bic, .. } => ("iban", bic.as_ref().map(|b| b.to_string())),
+        SupplierAccount::National { bic, .. } => ("national", Some(bic.to_string())),
+    };
+    InvoiceView {
+        document_id: doc.document_id.to_string(),
+        company_id: doc.company_id.to_string(),
+        company_name: company_name.to_owned(),
+        supplier: SupplierView {
+            name: doc.supplier.name.as_str().to_owned(),
+            organisation_number: doc.supplier.organisation_number.to_string(),
+            account: doc.supplier.account.as_str().to_owned(),
+            account_kind: account_kind.to_owned(),
+            bic,
+        },
+        invoice_number: doc.invoice_number.as_str().to_owned(),
+        invoice_date: doc.invoice_date.to_string(),
+        due_date: doc.due_date.to_string(),
+        amount: amount_view(doc.amount),
+        payment_reference: doc.payment_reference.as_str().to_owned(),
+        payment_reference_kind: doc.payment_reference.kind().to_owned(),
+        pdf_url: doc
+            .pdf
+            .as_ref()
+            .map(|_| format!("/api/v1/tasks/{}/pdf", record.process.id())),
+    }
+}
+
+pub fn history_view(rows: &[HistoryRow]) -> Vec<HistoryEntry> {
+    rows.iter()
+        .map(|r| HistoryEntry {
+            at: rfc3339(u64::try_from(r.at).unwrap_or(0)),
+            kind: r.kind.clone(),
+            actor: r.actor.clone(),
+            detail: r.detail.clone(),
+            bundle_id: r.bundle_id.clone(),
+            two_step_method: r.method.clone(),
+        })
+        .collect()
+}
+
+pub fn comments_view(rows: &[HistoryRow]) -> Vec<CommentView> {
+    rows.iter()
+        .filter(|r| r.kind == "commented" || r.kind == "rejected")
+        .filter_map(|r| {
+            Some(CommentView {
+                at: rfc3339(u64::try_from(r.at).unwrap_or(0)),
+                author: r.actor.clone(),
+                text: r.comment.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// Whether "Approve and pay" is offered to `user` on this process, and if not, why.
+pub fn approve_and_pay_offer(
+    record: &ProcessRecord,
+    company: &CompanyRecord,
+    user: &UserRecord,
+) -> (bool, Vec<String>) {
+    let readiness = company.readiness_of(user);
+    let mut missing = readiness.messages(&company.name);
+    if let Err(refusal) = record.process.check_approve_and_pay(&user.id) {
+        missing.push(refusal.to_string());
+    }
+    (missing.is_empty(), missing)
+}
+
+fn task_row(
+    record: &ProcessRecord,
+    company: &CompanyRecord,
+    user: &UserRecord,
+    now: u64,
+) -> TaskRow {
+    let doc = record.process.document();
+    let (offered, missing) = approve_and_pay_offer(record, company, user);
+    TaskRow {
+        id: record.process.id().to_string(),
+        company_id: company.id.to_string(),
+        company_name: company.name.clone(),
+        supplier_name: doc.supplier.name.as_str().to_owned(),
+        invoice_number: doc.invoice_number.as_str().to_owned(),
+        amount: amount_view(doc.amount),
+        due_date: doc.due_date.to_string(),
+        status: record.process.state().name().to_owned(),
+        warnings: current_warnings(record, now),
+        approve_and_pay_offered: offered,
+        approve_and_pay_missing: missing,
+        version: record.process.version(),
+    }
+}
+
+/// A process refused an action: 409 when the state moved on under the user, 422 when the
+/// action does not apply, 400 for a bad comment.
+pub fn refusal_error(refusal: ProcessRefusal) -> ApiError {
+    match refusal {
+        ProcessRefusal::Comment(e) => ApiError::field("comment", e.to_string()),
+        ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
+            ApiError::Unprocessable(refusal.to_string())
+        }
+        other => ApiError::Conflict(other.to_string()),
+    }
+}
+
+fn query(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    let url = req.url()?;
+    Ok(url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty()))
+}
+
+pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    query(req, name)
+}
+
+/// `GET /api/v1/tasks?company=&sort=due_date|amount`.
+pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let sort = TaskSort::parse(query(req, "sort")?.as_deref())
+        .ok_or_else(|| ApiError::field("sort", "Sort by due_date or amount."))?;
+    let kv = Kv::open(env)?;
+    let only = query(req, "company")?;
+    let now = now_secs();
+    let mut rows = Vec::new();
+    let mut keys = Vec::new();
+    for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
+        for record in company_processes(env, &company.id).await? {
+            if record.process.state().is_open_task() {
+                let doc = record.process.document();
+                keys.push((doc.due_date, doc.amount));
+                rows.push(task_row(&record, &company, &ctx.user, now));
+            }
+        }
+    }
+    let mut indexed: Vec<_> = keys.into_iter().zip(rows).collect();
+    indexed.sort_by(|a, b| sort.compare(a.0, b.0));
+    let rows: Vec<TaskRow> = indexed.into_iter().map(|(_, r)| r).collect();
+    json(200, &rows)
+}
+
+async fn detail_of(
+    env: &Env,
+    kv: &Kv,
+    ctx: &SessionCtx,
+    company: &CompanyRecord,
+    process: &InvoiceId,
+) -> Result<TaskDetail, ApiError> {
+    let found = process_with_history(env, &company.id, process)
+        .await?
+        .ok_or_else(no_such_task)?;
+    let record = &found.record;
+    let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
+    let mut names = Names::default();
+    let can_approve = record.process.state().is_open_task()
+        && !record
+            .process
+            .approvals()
+            .iter()
+            .any(|a| a.user == ctx.user.id);
+    Ok(TaskDetail {
+        id: record.process.id().to_string(),
+        invoice: invoice_view(record, &company.name),
+        status: record.process.state().name().to_owned(),
+        required_approvals: record.process.required_approvals(),
+        approvers: names.approvers(kv, record).await?,
+        warnings: current_warnings(record, now_secs()),
+        can_approve,
+        approve_and_pay_offered: offered,
+        approve_and_pay_missing: missing,
+        history: history_view(&found.history),
+        comments: comments_view(&found.history),
+        version: record.process.version(),
+    })
+}
+
+/// `GET /api/v1/tasks/{id}`.
+pub async fn detail(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+}
+
+/// `GET /api/v1/tasks/{id}/pdf`: the invoice PDF, inline.
+pub async fn pdf(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    let (_, process) = approver_scope(&kv, &ctx, id).await?;
+    let bytes = kv
+        .get_bytes(&pdf_key(&process))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("This invoice has no PDF.".to_owned()))?;
+    let headers = Headers::new();
+    headers.set("content-type", "application/pdf")?;
+    headers.set("content-disposition", "inline")?;
+    headers.set("cache-control", "private, no-store")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+}
+
+/// Runs one action in the company's ledger and records the event.
+pub async fn act(
+    env: &Env,
+    ctx: &SessionCtx,
+    company: &CompanyRecord,
+    process: &InvoiceId,
+    action: Action,
+) -> Result<ProcessRecord, ApiError> {
+    let answer: ActAnswer = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::Act {
+            process_id: process.clone(),
+            user: ctx.user.id.clone(),
+            actor: actor_label(&ctx.user),
+            action,
+            now: now_secs(),
+        },
+    )
+    .await?;
+    match answer {
+        ActAnswer::Done { record, transition } => {
+            let doc = record.process.document();
+            events::record(
+                env,
+                &ctx.actor(),
+                "invoice_state_changed",
+                Some(&company.id),
+                format!(
+                    "Invoice {} from {} ({}): {}",
+                    doc.invoice_number.as_str(),
+                    doc.supplier.name.as_str(),
+                    process,
+                    transition.change.describe()
+                ),
+            )
+            .await?;
+            Ok(record)
+        }
+        ActAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        ActAnswer::NotFound => Err(no_such_task()),
+    }
+}
+
+/// `POST /api/v1/tasks/{id}/approve`.
+pub async fn approve(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let body: VersionedRequest = read_json(&mut req).await?;
+    act(
+        env,
+        &ctx,
+        &company,
+        &process,
+        Action::Approve {
+            expected_version: body.expected_version,
+        },
+    )
+    .await?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+}
+
+/// `POST /api/v1/tasks/{id}/approve-and-pay`: only when the prerequisites hold and this
+/// approval completes the invoice; it then moves into the user's bundle.
+pub async fn approve_and_pay(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let body: VersionedRequest = read_json(&mut req).await?;
+    let readiness = company.readiness_of(&ctx.user);
+    if !readiness.ready {
+        return Err(ApiError::Unprocessable(format!(
+            "Approve and pay is not available: {}",
+            readiness.messages(&company.name).join(" ")
+        )));
+    }
+    act(
+        env,
+        &ctx,
+        &company,
+        &process,
+        Action::ApproveAndPay {
+            expected_version: body.expected_version,
+        },
+    )
+    .await?;
+    let bundle = crate::bundle::current(env, &kv, &ctx.user).await?;
+    json(200, &bundle.view())
+}
+
+/// `POST /api/v1/tasks/{id}/reject`: a comment is required.
+pub async fn reject(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let body: RejectRequest = read_json(&mut req).await?;
+    act(
+        env,
+        &ctx,
+        &company,
+        &process,
+        Action::Reject {
+            expected_version: body.expected_version,
+            comment: body.comment,
+        },
+    )
+    .await?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+}
+
+/// `POST /api/v1/tasks/{id}/comments`.
+pub async fn comment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let body: CommentRequest = read_json(&mut req).await?;
+    let answer = act(
+        env,
+        &ctx,
+        &company,
+        &process,
+        Action::Comment { text: body.text },
+    )
+    .await;
+    // The comment's field is `text` on the wire.
+    let answer = answer.map_err(|e| match e {
+        ApiError::BadRequest { errors, .. } => ApiError::invalid_fields(
+            errors
+                .into_iter()
+                .map(|mut f| {
+                    f.field = "text".to_owned();
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    });
+    answer?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+}

@@ -1,0 +1,354 @@
+//! Accounts and sessions: first run, sign-in, sign-out, the session cookie, the CSRF rule, and
+//! the checks every other handler starts with (`require_session`, `require_system_admin`).
+
+use ap_core::api::{FieldError, FirstAdminRequest, SessionState, SignInRequest};
+use ap_core::dates::Timestamp;
+use ap_core::guard::Locked;
+use ap_core::ids::{Email, UserId};
+use ap_core::org::check_name;
+use ap_core::password::{dummy_verify, Password, PasswordHash};
+use ap_core::roles::{UserRoles, SYSTEM_ADMINISTRATOR};
+use ap_core::session::{check_same_origin, cookie_name, SessionToken, SIGN_IN_NOT_CORRECT};
+use worker::{Env, Request, Response};
+
+use crate::do_registry::{ask_registry, claim, RegistryCommand, EMAIL, FIRST_ADMIN};
+use crate::do_user::{ask_guard, GuardCommand, Outcome};
+use crate::events;
+use crate::http::{cookie, json, no_content, now_secs, random_bytes, random_id, read_json};
+use crate::me;
+use crate::problem::ApiError;
+use crate::records::{email_key, load_user, save_user, user_by_email, UserRecord};
+use crate::secrets;
+use crate::store::Kv;
+
+/// The signed-in user of a request.
+pub struct SessionCtx {
+    pub user: UserRecord,
+    pub token: SessionToken,
+    pub locked_until: Option<u64>,
+}
+
+impl SessionCtx {
+    /// Refuses with 403 unless the user is a System Administrator.
+    pub fn require_system_admin(&self) -> Result<(), ApiError> {
+        if self.user.roles.is_system_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "This needs the {SYSTEM_ADMINISTRATOR} role."
+            )))
+        }
+    }
+
+    pub fn actor(&self) -> String {
+        self.user.email.to_string()
+    }
+}
+
+fn is_https(req: &Request) -> bool {
+    req.url().is_ok_and(|u| u.scheme() == "https")
+}
+
+/// The CSRF rule for state-changing session requests (403 when cross-site).
+pub fn check_csrf(req: &Request) -> Result<(), ApiError> {
+    let url = req.url()?;
+    let own = url.origin().ascii_serialization();
+    let headers = req.headers();
+    let site = headers.get("sec-fetch-site")?;
+    let origin = headers.get("origin")?;
+    check_same_origin(site.as_deref(), origin.as_deref(), &own)
+        .map_err(|e| ApiError::Forbidden(e.to_string()))
+}
+
+/// The session of this request, if it carries a live one of an active user.
+pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionCtx>, ApiError> {
+    let Some(token) = cookie(req, cookie_name(is_https(req))).and_then(|v| SessionToken::parse(&v))
+    else {
+        return Ok(None);
+    };
+    let answer = ask_guard(
+        env,
+        &token.user,
+        &GuardCommand::Touch {
+            now: now_secs(),
+            session_hash: token.secret_hash(),
+        },
+    )
+    .await?;
+    if answer.outcome != Outcome::Accepted {
+        return Ok(None);
+    }
+    let kv = Kv::open(env)?;
+    match load_user(&kv, &token.user).await? {
+        Some(user) if user.active => Ok(Some(SessionCtx {
+            user,
+            token,
+            locked_until: answer.locked_until,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// A signed-in user, whatever the state of their password (401 otherwise).
+pub async fn require_signed_in(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
+    current_session(req, env)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))
+}
+
+/// A signed-in user who has replaced their one-time initial password.
+pub async fn require_session(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
+    let ctx = require_signed_in(req, env).await?;
+    if ctx.user.must_change_password {
+        return Err(ApiError::Forbidden(
+            "Choose a new password first.".to_owned(),
+        ));
+    }
+    Ok(ctx)
+}
+
+/// `GET /api/v1/session`.
+pub async fn get_session(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = current_session(req, env).await?;
+    json(200, &session_state(env, ctx.as_ref()).await?)
+}
+
+async fn session_state(env: &Env, ctx: Option<&SessionCtx>) -> Result<SessionState, ApiError> {
+    let first_run = ask_registry(
+        env,
+        &RegistryCommand::Lookup {
+            kind: FIRST_ADMIN.0.to_owned(),
+            key: FIRST_ADMIN.1.to_owned(),
+        },
+    )
+    .await?
+    .is_none();
+    let user = match ctx {
+        Some(ctx) => Some(me::view(env, &ctx.user, ctx.locked_until).await?),
+        None => None,
+    };
+    Ok(SessionState { first_run, user })
+}
+
+fn field(field: &str, message: impl ToString) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+/// `POST /api/v1/setup/first-admin`: only while no System Administrator exists; of two
+/// concurrent requests exactly one wins (the registry claim), the other gets 409.
+pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let body: FirstAdminRequest = read_json(&mut req).await?;
+    let already =
+        || ApiError::Conflict("The organisation is already set up. Please sign in.".to_owned());
+    let mut errors = Vec::new();
+    let name = check_name(&body.name, "name", &mut errors);
+    let email = Email::parse(&body.email)
+        .map_err(|e| errors.push(field("email", e)))
+        .ok();
+    let password = Password::parse(&body.password)
+        .map_err(|e| errors.push(field("password", e)))
+        .ok();
+    let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
+        return Err(ApiError::invalid_fields(errors));
+    };
+    let lookup = RegistryCommand::Lookup {
+        kind: FIRST_ADMIN.0.to_owned(),
+        key: FIRST_ADMIN.1.to_owned(),
+    };
+    if ask_registry(env, &lookup).await?.is_some() {
+        return Err(already());
+    }
+    let id = UserId::parse(&random_id()?).map_err(|e| ApiError::internal("user id", e))?;
+    let hash = PasswordHash::create(&password, random_bytes()?).encode();
+    if !claim(env, FIRST_ADMIN.0, FIRST_ADMIN.1, id.as_str()).await? {
+        return Err(already());
+    }
+    claim(env, EMAIL, email.as_str(), id.as_str()).await?;
+    let user = UserRecord {
+        id: id.clone(),
+        name,
+        email: email.clone(),
+        password_hash: hash,
+        active: true,
+        must_change_password: false,
+        roles: UserRoles {
+            is_system_admin: true,
+            ..UserRoles::default()
+        },
+        two_step: None,
+        pending_two_step: None,
+        created_at: now_secs(),
+    };
+    let kv = Kv::open(env)?;
+    save_user(&kv, &user).await?;
+    kv.put(&email_key(&email), &id).await?;
+    events::record(
+        env,
+        email.as_str(),
+        "first_admin_created",
+        None,
+        format!(
+            "{} set up the organisation as its first System Administrator.",
+            user.name
+        ),
+    )
+    .await?;
+    let token = new_token(&id)?;
+    let answer = ask_guard(
+        env,
+        &id,
+        &GuardCommand::SignIn {
+            now: now_secs(),
+            password_ok: true,
+            needs_code: false,
+            step: None,
+            session_hash: token.secret_hash(),
+        },
+    )
+    .await?;
+    let ctx = SessionCtx {
+        user,
+        token,
+        locked_until: answer.locked_until,
+    };
+    let state = session_state(env, Some(&ctx)).await?;
+    with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
+}
+
+fn new_token(user: &UserId) -> Result<SessionToken, ApiError> {
+    // 128 random bits from the CSPRNG, 26 base32 characters.
+    Ok(SessionToken::new(user.clone(), random_id()?))
+}
+
+fn set_cookie(req: &Request, token: &SessionToken) -> String {
+    format!(
+        "{}={}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={}",
+        cookie_name(is_https(req)),
+        token.cookie_value(),
+        ap_core::session::ABSOLUTE_SECONDS
+    )
+}
+
+fn clear_cookie(req: &Request) -> String {
+    format!(
+        "{}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0",
+        cookie_name(is_https(req))
+    )
+}
+
+fn with_cookie(mut resp: Response, _req: &Request, cookie: &str) -> Result<Response, ApiError> {
+    resp.headers_mut().append("set-cookie", cookie)?;
+    Ok(resp)
+}
+
+/// `POST /api/v1/session`: e-mail, password and (with two-step verification) the code in one
+/// request. Every failure answers the same 401; a lock answers 423 saying until when.
+pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let body: SignInRequest = read_json(&mut req).await?;
+    let now = now_secs();
+    let typed = body.email.trim().chars().take(254).collect::<String>();
+    let not_correct = || ApiError::Unauthorized(SIGN_IN_NOT_CORRECT.to_owned());
+    let kv = Kv::open(env)?;
+    let password = Password::parse(&body.password).ok();
+    let user = match Email::parse(&body.email) {
+        Ok(email) => user_by_email(&kv, &email).await?,
+        Err(_) => None,
+    };
+    let (Some(user), Some(password)) = (user, password.clone()) else {
+        // Unknown e-mail: spend the time of one verification so the answer does not tell.
+        if let Some(password) = &password {
+            dummy_verify(password);
+        }
+        events::record(env, &typed, "sign_in_failed", None, "Sign-in failed.").await?;
+        return Err(not_correct());
+    };
+    let password_ok = PasswordHash::parse(&user.password_hash)
+        .map(|h| h.verify(&password))
+        .unwrap_or(false)
+        && user.active;
+    let step = match &user.two_step {
+        Some(sealed) => secrets::matched_step(env, &user.id, sealed, body.code.as_deref(), now)?,
+        None => None,
+    };
+    let token = new_token(&user.id)?;
+    let answer = ask_guard(
+        env,
+        &user.id,
+        &GuardCommand::SignIn {
+            now,
+            password_ok,
+            needs_code: user.two_step.is_some(),
+            step,
+            session_hash: token.secret_hash(),
+        },
+    )
+    .await?;
+    let actor = user.email.to_string();
+    match answer.outcome {
+        Outcome::Accepted => {
+            // Rotation: a session this browser had before ends now.
+            if let Some(old) =
+                cookie(&req, cookie_name(is_https(&req))).and_then(|v| SessionToken::parse(&v))
+            {
+                ask_guard(
+                    env,
+                    &old.user,
+                    &GuardCommand::EndSession {
+                        session_hash: old.secret_hash(),
+                    },
+                )
+                .await?;
+            }
+            events::record(env, &actor, "sign_in_succeeded", None, "Signed in.").await?;
+            let ctx = SessionCtx {
+                user,
+                token,
+                locked_until: None,
+            };
+            let state = session_state(env, Some(&ctx)).await?;
+            with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))
+        }
+        Outcome::NotCorrect => {
+            let why = if user.active {
+                "Sign-in failed."
+            } else {
+                "Sign-in refused: the user is deactivated."
+            };
+            events::record(env, &actor, "sign_in_failed", None, why).await?;
+            Err(not_correct())
+        }
+        Outcome::Locked => {
+            let until = answer
+                .locked_until
+                .unwrap_or(now + ap_core::guard::LOCK_SECONDS);
+            events::record(
+                env,
+                &actor,
+                "sign_in_locked",
+                None,
+                format!("Sign-in locked until {}.", Timestamp(until).to_rfc3339()),
+            )
+            .await?;
+            Err(ApiError::Locked(Locked { until }.to_string()))
+        }
+    }
+}
+
+/// `DELETE /api/v1/session`: ends this session (if any) and clears the cookie.
+pub async fn sign_out(req: Request, env: &Env) -> Result<Response, ApiError> {
+    if let Some(ctx) = current_session(&req, env).await? {
+        ask_guard(
+            env,
+            &ctx.user.id,
+            &GuardCommand::EndSession {
+                session_hash: ctx.token.secret_hash(),
+            },
+        )
+        .await?;
+        events::record(env, &ctx.actor(), "signed_out", None, "Signed out.").await?;
+    }
+    with_cookie(no_content()?, &req, &clear_cookie(&req))
+}

@@ -1,0 +1,389 @@
+//! The bundle and signing. A user's bundle is not stored on its own: it is every process in
+//! state `InBundle { user }` across the user's companies, read from their ledgers, so it can
+//! never disagree with the processes. Signing checks the digest of what was shown, verifies
+//! password and TOTP code through the user's guard (the same lockout and replay rules as
+//! sign-in), then signs each company's part atomically in that company's ledger.
+
+use std::collections::BTreeMap;
+
+use ap_core::api_approval::{
+    BundleGroupView, BundleItemView, BundleView, CompanySignResult, RefusedInvoice, SignRequest,
+    SignResult, SignedInvoice,
+};
+use ap_core::approval::{amount_view, debtor_agreement};
+use ap_core::bundle::{Bundle, BundleDigest, BundleItem};
+use ap_core::guard::Locked;
+use ap_core::iban::Iban;
+use ap_core::ids::{BankAgreementId, CompanyId};
+use ap_core::password::{Password, PasswordHash};
+use ap_core::process::ProcessState;
+use ap_core::token::ApprovalToken;
+use worker::{Env, Request, Response};
+
+use crate::approval::{
+    act, actor_label, approver_companies, approver_scope, company_processes, no_such_task,
+};
+use crate::auth::{require_session, SessionCtx};
+use crate::do_ledger::{ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem};
+use crate::do_user::{ask_guard, GuardCommand, Outcome};
+use crate::events;
+use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::problem::ApiError;
+use crate::records::{CompanyRecord, UserRecord};
+use crate::secrets;
+use crate::store::Kv;
+
+/// The user's bundle as it is now.
+pub struct CurrentBundle {
+    pub bundle: Bundle,
+    pub entries: Vec<(ProcessRecord, CompanyRecord)>,
+}
+
+fn item_of(record: &ProcessRecord, company: &CompanyRecord) -> BundleItem {
+    let doc = record.process.document();
+    BundleItem {
+        invoice_id: record.process.id().clone(),
+        company_id: company.id.clone(),
+        company_name: company.name.clone(),
+        payee_name: doc.supplier.name.as_str().to_owned(),
+        creditor_account: doc.supplier.account.creditor_account(),
+        amount: doc.amount,
+        due_date: doc.due_date,
+        payment_reference: doc.payment_reference.as_str().to_owned(),
+    }
+}
+
+impl CurrentBundle {
+    pub fn view(&self) -> BundleView {
+        let items = self
+            .entries
+            .iter()
+            .map(|(record, company)| {
+                let doc = record.process.document();
+                BundleItemView {
+                    id: record.process.id().to_string(),
+                    company_id: company.id.to_string(),
+                    company_name: company.name.clone(),
+                    payee_name: doc.supplier.name.as_str().to_owned(),
+                    creditor_account: doc.supplier.account.as_str().to_owned(),
+                    invoice_number: doc.invoice_number.as_str().to_owned(),
+                    amount: amount_view(doc.amount),
+                    due_date: doc.due_date.to_string(),
+                    payment_reference: doc.payment_reference.as_str().to_owned(),
+                    version: record.process.version(),
+                }
+            })
+            .collect::<Vec<_>>();
+        BundleView {
+            count: items.len(),
+            items,
+            totals: self
+                .bundle
+                .totals_per_currency()
+                .iter()
+                .map(amount_view)
+                .collect(),
+            groups: self
+                .bundle
+                .by_company()
+                .into_iter()
+                .map(|g| BundleGroupView {
+                    company_id: g.company_id.to_string(),
+                    company_name: g.company_name,
+                    item_ids: g.invoice_ids.iter().map(ToString::to_string).collect(),
+                    totals: g.totals.iter().map(amount_view).collect(),
+                })
+                .collect(),
+            digest: self.bundle.digest().to_hex(),
+        }
+    }
+}
+
+/// Reads the user's bundle from the ledgers of the companies where they approve invoices.
+pub async fn current(env: &Env, kv: &Kv, user: &UserRecord) -> Result<CurrentBundle, ApiError> {
+    let mut bundle = Bundle::new();
+    let mut entries = Vec::new();
+    for company in approver_companies(kv, user, None).await? {
+        for record in company_processes(env, &company.id).await? {
+            let mine = matches!(record.process.state(), ProcessState::InBundle { user: u } if *u == user.id);
+            if mine {
+                bundle
+                    .add(item_of(&record, &company))
+                    .map_err(|e| ApiError::internal("bundle", e))?;
+                entries.push((record, company.clone()));
+            }
+        }
+    }
+    Ok(CurrentBundle { bundle, entries })
+}
+
+/// `GET /api/v1/bundle`.
+pub async fn get(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    json(200, &current(env, &kv, &ctx.user).await?.view())
+}
+
+/// `DELETE /api/v1/bundle/items/{id}`: back to the task list as it was.
+pub async fn remove(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let found = crate::approval::process_with_history(env, &company.id, &process)
+        .await?
+        .ok_or_else(no_such_task)?;
+    act(
+        env,
+        &ctx,
+        &company,
+        &process,
+        Action::RemoveFromBundle {
+            expected_version: found.record.process.version(),
+        },
+    )
+    .await?;
+    json(200, &current(env, &kv, &ctx.user).await?.view())
+}
+
+/// `POST /api/v1/bundle/cancel`: "Cancel approval" — every invoice back, unapproved.
+pub async fn cancel(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    for company in approver_companies(&kv, &ctx.user, None).await? {
+        let cancelled: Vec<ProcessRecord> = ask_ledger(
+            env,
+            &company.id,
+            &LedgerCommand::CancelBundle {
+                user: ctx.user.id.clone(),
+                actor: actor_label(&ctx.user),
+                now: now_secs(),
+            },
+        )
+        .await?;
+        if !cancelled.is_empty() {
+            events::record(
+                env,
+                &ctx.actor(),
+                "bundle_cancelled",
+                Some(&company.id),
+                format!(
+                    "Cancelled approval of {} invoice(s) in the bundle; back on the task list.",
+                    cancelled.len()
+                ),
+            )
+            .await?;
+        }
+    }
+    json(200, &current(env, &kv, &ctx.user).await?.view())
+}
+
+/// Password and TOTP code, through the user's guard: a wrong factor or a replayed code counts
+/// as a failure, five in a row lock two-step verification (423). Never says which was wrong.
+async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Result<(), ApiError> {
+    let user = &ctx.user;
+    let Some(sealed) = &user.two_step else {
+        return Err(ApiError::Unprocessable(
+            "You have not activated two-step verification. Activate it on My details.".to_owned(),
+        ));
+    };
+    let now = now_secs();
+    let password_ok = Password::parse(&body.password)
+        .is_ok_and(|p| PasswordHash::parse(&user.password_hash).is_ok_and(|h| h.verify(&p)));
+    let step = secrets::matched_step(env, &user.id, sealed, Some(&body.code), now)?;
+    let answer = ask_guard(
+        env,
+        &user.id,
+        &GuardCommand::VerifyCode {
+            now,
+            step: step.filter(|_| password_ok),
+        },
+    )
+    .await?;
+    match answer.outcome {
+        Outcome::Accepted => Ok(()),
+        Outcome::NotCorrect => {
+            events::record(env, &ctx.actor(), "signing_failed", None, "Signing failed.").await?;
+            Err(ApiError::Forbidden(
+                "The password or code is not correct. Nothing was signed.".to_owned(),
+            ))
+        }
+        Outcome::Locked => {
+            let until = answer
+                .locked_until
+                .unwrap_or(now + ap_core::guard::LOCK_SECONDS);
+            events::record(env, &ctx.actor(), "signing_locked", None, "Signing locked.").await?;
+            Err(ApiError::Locked(Locked { until }.to_string()))
+        }
+    }
+}
+
+/// Signs one company's part of the bundle, or says why not.
+async fn sign_company(
+    env: &Env,
+    ctx: &SessionCtx,
+    bundle_id: &str,
+    company: &CompanyRecord,
+    records: &[&ProcessRecord],
+) -> Result<Result<Vec<ProcessRecord>, String>, ApiError> {
+    // Settings may have changed since the invoices went into the bundle: read them again.
+    let kv = Kv::open(env)?;
+    let company = crate::records::load_company(&kv, &company.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("sign", "company vanished"))?;
+    let readiness = company.readiness_of(&ctx.user);
+    if !readiness.ready {
+        return Ok(Err(readiness.messages(&company.name).join(" ")));
+    }
+    let Some(agreement) = debtor_agreement(&company.bank_agreements) else {
+        return Ok(Err(format!(
+            "No bank agreement of {} asks for two-step authentication on approval.",
+            company.name
+        )));
+    };
+    let bank_agreement_id = BankAgreementId::parse(&agreement.id)
+        .map_err(|e| ApiError::internal("bank agreement id", e))?;
+    let debtor_iban = Iban::parse(&agreement.debtor_account)
+        .map_err(|e| ApiError::internal("debtor account", e))?;
+    let mut items = Vec::new();
+    for record in records {
+        let token = ApprovalToken::from_random_bytes(random_bytes::<17>()?);
+        let sealed_token = secrets::seal_text(env, token.as_str(), record.process.id().as_str())?;
+        items.push(SignItem {
+            process_id: record.process.id().clone(),
+            expected_version: record.process.version(),
+            shown: item_of(record, &company),
+            token,
+            sealed_token,
+        });
+    }
+    let answer: SignAnswer = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::Sign {
+            user: ctx.user.id.clone(),
+            actor: actor_label(&ctx.user),
+            bundle_id: bundle_id.to_owned(),
+            bank_agreement_id,
+            debtor_iban,
+            expiry_days: company.settings.token_expiry_days,
+            items,
+            now: now_secs(),
+        },
+    )
+    .await?;
+    Ok(match answer {
+        SignAnswer::Signed { records } => Ok(records),
+        SignAnswer::Refused { reason } => Err(reason),
+    })
+}
+
+/// `POST /api/v1/bundle/sign`.
+pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: SignRequest = read_json(&mut req).await?;
+    let shown =
+        BundleDigest::parse(&body.digest).map_err(|e| ApiError::field("digest", e.to_string()))?;
+    let kv = Kv::open(env)?;
+    let now_bundle = current(env, &kv, &ctx.user).await?;
+    if now_bundle.bundle.is_empty() {
+        return Err(ApiError::Conflict(
+            "Your bundle is empty: there is nothing to sign.".to_owned(),
+        ));
+    }
+    if now_bundle.bundle.check_digest(&shown).is_err() {
+        return Err(ApiError::Conflict(
+            "The bundle changed since it was shown; nothing was signed. Review the bundle and \
+             sign again."
+                .to_owned(),
+        ));
+    }
+    verify_signature(env, &ctx, &body).await?;
+
+    let bundle_id = random_id()?;
+    let mut by_company: BTreeMap<CompanyId, (CompanyRecord, Vec<&ProcessRecord>)> = BTreeMap::new();
+    for (record, company) in &now_bundle.entries {
+        by_company
+            .entry(company.id.clone())
+            .or_insert_with(|| (company.clone(), Vec::new()))
+            .1
+            .push(record);
+    }
+    let mut companies = Vec::new();
+    for (company, records) in by_company.values() {
+        let outcome = sign_company(env, &ctx, &bundle_id, company, records).await?;
+        let result = match outcome {
+            Ok(signed) => {
+                let invoices: Vec<SignedInvoice> = signed
+                    .iter()
+                    .map(|r| {
+                        let doc = r.process.document();
+                        SignedInvoice {
+                            id: r.process.id().to_string(),
+                            supplier_name: doc.supplier.name.as_str().to_owned(),
+                            invoice_number: doc.invoice_number.as_str().to_owned(),
+                            amount: amount_view(doc.amount),
+                            token_last_four: r.process.token_last_four().unwrap_or("").to_owned(),
+                        }
+                    })
+                    .collect();
+                events::record(
+                    env,
+                    &ctx.actor(),
+                    "bundle_signed",
+                    Some(&company.id),
+                    format!(
+                        "Signed bundle {bundle_id} with TOTP: {} invoice(s) approved and their \
+                         payments pre-approved.",
+                        invoices.len()
+                    ),
+                )
+                .await?;
+                CompanySignResult {
+                    company_id: company.id.to_string(),
+                    company_name: company.name.clone(),
+                    signed: true,
+                    reason: None,
+                    invoices,
+                    refused: Vec::new(),
+                }
+            }
+            Err(reason) => {
+                events::record(
+                    env,
+                    &ctx.actor(),
+                    "bundle_sign_refused",
+                    Some(&company.id),
+                    format!(
+                        "Signing bundle {bundle_id} refused in {}: {reason}",
+                        company.name
+                    ),
+                )
+                .await?;
+                CompanySignResult {
+                    company_id: company.id.to_string(),
+                    company_name: company.name.clone(),
+                    signed: false,
+                    refused: records
+                        .iter()
+                        .map(|r| RefusedInvoice {
+                            id: r.process.id().to_string(),
+                            reason: reason.clone(),
+                        })
+                        .collect(),
+                    reason: Some(reason),
+                    invoices: Vec::new(),
+                }
+            }
+        };
+        companies.push(result);
+    }
+    let left = current(env, &kv, &ctx.user).await?;
+    json(
+        200,
+        &SignResult {
+            bundle_id,
+            companies,
+            bundle: left.view(),
+        },
+    )
+}

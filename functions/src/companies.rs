@@ -1,0 +1,286 @@
+//! Administration of companies: master data, settings, bank agreements, and the readiness table.
+
+use ap_core::api::{
+    BankAgreementRequest, BankAgreementView, CompanyRequest, CompanySettings, CompanySettingsPatch,
+    ReadinessRow,
+};
+use ap_core::ids::CompanyId;
+use ap_core::org::{
+    apply_settings_patch, validate_bank_agreement, validate_company, SettingsRefusal,
+};
+use ap_core::roles::Role;
+use worker::{Env, Request, Response};
+
+use crate::auth::{require_session, SessionCtx};
+use crate::events;
+use crate::http::{json, random_id, read_json};
+use crate::problem::ApiError;
+use crate::records::{all_companies, all_users, existing_company, save_company, CompanyRecord};
+use crate::store::Kv;
+
+/// Most bank agreements one company may have.
+const MAX_AGREEMENTS: usize = 50;
+
+/// `GET /api/v1/admin/companies`.
+pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    require_session(req, env).await?.require_system_admin()?;
+    let kv = Kv::open(env)?;
+    let views: Vec<_> = all_companies(&kv)
+        .await?
+        .iter()
+        .map(CompanyRecord::view)
+        .collect();
+    json(200, &views)
+}
+
+/// `POST /api/v1/admin/companies`.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    ctx.require_system_admin()?;
+    let body: CompanyRequest = read_json(&mut req).await?;
+    let valid = validate_company(&body).map_err(ApiError::invalid_fields)?;
+    let id = CompanyId::parse(&random_id()?).map_err(|e| ApiError::internal("company id", e))?;
+    let company = CompanyRecord {
+        id: id.clone(),
+        name: valid.name,
+        org_number: valid.org_number,
+        country: valid.country,
+        base_currency: valid.base_currency.code().to_owned(),
+        settings: CompanySettings::default(),
+        bank_agreements: Vec::new(),
+    };
+    let kv = Kv::open(env)?;
+    save_company(&kv, &company).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "company_created",
+        Some(&id),
+        format!("Created company {}.", company.name),
+    )
+    .await?;
+    json(201, &company.view())
+}
+
+/// `PUT /api/v1/admin/companies/{id}`: master data only; settings and agreements are kept.
+pub async fn update(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    ctx.require_system_admin()?;
+    let body: CompanyRequest = read_json(&mut req).await?;
+    let kv = Kv::open(env)?;
+    let mut company = existing_company(&kv, id).await?;
+    let valid = validate_company(&body).map_err(ApiError::invalid_fields)?;
+    company.name = valid.name;
+    company.org_number = valid.org_number;
+    company.country = valid.country;
+    company.base_currency = valid.base_currency.code().to_owned();
+    save_company(&kv, &company).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "company_changed",
+        Some(&company.id),
+        format!("Changed the master data of {}.", company.name),
+    )
+    .await?;
+    json(200, &company.view())
+}
+
+/// Refuses a user with no business in this company before revealing whether it exists.
+fn require_some_say(ctx: &SessionCtx, id: &str, role: Role) -> Result<(), ApiError> {
+    let holds = CompanyId::parse(id).is_ok_and(|c| ctx.user.roles.has(&c, role));
+    if ctx.user.roles.is_system_admin || holds {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "This needs the System Administrator role, or the {} role in this company.",
+            role.display_name()
+        )))
+    }
+}
+
+/// `PATCH /api/v1/companies/{id}/settings`: Allow pre-approval only by an AutoPay Administrator
+/// of the company, every other setting only by a System Administrator.
+pub async fn patch_settings(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    let patch: CompanySettingsPatch = read_json(&mut req).await?;
+    let kv = Kv::open(env)?;
+    let mut company = existing_company(&kv, id).await?;
+    let next = apply_settings_patch(&company.settings, &patch, &ctx.user.roles, &company.id)
+        .map_err(|e| match e {
+            SettingsRefusal::Invalid(errors) => ApiError::invalid_fields(errors),
+            other => ApiError::Forbidden(other.to_string()),
+        })?;
+    let detail = settings_change(&company.settings, &next);
+    company.settings = next;
+    save_company(&kv, &company).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "settings_changed",
+        Some(&company.id),
+        format!("{}: {detail}", company.name),
+    )
+    .await?;
+    json(200, &company.view())
+}
+
+fn settings_change(before: &CompanySettings, after: &CompanySettings) -> String {
+    let mut parts = Vec::new();
+    let mut flag = |name: &str, a: bool, b: bool| {
+        if a != b {
+            parts.push(format!("“{name}” {}", if b { "on" } else { "off" }));
+        }
+    };
+    flag(
+        "Enable two-step verification for AutoPay",
+        before.two_step_for_autopay,
+        after.two_step_for_autopay,
+    );
+    flag(
+        "Send workflows to Approval",
+        before.send_workflows_to_approval,
+        after.send_workflows_to_approval,
+    );
+    flag(
+        "Allow pre-approval",
+        before.allow_pre_approval,
+        after.allow_pre_approval,
+    );
+    if before.token_expiry_days != after.token_expiry_days {
+        parts.push(format!("token expiry {} days", after.token_expiry_days));
+    }
+    if before.four_eyes_threshold_minor != after.four_eyes_threshold_minor {
+        parts.push(match after.four_eyes_threshold_minor {
+            Some(t) => format!("four-eyes threshold {t} (minor units)"),
+            None => "no four-eyes threshold".to_owned(),
+        });
+    }
+    if parts.is_empty() {
+        "no change".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `POST /api/v1/admin/companies/{id}/bank-agreements` (`agreement` None) and
+/// `PUT …/bank-agreements/{a}`: System Administrator or AutoPay Administrator of the company.
+pub async fn put_agreement(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    agreement: Option<&str>,
+) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    let body: BankAgreementRequest = read_json(&mut req).await?;
+    let kv = Kv::open(env)?;
+    let mut company = existing_company(&kv, id).await?;
+    let valid = validate_bank_agreement(&body).map_err(ApiError::invalid_fields)?;
+    let agreement_id = match agreement {
+        Some(a) => {
+            if !company.bank_agreements.iter().any(|x| x.id == a) {
+                return Err(ApiError::NotFound(
+                    "This company has no such bank agreement.".to_owned(),
+                ));
+            }
+            a.to_owned()
+        }
+        None => {
+            if company.bank_agreements.len() >= MAX_AGREEMENTS {
+                return Err(ApiError::Unprocessable(format!(
+                    "A company can have at most {MAX_AGREEMENTS} bank agreements."
+                )));
+            }
+            random_id()?
+        }
+    };
+    let view = BankAgreementView {
+        id: agreement_id.clone(),
+        bank_name: valid.bank_name,
+        bic: valid.bic.as_str().to_owned(),
+        debtor_account: valid.debtor_account.as_str().to_owned(),
+        two_step_level: valid.two_step_level,
+        approvers_required: valid.approvers_required,
+    };
+    let detail = format!(
+        "Bank agreement {} {} ({}, two-step {}, {} approver(s)).",
+        view.bank_name, view.debtor_account, view.bic, view.two_step_level, view.approvers_required
+    );
+    match company
+        .bank_agreements
+        .iter_mut()
+        .find(|x| x.id == agreement_id)
+    {
+        Some(existing) => *existing = view,
+        None => company.bank_agreements.push(view),
+    }
+    save_company(&kv, &company).await?;
+    let kind = if agreement.is_some() {
+        "bank_agreement_changed"
+    } else {
+        "bank_agreement_added"
+    };
+    events::record(env, &ctx.actor(), kind, Some(&company.id), detail).await?;
+    json(if agreement.is_some() { 200 } else { 201 }, &company.view())
+}
+
+/// `DELETE /api/v1/admin/companies/{id}/bank-agreements/{a}`.
+pub async fn delete_agreement(
+    req: Request,
+    env: &Env,
+    id: &str,
+    agreement: &str,
+) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    let kv = Kv::open(env)?;
+    let mut company = existing_company(&kv, id).await?;
+    let Some(pos) = company
+        .bank_agreements
+        .iter()
+        .position(|x| x.id == agreement)
+    else {
+        return Err(ApiError::NotFound(
+            "This company has no such bank agreement.".to_owned(),
+        ));
+    };
+    let removed = company.bank_agreements.remove(pos);
+    save_company(&kv, &company).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "bank_agreement_removed",
+        Some(&company.id),
+        format!(
+            "Removed bank agreement {} {}.",
+            removed.bank_name, removed.debtor_account
+        ),
+    )
+    .await?;
+    json(200, &company.view())
+}
+
+/// `GET /api/v1/admin/readiness`: every active user × every company.
+pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    require_session(req, env).await?.require_system_admin()?;
+    let kv = Kv::open(env)?;
+    let companies = all_companies(&kv).await?;
+    let users = all_users(&kv).await?;
+    let mut rows = Vec::new();
+    for user in users.iter().filter(|u| u.active) {
+        for company in &companies {
+            let readiness = company.readiness_of(user);
+            rows.push(ReadinessRow {
+                user_id: user.id.to_string(),
+                user_name: user.name.clone(),
+                company_id: company.id.to_string(),
+                company_name: company.name.clone(),
+                ready: readiness.ready,
+                missing: readiness.messages(&company.name),
+            });
+        }
+    }
+    json(200, &rows)
+}

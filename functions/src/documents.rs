@@ -1,0 +1,147 @@
+//! Invoices in from the Document Center: `POST /api/v1/documents`.
+//!
+//! Order of checks: integration key, client version and scope (401/426/403); body size (413,
+//! before parsing); JSON; the key's company (403); the company's "Send workflows to Approval"
+//! (422); every field (400, each named). Then the company's ledger opens the process, or finds
+//! the one already opened for this document id (200), or refuses other content under the same
+//! id (409). The PDF is stored on its own in KV.
+
+use ap_core::api::Scope;
+use ap_core::api_approval::DocumentAccepted;
+use ap_core::approval::process_id;
+use ap_core::dates::Timestamp;
+use ap_core::document::{Document, DocumentRequest, MAX_DOCUMENT_BODY_BYTES};
+use ap_core::money::{Currency, Money};
+use ap_core::process::Process;
+use worker::{Env, Request, Response};
+
+use crate::approval::{current_warnings, pdf_key};
+use crate::do_ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
+use crate::events;
+use crate::http::{json, now_secs, parse_json, random_id, read_body};
+use crate::integration::require_integration_key;
+use crate::problem::ApiError;
+use crate::records::load_company;
+use crate::store::Kv;
+
+fn accepted(record: &ProcessRecord) -> DocumentAccepted {
+    let doc = record.process.document();
+    DocumentAccepted {
+        process_id: record.process.id().to_string(),
+        document_id: doc.document_id.to_string(),
+        company_id: doc.company_id.to_string(),
+        status: record.process.state().name().to_owned(),
+        warnings: current_warnings(record, now_secs()),
+    }
+}
+
+/// `POST /api/v1/documents`.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let key = require_integration_key(&req, env, None, Some(Scope::DocumentsWrite)).await?;
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    if !content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/json")
+    {
+        return Err(ApiError::UnsupportedMediaType(
+            "Send the document as JSON: Content-Type: application/json.".to_owned(),
+        ));
+    }
+    let body = read_body(&mut req, MAX_DOCUMENT_BODY_BYTES).await?;
+    let request: DocumentRequest = parse_json(&body)?;
+    drop(body);
+    if request.pdf_too_large() {
+        return Err(ApiError::PayloadTooLarge(
+            "The PDF is larger than 10 MiB (10485760 bytes).".to_owned(),
+        ));
+    }
+    if request.company_id.trim() != key.company_id.as_str() {
+        return Err(ApiError::Forbidden(
+            "This integration key belongs to another company: send documents for company_id \
+             with that company's key."
+                .to_owned(),
+        ));
+    }
+    let kv = Kv::open(env)?;
+    let company = load_company(&kv, &key.company_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("There is no such company.".to_owned()))?;
+    if !company.settings.send_workflows_to_approval {
+        return Err(ApiError::Unprocessable(format!(
+            "“Send workflows to Approval” is off for {}: documents for this company are not \
+             accepted. A System Administrator can turn the setting on.",
+            company.name
+        )));
+    }
+    let document = Document::parse(&request).map_err(ApiError::invalid_fields)?;
+    drop(request);
+
+    let threshold = match (
+        company.settings.four_eyes_threshold_minor,
+        Currency::parse(&company.base_currency),
+    ) {
+        (Some(minor), Ok(currency)) => Some(Money::from_minor(minor, currency)),
+        _ => None,
+    };
+    let id = process_id(&company.id, &random_id()?)
+        .ok_or_else(|| ApiError::internal("process id", "company id not usable"))?;
+    let fingerprint = document.content_fingerprint();
+    let (process, transition) = Process::open(
+        id,
+        document.summary.clone(),
+        threshold,
+        Timestamp(now_secs()),
+    );
+    let answer: OpenAnswer = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::Open {
+            process,
+            fingerprint,
+            transition,
+        },
+    )
+    .await?;
+    match answer {
+        OpenAnswer::Created { record } => {
+            if let Some(pdf) = &document.pdf {
+                kv.put_bytes(&pdf_key(record.process.id()), pdf.as_bytes())
+                    .await?;
+            }
+            let doc = record.process.document();
+            events::record(
+                env,
+                &format!("integration key {}", key.prefix),
+                "document_received",
+                Some(&company.id),
+                format!(
+                    "Invoice {} from {} ({}) received from the Document Center as process {}.",
+                    doc.invoice_number.as_str(),
+                    doc.supplier.name.as_str(),
+                    doc.amount,
+                    record.process.id()
+                ),
+            )
+            .await?;
+            json(201, &accepted(&record))
+        }
+        OpenAnswer::Existing { record } => {
+            // A resend after a failure between the ledger and the PDF write completes it.
+            if let Some(pdf) = &document.pdf {
+                let key = pdf_key(record.process.id());
+                if kv.get_bytes(&key).await?.is_none() {
+                    kv.put_bytes(&key, pdf.as_bytes()).await?;
+                }
+            }
+            json(200, &accepted(&record))
+        }
+        OpenAnswer::DifferentContent { process_id } => Err(ApiError::Conflict(format!(
+            "Document {} was already received (process {process_id}) with different content. \
+             Send changed invoices under a new document id.",
+            document.summary.document_id
+        ))),
+    }
+}

@@ -1,0 +1,14 @@
+//! `GET /api/v1/openapi.json`: the hand-written OpenAPI 3.1 document of the integration API.
+
+use worker::{Headers, Response};
+
+use crate::problem::ApiError;
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn get() -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    headers.set("cache-control", "public, max-age=300")?;
+    Ok(Response::ok(OPENAPI)?.with_headers(headers))
+}

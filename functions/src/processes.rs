@@ -1,0 +1,176 @@
+//! The process overview (System Administrator): every process, filterable; a process's detail
+//! with its full history; revoking an approval token. The token itself is never answered here,
+//! only its last four characters.
+
+use ap_core::api_approval::{ProcessDetail, ProcessFilter, ProcessRow, TokenView};
+use ap_core::approval::{amount_view, company_of_process, matches_filter, FilterFacts};
+use worker::{Env, Request, Response};
+
+use crate::approval::{
+    actor_label, comments_view, company_processes, current_warnings, history_view, invoice_view,
+    process_with_history, query_param, Names,
+};
+use crate::auth::require_session;
+use crate::do_ledger::{ask_ledger, LedgerCommand, ProcessRecord};
+use crate::events;
+use crate::http::{json, now_secs};
+use crate::problem::ApiError;
+use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
+use crate::store::Kv;
+
+fn no_such_process() -> ApiError {
+    ApiError::NotFound("There is no such process.".to_owned())
+}
+
+fn filter_of(req: &Request) -> Result<ProcessFilter, ApiError> {
+    let payment_approved = match query_param(req, "payment_approved")?.as_deref() {
+        None => None,
+        Some("yes" | "true") => Some(true),
+        Some("no" | "false") => Some(false),
+        Some(_) => {
+            return Err(ApiError::field(
+                "payment_approved",
+                "Filter payment_approved with yes or no.",
+            ))
+        }
+    };
+    Ok(ProcessFilter {
+        company: query_param(req, "company")?,
+        status: query_param(req, "status")?,
+        payment_approved,
+        warning: query_param(req, "warning")?,
+    })
+}
+
+/// `GET /api/v1/admin/processes?company=&status=&payment_approved=&warning=`.
+pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    require_session(req, env).await?.require_system_admin()?;
+    let filter = filter_of(req)?;
+    let kv = Kv::open(env)?;
+    let now = now_secs();
+    let mut names = Names::default();
+    let mut rows = Vec::new();
+    for company in all_companies(&kv).await? {
+        if filter
+            .company
+            .as_deref()
+            .is_some_and(|c| c != company.id.as_str())
+        {
+            continue;
+        }
+        for record in company_processes(env, &company.id).await? {
+            let warnings = current_warnings(&record, now);
+            let facts = FilterFacts {
+                company_id: company.id.as_str(),
+                status: record.process.state().name(),
+                payment_approved: record.process.payment_approved(),
+                warnings: &warnings,
+            };
+            if !matches_filter(&filter, &facts) {
+                continue;
+            }
+            let doc = record.process.document();
+            rows.push(ProcessRow {
+                id: record.process.id().to_string(),
+                company_id: company.id.to_string(),
+                company_name: company.name.clone(),
+                supplier_name: doc.supplier.name.as_str().to_owned(),
+                invoice_number: doc.invoice_number.as_str().to_owned(),
+                amount: amount_view(doc.amount),
+                due_date: doc.due_date.to_string(),
+                status: record.process.state().name().to_owned(),
+                approvers: names.approvers(&kv, &record).await?,
+                payment_approved: record.process.payment_approved(),
+                warnings,
+                version: record.process.version(),
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.id.cmp(&b.id)));
+    json(200, &rows)
+}
+
+async fn scope(kv: &Kv, id: &str) -> Result<(CompanyRecord, ap_core::ids::InvoiceId), ApiError> {
+    let (company, process) = company_of_process(id).ok_or_else(no_such_process)?;
+    let company = load_company(kv, &company)
+        .await?
+        .ok_or_else(no_such_process)?;
+    Ok((company, process))
+}
+
+fn token_view(record: &ProcessRecord) -> Option<TokenView> {
+    let token = record.token.as_ref()?;
+    Some(TokenView {
+        last_four: record.process.token_last_four()?.to_owned(),
+        issued_at: rfc3339(token.issued_at),
+        expires_at: rfc3339(token.expires_at),
+        revoked: token.revoked,
+        used: token.consumed.is_some(),
+    })
+}
+
+async fn detail_of(env: &Env, kv: &Kv, id: &str) -> Result<ProcessDetail, ApiError> {
+    let (company, process) = scope(kv, id).await?;
+    let found = process_with_history(env, &company.id, &process)
+        .await?
+        .ok_or_else(no_such_process)?;
+    let record = &found.record;
+    let mut names = Names::default();
+    Ok(ProcessDetail {
+        id: record.process.id().to_string(),
+        invoice: invoice_view(record, &company.name),
+        status: record.process.state().name().to_owned(),
+        required_approvals: record.process.required_approvals(),
+        approvers: names.approvers(kv, record).await?,
+        payment_approved: record.process.payment_approved(),
+        token: token_view(record),
+        warnings: current_warnings(record, now_secs()),
+        history: history_view(&found.history),
+        comments: comments_view(&found.history),
+        version: record.process.version(),
+    })
+}
+
+/// `GET /api/v1/admin/processes/{id}`.
+pub async fn detail(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    require_session(req, env).await?.require_system_admin()?;
+    let kv = Kv::open(env)?;
+    json(200, &detail_of(env, &kv, id).await?)
+}
+
+/// `POST /api/v1/admin/processes/{id}/revoke-token`.
+pub async fn revoke_token(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    ctx.require_system_admin()?;
+    let kv = Kv::open(env)?;
+    let (company, process) = scope(&kv, id).await?;
+    let answer: Option<Option<ProcessRecord>> = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::Revoke {
+            process_id: process.clone(),
+            actor: actor_label(&ctx.user),
+            now: now_secs(),
+        },
+    )
+    .await?;
+    match answer {
+        None => return Err(no_such_process()),
+        Some(None) => {
+            return Err(ApiError::Conflict(
+                "This invoice has no approval token: its payment was not pre-approved.".to_owned(),
+            ))
+        }
+        Some(Some(_)) => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "token_revoked",
+                Some(&company.id),
+                format!("Revoked the approval token of process {process}."),
+            )
+            .await?;
+        }
+    }
+    json(200, &detail_of(env, &kv, id).await?)
+}

@@ -1,0 +1,231 @@
+//! The documents kept in Workers KV, their keys, and the views built from them.
+//!
+//! KV keys:
+//! - `user:{user id}` → [`UserRecord`]; `user-email:{email}` → user id (the sign-in index;
+//!   uniqueness of the address is claimed in the registry Durable Object first).
+//! - `company:{company id}` → [`CompanyRecord`] (master data, settings, bank agreements).
+//! - `integration-key:{sha256 hex of the key}` → [`IntegrationKeyRecord`];
+//!   `integration-key-id:{key id}` → the hash (the administrators' listing).
+//! - `event:{inverted millis}:{id}` → [`EventView`] (also its metadata), newest first by key.
+
+use ap_core::api::{
+    BankAgreementView, CompanySettings, CompanyView, IntegrationKeyView, MyCompany, Scope, UserView,
+};
+use ap_core::dates::Timestamp;
+use ap_core::ids::{CompanyId, Email, UserId};
+use ap_core::readiness::{approve_and_pay_readiness, Readiness, ReadinessInput};
+use ap_core::roles::{Role, UserRoles};
+use serde::{Deserialize, Serialize};
+
+use crate::problem::ApiError;
+use crate::store::Kv;
+
+/// Most documents of one kind read for a listing.
+pub const MAX_LISTED: usize = 500;
+
+pub fn user_key(id: &UserId) -> String {
+    format!("user:{id}")
+}
+
+pub fn email_key(email: &Email) -> String {
+    format!("user-email:{email}")
+}
+
+pub fn company_key(id: &CompanyId) -> String {
+    format!("company:{id}")
+}
+
+pub fn integration_key_key(hash: &str) -> String {
+    format!("integration-key:{hash}")
+}
+
+pub fn integration_key_id_key(id: &str) -> String {
+    format!("integration-key-id:{id}")
+}
+
+/// A user as stored. The password only as its Argon2id hash; TOTP seeds only sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub name: String,
+    pub email: Email,
+    pub password_hash: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub roles: UserRoles,
+    /// The active TOTP seed, sealed with `SECRETS_KEY` (associated data: the user id).
+    #[serde(default)]
+    pub two_step: Option<String>,
+    /// A seed shown at enrolment and not yet confirmed with a code, sealed likewise.
+    #[serde(default)]
+    pub pending_two_step: Option<String>,
+    pub created_at: u64,
+}
+
+impl UserRecord {
+    pub fn view(&self, locked_until: Option<u64>) -> UserView {
+        UserView {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            email: self.email.to_string(),
+            active: self.active,
+            is_system_admin: self.roles.is_system_admin,
+            two_step_active: self.two_step.is_some(),
+            must_change_password: self.must_change_password,
+            locked_until: locked_until.map(rfc3339),
+            roles: self
+                .roles
+                .companies
+                .iter()
+                .map(|(c, roles)| (c.to_string(), roles.iter().copied().collect()))
+                .collect(),
+        }
+    }
+}
+
+/// A company as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompanyRecord {
+    pub id: CompanyId,
+    pub name: String,
+    pub org_number: String,
+    pub country: String,
+    pub base_currency: String,
+    pub settings: CompanySettings,
+    pub bank_agreements: Vec<BankAgreementView>,
+}
+
+impl CompanyRecord {
+    pub fn view(&self) -> CompanyView {
+        CompanyView {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            org_number: self.org_number.clone(),
+            country: self.country.clone(),
+            base_currency: self.base_currency.clone(),
+            settings: self.settings.clone(),
+            bank_agreements: self.bank_agreements.clone(),
+        }
+    }
+
+    /// Can `user` approve and pay here, and if not, why.
+    pub fn readiness_of(&self, user: &UserRecord) -> Readiness {
+        approve_and_pay_readiness(&ReadinessInput {
+            has_invoice_approver: user.roles.has(&self.id, Role::InvoiceApprover),
+            has_autopay_approver: user.roles.has(&self.id, Role::AutoPayApprover),
+            company_two_step_for_autopay: self.settings.two_step_for_autopay,
+            user_two_step_active: user.two_step.is_some(),
+            bank_agreement_levels: self
+                .bank_agreements
+                .iter()
+                .map(|a| a.two_step_level)
+                .collect(),
+            allow_pre_approval: self.settings.allow_pre_approval,
+        })
+    }
+
+    pub fn my_company(&self, user: &UserRecord) -> MyCompany {
+        let readiness = self.readiness_of(user);
+        MyCompany {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            roles: user
+                .roles
+                .companies
+                .get(&self.id)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default(),
+            approve_and_pay_ready: readiness.ready,
+            missing: readiness.messages(&self.name),
+        }
+    }
+}
+
+/// An integration key as stored: never the key itself, only its SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IntegrationKeyRecord {
+    pub id: String,
+    pub company_id: CompanyId,
+    pub label: String,
+    pub scopes: Vec<Scope>,
+    pub prefix: String,
+    pub hash: String,
+    pub created_at: u64,
+    pub last_used_at: Option<u64>,
+    pub revoked_at: Option<u64>,
+}
+
+impl IntegrationKeyRecord {
+    pub fn view(&self) -> IntegrationKeyView {
+        IntegrationKeyView {
+            id: self.id.clone(),
+            company_id: self.company_id.to_string(),
+            label: self.label.clone(),
+            scopes: self.scopes.clone(),
+            prefix: self.prefix.clone(),
+            created_at: rfc3339(self.created_at),
+            last_used_at: self.last_used_at.map(rfc3339),
+            revoked_at: self.revoked_at.map(rfc3339),
+        }
+    }
+}
+
+pub fn rfc3339(secs: u64) -> String {
+    Timestamp(secs).to_rfc3339()
+}
+
+pub async fn load_user(kv: &Kv, id: &UserId) -> Result<Option<UserRecord>, ApiError> {
+    kv.get(&user_key(id)).await
+}
+
+pub async fn save_user(kv: &Kv, user: &UserRecord) -> Result<(), ApiError> {
+    kv.put(&user_key(&user.id), user).await
+}
+
+pub async fn user_by_email(kv: &Kv, email: &Email) -> Result<Option<UserRecord>, ApiError> {
+    let Some(id) = kv.get::<UserId>(&email_key(email)).await? else {
+        return Ok(None);
+    };
+    load_user(kv, &id).await
+}
+
+pub async fn all_users(kv: &Kv) -> Result<Vec<UserRecord>, ApiError> {
+    let mut users: Vec<UserRecord> = kv.values("user:", MAX_LISTED).await?;
+    users.sort_by_key(|u| u.name.to_lowercase());
+    Ok(users)
+}
+
+pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecord>, ApiError> {
+    kv.get(&company_key(id)).await
+}
+
+pub async fn save_company(kv: &Kv, company: &CompanyRecord) -> Result<(), ApiError> {
+    kv.put(&company_key(&company.id), company).await
+}
+
+pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
+    let mut companies: Vec<CompanyRecord> = kv.values("company:", MAX_LISTED).await?;
+    companies.sort_by_key(|c| c.name.to_lowercase());
+    Ok(companies)
+}
+
+/// A company id from a path segment; a malformed one is simply not found.
+pub fn company_id(segment: &str) -> Result<CompanyId, ApiError> {
+    CompanyId::parse(segment).map_err(|_| ApiError::NotFound("There is no such company.".into()))
+}
+
+pub fn user_id(segment: &str) -> Result<UserId, ApiError> {
+    UserId::parse(segment).map_err(|_| ApiError::NotFound("There is no such user.".into()))
+}
+
+pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, ApiError> {
+    load_company(kv, &company_id(segment)?)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("There is no such company.".into()))
+}
+
+pub async fn existing_user(kv: &Kv, segment: &str) -> Result<UserRecord, ApiError> {
+    load_user(kv, &user_id(segment)?)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("There is no such user.".into()))
+}

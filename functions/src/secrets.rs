@@ -1,0 +1,87 @@
+//! TOTP seeds at rest: sealed with AES-256-GCM under the Worker secret `SECRETS_KEY`, the owner's
+//! user id as associated data. Seeds leave this module only as [`TotpSecret`]s.
+
+use ap_core::ids::UserId;
+use ap_core::seal::{open, seal, SealKey};
+use ap_core::totp::{self, TotpCode, TotpSecret, SECRET_BYTES};
+use worker::Env;
+
+use crate::http::random_bytes;
+use crate::problem::ApiError;
+
+/// The name of the Worker secret holding the sealing key.
+pub const SECRETS_KEY: &str = "SECRETS_KEY";
+
+fn seal_key(env: &Env) -> Result<SealKey, ApiError> {
+    let text = env.secret(SECRETS_KEY).map(|s| s.to_string()).map_err(|_| {
+        ApiError::Unavailable(
+            "The server is not configured: the secret SECRETS_KEY is missing. An operator must set it \
+             (scripts/setup.sh writes one into .dev.vars; `wrangler secret put SECRETS_KEY` at the edge)."
+                .to_owned(),
+        )
+    })?;
+    SealKey::from_base64(&text).map_err(|e| {
+        ApiError::Unavailable(format!(
+            "The server is not configured: SECRETS_KEY is not valid. {e}"
+        ))
+    })
+}
+
+/// A fresh 160-bit seed from the CSPRNG, and its sealed form for storage.
+pub fn new_seed(env: &Env, owner: &UserId) -> Result<(TotpSecret, String), ApiError> {
+    let key = seal_key(env)?;
+    let secret = TotpSecret::from_random_bytes(random_bytes::<SECRET_BYTES>()?);
+    let sealed = seal(
+        &key,
+        random_bytes::<12>()?,
+        secret.as_bytes(),
+        owner.as_str().as_bytes(),
+    );
+    Ok((secret, sealed))
+}
+
+pub fn open_seed(env: &Env, owner: &UserId, sealed: &str) -> Result<TotpSecret, ApiError> {
+    let key = seal_key(env)?;
+    let bytes = open(&key, sealed, owner.as_str().as_bytes())
+        .map_err(|e| ApiError::internal("open seed", e))?;
+    let bytes: [u8; SECRET_BYTES] = bytes
+        .try_into()
+        .map_err(|_| ApiError::internal("open seed", "wrong length"))?;
+    Ok(TotpSecret::from_random_bytes(bytes))
+}
+
+/// The time step `code` matches for the sealed seed at `now`, if any. Replay is decided by the
+/// user's guard Durable Object, which knows the last used step.
+pub fn matched_step(
+    env: &Env,
+    owner: &UserId,
+    sealed: &str,
+    code: Option<&str>,
+    now: u64,
+) -> Result<Option<u64>, ApiError> {
+    let secret = open_seed(env, owner, sealed)?;
+    let Some(code) = code.and_then(|c| TotpCode::parse(c).ok()) else {
+        return Ok(None);
+    };
+    Ok(totp::verify(&secret, &code, now, None).ok())
+}
+
+/// Seals `plaintext` under `SECRETS_KEY` with `associated_data` (for instance an approval token
+/// with its process id), so it is kept only encrypted.
+pub fn seal_text(env: &Env, plaintext: &str, associated_data: &str) -> Result<String, ApiError> {
+    let key = seal_key(env)?;
+    Ok(seal(
+        &key,
+        random_bytes::<12>()?,
+        plaintext.as_bytes(),
+        associated_data.as_bytes(),
+    ))
+}
+
+/// Opens what [`seal_text`] sealed with the same associated data.
+pub fn open_text(env: &Env, sealed: &str, associated_data: &str) -> Result<String, ApiError> {
+    let key = seal_key(env)?;
+    let bytes = open(&key, sealed, associated_data.as_bytes())
+        .map_err(|e| ApiError::internal("open sealed text", e))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::internal("open sealed text", e))
+}

@@ -1,0 +1,258 @@
+//! Administration of users: create with a one-time password, roles, deactivate and reactivate,
+//! reset two-step verification, unlock.
+
+use std::collections::BTreeSet;
+
+use ap_core::api::{FieldError, NewUserCreated, NewUserRequest, RolesRequest, UserView};
+use ap_core::ids::{CompanyId, Email, UserId};
+use ap_core::org::check_name;
+use ap_core::password::{Password, PasswordHash};
+use ap_core::roles::UserRoles;
+use worker::{Env, Request, Response};
+
+use crate::auth::{require_session, SessionCtx};
+use crate::do_registry::{claim, EMAIL};
+use crate::do_user::{ask_guard, GuardCommand};
+use crate::events;
+use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::problem::ApiError;
+use crate::records::{all_users, email_key, existing_user, load_company, save_user, UserRecord};
+use crate::store::Kv;
+
+async fn admin(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
+    let ctx = require_session(req, env).await?;
+    ctx.require_system_admin()?;
+    Ok(ctx)
+}
+
+async fn view(env: &Env, user: &UserRecord) -> Result<UserView, ApiError> {
+    let status = ask_guard(env, &user.id, &GuardCommand::Status { now: now_secs() }).await?;
+    Ok(user.view(status.locked_until))
+}
+
+/// A one-time initial password: 128 random bits as 26 base32 characters.
+fn initial_password() -> Result<(String, String), ApiError> {
+    let text = random_id()?;
+    let password = Password::parse(&text).map_err(|e| ApiError::internal("initial password", e))?;
+    Ok((
+        text,
+        PasswordHash::create(&password, random_bytes()?).encode(),
+    ))
+}
+
+/// `GET /api/v1/admin/users`.
+pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    admin(req, env).await?;
+    let kv = Kv::open(env)?;
+    let mut views = Vec::new();
+    for user in all_users(&kv).await? {
+        views.push(view(env, &user).await?);
+    }
+    json(200, &views)
+}
+
+/// `POST /api/v1/admin/users`: 409 when the e-mail address is taken.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let body: NewUserRequest = read_json(&mut req).await?;
+    let mut errors = Vec::new();
+    let name = check_name(&body.name, "name", &mut errors);
+    let email = Email::parse(&body.email)
+        .map_err(|e| {
+            errors.push(FieldError {
+                field: "email".into(),
+                message: e.to_string(),
+            })
+        })
+        .ok();
+    let (Some(email), true) = (email, errors.is_empty()) else {
+        return Err(ApiError::invalid_fields(errors));
+    };
+    let id = UserId::parse(&random_id()?).map_err(|e| ApiError::internal("user id", e))?;
+    if !claim(env, EMAIL, email.as_str(), id.as_str()).await? {
+        return Err(ApiError::Conflict(format!(
+            "A user with the e-mail address {email} already exists."
+        )));
+    }
+    let (initial_password, hash) = initial_password()?;
+    let user = UserRecord {
+        id: id.clone(),
+        name,
+        email: email.clone(),
+        password_hash: hash,
+        active: true,
+        must_change_password: true,
+        roles: UserRoles::default(),
+        two_step: None,
+        pending_two_step: None,
+        created_at: now_secs(),
+    };
+    let kv = Kv::open(env)?;
+    save_user(&kv, &user).await?;
+    kv.put(&email_key(&email), &id).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "user_created",
+        None,
+        format!("Created user {} <{}>.", user.name, user.email),
+    )
+    .await?;
+    json(
+        201,
+        &NewUserCreated {
+            user: user.view(None),
+            initial_password,
+        },
+    )
+}
+
+/// `PUT /api/v1/admin/users/{id}/roles`: replaces all roles. Every company must exist; an
+/// administrator cannot remove their own System Administrator role.
+pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let body: RolesRequest = read_json(&mut req).await?;
+    let kv = Kv::open(env)?;
+    let mut user = existing_user(&kv, id).await?;
+    let mut roles = UserRoles {
+        is_system_admin: body.is_system_admin,
+        ..UserRoles::default()
+    };
+    let mut errors = Vec::new();
+    for (company, granted) in &body.roles {
+        let field = format!("roles.{}", company.chars().take(64).collect::<String>());
+        match CompanyId::parse(company) {
+            Ok(c) if load_company(&kv, &c).await?.is_some() => {
+                let set: BTreeSet<_> = granted.iter().copied().collect();
+                if !set.is_empty() {
+                    roles.companies.insert(c, set);
+                }
+            }
+            _ => errors.push(FieldError {
+                field,
+                message: "There is no such company.".into(),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(errors));
+    }
+    if user.id == ctx.user.id && !roles.is_system_admin {
+        return Err(ApiError::Conflict("You cannot remove your own System Administrator role; ask another System Administrator.".to_owned()));
+    }
+    user.roles = roles;
+    save_user(&kv, &user).await?;
+    let summary = serde_json::to_string(&user.view(None).roles).unwrap_or_default();
+    events::record(
+        env,
+        &ctx.actor(),
+        "roles_changed",
+        None,
+        format!(
+            "Roles of {}: System Administrator {}, companies {summary}.",
+            user.email,
+            if user.roles.is_system_admin {
+                "yes"
+            } else {
+                "no"
+            }
+        ),
+    )
+    .await?;
+    json(200, &view(env, &user).await?)
+}
+
+/// `POST /api/v1/admin/users/{id}/deactivate`: the user's sessions end at once.
+pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let mut user = existing_user(&kv, id).await?;
+    if user.id == ctx.user.id {
+        return Err(ApiError::Conflict(
+            "You cannot deactivate yourself.".to_owned(),
+        ));
+    }
+    ask_guard(env, &user.id, &GuardCommand::SetActive { active: false }).await?;
+    user.active = false;
+    save_user(&kv, &user).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "user_deactivated",
+        None,
+        format!("Deactivated {}; their sessions ended.", user.email),
+    )
+    .await?;
+    json(200, &view(env, &user).await?)
+}
+
+/// `POST /api/v1/admin/users/{id}/reactivate`: a new one-time password.
+pub async fn reactivate(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let mut user = existing_user(&kv, id).await?;
+    let (initial_password, hash) = initial_password()?;
+    user.active = true;
+    user.must_change_password = true;
+    user.password_hash = hash;
+    save_user(&kv, &user).await?;
+    ask_guard(env, &user.id, &GuardCommand::SetActive { active: true }).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "user_reactivated",
+        None,
+        format!("Reactivated {} with a new one-time password.", user.email),
+    )
+    .await?;
+    json(
+        200,
+        &NewUserCreated {
+            user: view(env, &user).await?,
+            initial_password,
+        },
+    )
+}
+
+/// `POST /api/v1/admin/users/{id}/reset-two-step`: the user must enrol again.
+pub async fn reset_two_step(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let mut user = existing_user(&kv, id).await?;
+    user.two_step = None;
+    user.pending_two_step = None;
+    save_user(&kv, &user).await?;
+    ask_guard(env, &user.id, &GuardCommand::ForgetSteps).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "two_step_reset",
+        None,
+        format!(
+            "Reset two-step verification of {}; they must enrol again.",
+            user.email
+        ),
+    )
+    .await?;
+    json(200, &view(env, &user).await?)
+}
+
+/// `POST /api/v1/admin/users/{id}/unlock`.
+pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = admin(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let user = existing_user(&kv, id).await?;
+    ask_guard(env, &user.id, &GuardCommand::Unlock).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "user_unlocked",
+        None,
+        format!(
+            "Unlocked sign-in and two-step verification of {}.",
+            user.email
+        ),
+    )
+    .await?;
+    json(200, &view(env, &user).await?)
+}

@@ -1,0 +1,153 @@
+// Seeds a demo organisation into an EMPTY local store through the product's own API, and writes
+// the credentials to demo-credentials.json (git-ignored). Does nothing when the store already
+// has users. Usage: node scripts/seed-demo.mjs http://127.0.0.1:8787
+import { createHmac, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BASE = process.argv[2] ?? 'http://127.0.0.1:8787';
+const OUT = process.env.DEMO_CREDENTIALS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'demo-credentials.json');
+
+function client() {
+  let cookie;
+  return async function api(method, path, json) {
+    const headers = {};
+    if (cookie) headers.cookie = cookie;
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(BASE + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const set = r.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0];
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path} → ${r.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+// RFC 6238 TOTP (SHA1, 6 digits, 30 s), for activating the demo approver's two-step verification.
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const o = mac[mac.length - 1] & 0xf;
+  const n = ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
+  return String(n % 1_000_000).padStart(6, '0');
+}
+const password = () => `demo-${randomBytes(9).toString('base64url')}`;
+
+// wrangler dev builds the Worker before it listens: wait for it (up to 5 minutes).
+for (let i = 0; ; i++) {
+  try {
+    const r = await fetch(`${BASE}/api/v1/health`);
+    if (r.status === 200) break;
+  } catch { /* not listening yet */ }
+  if (i > 600) throw new Error(`${BASE} did not become healthy`);
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+const state = await client()('GET', '/api/v1/session');
+if (!state.first_run) {
+  console.log('Demo data: the local store already has users; nothing seeded (see demo-credentials.json).');
+  process.exit(0);
+}
+
+const admin = { name: 'Ada Admin', email: 'admin@demo.example', password: password() };
+const adm = client();
+await adm('POST', '/api/v1/setup/first-admin', admin);
+
+const companies = {};
+for (const [key, c] of Object.entries({
+  nordlys: { name: 'Nordlys AS', org_number: '923456783', country: 'NO', base_currency: 'NOK' },
+  fjord: { name: 'Fjord Handel AS', org_number: '987654325', country: 'NO', base_currency: 'NOK' },
+  baltic: { name: 'Baltic Trade GmbH', org_number: 'HRB 123456', country: 'DE', base_currency: 'EUR' },
+})) {
+  companies[key] = await adm('POST', '/api/v1/admin/companies', c);
+}
+const agreements = {
+  nordlys: { bank_name: 'DNB', bic: 'DNBANOKKXXX', debtor_account: 'NO9386011117947', two_step_level: 'on_approval', approvers_required: 1 },
+  fjord: { bank_name: 'Nordea', bic: 'NDEANOKKXXX', debtor_account: 'NO8330001234567', two_step_level: 'on_upload_and_approval', approvers_required: 2 },
+  baltic: { bank_name: 'Deutsche Bank', bic: 'DEUTDEFFXXX', debtor_account: 'DE89370400440532013000', two_step_level: 'on_upload', approvers_required: 1 },
+};
+for (const [key, a] of Object.entries(agreements)) {
+  await adm('POST', `/api/v1/admin/companies/${companies[key].id}/bank-agreements`, a);
+}
+
+async function createUser(name, email) {
+  const created = await adm('POST', '/api/v1/admin/users', { name, email });
+  return { id: created.user.id, name, email, initial: created.initial_password };
+}
+const pia = await createUser('Pia Payer', 'pia@demo.example');
+const oskar = await createUser('Oskar Olsen', 'oskar@demo.example');
+const adminMe = (await adm('GET', '/api/v1/session')).user;
+
+const ids = Object.fromEntries(Object.entries(companies).map(([k, c]) => [k, c.id]));
+// The administrator administers AutoPay in the first two companies (needed to allow pre-approval).
+await adm('PUT', `/api/v1/admin/users/${adminMe.id}/roles`, {
+  is_system_admin: true,
+  roles: { [ids.nordlys]: ['autopay_administrator'], [ids.fjord]: ['autopay_administrator'] },
+});
+// Pia has everything for Nordlys and Fjord, but in Baltic only Invoice Approver (and Baltic does
+// not allow pre-approval): the readiness table shows why.
+await adm('PUT', `/api/v1/admin/users/${pia.id}/roles`, {
+  is_system_admin: false,
+  roles: {
+    [ids.nordlys]: ['invoice_approver', 'autopay_approver'],
+    [ids.fjord]: ['invoice_approver', 'autopay_approver'],
+    [ids.baltic]: ['invoice_approver'],
+  },
+});
+await adm('PUT', `/api/v1/admin/users/${oskar.id}/roles`, { is_system_admin: false, roles: { [ids.nordlys]: ['invoice_approver'] } });
+
+for (const key of ['nordlys', 'fjord', 'baltic']) {
+  await adm('PATCH', `/api/v1/companies/${ids[key]}/settings`, {
+    two_step_for_autopay: true,
+    send_workflows_to_approval: true,
+    ...(key === 'baltic' ? {} : { allow_pre_approval: true }),
+  });
+}
+
+// Each user leaves the one-time password behind; Pia activates two-step verification.
+for (const u of [pia, oskar]) {
+  const c = client();
+  await c('POST', '/api/v1/session', { email: u.email, password: u.initial });
+  u.password = password();
+  await c('POST', '/api/v1/me/password', { current_password: u.initial, new_password: u.password });
+  u.client = c;
+}
+const enrolment = await pia.client('POST', '/api/v1/me/two-step/enrolment');
+await pia.client('POST', '/api/v1/me/two-step/activate', { code: totp(enrolment.secret) });
+pia.totp_secret = enrolment.secret;
+
+const keys = {};
+for (const [key, c] of Object.entries(companies)) {
+  const k = await adm('POST', `/api/v1/admin/companies/${c.id}/integration-keys`, {
+    label: 'Demo ERP and Document Center',
+    scopes: ['documents:write', 'erp:read', 'autopay:upload'],
+  });
+  keys[key] = { company_id: c.id, company: c.name, key: k.secret };
+}
+
+const credentials = {
+  url: BASE,
+  note: 'Local demo data. Two-step codes: oathtool --totp -b <totp_secret>, or add the secret to an authenticator app.',
+  users: [
+    { role: 'System Administrator; AutoPay Administrator in Nordlys and Fjord', name: admin.name, email: admin.email, password: admin.password },
+    { role: 'Invoice + AutoPay Approver in Nordlys and Fjord (ready to approve and pay); Invoice Approver in Baltic', name: pia.name, email: pia.email, password: pia.password, totp_secret: pia.totp_secret },
+    { role: 'Invoice Approver in Nordlys only', name: oskar.name, email: oskar.email, password: oskar.password },
+  ],
+  companies: Object.fromEntries(Object.entries(companies).map(([k, c]) => [k, { id: c.id, name: c.name, bank_agreement: agreements[k] }])),
+  integration_keys: keys,
+};
+writeFileSync(OUT, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+console.log(`Demo data seeded; credentials in ${OUT}`);

@@ -1,0 +1,292 @@
+// Approval: documents in from the Document Center, tasks, four eyes, concurrent approvals, the
+// bundle, signing (digest, replay, per-company refusal), the ERP's approved invoices with
+// tokens, the process overview and token revocation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, assertProblem } from '../support/http.mjs';
+import { firstAdmin, integrationHeaders, totpCode } from '../support/org.mjs';
+import {
+  readyCompany, setPreApproval, approver, documentFor, sendDocument, newInvoice, task, approveAndPay,
+  bundle, sign, approvedInvoices, TOKEN_RE,
+} from '../support/approval.mjs';
+
+/** No SPA answer may carry a full approval token. */
+function assertNoToken(text, tokens) {
+  for (const t of tokens) assert.ok(!text.includes(t), 'a full token leaked into an SPA answer');
+}
+
+test('the document endpoint: 201, idempotent 200, 409 on other content, 426, 413, field errors, scopes', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const other = await readyCompany(admin);
+  const doc = documentFor(company);
+
+  const created = await sendDocument(company, doc);
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.status, 'awaiting_approval');
+  const again = await sendDocument(company, doc);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.body.process_id, created.body.process_id);
+  const changed = await sendDocument(company, { ...doc, amount: '1250.51' });
+  assertProblem(changed, 409);
+
+  const old = await sendDocument(company, documentFor(company), { version: '13.99' });
+  assertProblem(old, 426);
+  assert.match(old.body.detail, /14\.00/);
+  assertProblem(await sendDocument(company, documentFor(company), { version: null }), 426);
+
+  const big = await sendDocument(company, documentFor(company, { pdf_base64: 'A'.repeat(Math.ceil((10 * 1024 * 1024 + 3) / 3) * 4) }));
+  assertProblem(big, 413);
+  const huge = await call('POST', '/api/v1/documents', {
+    body: 'x'.repeat(15 * 1024 * 1024), headers: { ...integrationHeaders(company.docKey), 'content-type': 'application/json' },
+  });
+  assertProblem(huge, 413);
+
+  const bad = await sendDocument(company, {
+    company_id: company.id, supplier: { name: '', organisation_number: '', iban: 'NO00 0000' },
+    invoice_number: '', invoice_date: '2030-02-30', due_date: 'soon', amount: '12,50', currency: 'XYZ', payment_reference: '', pdf_base64: Buffer.from('hello').toString('base64'),
+  });
+  assertProblem(bad, 400);
+  const fields = bad.body.errors.map((e) => e.field);
+  for (const f of ['document_id', 'supplier.name', 'supplier.organisation_number', 'invoice_number', 'invoice_date', 'due_date', 'currency', 'payment_reference', 'pdf_base64']) {
+    assert.ok(fields.includes(f), `${f} named in ${JSON.stringify(fields)}`);
+  }
+  assert.ok(fields.some((f) => f.startsWith('supplier.iban') || f === 'supplier'), JSON.stringify(fields));
+
+  assertProblem(await sendDocument(company, documentFor(company), { secret: company.erpKey }), 403);
+  assertProblem(await sendDocument(company, documentFor(company), { secret: other.docKey }), 403);
+  assertProblem(await sendDocument(company, documentFor(company), { secret: 'ap_live_nonsense' }), 401);
+
+  const off = await readyCompany(admin, { sendWorkflows: false });
+  const refused = await sendDocument(off, documentFor(off));
+  assertProblem(refused, 422);
+  assert.match(refused.body.detail, /Send workflows to Approval/);
+
+  const openapi = await call('GET', '/api/v1/openapi.json');
+  assert.equal(openapi.status, 200);
+  assert.equal(openapi.body.openapi, '3.1.0');
+  for (const p of ['/api/v1/documents', '/api/v1/companies/{company}/approved-invoices', '/api/v1/integration/whoami']) {
+    assert.ok(openapi.body.paths[p], p);
+  }
+});
+
+test('an approver sees and acts on the tasks of their own companies only', async () => {
+  const admin = await firstAdmin();
+  const mine = await readyCompany(admin);
+  const theirs = await readyCompany(admin);
+  const me = await approver(admin, [mine], { twoStep: false });
+  const own = await newInvoice(mine);
+  const foreign = await newInvoice(theirs);
+
+  const list = await me.client.call('GET', '/api/v1/tasks');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.body.some((t) => t.id === own));
+  assert.ok(!list.body.some((t) => t.id === foreign));
+  const row = list.body.find((t) => t.id === own);
+  assert.equal(row.amount.minor, 125050);
+  assert.equal(row.amount.currency, 'NOK');
+
+  const pdf = await me.client.call('GET', `/api/v1/tasks/${own}/pdf`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.ok(pdf.text.startsWith('%PDF-'));
+
+  assertProblem(await me.client.call('GET', `/api/v1/tasks/${foreign}`), 404);
+  assertProblem(await me.client.call('GET', `/api/v1/tasks/${foreign}/pdf`), 404);
+  assertProblem(await me.client.call('POST', `/api/v1/tasks/${foreign}/approve`, { json: { expected_version: 1 } }), 404);
+  assertProblem(await me.client.call('POST', `/api/v1/tasks/${foreign}/reject`, { json: { expected_version: 1, comment: 'no' } }), 404);
+  assertProblem(await me.client.call('GET', `/api/v1/tasks?company=${theirs.id}`), 404);
+  assertProblem(await call('GET', '/api/v1/tasks'), 401);
+
+  // Reject needs a comment; comments show in the history.
+  assertProblem(await me.client.call('POST', `/api/v1/tasks/${own}/reject`, { json: { expected_version: 1, comment: ' ' } }), 400);
+  const commented = await me.client.call('POST', `/api/v1/tasks/${own}/comments`, { json: { text: 'Checking with purchasing.' } });
+  assert.equal(commented.status, 200, commented.text);
+  assert.equal(commented.body.comments[0].text, 'Checking with purchasing.');
+  const rejected = await me.client.call('POST', `/api/v1/tasks/${own}/reject`, { json: { expected_version: 1, comment: 'Not ordered.' } });
+  assert.equal(rejected.status, 200, rejected.text);
+  assert.equal(rejected.body.status, 'rejected');
+});
+
+test('two approvers acting at once: exactly one wins, the other gets 409', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const [a, b] = [await approver(admin, [company], { twoStep: false }), await approver(admin, [company], { twoStep: false })];
+  const id = await newInvoice(company);
+  const answers = await Promise.all([a, b].map((u) => u.client.call('POST', `/api/v1/tasks/${id}/approve`, { json: { expected_version: 1 } })));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409], answers.map((r) => r.text).join('\n'));
+  const loser = answers.find((r) => r.status === 409);
+  assert.match(loser.body.detail, /Someone else changed this invoice/);
+  assert.equal((await task(a, id)).status, 'approved');
+});
+
+test('four eyes: above the threshold a second, different approver completes the invoice', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin, { threshold: 1_000_000 });
+  const first = await approver(admin, [company]);
+  const second = await approver(admin, [company]);
+  const id = await newInvoice(company, { amount: '20000.00' });
+  const t = await task(first, id);
+  assert.equal(t.required_approvals, 2);
+  assert.equal(t.approve_and_pay_offered, false);
+  assertProblem(await first.client.call('POST', `/api/v1/tasks/${id}/approve-and-pay`, { json: { expected_version: t.version } }), 422);
+  const one = await first.client.call('POST', `/api/v1/tasks/${id}/approve`, { json: { expected_version: t.version } });
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.body.status, 'awaiting_second_approval');
+  assertProblem(await first.client.call('POST', `/api/v1/tasks/${id}/approve`, { json: { expected_version: one.body.version } }), 422);
+  const t2 = await task(second, id);
+  assert.equal(t2.approve_and_pay_offered, true, JSON.stringify(t2.approve_and_pay_missing));
+  const two = await second.client.call('POST', `/api/v1/tasks/${id}/approve`, { json: { expected_version: t2.version } });
+  assert.equal(two.status, 200, two.text);
+  assert.equal(two.body.status, 'approved');
+  assert.equal(two.body.approvers.length, 2);
+});
+
+test('approve and pay is refused, naming what is missing, when the prerequisites do not hold', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin, { preApproval: false });
+  const user = await approver(admin, [company], { twoStep: false });
+  const id = await newInvoice(company);
+  const t = await task(user, id);
+  assert.equal(t.approve_and_pay_offered, false);
+  assert.ok(t.approve_and_pay_missing.some((m) => /two-step verification/.test(m)), JSON.stringify(t.approve_and_pay_missing));
+  assert.ok(t.approve_and_pay_missing.some((m) => /Pre-approval is not allowed/.test(m)));
+  const res = await user.client.call('POST', `/api/v1/tasks/${id}/approve-and-pay`, { json: { expected_version: t.version } });
+  assertProblem(res, 422);
+  assert.match(res.body.detail, /Pre-approval is not allowed/);
+  assert.equal((await task(user, id)).status, 'awaiting_approval', 'nothing changed');
+});
+
+test('the bundle: remove one, cancel all; invoices return to the task list unapproved', async () => {
+  const admin = await firstAdmin();
+  const a = await readyCompany(admin);
+  const b = await readyCompany(admin);
+  const user = await approver(admin, [a, b]);
+  const ids = [await newInvoice(a), await newInvoice(a, { amount: '10.00', currency: 'EUR', supplier: { iban: 'DE89370400440532013000' } }), await newInvoice(b)];
+  for (const id of ids) await approveAndPay(user, id);
+  let bun = await bundle(user);
+  assert.equal(bun.count, 3);
+  assert.deepEqual(bun.totals.map((t) => [t.currency, t.minor]), [['EUR', 1000], ['NOK', 250100]]);
+  assert.equal(bun.groups.length, 2);
+  let tasks = (await user.client.call('GET', '/api/v1/tasks')).body.map((t) => t.id);
+  assert.ok(ids.every((id) => !tasks.includes(id)), 'bundled invoices leave the task list');
+
+  const removed = await user.client.call('DELETE', `/api/v1/bundle/items/${ids[0]}`);
+  assert.equal(removed.status, 200, removed.text);
+  assert.equal(removed.body.count, 2);
+  assert.equal((await task(user, ids[0])).status, 'awaiting_approval');
+
+  const cancelled = await user.client.call('POST', '/api/v1/bundle/cancel');
+  assert.equal(cancelled.status, 200, cancelled.text);
+  assert.equal(cancelled.body.count, 0);
+  tasks = (await user.client.call('GET', '/api/v1/tasks')).body.map((t) => t.id);
+  assert.ok(ids.every((id) => tasks.includes(id)), 'all back on the task list');
+  bun = await bundle(user);
+  assert.equal(bun.count, 0);
+});
+
+test('signing: a changed bundle and a replayed code are refused; one company refusing leaves the others signed', async () => {
+  const admin = await firstAdmin();
+  const a = await readyCompany(admin);
+  const b = await readyCompany(admin);
+  const user = await approver(admin, [a, b]);
+  const inA = [await newInvoice(a), await newInvoice(a)];
+  const inB = await newInvoice(b);
+  await approveAndPay(user, inA[0]);
+  const shown = await bundle(user);
+  await approveAndPay(user, inA[1]);
+  await approveAndPay(user, inB);
+
+  const changed = await sign(user, shown.digest);
+  assertProblem(changed, 409);
+  assert.match(changed.body.detail, /bundle changed since it was shown/);
+
+  const current = await bundle(user);
+  assert.equal(current.count, 3);
+  const replayed = await sign(user, current.digest, { code: totpCode(user.secret, 0) });
+  assertProblem(replayed, 403);
+  assert.equal((await bundle(user)).count, 3, 'nothing signed');
+
+  await setPreApproval(b, false); // B refuses a moment before signing
+  const signed = await sign(user, current.digest);
+  assert.equal(signed.status, 200, signed.text);
+  const byCompany = Object.fromEntries(signed.body.companies.map((c) => [c.company_id, c]));
+  assert.equal(byCompany[a.id].signed, true);
+  assert.equal(byCompany[a.id].invoices.length, 2);
+  assert.ok(byCompany[a.id].invoices.every((i) => i.token_last_four.length === 4));
+  assert.equal(byCompany[b.id].signed, false);
+  assert.match(byCompany[b.id].reason, /Pre-approval is not allowed/);
+  assert.deepEqual(signed.body.bundle.items.map((i) => i.id), [inB], 'the refused invoice stays in the bundle');
+
+  // The same code again: replay refused.
+  assertProblem(await sign(user, signed.body.bundle.digest), 403);
+
+  // The ERP gets the full tokens, paged.
+  const page1 = await approvedInvoices(a, '?limit=1');
+  assert.equal(page1.status, 200, page1.text);
+  assert.equal(page1.body.items.length, 1);
+  assert.ok(page1.body.next_cursor);
+  const page2 = await approvedInvoices(a, `?limit=1&cursor=${encodeURIComponent(page1.body.next_cursor)}`);
+  assert.equal(page2.body.items.length, 1);
+  assert.equal(page2.body.next_cursor, null);
+  const items = [...page1.body.items, ...page2.body.items];
+  assert.deepEqual(items.map((i) => i.process_id).sort(), [...inA].sort());
+  const tokens = items.map((i) => i.approval_token);
+  for (const t of tokens) assert.match(t, TOKEN_RE);
+  assert.notEqual(tokens[0], tokens[1]);
+  const lastFours = byCompany[a.id].invoices.map((i) => i.token_last_four).sort();
+  assert.deepEqual(tokens.map((t) => t.slice(-4)).sort(), lastFours);
+  const later = await approvedInvoices(a, `?cursor=${encodeURIComponent(page2.body.cursor)}`);
+  assert.equal(later.body.items.length, 0);
+  assertProblem(await approvedInvoices(a, '', a.docKey), 403);
+  assertProblem(await approvedInvoices(a, '', b.erpKey), 403);
+  assertProblem(await approvedInvoices(a, '?cursor=nonsense'), 400);
+
+  // SPA answers never carry a full token.
+  assertNoToken(signed.text, tokens);
+  assertNoToken((await user.client.call('GET', `/api/v1/tasks/${inA[0]}`)).text, tokens);
+  assertNoToken((await user.client.call('GET', '/api/v1/bundle')).text, tokens);
+  const overview = await admin.call('GET', `/api/v1/admin/processes?company=${a.id}`);
+  assert.equal(overview.status, 200, overview.text);
+  assertNoToken(overview.text, tokens);
+  assert.ok(overview.body.every((p) => p.payment_approved === true && p.status === 'payment_approved'));
+  const detail = await admin.call('GET', `/api/v1/admin/processes/${inA[0]}`);
+  assert.equal(detail.status, 200, detail.text);
+  assertNoToken(detail.text, tokens);
+  assert.equal(detail.body.token.last_four.length, 4);
+  const signing = detail.body.history.find((h) => h.kind === 'payment_approved');
+  assert.equal(signing.two_step_method, 'TOTP');
+  assert.equal(signing.bundle_id, signed.body.bundle_id);
+  const notYet = await admin.call('GET', `/api/v1/admin/processes?company=${b.id}&payment_approved=no`);
+  assert.deepEqual(notYet.body.map((p) => p.id), [inB]);
+});
+
+test('tokens stop being valid when revoked or when the supplier account changes', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const user = await approver(admin, [company]);
+  const supplier = { organisation_number: '923609016', iban: 'NO9386011117947' };
+  const first = await newInvoice(company, { supplier });
+  const second = await newInvoice(company, { supplier: { organisation_number: '977777777' } });
+  await approveAndPay(user, first);
+  await approveAndPay(user, second);
+  const signed = await sign(user, (await bundle(user)).digest);
+  assert.equal(signed.status, 200, signed.text);
+
+  // A later document of the same supplier names another account.
+  const later = await sendDocument(company, documentFor(company, { supplier: { ...supplier, iban: 'DE89370400440532013000' } }));
+  assert.equal(later.status, 201, later.text);
+  assert.ok(later.body.warnings.some((w) => w.kind === 'supplier_account_changed'), later.text);
+  const changed = await admin.call('GET', `/api/v1/admin/processes/${first}`);
+  assert.ok(changed.body.warnings.some((w) => w.kind === 'account_changed_after_approval'), changed.text);
+  assert.equal(changed.body.token.revoked, true);
+
+  // An administrator revokes the other one.
+  assertProblem(await user.client.call('POST', `/api/v1/admin/processes/${second}/revoke-token`), 403);
+  const revoked = await admin.call('POST', `/api/v1/admin/processes/${second}/revoke-token`);
+  assert.equal(revoked.status, 200, revoked.text);
+  assert.equal(revoked.body.token.revoked, true);
+  assert.ok(revoked.body.warnings.some((w) => w.kind === 'token_revoked'));
+  const filtered = await admin.call('GET', `/api/v1/admin/processes?company=${company.id}&warning=token_revoked`);
+  assert.deepEqual(filtered.body.map((p) => p.id), [second]);
+});

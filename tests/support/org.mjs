@@ -1,0 +1,127 @@
+// Typed helpers for the organisation, session and integration API tests: a cookie-carrying
+// client, the organisation's first System Administrator, users, companies and TOTP codes from
+// the real `oathtool`.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { BASE_URL, call, assertProblem } from './http.mjs';
+
+/** The first System Administrator every test file shares (the instance is set up once). */
+export const ADMIN = { name: 'Ada Admin', email: 'ada.admin@example.com', password: 'correct horse battery staple' };
+
+/** A unique suffix for names and e-mail addresses within one test run. */
+export const unique = (p = 'x') => `${p}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** A client that keeps the session cookie like a browser would (same-origin requests). */
+export function client() {
+  const c = {
+    cookie: undefined,
+    lastSetCookie: undefined,
+    async call(method, path, opts = {}) {
+      const headers = { ...(opts.headers ?? {}) };
+      if (c.cookie && !('cookie' in headers)) headers.cookie = c.cookie;
+      const res = await call(method, path, { ...opts, headers });
+      const set = res.headers.get('set-cookie');
+      if (set) {
+        c.lastSetCookie = set;
+        const pair = set.split(';')[0];
+        c.cookie = pair.endsWith('=') ? undefined : pair;
+      }
+      return res;
+    },
+  };
+  return c;
+}
+
+/** The cookie value of a set-cookie header. */
+export const cookieOf = (setCookie) => setCookie.split(';')[0];
+
+/** The organisation's first System Administrator, signed in. Sets the organisation up when no
+ * user exists yet. */
+export async function firstAdmin() {
+  const state = await call('GET', '/api/v1/session');
+  const admin = client();
+  if (state.body.first_run) {
+    // Whichever test file comes first also proves the first-run race: of two concurrent
+    // set-ups exactly one wins and the other is refused with 409.
+    const [a, b] = await Promise.all([
+      call('POST', '/api/v1/setup/first-admin', { json: ADMIN }),
+      call('POST', '/api/v1/setup/first-admin', { json: ADMIN }),
+    ]);
+    assert.deepEqual([a.status, b.status].sort(), [201, 409], `${a.text} / ${b.text}`);
+    const winner = a.status === 201 ? a : b;
+    assert.equal(winner.body.first_run, false);
+    assert.equal(winner.body.user.is_system_admin, true);
+    assert.equal(winner.body.user.email, ADMIN.email);
+    assertProblem(a.status === 409 ? a : b, 409);
+  }
+  await signIn(admin, ADMIN);
+  return admin;
+}
+
+/** Signs `c` in and asserts success; answers the session state. */
+export async function signIn(c, { email, password, code }) {
+  const res = await c.call('POST', '/api/v1/session', { json: { email, password, code } });
+  assert.equal(res.status, 200, res.text);
+  assert.ok(res.body.user, 'signed in');
+  return res.body;
+}
+
+/** A new user created by `admin`, already past the one-time password, signed in. */
+export async function newUser(admin, { roles = {}, isSystemAdmin = false, name } = {}) {
+  const email = `${unique('user')}@example.com`;
+  const created = await admin.call('POST', '/api/v1/admin/users', { json: { name: name ?? `User ${email}`, email } });
+  assert.equal(created.status, 201, created.text);
+  const id = created.body.user.id;
+  if (Object.keys(roles).length || isSystemAdmin) {
+    const r = await admin.call('PUT', `/api/v1/admin/users/${id}/roles`, { json: { is_system_admin: isSystemAdmin, roles } });
+    assert.equal(r.status, 200, r.text);
+  }
+  const c = client();
+  await signIn(c, { email, password: created.body.initial_password });
+  const password = `a new password ${unique()}`;
+  const changed = await c.call('POST', '/api/v1/me/password', {
+    json: { current_password: created.body.initial_password, new_password: password },
+  });
+  assert.equal(changed.status, 204, changed.text);
+  return { id, email, password, client: c };
+}
+
+/** A new company created by `admin`. */
+export async function newCompany(admin, overrides = {}) {
+  const res = await admin.call('POST', '/api/v1/admin/companies', {
+    json: { name: unique('Company '), org_number: '912345678', country: 'NO', base_currency: 'NOK', ...overrides },
+  });
+  assert.equal(res.status, 201, res.text);
+  return res.body;
+}
+
+/** The TOTP code `oathtool` computes for a base32 secret, `offsetSteps` steps from now. */
+export function totpCode(secret, offsetSteps = 0) {
+  const args = ['--totp', '-b', secret];
+  if (offsetSteps) args.push('-N', `now ${offsetSteps >= 0 ? '+' : '-'} ${Math.abs(offsetSteps) * 30} seconds`);
+  return execFileSync('/usr/bin/oathtool', args, { encoding: 'utf8' }).trim();
+}
+
+/** A well-formed base32 secret that belongs to no user (RFC 6238's test secret). */
+export const STRANGER_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** Enrols and activates two-step verification for the signed-in client; answers the secret and
+ * the TOTP step used for activation (so a caller can pick a fresh code next). */
+export async function activateTwoStep(c) {
+  const enrol = await c.call('POST', '/api/v1/me/two-step/enrolment');
+  assert.equal(enrol.status, 200, enrol.text);
+  const secret = enrol.body.secret;
+  const activated = await c.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(secret) } });
+  assert.equal(activated.status, 200, activated.text);
+  assert.equal(activated.body.two_step_active, true);
+  return { secret, enrolment: enrol.body };
+}
+
+/** Request headers of an integration client; `version` null sends no X-Client-Version. */
+export const integrationHeaders = (secret, version = '14.00') => ({
+  authorization: `Bearer ${secret}`,
+  ...(version === null ? {} : { 'x-client-version': version }),
+});
+
+export { BASE_URL };
