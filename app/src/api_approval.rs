@@ -45,7 +45,10 @@ fn segment(id: &str) -> String {
 
 /// `GET /api/v1/tasks`: my open tasks, in all my companies or in `company`.
 pub async fn tasks(company: Option<String>, sort: TaskSort) -> Result<Vec<TaskRow>, ApiFailure> {
-    let query = query_string(&[("company", company), ("sort", Some(sort_param(sort).into()))]);
+    let query = query_string(&[
+        ("company", company),
+        ("sort", Some(sort_param(sort).into())),
+    ]);
     get(&format!("/api/v1/tasks{query}")).await
 }
 

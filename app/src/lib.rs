@@ -2,6 +2,8 @@
 //! `widgets`, the one API client in `api`, and who is signed in in `session`.
 
 pub mod api;
+pub mod api_approval;
+pub mod api_autopay;
 pub mod pages;
 pub mod session;
 pub mod widgets;
@@ -45,8 +47,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::SignIn />
                     <Route path=path!("/choose-password") view=pages::ChoosePassword />
                     <Route path=path!("/tasks") view=pages::Tasks />
+                    <Route path=path!("/tasks/:id") view=pages::Task />
                     <Route path=path!("/process-overview") view=pages::ProcessOverview />
+                    <Route path=path!("/process-overview/:id") view=pages::ProcessOverviewDetail />
                     <Route path=path!("/autopay") view=pages::AutoPay />
+                    <Route path=path!("/autopay/payments/:id") view=pages::Payment />
+                    <Route path=path!("/autopay/files/:id") view=pages::PaymentFile />
                     <ParentRoute path=path!("/admin") view=pages::Administration>
                         <Route path=path!("") view=|| view! { <Redirect path="/admin/companies" /> } />
                         <Route path=path!("companies") view=pages::AdminCompanies />

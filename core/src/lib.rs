@@ -6,7 +6,9 @@
 
 pub mod api;
 pub mod api_approval;
+pub mod api_autopay;
 pub mod approval;
+pub mod autopay;
 pub mod bundle;
 pub mod dates;
 pub mod document;

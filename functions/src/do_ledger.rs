@@ -19,9 +19,10 @@
 //! step: of two approvers acting on the same version exactly one wins, and signing a company's
 //! part of a bundle either issues every token or none.
 
+use ap_core::api_autopay::PaymentStatus;
 use ap_core::approval::revokes_on_account_change;
 use ap_core::bundle::BundleItem;
-use ap_core::ids::{BankAgreementId, InvoiceId, UserId};
+use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentId, UserId};
 use ap_core::process::{Change, Process, ProcessRefusal, ProcessState, Transition};
 use ap_core::token::{ApprovalToken, TokenBinding, TokenRecord};
 use ap_core::warnings::{account_changed, duplicate_warnings, Warning};
@@ -32,6 +33,12 @@ use worker::{
 };
 
 use crate::problem::ApiError;
+
+mod payments;
+pub use payments::{
+    ApprovePaymentAnswer, NewFile, NewPayment, Presented, ReportItem, ReportTarget, SignFileAnswer,
+    UploadAnswer,
+};
 
 /// What an approver does to one process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +124,62 @@ pub enum LedgerCommand {
     Approved {
         after: u64,
         limit: usize,
+    },
+    /// AutoPay: a payment file's payments, checked (or waiting for signing), idempotent on the
+    /// content hash and the idempotency key.
+    Upload {
+        company: CompanyId,
+        file: NewFile,
+        payments: Vec<NewPayment>,
+        allow_pre_approval: bool,
+        now: u64,
+    },
+    SignFile {
+        company: CompanyId,
+        file_id: String,
+        actor: String,
+        allow_pre_approval: bool,
+        now: u64,
+    },
+    FileResult {
+        company: CompanyId,
+        file_id: String,
+    },
+    ListFiles {
+        company: CompanyId,
+    },
+    ListPayments {
+        company: CompanyId,
+        status: Option<PaymentStatus>,
+        file: Option<String>,
+        date: Option<String>,
+        limit: usize,
+    },
+    PaymentEvents {
+        company: CompanyId,
+        payment_id: PaymentId,
+    },
+    ApprovePayment {
+        company: CompanyId,
+        payment_id: PaymentId,
+        user: UserId,
+        actor: String,
+        method: Option<String>,
+        now: u64,
+    },
+    BankReport {
+        company: CompanyId,
+        report_msg_id: String,
+        original_msg_id: String,
+        items: Vec<ReportItem>,
+        now: u64,
+    },
+    /// The ERP export: approved invoices not yet exported, of one kind, marked exported.
+    Export {
+        pre_approved: bool,
+        export_id: String,
+        limit: usize,
+        now: u64,
     },
 }
 
@@ -243,7 +306,10 @@ impl DurableObject for Ledger {
              process_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, \
              detail TEXT NOT NULL, bundle_id TEXT, method TEXT, comment TEXT)",
             "CREATE INDEX IF NOT EXISTS history_process ON history (process_id, seq)",
-        ] {
+        ]
+        .into_iter()
+        .chain(payments::SCHEMA)
+        {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("ledger schema: {e}");
             }
@@ -300,6 +366,83 @@ impl DurableObject for Ledger {
             LedgerCommand::Approved { after, limit } => {
                 Response::from_json(&self.approved(after, limit)?)
             }
+            LedgerCommand::Upload {
+                company,
+                file,
+                payments,
+                allow_pre_approval,
+                now,
+            } => Response::from_json(&self.upload(
+                &company,
+                file,
+                payments,
+                allow_pre_approval,
+                now,
+            )?),
+            LedgerCommand::SignFile {
+                company,
+                file_id,
+                actor,
+                allow_pre_approval,
+                now,
+            } => Response::from_json(&self.sign_file(
+                &company,
+                &file_id,
+                &actor,
+                allow_pre_approval,
+                now,
+            )?),
+            LedgerCommand::FileResult { company, file_id } => {
+                Response::from_json(&self.file_result(&company, &file_id)?)
+            }
+            LedgerCommand::ListFiles { company } => {
+                Response::from_json(&self.list_files(&company)?)
+            }
+            LedgerCommand::ListPayments {
+                company,
+                status,
+                file,
+                date,
+                limit,
+            } => Response::from_json(&self.list_payments(&company, status, file, date, limit)?),
+            LedgerCommand::PaymentEvents {
+                company,
+                payment_id,
+            } => Response::from_json(&self.events(&company, &payment_id)?),
+            LedgerCommand::ApprovePayment {
+                company,
+                payment_id,
+                user,
+                actor,
+                method,
+                now,
+            } => Response::from_json(&self.approve(
+                &company,
+                &payment_id,
+                &user,
+                &actor,
+                method,
+                now,
+            )?),
+            LedgerCommand::BankReport {
+                company,
+                report_msg_id,
+                original_msg_id,
+                items,
+                now,
+            } => Response::from_json(&self.bank_report(
+                &company,
+                &report_msg_id,
+                &original_msg_id,
+                items,
+                now,
+            )?),
+            LedgerCommand::Export {
+                pre_approved,
+                export_id,
+                limit,
+                now,
+            } => Response::from_json(&self.export(pre_approved, &export_id, limit, now)?),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod approval;
 mod auth;
+mod autopay;
 mod bundle;
 mod companies;
 mod do_ledger;
@@ -160,6 +161,45 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         }
         (_, ["api", "v1", "companies", _, "approved-invoices"]) => {
             Err(ApiError::method_not_allowed("GET"))
+        }
+        (Get, ["api", "v1", "companies", company, "payment-suggestions", kind]) => {
+            autopay::payment_suggestions(&req, env, company, kind).await
+        }
+        (_, ["api", "v1", "companies", _, "payment-suggestions", _]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        (Post, ["api", "v1", "autopay", "payment-files"]) => autopay::upload(req, env).await,
+        (_, ["api", "v1", "autopay", "payment-files"]) => Err(ApiError::method_not_allowed("POST")),
+        (Post, ["api", "v1", "autopay", "status-reports"]) => {
+            autopay::status_report(req, env).await
+        }
+        (_, ["api", "v1", "autopay", "status-reports"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        (Get, ["api", "v1", "autopay", "payments"]) => autopay::list_payments(&req, env).await,
+        (_, ["api", "v1", "autopay", "payments"]) => Err(ApiError::method_not_allowed("GET")),
+        (Get, ["api", "v1", "autopay", "payments", id, "events"]) => {
+            autopay::payment_events(&req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "payments", _, "events"]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        (Post, ["api", "v1", "autopay", "payments", id, "approve"]) => {
+            autopay::approve_payment(req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "payments", _, "approve"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        (Get, ["api", "v1", "autopay", "files"]) => autopay::list_files(&req, env).await,
+        (Post, ["api", "v1", "autopay", "files"]) => autopay::upload_signed_in(req, env).await,
+        (_, ["api", "v1", "autopay", "files"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Get, ["api", "v1", "autopay", "files", id]) => autopay::file(&req, env, id).await,
+        (_, ["api", "v1", "autopay", "files", _]) => Err(ApiError::method_not_allowed("GET")),
+        (Post, ["api", "v1", "autopay", "files", id, "sign"]) => {
+            autopay::sign_file(req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "files", _, "sign"]) => {
+            Err(ApiError::method_not_allowed("POST"))
         }
 
         (Get, ["api", "v1", "tasks"]) => approval::list(&req, env).await,

@@ -25,8 +25,10 @@ async function signIn(email, password, code) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password, code }),
   });
-  assert.equal(r.status, 200, await r.text());
-  return { cookie: r.headers.get('set-cookie').split(';')[0], state: await r.json() };
+  // The body is read once: the assertion message needs it as text, the caller as JSON.
+  const text = await r.text();
+  assert.equal(r.status, 200, text);
+  return { cookie: r.headers.get('set-cookie').split(';')[0], state: JSON.parse(text) };
 }
 
 test('the demo seed creates the organisation README describes, once', async () => {

@@ -54,13 +54,13 @@ pub fn status_label(status: &str) -> String {
         "awaiting_second_approval" => "Awaiting second approval".into(),
         "in_bundle" => "In a bundle".into(),
         "approved" => "Approved".into(),
-        "payment_approved" => "Approved and payment approved".into(),
+        "payment_approved" => "Payment pre-approved".into(),
         "rejected" => "Rejected".into(),
         other => other.replace('_', " "),
     }
 }
 
-/// The statuses a process can have, for filters: (value, label).
+/// The statuses a process can have, for filters.
 pub const STATUSES: [&str; 6] = [
     "awaiting_approval",
     "awaiting_second_approval",

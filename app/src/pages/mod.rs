@@ -2,14 +2,28 @@
 
 mod account;
 mod admin;
+mod autopay;
+mod autopay_files;
+mod invoice;
 mod my_details;
+mod payment;
 mod placeholders;
+mod process_overview;
+mod signing;
 mod status;
+mod task;
+mod tasks;
 
 pub use account::{ChoosePassword, Home, Setup, SignIn};
 pub use admin::{
     AdminCompanies, AdminEvents, AdminKeys, AdminReadiness, AdminUsers, Administration,
 };
+pub use autopay::AutoPay;
+pub use autopay_files::PaymentFile;
 pub use my_details::MyDetails;
-pub use placeholders::{AutoPay, NotFound, ProcessOverview, Tasks};
+pub use payment::Payment;
+pub use placeholders::NotFound;
+pub use process_overview::{ProcessOverview, ProcessOverviewDetail};
 pub use status::Status;
+pub use task::Task;
+pub use tasks::Tasks;

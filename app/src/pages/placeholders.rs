@@ -1,38 +1,8 @@
-//! Screens that later issues fill in; each already has its route so deep links work.
+//! The screen for paths the app does not know.
 
 use leptos::prelude::*;
 
-use crate::widgets::{PageHeader, SignedInScreen};
-
-/// The approver's task list and bundle.
-#[component]
-pub fn Tasks() -> impl IntoView {
-    view! {
-        <SignedInScreen title="Tasks" lead="Invoices waiting for your approval.">
-            <p class="card muted">"No tasks yet."</p>
-        </SignedInScreen>
-    }
-}
-
-/// Every process with its status and warnings (System Administrator).
-#[component]
-pub fn ProcessOverview() -> impl IntoView {
-    view! {
-        <SignedInScreen title="Process overview" lead="Every invoice process, its payment approval and warnings.">
-            <p class="card muted">"No processes yet."</p>
-        </SignedInScreen>
-    }
-}
-
-/// Payment files, payments and their events.
-#[component]
-pub fn AutoPay() -> impl IntoView {
-    view! {
-        <SignedInScreen title="AutoPay" lead="Payment files from the ERP and the payments in them.">
-            <p class="card muted">"No payment files yet."</p>
-        </SignedInScreen>
-    }
-}
+use crate::widgets::PageHeader;
 
 /// Any path the app does not know.
 #[component]

@@ -120,8 +120,8 @@ pub fn SigningDialog(
         <dialog node_ref=dialog class="signing" aria-labelledby="signing-title" aria-describedby="signing-lead"
             aria-modal="true" data-testid="signing-dialog"
             on:keydown=on_keydown on:close=move |_| if shown.with_untracked(|s| s.is_some()) { close() }>
+            <h2 id="signing-title">"Approve and pay: sign"</h2>
             {move || shown.get().map(|b| view! {
-                <h2 id="signing-title">"Approve and pay: sign"</h2>
                 <p id="signing-lead" class="lead">
                     {format!(
                         "You approve {} {} and pre-approve {} payment: {}. Check every payee, account and amount below.",
@@ -131,57 +131,68 @@ pub fn SigningDialog(
                         totals_text(&b.totals)
                     )}
                 </p>
-                <div class="signing-content" data-testid="signing-content">
-                    {b.groups.iter().map(|g| {
-                        let heading_id = format!("sign-{}", g.company_id);
-                        let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
-                        view! {
-                            <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
-                            <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
-                                <thead><tr>
-                                    <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
-                                    <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|i| view! {
-                                        <tr data-invoice=i.invoice_number.clone()>
-                                            <th scope="row">{i.payee_name.clone()}</th>
-                                            <td class="mono">{i.creditor_account.clone()}</td>
-                                            <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
-                                            <td class="nowrap">{i.due_date.clone()}</td>
-                                            <td class="num">{amount_text(&i.amount)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                                <tfoot><tr>
-                                    <th scope="row" colspan="4">{format!("Total {}", g.company_name)}</th>
-                                    <td class="num strong">{totals_text(&g.totals)}</td>
-                                </tr></tfoot>
-                            </table>
-                        }
-                    }).collect_view()}
-                    <dl class="totals grand" data-testid="signing-totals">
-                        {b.totals.iter().map(|t| view! {
-                            <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
-                        }).collect_view()}
-                    </dl>
-                </div>
-                <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
-                    <div class="form-grid">
-                        <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
-                        <TextField id="sign-code" label="Code from your authenticator app" value=code
-                            autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
-                    </div>
-                    <ActionError failure=Signal::derive(move || failure.get()) />
-                    <div class="actions">
-                        <button type="submit" disabled=move || sign.pending().get()>
-                            {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
-                        </button>
-                        <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                    </div>
-                </form>
+                <SignedContent bundle=b />
             })}
+            <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
+                <div class="form-grid">
+                    <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
+                    <TextField id="sign-code" label="Code from your authenticator app" value=code
+                        autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
+                </div>
+                <ActionError failure=Signal::derive(move || failure.get()) />
+                <div class="actions">
+                    <button type="submit" disabled=move || sign.pending().get()>
+                        {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
+                </div>
+            </form>
         </dialog>
+    }
+}
+
+/// Every invoice of the bundle per company (payee, account, invoice, due date, amount), the
+/// company totals and the totals per currency: exactly what the signature covers.
+#[component]
+fn SignedContent(bundle: BundleView) -> impl IntoView {
+    let b = bundle;
+    // Focusable so a keyboard user can scroll it when it is long.
+    view! {
+        <div class="signing-content" data-testid="signing-content" tabindex="0" role="region" aria-label="What you sign">
+            {b.groups.iter().map(|g| {
+                let heading_id = format!("sign-{}", g.company_id);
+                let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
+                view! {
+                    <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
+                    <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
+                        <thead><tr>
+                            <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
+                            <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|i| view! {
+                                <tr data-invoice=i.invoice_number.clone()>
+                                    <th scope="row">{i.payee_name.clone()}</th>
+                                    <td class="mono">{i.creditor_account.clone()}</td>
+                                    <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
+                                    <td class="nowrap">{i.due_date.clone()}</td>
+                                    <td class="num">{amount_text(&i.amount)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot><tr>
+                            <th scope="row" colspan="4">{format!("Total {}", g.company_name)}</th>
+                            <td class="num strong">{totals_text(&g.totals)}</td>
+                        </tr></tfoot>
+                    </table>
+                }
+            }).collect_view()}
+            <dl class="totals grand" data-testid="signing-totals">
+                {b.totals.iter().map(|t| view! {
+                    <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                }).collect_view()}
+            </dl>
+        </div>
     }
 }
 
@@ -255,7 +266,7 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
             <p class="muted">{format!("Bundle {}.", result.bundle_id)}</p>
             {result.companies.iter().map(|c| view! {
                 <div class="confirmation-company" data-company=c.company_name.clone()>
-                    <h3>{c.company_name.clone()}{(!c.signed).then(|| " — refused")}</h3>
+                    <h3>{c.company_name.clone()}{(!c.signed).then_some(" — refused")}</h3>
                     {c.reason.clone().map(|r| view! { <p>{r}</p> })}
                     {(!c.invoices.is_empty()).then(|| view! {
                         <ul>

@@ -66,6 +66,7 @@ fn TaskView(
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
+    let reason_box = NodeRef::<leptos::html::Textarea>::new();
 
     let decide = Action::new_local(move |decision: &Decision| {
         let decision = decision.clone();
@@ -138,7 +139,7 @@ fn TaskView(
     let me = session.me().map(|m| m.name).unwrap_or_default();
     let waiting_for_other = !task.can_approve
         && task.status == "awaiting_second_approval"
-        && task.approvers.iter().any(|a| *a == me);
+        && task.approvers.contains(&me);
     let open = matches!(
         task.status.as_str(),
         "awaiting_approval" | "awaiting_second_approval"
@@ -189,7 +190,13 @@ fn TaskView(
                                 on:click=move |_| { decide.dispatch(Decision::Approve); }>"Approve"</button>
                             <button type="button" class="secondary danger-text" disabled=move || pending.get()
                                 aria-expanded=move || rejecting.get().to_string() aria-controls="reject-form"
-                                on:click=move |_| rejecting.update(|r| *r = !*r)>"Reject"</button>
+                                on:click=move |_| {
+                                    rejecting.update(|r| *r = !*r);
+                                    // Keyboard users land in the form that just opened.
+                                    request_animation_frame(move || {
+                                        if let Some(t) = reason_box.get_untracked() { let _ = t.focus(); }
+                                    });
+                                }>"Reject"</button>
                         </div>
                         {(!task.approve_and_pay_offered).then(|| view! {
                             <div class="note note-warn" data-testid="approve-and-pay-missing">
@@ -210,7 +217,7 @@ fn TaskView(
                 <form id="reject-form" class="subform" on:submit=on_reject aria-label="Reject the invoice">
                     <div class="field">
                         <label for="reject-reason">"Why do you reject this invoice?"</label>
-                        <textarea id="reject-reason" rows="3" maxlength="1000" required=true
+                        <textarea id="reject-reason" node_ref=reason_box rows="3" maxlength="1000" aria-required="true"
                             aria-invalid=move || reason_error.get().is_some().then_some("true")
                             aria-describedby="reject-reason-hint reject-reason-error"
                             prop:value=move || reason.get()
@@ -273,7 +280,11 @@ fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView 
             result.map(|_| ())
         }
     });
-    let failure = Signal::derive(move || add.value().get().and_then(|r: Result<(), ApiFailure>| r.err()));
+    let failure = Signal::derive(move || {
+        add.value()
+            .get()
+            .and_then(|r: Result<(), ApiFailure>| r.err())
+    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let t = text.get_untracked().trim().to_string();
@@ -286,7 +297,7 @@ fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView 
         });
     };
     view! {
-        <form class="subform" on:submit=on_submit aria-label="Add a comment">
+        <form class="subform" on:submit=on_submit aria-label="New comment">
             <div class="field">
                 <label for="comment-text">"Add a comment"</label>
                 <textarea id="comment-text" rows="2" maxlength="1000" required=true

@@ -130,11 +130,11 @@ fn TaskBoard() -> impl IntoView {
                             <th scope="col">"Warnings"</th>
                         </tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|t| view! {
+                            {rows.into_iter().map(|t| { let number = t.invoice_number.clone(); view! {
                                 <tr data-invoice=t.invoice_number.clone()>
                                     <th scope="row">
                                         <A href=format!("/tasks/{}", t.id) attr:aria-label=format!("Invoice {} from {}", t.invoice_number, t.supplier_name)>
-                                            {t.invoice_number.clone()}
+                                            {number}
                                         </A>
                                     </th>
                                     <td>{t.supplier_name.clone()}</td>
@@ -143,7 +143,7 @@ fn TaskBoard() -> impl IntoView {
                                     <td class="nowrap">{t.due_date.clone()}</td>
                                     <td><WarningBadges warnings=t.warnings.clone() /></td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                     </div>

@@ -19,6 +19,12 @@ pub fn AdminCompanies() -> impl IntoView {
     let selected = RwSignal::new(None::<String>);
     let creating = RwSignal::new(false);
     let reload = Callback::new(move |_: ()| companies.refetch());
+    // The selected company as the latest list says, and its id once it is in the list.
+    let current = Memo::new(move |_| {
+        let id = selected.get()?;
+        companies.get()?.ok()?.into_iter().find(|c| c.id == id)
+    });
+    let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
         <section class="card" aria-labelledby="companies-title">
             <div class="card-head">
@@ -70,11 +76,12 @@ pub fn AdminCompanies() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-        {move || {
-            let id = selected.get()?;
-            let company = companies.get()?.ok()?.into_iter().find(|c| c.id == id)?;
-            Some(view! { <CompanyEditor company=company reload=reload on_close=Callback::new(move |_| selected.set(None)) /> })
-        }}
+        // Re-rendered only when another company is shown: the editor follows the list's reloads
+        // through a memo, so a switch being toggled is never replaced under the pointer.
+        {move || shown.get().and_then(|_| {
+            let company = current.get_untracked()?;
+            Some(view! { <CompanyEditor company=company current=current reload=reload on_close=Callback::new(move |_| selected.set(None)) /> })
+        })}
     }
 }
 
@@ -165,7 +172,10 @@ fn CompanyForm(
 /// One company: details, the three switches and token expiry, and its bank agreements.
 #[component]
 fn CompanyEditor(
+    /// The company as it was when the editor opened (initial form values).
     company: CompanyView,
+    /// The company as the latest list says.
+    current: Memo<Option<CompanyView>>,
     reload: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
@@ -222,13 +232,28 @@ fn CompanyEditor(
         })
     };
     let expiry_failure = Signal::derive(move || expiry_save.value().get().and_then(|r| r.err()));
-    let s = company.settings.clone();
+    let setting = move |read: fn(&CompanyView) -> bool| {
+        Memo::new(move |_| current.with(|c| c.as_ref().is_some_and(read)))
+    };
+    let two_step = setting(|c| c.settings.two_step_for_autopay);
+    let send = setting(|c| c.settings.send_workflows_to_approval);
+    let pre = setting(|c| c.settings.allow_pre_approval);
+    let agreements = Memo::new(move |_| {
+        current.with(|c| {
+            c.as_ref()
+                .map(|c| c.bank_agreements.clone())
+                .unwrap_or_default()
+        })
+    });
+    let name = Memo::new(move |_| {
+        current.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default())
+    });
     let heading_id = format!("company-{}-title", company.id);
     let labelled_by = heading_id.clone();
     view! {
         <section class="card" aria-labelledby=labelled_by data-testid="company-editor">
             <div class="card-head">
-                <h2 id=heading_id>{company.name.clone()}</h2>
+                <h2 id=heading_id>{name}</h2>
                 <button type="button" class="secondary small" on:click=move |_| on_close.run(())>"Close"</button>
             </div>
             <h3>"Details"</h3>
@@ -238,15 +263,15 @@ fn CompanyEditor(
             <fieldset class="switches">
                 <legend class="visually-hidden">"Company settings"</legend>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=s.two_step_for_autopay on:change=toggle("two_step") />
+                    <input type="checkbox" role="switch" prop:checked=two_step on:change=toggle("two_step") />
                     "Enable two-step verification for AutoPay"
                 </label>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=s.send_workflows_to_approval on:change=toggle("send") />
+                    <input type="checkbox" role="switch" prop:checked=send on:change=toggle("send") />
                     "Send workflows to Approval"
                 </label>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=s.allow_pre_approval on:change=toggle("pre") aria-describedby="pre-approval-note" />
+                    <input type="checkbox" role="switch" prop:checked=pre on:change=toggle("pre") aria-describedby="pre-approval-note" />
                     "Allow pre-approval"
                 </label>
                 <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
@@ -259,19 +284,23 @@ fn CompanyEditor(
             </form>
             <ActionError failure=expiry_failure />
 
-            <BankAgreements company=company reload=reload />
+            {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() reload=reload /> }}
         </section>
     }
 }
 
 /// A company's bank agreements: list, add, edit, delete.
 #[component]
-fn BankAgreements(company: CompanyView, reload: Callback<()>) -> impl IntoView {
+fn BankAgreements(
+    company_id: String,
+    company_name: String,
+    agreements: Vec<BankAgreementView>,
+    reload: Callback<()>,
+) -> impl IntoView {
     // None: no form open; Some(None): adding; Some(Some(id)): editing that agreement.
     let editing = RwSignal::new(None::<Option<String>>);
     let delete_error = RwSignal::new(None::<String>);
-    let company_id = company.id.clone();
-    let agreements = StoredValue::new(company.bank_agreements.clone());
+    let stored = StoredValue::new(agreements.clone());
     let delete = {
         let company_id = company_id.clone();
         move |agreement: String| {
@@ -289,18 +318,18 @@ fn BankAgreements(company: CompanyView, reload: Callback<()>) -> impl IntoView {
             <h3>"Bank agreements"</h3>
             <button type="button" class="secondary small" on:click=move |_| editing.set(Some(None))>"Add bank agreement"</button>
         </div>
-        {if company.bank_agreements.is_empty() {
+        {if agreements.is_empty() {
             view! { <p class="muted">"No bank agreements yet. Payments need one to leave the company's account."</p> }.into_any()
         } else {
             view! {
                 <table class="table" data-testid="bank-agreements">
-                    <caption class="visually-hidden">{format!("Bank agreements of {}", company.name)}</caption>
+                    <caption class="visually-hidden">{format!("Bank agreements of {company_name}")}</caption>
                     <thead><tr>
                         <th scope="col">"Bank"</th><th scope="col">"BIC"</th><th scope="col">"Debtor account"</th>
                         <th scope="col">"Two-step level"</th><th scope="col" class="num">"Approvers"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr></thead>
                     <tbody>
-                        {company.bank_agreements.iter().map(|a| {
+                        {agreements.iter().map(|a| {
                             let (edit_id, delete_id) = (a.id.clone(), a.id.clone());
                             let delete = delete.clone();
                             view! {
@@ -325,7 +354,7 @@ fn BankAgreements(company: CompanyView, reload: Callback<()>) -> impl IntoView {
         }}
         {move || delete_error.get().map(|m| view! { <ErrorNote message=m /> })}
         {move || editing.get().map(|which| {
-            let existing = which.and_then(|id| agreements.with_value(|list| list.iter().find(|a| a.id == id).cloned()));
+            let existing = which.and_then(|id| stored.with_value(|list| list.iter().find(|a| a.id == id).cloned()));
             view! {
                 <BankAgreementForm company_id=company_id.clone() existing=existing
                     on_done=Callback::new(move |saved: bool| { editing.set(None); if saved { reload.run(()); } }) />

@@ -1,0 +1,292 @@
+//! `/process-overview` and `/process-overview/:id` (System Administrator): every process with
+//! its status, approvers, Payment approved yes/no and warnings; a process's document data, full
+//! history and approval token (last four characters only), which an administrator may revoke.
+
+use ap_core::api_approval::{ProcessDetail, ProcessFilter};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::api_approval;
+use crate::pages::invoice::{
+    amount_text, status_label, CommentList, HistoryTable, InvoiceFacts, StatusBadge, WarningBadges,
+    WarningPanel, STATUSES, WARNING_KINDS,
+};
+use crate::session::use_session;
+use crate::widgets::{local_time, ErrorNote, SignedInScreen};
+
+/// The overview of every process.
+#[component]
+pub fn ProcessOverview() -> impl IntoView {
+    view! {
+        <SignedInScreen title="Process overview" lead="Every invoice process: its status, approvers, payment approval and warnings.">
+            <AdminOnly><ProcessList /></AdminOnly>
+        </SignedInScreen>
+    }
+}
+
+/// One process with its full history.
+#[component]
+pub fn ProcessOverviewDetail() -> impl IntoView {
+    view! {
+        <SignedInScreen title="Process">
+            <AdminOnly><ProcessScreen /></AdminOnly>
+        </SignedInScreen>
+    }
+}
+
+/// Its children for System Administrators; everyone else is told which role is needed.
+#[component]
+fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_system_admin));
+    let children = StoredValue::new(children);
+    move || {
+        if is_admin.get() {
+            children.read_value()().into_any()
+        } else {
+            view! {
+                <p class="note note-warn" role="alert" data-testid="needs-admin">
+                    "You need the System Administrator role to see the process overview. Ask a System Administrator if you need access."
+                </p>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Filters (company, status, payment approved, warning) and the table of processes.
+#[component]
+fn ProcessList() -> impl IntoView {
+    let companies = LocalResource::new(api::companies);
+    let company = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let paid = RwSignal::new(String::new());
+    let warning = RwSignal::new(String::new());
+    let processes = LocalResource::new(move || {
+        let some = |s: RwSignal<String>| Some(s.get()).filter(|v| !v.is_empty());
+        let filter = ProcessFilter {
+            company: some(company),
+            status: some(status),
+            payment_approved: match paid.get().as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            warning: some(warning),
+        };
+        api_approval::processes(filter)
+    });
+    let clear = move |_| {
+        for s in [company, status, paid, warning] {
+            s.set(String::new());
+        }
+    };
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       value: RwSignal<String>,
+                       options: Vec<(String, String)>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                    {options.into_iter().map(|(v, text)| {
+                        let v2 = v.clone();
+                        view! { <option value=v selected=move || value.get() == v2>{text}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let all = |text: &str| (String::new(), text.to_string());
+    view! {
+        <section class="card" aria-labelledby="processes-title">
+            <div class="card-head">
+                <h2 id="processes-title">"Processes"</h2>
+            </div>
+            <form class="filters" aria-label="Filter processes" on:submit=|ev| ev.prevent_default()>
+                {move || {
+                    let mut options = vec![all("All companies")];
+                    options.extend(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)));
+                    select("filter-company", "Company", company, options)
+                }}
+                {select("filter-status", "Status", status,
+                    std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|s| (s.to_string(), status_label(s)))).collect())}
+                {select("filter-paid", "Payment approved", paid,
+                    vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())])}
+                {select("filter-warning", "Warning", warning,
+                    std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect())}
+                <div class="field filter-clear">
+                    <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
+                </div>
+            </form>
+            {move || match processes.get() {
+                None => view! { <p class="muted">"Loading processes…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
+                Some(Ok(rows)) => view! {
+                    <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
+                    <div class="table-scroll">
+                    <table class="table processes" data-testid="process-list">
+                        <caption class="visually-hidden">"Processes"</caption>
+                        <thead><tr>
+                            <th scope="col">"Invoice number"</th>
+                            <th scope="col">"Company"</th>
+                            <th scope="col">"Supplier"</th>
+                            <th scope="col" class="num">"Amount"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Approver(s)"</th>
+                            <th scope="col">"Payment approved"</th>
+                            <th scope="col">"Warnings"</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|p| { let number = p.invoice_number.clone(); view! {
+                                <tr data-invoice=p.invoice_number.clone()>
+                                    <th scope="row"><A href=format!("/process-overview/{}", p.id)>{number}</A></th>
+                                    <td>{p.company_name.clone()}</td>
+                                    <td>{p.supplier_name.clone()}</td>
+                                    <td class="num">{amount_text(&p.amount)}</td>
+                                    <td><StatusBadge status=p.status.clone() /></td>
+                                    <td>{if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") }}</td>
+                                    <td data-testid="payment-approved"><PaymentApproved yes=p.payment_approved /></td>
+                                    <td><WarningBadges warnings=p.warnings.clone() /></td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// "Payment approved": Yes or No as a badge with the word in it.
+#[component]
+fn PaymentApproved(yes: bool) -> impl IntoView {
+    if yes {
+        view! { <span class="badge badge-yes">"Yes"</span> }
+    } else {
+        view! { <span class="badge badge-no">"No"</span> }
+    }
+}
+
+#[component]
+fn ProcessScreen() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let process = RwSignal::new(None::<Result<ProcessDetail, api::ApiFailure>>);
+    let loaded = LocalResource::new(move || api_approval::process(id()));
+    view! {
+        <p class="back"><A href="/process-overview">"← Back to the process overview"</A></p>
+        {move || match process.get().or_else(|| loaded.get()) {
+            None => view! { <p class="muted">"Loading the process…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+            Some(Ok(p)) => view! { <ProcessView process=p on_change=Callback::new(move |p| process.set(Some(Ok(p)))) /> }.into_any(),
+        }}
+    }
+}
+
+/// A process: status and payment approval, warnings, document data, the token and the full
+/// history.
+#[component]
+fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let failure = RwSignal::new(None::<String>);
+    let id = StoredValue::new(process.id.clone());
+    let revoke = Action::new_local(move |_: &()| async move {
+        match api_approval::revoke_token(id.get_value()).await {
+            Ok(p) => {
+                confirming.set(false);
+                failure.set(None);
+                on_change.run(p);
+            }
+            Err(e) => failure.set(Some(e.message)),
+        }
+    });
+    let title = format!(
+        "Invoice {} from {}",
+        process.invoice.invoice_number, process.invoice.supplier.name
+    );
+    view! {
+        <section class="card" aria-labelledby="process-title">
+            <div class="card-head">
+                <div>
+                    <h2 id="process-title">{title}</h2>
+                    <p class="muted">{process.invoice.company_name.clone()}" · "
+                        {format!("{} of {} approvals", process.approvers.len(), process.required_approvals)}
+                        {(!process.approvers.is_empty()).then(|| format!(": {}", process.approvers.join(", ")))}</p>
+                </div>
+                <div class="task-amount">
+                    <span class="amount big">{amount_text(&process.invoice.amount)}</span>
+                    <StatusBadge status=process.status.clone() />
+                    <span data-testid="payment-approved">"Payment approved: "<PaymentApproved yes=process.payment_approved /></span>
+                </div>
+            </div>
+        </section>
+        <WarningPanel warnings=process.warnings.clone() />
+        <div class="split">
+            <section class="card" aria-labelledby="process-data-title">
+                <h2 id="process-data-title">"Document data"</h2>
+                <InvoiceFacts invoice=process.invoice.clone() />
+            </section>
+            <section class="card" aria-labelledby="token-title" data-testid="token">
+                <h2 id="token-title">"Approval token"</h2>
+                {match process.token.clone() {
+                    None => view! { <p class="muted">"No approval token: the payment was not pre-approved."</p> }.into_any(),
+                    Some(t) => {
+                        let state = if t.revoked { "Revoked" } else if t.used { "Used by a payment" } else { "Valid" };
+                        let can_revoke = !t.revoked && !t.used;
+                        let last_four = t.last_four.clone();
+                        view! {
+                            <dl class="facts">
+                                <dt>"Token"</dt><dd class="mono" data-testid="token-last-four">{format!("…{}", t.last_four)}</dd>
+                                <dt>"State"</dt><dd><span class=if can_revoke { "badge badge-yes" } else { "badge badge-no" }>{state}</span></dd>
+                                <dt>"Issued"</dt><dd>{local_time(&t.issued_at)}</dd>
+                                <dt>"Expires"</dt><dd>{local_time(&t.expires_at)}</dd>
+                            </dl>
+                            <p class="hint">"Only the last four characters are shown; the ERP receives the token itself."</p>
+                            {can_revoke.then(|| view! {
+                                {move || if confirming.get() {
+                                    view! {
+                                        <div class="note note-warn" role="group" aria-labelledby="revoke-question">
+                                            <p id="revoke-question">{format!("Revoke the token ending {last_four}? The payment will then need normal approval in AutoPay.")}</p>
+                                            <div class="actions">
+                                                <button type="button" class="danger" node_ref=confirm_button disabled=move || revoke.pending().get()
+                                                    on:click=move |_| { revoke.dispatch(()); }>"Revoke token"</button>
+                                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                                            </div>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="actions">
+                                            <button type="button" class="secondary danger-text" on:click=move |_| {
+                                                confirming.set(true);
+                                                // The button just pressed is gone: focus the question's answer.
+                                                request_animation_frame(move || {
+                                                    if let Some(b) = confirm_button.get_untracked() { let _ = b.focus(); }
+                                                });
+                                            }>"Revoke token"</button>
+                                        </div>
+                                    }.into_any()
+                                }}
+                            })}
+                            {move || failure.get().map(|m| view! { <ErrorNote message=m /> })}
+                        }.into_any()
+                    }
+                }}
+            </section>
+        </div>
+        <section class="card" aria-labelledby="process-history-title">
+            <h2 id="process-history-title">"History"</h2>
+            <HistoryTable history=process.history.clone() />
+        </section>
+        <section class="card" aria-labelledby="process-comments-title">
+            <h2 id="process-comments-title">"Comments"</h2>
+            <CommentList comments=process.comments.clone() />
+        </section>
+    }
+}

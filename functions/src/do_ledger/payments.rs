@@ -1,0 +1,1093 @@
+//! AutoPay in the company's ledger: uploaded payment files, their payments, token consumption,
+//! normal approval, bank status reports and the ERP's payment-suggestion export.
+//!
+//! Storage model (beside the ledger's invoice tables):
+//! - `payment_files`: one row per upload: `id` (`{company}_{first 20 hex of the SHA-256}`),
+//!   `content_hash` (unique: the same bytes are the same upload), `idempotency_key` (unique when
+//!   given), `msg_id`, `status` (`pending_signing`/`processed`), `data` (a [`FileData`] as JSON).
+//! - `payments`: one row per payment: `id` (`{file id}-{seq}`), `file_id`, `seq`, `status`,
+//!   `exec_date`, `end_to_end_id`, `pmt_inf_id`, `instr_hash` (SHA-256 of the `InstrId`, never
+//!   the token) and `data` (a [`StoredPayment`] as JSON).
+//! - `payment_events`: every event of every payment, in order.
+//! - `exports`: which approved invoices went into which payment-suggestion file.
+//!
+//! Every command is one atomic step (no await inside), so a token is consumed at most once:
+//! of two uploads carrying it, the second finds it used.
+
+use ap_core::api_approval::AmountView;
+use ap_core::api_autopay::{
+    FileStatus, PaymentEvent, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
+    StatusReportResult, UploadResult, UploadSummary, UploadedPayment,
+};
+use ap_core::approval::amount_view;
+use ap_core::autopay::{after_bank_report, approve_payment};
+use ap_core::dates::{Date, Timestamp};
+use ap_core::iban::Iban;
+use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
+use ap_core::iso20022::StatusCode;
+use ap_core::money::{Money, Totals};
+use ap_core::token::{CreditorAccount, TokenBinding, TokenHash, TokenRecord};
+use ap_core::warnings::Warning;
+use serde::{Deserialize, Serialize};
+use worker::Result;
+
+use super::{from_json, int, opt_text, text, to_json, ApprovedRow, DataRow, Ledger};
+
+pub const SCHEMA: [&str; 8] = [
+    "CREATE TABLE IF NOT EXISTS payment_files (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, \
+     idempotency_key TEXT UNIQUE, msg_id TEXT NOT NULL, status TEXT NOT NULL, uploaded_at INTEGER NOT NULL, \
+     data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS payments (id TEXT PRIMARY KEY, file_id TEXT NOT NULL, seq INTEGER NOT NULL, \
+     status TEXT NOT NULL, exec_date TEXT NOT NULL, end_to_end_id TEXT NOT NULL, pmt_inf_id TEXT NOT NULL, \
+     instr_hash TEXT, data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS payments_file ON payments (file_id, seq)",
+    "CREATE INDEX IF NOT EXISTS payments_e2e ON payments (end_to_end_id)",
+    "CREATE INDEX IF NOT EXISTS payments_instr ON payments (instr_hash)",
+    "CREATE TABLE IF NOT EXISTS payment_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, \
+     payment_id TEXT NOT NULL, data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS payment_events_payment ON payment_events (payment_id, seq)",
+    "CREATE TABLE IF NOT EXISTS exports (process_id TEXT PRIMARY KEY, export_id TEXT NOT NULL, \
+     kind TEXT NOT NULL, exported_at INTEGER NOT NULL)",
+];
+
+/// What a payment's `InstrId` presented, as stored (a hash, never the token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Presented {
+    None,
+    Token { hash: TokenHash },
+    NotAToken { reason: String },
+}
+
+/// One payment of an upload, as the Worker read it from the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPayment {
+    pub pmt_inf_id: String,
+    pub end_to_end_id: String,
+    pub instr_hash: Option<String>,
+    pub presented: Presented,
+    pub debtor_name: String,
+    pub debtor_iban: Iban,
+    pub bank_agreement_id: BankAgreementId,
+    pub approvals_required: u8,
+    pub creditor_name: String,
+    pub creditor_account: String,
+    pub amount: Money,
+    pub requested_execution_date: Date,
+}
+
+/// A payment as stored in `payments.data`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredPayment {
+    pub id: PaymentId,
+    pub file_id: PaymentFileId,
+    pub payment: NewPayment,
+    pub status: PaymentStatus,
+    /// The status the upload (or its signing) gave: the upload's outcome, answered again on
+    /// a replay.
+    pub upload_status: PaymentStatus,
+    pub pre_approved: bool,
+    pub process_id: Option<InvoiceId>,
+    pub approver_ids: Vec<UserId>,
+    pub approver_names: Vec<String>,
+    pub warning: Option<String>,
+    pub bank_reason: Option<String>,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+/// A file as stored in `payment_files.data`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileData {
+    pub id: PaymentFileId,
+    pub content_hash: String,
+    pub msg_id: String,
+    pub status: FileStatus,
+    pub uploaded_at: u64,
+    pub uploaded_by: String,
+    pub payment_count: usize,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<u64>,
+}
+
+/// A new upload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewFile {
+    pub id: PaymentFileId,
+    pub content_hash: String,
+    pub idempotency_key: Option<String>,
+    pub msg_id: String,
+    pub uploaded_by: String,
+    pub needs_signing: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UploadAnswer {
+    pub replayed: bool,
+    pub result: UploadResult,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SignFileAnswer {
+    Signed { result: UploadResult },
+    NotPending,
+    NotFound,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ApprovePaymentAnswer {
+    Done { row: Box<PaymentRow> },
+    Refused { reason: String },
+    NotFound,
+}
+
+/// What a line of a status report is about.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReportTarget {
+    Transaction {
+        instr_hash: Option<String>,
+        end_to_end_id: Option<String>,
+    },
+    PaymentInformation {
+        pmt_inf_id: String,
+    },
+    Group,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportItem {
+    pub target: ReportTarget,
+    /// How the report names it (for `unmatched`).
+    pub reference: String,
+    pub code: StatusCode,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NewEvent {
+    pub kind: String,
+    pub actor: String,
+    pub detail: String,
+    pub file_id: Option<String>,
+    pub bundle_id: Option<String>,
+    pub method: Option<String>,
+    pub approved_at: Option<String>,
+    pub from_status: Option<PaymentStatus>,
+    pub to_status: Option<PaymentStatus>,
+}
+
+impl NewEvent {
+    fn simple(kind: &str, actor: &str, detail: String) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            actor: actor.to_owned(),
+            detail,
+            file_id: None,
+            bundle_id: None,
+            method: None,
+            approved_at: None,
+            from_status: None,
+            to_status: None,
+        }
+    }
+
+    fn status(actor: &str, detail: String, from: PaymentStatus, to: PaymentStatus) -> Self {
+        Self {
+            from_status: Some(from),
+            to_status: Some(to),
+            ..Self::simple(to.as_key(), actor, detail)
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredEvent {
+    at: u64,
+    #[serde(flatten)]
+    event: NewEvent,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    data: String,
+}
+
+fn rfc3339(secs: u64) -> String {
+    Timestamp(secs).to_rfc3339()
+}
+
+fn file_status_key(status: FileStatus) -> &'static str {
+    match status {
+        FileStatus::PendingSigning => "pending_signing",
+        FileStatus::Processed => "processed",
+    }
+}
+
+fn uploaded_view(p: &StoredPayment) -> UploadedPayment {
+    UploadedPayment {
+        payment_id: p.id.to_string(),
+        end_to_end_id: p.payment.end_to_end_id.clone(),
+        instr_id_present: p.payment.instr_hash.is_some(),
+        creditor_name: p.payment.creditor_name.clone(),
+        creditor_account: p.payment.creditor_account.clone(),
+        amount: amount_view(p.payment.amount),
+        requested_execution_date: p.payment.requested_execution_date.to_string(),
+        status: p.upload_status,
+        status_label: p.upload_status.label().to_owned(),
+        pre_approved: p.pre_approved,
+        warning: p.warning.clone(),
+    }
+}
+
+/// The overview row of a stored payment.
+pub fn payment_row(company: &CompanyId, p: &StoredPayment) -> PaymentRow {
+    PaymentRow {
+        id: p.id.to_string(),
+        company_id: company.to_string(),
+        file_id: p.file_id.to_string(),
+        pmt_inf_id: p.payment.pmt_inf_id.clone(),
+        end_to_end_id: p.payment.end_to_end_id.clone(),
+        instr_id_present: p.payment.instr_hash.is_some(),
+        debtor_name: p.payment.debtor_name.clone(),
+        debtor_account: p.payment.debtor_iban.to_string(),
+        bank_agreement_id: p.payment.bank_agreement_id.to_string(),
+        creditor_name: p.payment.creditor_name.clone(),
+        creditor_account: p.payment.creditor_account.clone(),
+        amount: amount_view(p.payment.amount),
+        requested_execution_date: p.payment.requested_execution_date.to_string(),
+        status: p.status,
+        status_label: p.status.label().to_owned(),
+        pre_approved: p.pre_approved,
+        process_id: p.process_id.as_ref().map(ToString::to_string),
+        approvals_required: p.payment.approvals_required,
+        approvals: p.approver_names.clone(),
+        warning: p.warning.clone(),
+        bank_reason: p.bank_reason.clone(),
+        created_at: rfc3339(p.created_at),
+        updated_at: rfc3339(p.updated_at),
+    }
+}
+
+impl Ledger {
+    fn payment_event(&self, payment: &PaymentId, at: u64, event: NewEvent) -> Result<()> {
+        self.sql.exec(
+            "INSERT INTO payment_events (payment_id, data) VALUES (?, ?)",
+            vec![
+                text(payment.as_str()),
+                text(to_json(&StoredEvent { at, event })?),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn save_payment(&self, p: &StoredPayment) -> Result<()> {
+        self.sql.exec(
+            "UPDATE payments SET status = ?, data = ? WHERE id = ?",
+            vec![
+                text(p.status.as_key()),
+                text(to_json(p)?),
+                text(p.id.as_str()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn load_payment(&self, id: &PaymentId) -> Result<Option<StoredPayment>> {
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                "SELECT data FROM payments WHERE id = ?",
+                vec![text(id.as_str())],
+            )?
+            .to_array()?;
+        rows.first().map(|r| from_json(&r.data)).transpose()
+    }
+
+    fn file_payments(&self, file_id: &str) -> Result<Vec<StoredPayment>> {
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                "SELECT data FROM payments WHERE file_id = ? ORDER BY seq",
+                vec![text(file_id)],
+            )?
+            .to_array()?;
+        rows.iter().map(|r| from_json(&r.data)).collect()
+    }
+
+    fn load_file(&self, where_sql: &str, value: &str) -> Result<Option<FileData>> {
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                &format!("SELECT data FROM payment_files WHERE {where_sql} = ?"),
+                vec![text(value)],
+            )?
+            .to_array()?;
+        rows.first().map(|r| from_json(&r.data)).transpose()
+    }
+
+    fn save_file(&self, file: &FileData) -> Result<()> {
+        self.sql.exec(
+            "UPDATE payment_files SET status = ?, data = ? WHERE id = ?",
+            vec![
+                text(file_status_key(file.status)),
+                text(to_json(file)?),
+                text(file.id.as_str()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn upload_result(
+        &self,
+        company: &CompanyId,
+        file: &FileData,
+        replayed: bool,
+    ) -> Result<UploadResult> {
+        let payments = self.file_payments(file.id.as_str())?;
+        let mut summary = UploadSummary {
+            payments: payments.len(),
+            ..UploadSummary::default()
+        };
+        let mut totals = Totals::new();
+        for p in &payments {
+            match p.upload_status {
+                PaymentStatus::SentToBank => summary.sent_to_bank += 1,
+                PaymentStatus::PendingSigning => summary.pending_signing += 1,
+                _ => summary.pending_approval += 1,
+            }
+            if p.warning.is_some() {
+                summary.warnings += 1;
+            }
+            // The reader checked the control sum, so totals of a read file cannot overflow.
+            let _ = totals.add(p.payment.amount);
+        }
+        Ok(UploadResult {
+            file_id: file.id.to_string(),
+            company_id: company.to_string(),
+            msg_id: file.msg_id.clone(),
+            status: file.status,
+            status_label: file.status.label().to_owned(),
+            content_sha256: file.content_hash.clone(),
+            uploaded_at: rfc3339(file.uploaded_at),
+            replayed,
+            summary,
+            totals: totals.iter().map(amount_view).collect::<Vec<AmountView>>(),
+            payments: payments.iter().map(uploaded_view).collect(),
+        })
+    }
+
+    /// A new upload, or the first outcome of the same content or idempotency key.
+    pub(super) fn upload(
+        &self,
+        company: &CompanyId,
+        file: NewFile,
+        payments: Vec<NewPayment>,
+        allow_pre_approval: bool,
+        now: u64,
+    ) -> Result<UploadAnswer> {
+        let mut existing = self.load_file("content_hash", &file.content_hash)?;
+        if existing.is_none() {
+            if let Some(key) = &file.idempotency_key {
+                existing = self.load_file("idempotency_key", key)?;
+            }
+        }
+        if let Some(first) = existing {
+            return Ok(UploadAnswer {
+                replayed: true,
+                result: self.upload_result(company, &first, true)?,
+            });
+        }
+        let status = if file.needs_signing {
+            FileStatus::PendingSigning
+        } else {
+            FileStatus::Processed
+        };
+        let data = FileData {
+            id: file.id.clone(),
+            content_hash: file.content_hash.clone(),
+            msg_id: file.msg_id.clone(),
+            status,
+            uploaded_at: now,
+            uploaded_by: file.uploaded_by.clone(),
+            payment_count: payments.len(),
+            signed_by: None,
+            signed_at: None,
+        };
+        self.sql.exec(
+            "INSERT INTO payment_files (id, content_hash, idempotency_key, msg_id, status, uploaded_at, data) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                text(file.id.as_str()),
+                text(&file.content_hash),
+                opt_text(file.idempotency_key.clone()),
+                text(&file.msg_id),
+                text(file_status_key(status)),
+                int(now),
+                text(to_json(&data)?),
+            ],
+        )?;
+        for (index, payment) in payments.into_iter().enumerate() {
+            let seq = index + 1;
+            let id = PaymentId::parse(&format!("{}-{seq}", file.id))
+                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            let mut stored = StoredPayment {
+                id: id.clone(),
+                file_id: file.id.clone(),
+                status: PaymentStatus::PendingSigning,
+                upload_status: PaymentStatus::PendingSigning,
+                pre_approved: false,
+                process_id: None,
+                approver_ids: Vec::new(),
+                approver_names: Vec::new(),
+                warning: None,
+                bank_reason: None,
+                created_at: now,
+                updated_at: now,
+                payment,
+            };
+            self.sql.exec(
+                "INSERT INTO payments (id, file_id, seq, status, exec_date, end_to_end_id, pmt_inf_id, instr_hash, data) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}')",
+                vec![
+                    text(id.as_str()),
+                    text(file.id.as_str()),
+                    int(seq as u64),
+                    text(stored.status.as_key()),
+                    text(stored.payment.requested_execution_date.to_string()),
+                    text(&stored.payment.end_to_end_id),
+                    text(&stored.payment.pmt_inf_id),
+                    opt_text(stored.payment.instr_hash.clone()),
+                ],
+            )?;
+            let mut received = NewEvent::simple(
+                "received",
+                &file.uploaded_by,
+                format!(
+                    "Received in payment file {} (message {}).",
+                    file.id, file.msg_id
+                ),
+            );
+            received.file_id = Some(file.id.to_string());
+            self.payment_event(&id, now, received)?;
+            if file.needs_signing {
+                self.save_payment(&stored)?;
+            } else {
+                self.settle(company, &mut stored, allow_pre_approval, now)?;
+            }
+        }
+        Ok(UploadAnswer {
+            replayed: false,
+            result: self.upload_result(company, &data, false)?,
+        })
+    }
+
+    /// Checks a received payment's token: consumed and Sent to bank, or Pending approval with
+    /// the reason as a warning (on the payment and on the invoice's process).
+    fn settle(
+        &self,
+        company: &CompanyId,
+        p: &mut StoredPayment,
+        allow_pre_approval: bool,
+        now: u64,
+    ) -> Result<()> {
+        let from = p.status;
+        let refused = |p: &mut StoredPayment, reason: String| -> Result<()> {
+            p.status = PaymentStatus::PendingApproval;
+            p.warning = Some(reason.clone());
+            let mut event = NewEvent::status(
+                "system",
+                format!("Not pre-approved: {reason} The payment needs normal approval."),
+                from,
+                PaymentStatus::PendingApproval,
+            );
+            event.kind = "token_refused".to_owned();
+            event.file_id = Some(p.file_id.to_string());
+            self.payment_event(&p.id, now, event)
+        };
+        match p.payment.presented.clone() {
+            Presented::None => {
+                p.status = PaymentStatus::PendingApproval;
+                self.payment_event(
+                    &p.id,
+                    now,
+                    NewEvent::status(
+                        "system",
+                        "No approval token: the payment needs normal approval.".to_owned(),
+                        from,
+                        PaymentStatus::PendingApproval,
+                    ),
+                )?;
+            }
+            Presented::NotAToken { reason } => refused(p, reason)?,
+            Presented::Token { hash } => {
+                #[derive(Deserialize)]
+                struct Row {
+                    process_id: String,
+                    record: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec(
+                        "SELECT process_id, record FROM tokens WHERE token_hash = ?",
+                        vec![text(hash.to_hex())],
+                    )?
+                    .to_array()?;
+                let Some(row) = rows.first() else {
+                    refused(
+                        p,
+                        "The approval token was not issued by this company (or not at all)."
+                            .to_owned(),
+                    )?;
+                    p.upload_status = p.status;
+                    p.updated_at = now;
+                    return self.save_payment(p);
+                };
+                let process_id = InvoiceId::parse(&row.process_id)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                p.process_id = Some(process_id.clone());
+                let mut token: TokenRecord = from_json(&row.record)?;
+                let presented = match CreditorAccount::parse(&p.payment.creditor_account) {
+                    Ok(creditor_account) => Some(TokenBinding {
+                        company_id: company.clone(),
+                        bank_agreement_id: p.payment.bank_agreement_id.clone(),
+                        debtor_iban: p.payment.debtor_iban.clone(),
+                        creditor_account,
+                        amount: p.payment.amount,
+                        due_date: p.payment.requested_execution_date,
+                    }),
+                    Err(_) => None,
+                };
+                let outcome = match &presented {
+                    None => Err(None),
+                    Some(_) if !allow_pre_approval => Err(None),
+                    Some(b) => token
+                        .consume(b, now, p.id.clone(), p.file_id.clone())
+                        .map_err(Some),
+                };
+                match outcome {
+                    Ok(()) => {
+                        self.save_token(&process_id, &token)?;
+                        self.pre_approved(p, &process_id, now)?;
+                    }
+                    Err(refusal) => {
+                        let reason = match (&refusal, presented.is_some()) {
+                            (Some(r), _) => r.to_string(),
+                            (None, false) => {
+                                "The payment has no creditor account the token could match."
+                                    .to_owned()
+                            }
+                            (None, true) => {
+                                "Pre-approval is switched off for this company.".to_owned()
+                            }
+                        };
+                        refused(p, reason.clone())?;
+                        let warning = match &refusal {
+                            Some(r) => Warning::from(r),
+                            None => Warning::TokenMismatch { reason },
+                        };
+                        self.warn_process(&process_id, warning, &p.id, now)?;
+                    }
+                }
+            }
+        }
+        p.upload_status = p.status;
+        p.updated_at = now;
+        self.save_payment(p)
+    }
+
+    fn pre_approved(&self, p: &mut StoredPayment, process_id: &InvoiceId, now: u64) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Signed {
+            at: i64,
+            actor: String,
+            bundle_id: Option<String>,
+            method: Option<String>,
+        }
+        let signed: Vec<Signed> = self
+            .sql
+            .exec(
+                "SELECT at, actor, bundle_id, method FROM history WHERE process_id = ? \
+                 AND bundle_id IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                vec![text(process_id.as_str())],
+            )?
+            .to_array()?;
+        let from = p.status;
+        p.status = PaymentStatus::SentToBank;
+        p.pre_approved = true;
+        let signed = signed.first();
+        let approver = signed.map_or("unknown", |s| s.actor.as_str()).to_owned();
+        self.payment_event(
+            &p.id,
+            now,
+            NewEvent {
+                kind: "pre_approved".to_owned(),
+                actor: approver.clone(),
+                detail: format!(
+                    "Pre-approved by {approver} with invoice {process_id}; the approval token \
+                     matched and was consumed. Carried by file {}.",
+                    p.file_id
+                ),
+                file_id: Some(p.file_id.to_string()),
+                bundle_id: signed.and_then(|s| s.bundle_id.clone()),
+                method: signed.and_then(|s| s.method.clone()),
+                approved_at: signed.map(|s| rfc3339(u64::try_from(s.at).unwrap_or(0))),
+                from_status: Some(from),
+                to_status: Some(PaymentStatus::SentToBank),
+            },
+        )?;
+        self.history(
+            process_id,
+            now,
+            "payment_sent",
+            "AutoPay",
+            &format!(
+                "Payment {} (file {}) used the approval token and was sent to the bank.",
+                p.id, p.file_id
+            ),
+            None,
+            None,
+            None,
+        )
+    }
+
+    fn warn_process(
+        &self,
+        process_id: &InvoiceId,
+        warning: Warning,
+        payment: &PaymentId,
+        now: u64,
+    ) -> Result<()> {
+        let Some(record) = self.load(process_id)? else {
+            return Ok(());
+        };
+        let detail = format!("Payment {payment}: {warning}");
+        let mut warnings = record.warnings.clone();
+        if !warnings.contains(&warning) {
+            warnings.push(warning.clone());
+            self.save(&record.process, &warnings)?;
+        }
+        self.history(
+            process_id,
+            now,
+            warning.kind(),
+            "AutoPay",
+            &detail,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// An AutoPay Approver signed an upload: its payments are checked now.
+    pub(super) fn sign_file(
+        &self,
+        company: &CompanyId,
+        file_id: &str,
+        actor: &str,
+        allow_pre_approval: bool,
+        now: u64,
+    ) -> Result<SignFileAnswer> {
+        let Some(mut file) = self.load_file("id", file_id)? else {
+            return Ok(SignFileAnswer::NotFound);
+        };
+        if file.status != FileStatus::PendingSigning {
+            return Ok(SignFileAnswer::NotPending);
+        }
+        file.status = FileStatus::Processed;
+        file.signed_by = Some(actor.to_owned());
+        file.signed_at = Some(now);
+        self.save_file(&file)?;
+        for mut p in self.file_payments(file_id)? {
+            let mut event = NewEvent::simple(
+                "signed_upload",
+                actor,
+                format!("Upload of file {file_id} signed with TOTP."),
+            );
+            event.method = Some("TOTP".to_owned());
+            event.file_id = Some(file_id.to_owned());
+            self.payment_event(&p.id, now, event)?;
+            self.settle(company, &mut p, allow_pre_approval, now)?;
+        }
+        Ok(SignFileAnswer::Signed {
+            result: self.upload_result(company, &file, false)?,
+        })
+    }
+
+    pub(super) fn file_result(
+        &self,
+        company: &CompanyId,
+        file_id: &str,
+    ) -> Result<Option<UploadResult>> {
+        self.load_file("id", file_id)?
+            .map(|f| self.upload_result(company, &f, false))
+            .transpose()
+    }
+
+    pub(super) fn list_files(&self, company: &CompanyId) -> Result<Vec<PaymentFileRow>> {
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                "SELECT data FROM payment_files ORDER BY uploaded_at DESC LIMIT 500",
+                None,
+            )?
+            .to_array()?;
+        rows.iter()
+            .map(|r| {
+                let f: FileData = from_json(&r.data)?;
+                Ok(PaymentFileRow {
+                    id: f.id.to_string(),
+                    company_id: company.to_string(),
+                    msg_id: f.msg_id,
+                    status: f.status,
+                    status_label: f.status.label().to_owned(),
+                    content_sha256: f.content_hash,
+                    uploaded_at: rfc3339(f.uploaded_at),
+                    uploaded_by: f.uploaded_by,
+                    payment_count: f.payment_count,
+                    signed_by: f.signed_by,
+                    signed_at: f.signed_at.map(rfc3339),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn list_payments(
+        &self,
+        company: &CompanyId,
+        status: Option<PaymentStatus>,
+        file: Option<String>,
+        date: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<PaymentRow>> {
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                "SELECT data FROM payments WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR file_id = ?2) \
+                 AND (?3 IS NULL OR exec_date = ?3) ORDER BY rowid DESC LIMIT ?4",
+                vec![
+                    opt_text(status.map(|s| s.as_key().to_owned())),
+                    opt_text(file),
+                    opt_text(date),
+                    int(limit as u64),
+                ],
+            )?
+            .to_array()?;
+        rows.iter()
+            .map(|r| Ok(payment_row(company, &from_json(&r.data)?)))
+            .collect()
+    }
+
+    pub(super) fn events(
+        &self,
+        company: &CompanyId,
+        id: &PaymentId,
+    ) -> Result<Option<PaymentEvents>> {
+        let Some(p) = self.load_payment(id)? else {
+            return Ok(None);
+        };
+        let rows: Vec<Data> = self
+            .sql
+            .exec(
+                "SELECT data FROM payment_events WHERE payment_id = ? ORDER BY seq",
+                vec![text(id.as_str())],
+            )?
+            .to_array()?;
+        let events = rows
+            .iter()
+            .map(|r| {
+                let e: StoredEvent = from_json(&r.data)?;
+                Ok(PaymentEvent {
+                    at: rfc3339(e.at),
+                    kind: e.event.kind,
+                    actor: e.event.actor,
+                    detail: e.event.detail,
+                    file_id: e.event.file_id,
+                    bundle_id: e.event.bundle_id,
+                    method: e.event.method,
+                    approved_at: e.event.approved_at,
+                    from_status: e.event.from_status,
+                    to_status: e.event.to_status,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(PaymentEvents {
+            payment: payment_row(company, &p),
+            events,
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn approve(
+        &self,
+        company: &CompanyId,
+        id: &PaymentId,
+        user: &UserId,
+        actor: &str,
+        method: Option<String>,
+        now: u64,
+    ) -> Result<ApprovePaymentAnswer> {
+        let Some(mut p) = self.load_payment(id)? else {
+            return Ok(ApprovePaymentAnswer::NotFound);
+        };
+        let complete = match approve_payment(
+            p.status,
+            &mut p.approver_ids,
+            user,
+            p.payment.approvals_required,
+        ) {
+            Ok(complete) => complete,
+            Err(refusal) => {
+                return Ok(ApprovePaymentAnswer::Refused {
+                    reason: refusal.to_string(),
+                })
+            }
+        };
+        p.approver_names.push(actor.to_owned());
+        p.updated_at = now;
+        let mut event = NewEvent::simple(
+            "approved",
+            actor,
+            format!(
+                "Approved ({} of {} approvals).",
+                p.approver_ids.len(),
+                p.payment.approvals_required.max(1)
+            ),
+        );
+        event.method = method;
+        self.payment_event(id, now, event)?;
+        if complete {
+            let from = p.status;
+            p.status = PaymentStatus::SentToBank;
+            self.payment_event(
+                id,
+                now,
+                NewEvent::status(
+                    actor,
+                    "Approved in AutoPay and sent to the bank.".to_owned(),
+                    from,
+                    PaymentStatus::SentToBank,
+                ),
+            )?;
+        }
+        self.save_payment(&p)?;
+        Ok(ApprovePaymentAnswer::Done {
+            row: Box::new(payment_row(company, &p)),
+        })
+    }
+
+    pub(super) fn bank_report(
+        &self,
+        company: &CompanyId,
+        report_msg_id: &str,
+        original_msg_id: &str,
+        items: Vec<ReportItem>,
+        now: u64,
+    ) -> Result<StatusReportResult> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        let files: Vec<Id> = self
+            .sql
+            .exec(
+                "SELECT id FROM payment_files WHERE msg_id = ?",
+                vec![text(original_msg_id)],
+            )?
+            .to_array()?;
+        let mut result = StatusReportResult {
+            report_msg_id: report_msg_id.to_owned(),
+            original_msg_id: original_msg_id.to_owned(),
+            matched: 0,
+            changed: 0,
+            unchanged: 0,
+            unmatched: Vec::new(),
+            payments: Vec::new(),
+        };
+        for item in items {
+            let mut found: Vec<StoredPayment> = Vec::new();
+            for file in &files {
+                let rows: Vec<Data> = match &item.target {
+                    ReportTarget::Transaction {
+                        instr_hash,
+                        end_to_end_id,
+                    } => {
+                        let by_instr: Vec<Data> = match instr_hash {
+                            Some(h) => self
+                                .sql
+                                .exec(
+                                    "SELECT data FROM payments WHERE file_id = ? AND instr_hash = ?",
+                                    vec![text(&file.id), text(h)],
+                                )?
+                                .to_array()?,
+                            None => Vec::new(),
+                        };
+                        match (by_instr.is_empty(), end_to_end_id) {
+                            (true, Some(e2e)) => self
+                                .sql
+                                .exec(
+                                    "SELECT data FROM payments WHERE file_id = ? AND end_to_end_id = ?",
+                                    vec![text(&file.id), text(e2e)],
+                                )?
+                                .to_array()?,
+                            _ => by_instr,
+                        }
+                    }
+                    ReportTarget::PaymentInformation { pmt_inf_id } => self
+                        .sql
+                        .exec(
+                            "SELECT data FROM payments WHERE file_id = ? AND pmt_inf_id = ?",
+                            vec![text(&file.id), text(pmt_inf_id)],
+                        )?
+                        .to_array()?,
+                    ReportTarget::Group => self
+                        .sql
+                        .exec(
+                            "SELECT data FROM payments WHERE file_id = ?",
+                            vec![text(&file.id)],
+                        )?
+                        .to_array()?,
+                };
+                for r in &rows {
+                    found.push(from_json(&r.data)?);
+                }
+            }
+            if found.is_empty() {
+                result.unmatched.push(item.reference.clone());
+                continue;
+            }
+            result.matched += 1;
+            for mut p in found {
+                let Some(to) = after_bank_report(p.status, &item.code) else {
+                    result.unchanged += 1;
+                    continue;
+                };
+                let from = p.status;
+                p.status = to;
+                p.updated_at = now;
+                let reason_text = item
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| "no reason given".to_owned());
+                let detail = match to {
+                    PaymentStatus::RejectedInBank => {
+                        p.bank_reason = Some(reason_text.clone());
+                        format!(
+                            "The bank rejected the payment ({}): {reason_text}. Report {report_msg_id}.",
+                            item.code
+                        )
+                    }
+                    _ => format!(
+                        "The bank reported {} ({}). Report {report_msg_id}.",
+                        item.code,
+                        to.label()
+                    ),
+                };
+                self.payment_event(&p.id, now, NewEvent::status("bank", detail, from, to))?;
+                if to == PaymentStatus::RejectedInBank {
+                    if let Some(process) = p.process_id.clone() {
+                        self.warn_process(
+                            &process,
+                            Warning::PaymentRejected {
+                                reason: format!("{} {reason_text}", item.code),
+                            },
+                            &p.id,
+                            now,
+                        )?;
+                    }
+                }
+                self.save_payment(&p)?;
+                result.changed += 1;
+                result.payments.push(payment_row(company, &p));
+            }
+        }
+        Ok(result)
+    }
+
+    /// The approved invoices not yet exported in one kind of payment-suggestion file, marked
+    /// exported in the same step. Pre-approved: those with a token that can still be used;
+    /// regular: every other approved invoice.
+    pub(super) fn export(
+        &self,
+        pre_approved: bool,
+        export_id: &str,
+        limit: usize,
+        now: u64,
+    ) -> Result<Vec<ApprovedRow>> {
+        #[derive(Deserialize)]
+        struct Row {
+            seq: i64,
+            approved_at: i64,
+            sealed_token: Option<String>,
+            data: String,
+            warnings: String,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT a.seq, a.approved_at, a.sealed_token, p.data, p.warnings FROM approved a \
+                 JOIN processes p ON p.id = a.process_id \
+                 WHERE a.process_id NOT IN (SELECT process_id FROM exports) ORDER BY a.seq",
+                None,
+            )?
+            .to_array()?;
+        let kind = if pre_approved {
+            "pre_approved"
+        } else {
+            "regular"
+        };
+        let mut out = Vec::new();
+        for r in rows {
+            if out.len() >= limit {
+                break;
+            }
+            let record = self.record_from(&DataRow {
+                data: r.data,
+                warnings: r.warnings,
+            })?;
+            let usable = r.sealed_token.is_some()
+                && record
+                    .token
+                    .as_ref()
+                    .is_some_and(|t| !t.revoked && t.consumed.is_none() && now < t.expires_at);
+            if usable != pre_approved {
+                continue;
+            }
+            self.sql.exec(
+                "INSERT INTO exports (process_id, export_id, kind, exported_at) VALUES (?, ?, ?, ?)",
+                vec![
+                    text(record.process.id().as_str()),
+                    text(export_id),
+                    text(kind),
+                    int(now),
+                ],
+            )?;
+            self.history(
+                record.process.id(),
+                now,
+                "exported",
+                "ERP",
+                &format!(
+                    "Exported to the ERP in the {} payment-suggestion file {export_id}.",
+                    if pre_approved {
+                        "pre-approved"
+                    } else {
+                        "regular"
+                    }
+                ),
+                None,
+                None,
+                None,
+            )?;
+            out.push(ApprovedRow {
+                seq: r.seq,
+                approved_at: r.approved_at,
+                sealed_token: if pre_approved { r.sealed_token } else { None },
+                record,
+            });
+        }
+        Ok(out)
+    }
+}
