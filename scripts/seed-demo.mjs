@@ -138,6 +138,67 @@ for (const [key, c] of Object.entries(companies)) {
   keys[key] = { company_id: c.id, company: c.name, key: k.secret };
 }
 
+// A few supplier invoices from "Document Center", so the task lists are not empty.
+function invoicePdf(lines) {
+  const text = lines.map((l, i) => `BT /F1 ${i ? 12 : 20} Tf 72 ${760 - i * 26} Td (${l.replace(/[()\\]/g, '')}) Tj ET`).join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${Buffer.byteLength(text)} >>\nstream\n${text}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = Buffer.byteLength(pdf);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(pdf);
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf).toString('base64');
+}
+const suppliers = [
+  { name: 'Kontorrekvisita AS', organisation_number: '914778271', iban: 'NO5115031000006' },
+  { name: 'Fjellstad Bygg AS', organisation_number: '998877665', iban: 'NO7115061000000' },
+  { name: 'Renhold Partner AS', organisation_number: '976543210', iban: 'NO6830001000000' },
+  { name: 'Elektro Nord AS', organisation_number: '912345678', iban: 'NO6697101000005' },
+  { name: 'Rheinland Logistik GmbH', organisation_number: 'HRB 987654', iban: 'DE44500105175407324931' },
+];
+const invoices = [
+  ['nordlys', 0, 'KR-10421', '12500.00', 'NOK', '20261104010', 14],
+  ['nordlys', 1, 'FB-2026-311', '186000.00', 'NOK', '20261104028', 21],
+  ['nordlys', 3, 'EN-88412', '18400.00', 'NOK', '20261104036', 9],
+  ['fjord', 2, 'RP-3310', '3200.00', 'NOK', '20261104044', 5],
+  ['fjord', 0, 'KR-10433', '7420.50', 'NOK', '20261104051', 30],
+  ['baltic', 4, 'RL-55012', '2450.00', 'EUR', 'RF18539007547034', 18],
+];
+const today = new Date();
+const isoDay = (d) => d.toISOString().slice(0, 10);
+for (const [company, s, number, amount, currency, reference, dueInDays] of invoices) {
+  const supplier = suppliers[s];
+  const due = new Date(today.getTime() + dueInDays * 86_400_000);
+  const r = await fetch(`${BASE}/api/v1/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys[company].key}`, 'x-client-version': '14.00', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      document_id: `demo-${number}`,
+      company_id: companies[company].id,
+      supplier,
+      invoice_number: number,
+      invoice_date: isoDay(today),
+      due_date: isoDay(due),
+      amount,
+      currency,
+      payment_reference: reference,
+      pdf_base64: invoicePdf([`Invoice ${number}`, supplier.name, `To: ${companies[company].name}`, `Amount: ${amount} ${currency}`, `Due: ${isoDay(due)}`, `Pay to: ${supplier.iban}`, `Reference: ${reference}`]),
+    }),
+  });
+  if (r.status !== 201) throw new Error(`POST /api/v1/documents → ${r.status}: ${await r.text()}`);
+}
+
 const credentials = {
   url: BASE,
   note: 'Local demo data. Two-step codes: oathtool --totp -b <totp_secret>, or add the secret to an authenticator app.',

@@ -203,6 +203,11 @@ pub async fn update_company(id: String, req: CompanyRequest) -> Result<CompanyVi
     put(&format!("/api/v1/admin/companies/{id}"), &req).await
 }
 
+/// `GET /api/v1/companies/{id}`: System Administrator or AutoPay Administrator of the company.
+pub async fn company(id: String) -> Result<CompanyView, ApiFailure> {
+    get(&format!("/api/v1/companies/{id}")).await
+}
+
 /// `PATCH /api/v1/companies/{id}/settings`; Allow pre-approval needs an AutoPay Administrator.
 pub async fn update_company_settings(
     id: String,

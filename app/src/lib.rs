@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("events") view=pages::AdminEvents />
                     </ParentRoute>
                     <Route path=path!("/my-details") view=pages::MyDetails />
+                    <Route path=path!("/company/:id/autopay") view=pages::CompanyAutoPay />
                 </Routes>
             </main>
             <footer class="app-footer">

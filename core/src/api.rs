@@ -134,6 +134,8 @@ pub struct TwoStepCodeRequest {
 //   GET    /api/v1/admin/companies                          -> Vec<CompanyView>
 //   POST   /api/v1/admin/companies                          CompanyRequest -> 201 CompanyView
 //   PUT    /api/v1/admin/companies/{id}                     CompanyRequest -> CompanyView
+//   GET    /api/v1/companies/{id}                           -> CompanyView
+//          (also allowed for an AutoPay Administrator of that company; unknown id 404)
 //   PATCH  /api/v1/companies/{id}/settings                  CompanySettingsPatch -> CompanyView
 //          (System Administrator for every setting except allow_pre_approval, which only an
 //           AutoPay Administrator of that company may change)
@@ -195,8 +197,12 @@ pub struct CompanySettingsPatch {
     pub allow_pre_approval: Option<bool>,
     #[serde(default)]
     pub token_expiry_days: Option<u32>,
-    /// `Some(None)` clears the threshold.
-    #[serde(default, with = "double_option")]
+    /// `Some(None)` clears the threshold; `None` is left out of the JSON (a `null` would clear).
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub four_eyes_threshold_minor: Option<Option<i64>>,
 }
 
@@ -377,5 +383,27 @@ mod double_option {
         d: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CompanySettingsPatch;
+
+    #[test]
+    fn a_patch_without_the_threshold_does_not_clear_it() {
+        let patch = CompanySettingsPatch {
+            allow_pre_approval: Some(true),
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&patch).unwrap();
+        assert!(!json.contains("four_eyes_threshold_minor"), "{json}");
+        assert_eq!(
+            serde_json::from_str::<CompanySettingsPatch>(&json).unwrap(),
+            patch
+        );
+        let clear: CompanySettingsPatch =
+            serde_json::from_str(r#"{"four_eyes_threshold_minor":null}"#).unwrap();
+        assert_eq!(clear.four_eyes_threshold_minor, Some(None));
     }
 }

@@ -99,6 +99,15 @@ fn require_some_say(ctx: &SessionCtx, id: &str, role: Role) -> Result<(), ApiErr
     }
 }
 
+/// `GET /api/v1/companies/{id}`: one company for a System Administrator or an AutoPay
+/// Administrator of it (the SPA's AutoPay settings screen).
+pub async fn get(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    let kv = Kv::open(env)?;
+    json(200, &existing_company(&kv, id).await?.view())
+}
+
 /// `PATCH /api/v1/companies/{id}/settings`: Allow pre-approval only by an AutoPay Administrator
 /// of the company, every other setting only by a System Administrator.
 pub async fn patch_settings(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {

@@ -87,6 +87,8 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (_, ["api", "v1", "admin", "companies"]) => Err(ApiError::method_not_allowed("GET, POST")),
         (Put, ["api", "v1", "admin", "companies", id]) => companies::update(req, env, id).await,
         (_, ["api", "v1", "admin", "companies", _]) => Err(ApiError::method_not_allowed("PUT")),
+        (Get, ["api", "v1", "companies", id]) => companies::get(&req, env, id).await,
+        (_, ["api", "v1", "companies", _]) => Err(ApiError::method_not_allowed("GET")),
         (Patch, ["api", "v1", "companies", id, "settings"]) => {
             companies::patch_settings(req, env, id).await
         }

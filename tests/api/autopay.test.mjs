@@ -104,6 +104,8 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
   assert.ok(preApproval.approved_at);
   assert.equal(preApproval.file_id, genuine.body.file_id);
   assert.equal(preApproval.to_status, 'sent_to_bank');
+  // The file needed no signing: the payment went straight from received to Sent to bank.
+  assert.equal(preApproval.from_status, null);
   assert.ok(!JSON.stringify(shown).includes(instrIdsOf(pre)[0]), 'no token in an SPA answer');
   const byApi = await call('GET', `/api/v1/autopay/payments/${paidOne.payment_id}/events`, { headers: integrationHeaders(a.uploadKey) });
   assert.equal(byApi.status, 200, byApi.text);

@@ -47,7 +47,11 @@ test('the demo seed creates the organisation README describes, once', async () =
   // accepted once per step: wait for the next one.
   await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 500));
   const code = execFileSync('oathtool', ['--totp', '-b', pia.totp_secret]).toString().trim();
-  const { state } = await signIn(pia.email, pia.password, code);
+  const { state, cookie } = await signIn(pia.email, pia.password, code);
+  // The demo invoices wait in her task list (she approves in all three companies).
+  const tasks = await (await fetch(`${app.baseUrl}/api/v1/tasks`, { headers: { cookie } })).json();
+  assert.equal(tasks.length, 6, JSON.stringify(tasks));
+  assert.ok(tasks.some((t) => t.amount.currency === 'EUR'));
   const ready = state.user.companies.filter((c) => c.approve_and_pay_ready).map((c) => c.name).sort();
   assert.deepEqual(ready, ['Fjord Handel AS', 'Nordlys AS']);
   const baltic = state.user.companies.find((c) => c.name === 'Baltic Trade GmbH');

@@ -186,3 +186,30 @@ test('the readiness table names what each user misses per company', async () => 
   assert.equal(mine.approve_and_pay_ready, true);
   assert.deepEqual(mine.roles.sort(), ['autopay_administrator', 'autopay_approver', 'invoice_approver']);
 });
+
+test('GET /api/v1/companies/{id} answers an AutoPay Administrator of the company only', async () => {
+  const admin = await firstAdmin();
+  const company = await newCompany(admin);
+  const other = await newCompany(admin);
+  const apAdmin = await newUser(admin, { roles: { [company.id]: ['autopay_administrator'] } });
+  const approverUser = await newUser(admin, { roles: { [company.id]: ['invoice_approver'] } });
+  const otherAdmin = await newUser(admin, { roles: { [other.id]: ['autopay_administrator'] } });
+  const path = `/api/v1/companies/${company.id}`;
+
+  const mine = await apAdmin.client.call('GET', path);
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.body.id, company.id);
+  assert.equal(mine.body.name, company.name);
+  assert.equal(mine.body.settings.allow_pre_approval, false);
+  assert.deepEqual(mine.body.bank_agreements, []);
+  assert.deepEqual((await admin.call('GET', path)).body, mine.body, 'a System Administrator sees the same');
+
+  for (const refused of [approverUser, otherAdmin]) {
+    const res = await refused.client.call('GET', path);
+    assertProblem(res, 403);
+    assert.match(res.body.detail, /AutoPay Administrator/);
+  }
+  const anonymous = await call('GET', path);
+  assertProblem(anonymous, 401);
+  assertProblem(await admin.call('GET', `/api/v1/companies/${'a'.repeat(26)}`), 404);
+});

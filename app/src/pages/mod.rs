@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod autopay;
 mod autopay_files;
+mod company_autopay;
 mod invoice;
 mod my_details;
 mod payment;
@@ -20,6 +21,7 @@ pub use admin::{
 };
 pub use autopay::AutoPay;
 pub use autopay_files::PaymentFile;
+pub use company_autopay::CompanyAutoPay;
 pub use my_details::MyDetails;
 pub use payment::Payment;
 pub use placeholders::NotFound;

@@ -2,9 +2,10 @@
 //! verification.
 
 use ap_core::api::{Me, TwoStepEnrolment};
-use ap_core::roles::SYSTEM_ADMINISTRATOR;
+use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::pages::account::ChangePasswordForm;
@@ -45,9 +46,16 @@ fn AccountCard(me: Me) -> impl IntoView {
     }
 }
 
-/// Roles per company and whether "Approve and pay" is available there, with the reasons.
+/// Roles per company and whether "Approve and pay" is available there, with the reasons; a
+/// link to the AutoPay settings of each company where the user is AutoPay Administrator.
 #[component]
 fn RolesCard(me: Me) -> impl IntoView {
+    let autopay_admin_of: Vec<_> = me
+        .companies
+        .iter()
+        .filter(|c| c.roles.contains(&Role::AutoPayAdministrator))
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
     view! {
         <section class="card" aria-labelledby="roles-title">
             <h2 id="roles-title">"Roles per company"</h2>
@@ -83,6 +91,13 @@ fn RolesCard(me: Me) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+            {(!autopay_admin_of.is_empty()).then(|| view! {
+                <ul class="links" data-testid="autopay-settings-links">
+                    {autopay_admin_of.into_iter().map(|(id, name)| view! {
+                        <li><A href=format!("/company/{id}/autopay")>{format!("AutoPay settings for {name}")}</A></li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

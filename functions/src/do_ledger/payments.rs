@@ -194,9 +194,15 @@ impl NewEvent {
         }
     }
 
-    fn status(actor: &str, detail: String, from: PaymentStatus, to: PaymentStatus) -> Self {
+    /// A status change; `from` is `None` for a payment's first status (it was only received).
+    fn status(
+        actor: &str,
+        detail: String,
+        from: impl Into<Option<PaymentStatus>>,
+        to: PaymentStatus,
+    ) -> Self {
         Self {
-            from_status: Some(from),
+            from_status: from.into(),
             to_status: Some(to),
             ..Self::simple(to.as_key(), actor, detail)
         }
@@ -475,7 +481,7 @@ impl Ledger {
             if file.needs_signing {
                 self.save_payment(&stored)?;
             } else {
-                self.settle(company, &mut stored, allow_pre_approval, now)?;
+                self.settle(company, &mut stored, allow_pre_approval, false, now)?;
             }
         }
         Ok(UploadAnswer {
@@ -491,9 +497,11 @@ impl Ledger {
         company: &CompanyId,
         p: &mut StoredPayment,
         allow_pre_approval: bool,
+        was_pending_signing: bool,
         now: u64,
     ) -> Result<()> {
-        let from = p.status;
+        // A payment of a file that needed no signing had no status before this one.
+        let from = Some(p.status).filter(|_| was_pending_signing);
         let refused = |p: &mut StoredPayment, reason: String| -> Result<()> {
             p.status = PaymentStatus::PendingApproval;
             p.warning = Some(reason.clone());
@@ -570,7 +578,7 @@ impl Ledger {
                 match outcome {
                     Ok(()) => {
                         self.save_token(&process_id, &token)?;
-                        self.pre_approved(p, &process_id, now)?;
+                        self.pre_approved(p, &process_id, from, now)?;
                     }
                     Err(refusal) => {
                         let reason = match (&refusal, presented.is_some()) {
@@ -598,7 +606,13 @@ impl Ledger {
         self.save_payment(p)
     }
 
-    fn pre_approved(&self, p: &mut StoredPayment, process_id: &InvoiceId, now: u64) -> Result<()> {
+    fn pre_approved(
+        &self,
+        p: &mut StoredPayment,
+        process_id: &InvoiceId,
+        from: Option<PaymentStatus>,
+        now: u64,
+    ) -> Result<()> {
         #[derive(Deserialize)]
         struct Signed {
             at: i64,
@@ -614,7 +628,6 @@ impl Ledger {
                 vec![text(process_id.as_str())],
             )?
             .to_array()?;
-        let from = p.status;
         p.status = PaymentStatus::SentToBank;
         p.pre_approved = true;
         let signed = signed.first();
@@ -634,7 +647,7 @@ impl Ledger {
                 bundle_id: signed.and_then(|s| s.bundle_id.clone()),
                 method: signed.and_then(|s| s.method.clone()),
                 approved_at: signed.map(|s| rfc3339(u64::try_from(s.at).unwrap_or(0))),
-                from_status: Some(from),
+                from_status: from,
                 to_status: Some(PaymentStatus::SentToBank),
             },
         )?;
@@ -709,7 +722,7 @@ impl Ledger {
             event.method = Some("TOTP".to_owned());
             event.file_id = Some(file_id.to_owned());
             self.payment_event(&p.id, now, event)?;
-            self.settle(company, &mut p, allow_pre_approval, now)?;
+            self.settle(company, &mut p, allow_pre_approval, true, now)?;
         }
         Ok(SignFileAnswer::Signed {
             result: self.upload_result(company, &file, false)?,

@@ -289,9 +289,9 @@ fn CompanyEditor(
     }
 }
 
-/// A company's bank agreements: list, add, edit, delete.
+/// A company's bank agreements: list, add, edit, delete (also on `/company/:id/autopay`).
 #[component]
-fn BankAgreements(
+pub(crate) fn BankAgreements(
     company_id: String,
     company_name: String,
     agreements: Vec<BankAgreementView>,

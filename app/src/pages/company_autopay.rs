@@ -1,0 +1,104 @@
+//! `/company/:id/autopay`: a company's AutoPay settings for its AutoPay Administrators (and
+//! System Administrators): the Allow pre-approval switch and the bank agreements.
+
+use ap_core::api::{CompanySettingsPatch, CompanyView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use web_sys::HtmlInputElement;
+
+use crate::api;
+use crate::pages::admin::BankAgreements;
+use crate::widgets::{ErrorNote, SignedInScreen};
+
+/// AutoPay settings of one company.
+#[component]
+pub fn CompanyAutoPay() -> impl IntoView {
+    view! {
+        <SignedInScreen title="AutoPay settings" lead="Allow pre-approval and the bank agreements of one company.">
+            <CompanyAutoPayScreen />
+        </SignedInScreen>
+    }
+}
+
+#[component]
+fn CompanyAutoPayScreen() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let loaded = LocalResource::new(move || api::company(id()));
+    let reload = Callback::new(move |_: ()| loaded.refetch());
+    // The latest answer; the card below is rendered once and follows it, so the switch is
+    // never replaced under the pointer.
+    let current = Memo::new(move |_| loaded.get().and_then(Result::ok));
+    let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
+    view! {
+        <p class="back"><A href="/my-details">"← Back to My details"</A></p>
+        {move || match loaded.get() {
+            None => Some(view! { <p class="muted">"Loading the company…"</p> }.into_any()),
+            Some(Err(e)) => Some(view! { <ErrorNote message=e.message /> }.into_any()),
+            Some(Ok(_)) => None,
+        }}
+        {move || shown.get().map(|company_id| view! { <CompanyAutoPayCard company_id=company_id current=current reload=reload /> })}
+    }
+}
+
+/// The company's name, the Allow pre-approval switch and its bank agreements.
+#[component]
+fn CompanyAutoPayCard(
+    company_id: String,
+    current: Memo<Option<CompanyView>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let name = Memo::new(move |_| {
+        current.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default())
+    });
+    let pre = Memo::new(move |_| {
+        current.with(|c| c.as_ref().is_some_and(|c| c.settings.allow_pre_approval))
+    });
+    let agreements = Memo::new(move |_| {
+        current.with(|c| {
+            c.as_ref()
+                .map(|c| c.bank_agreements.clone())
+                .unwrap_or_default()
+        })
+    });
+    let toggle = {
+        let company_id = company_id.clone();
+        move |ev: leptos::ev::Event| {
+            let input: HtmlInputElement = event_target(&ev);
+            let on = input.checked();
+            let patch = CompanySettingsPatch {
+                allow_pre_approval: Some(on),
+                ..Default::default()
+            };
+            let company_id = company_id.clone();
+            error.set(None);
+            spawn_local(async move {
+                match api::update_company_settings(company_id, patch).await {
+                    Ok(_) => reload.run(()),
+                    Err(e) => {
+                        input.set_checked(!on);
+                        error.set(Some(e.message));
+                    }
+                }
+            });
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="company-autopay-title" data-testid="company-autopay">
+            <h2 id="company-autopay-title">{name}</h2>
+            <fieldset class="switches">
+                <legend class="visually-hidden">"AutoPay settings"</legend>
+                <label class="switch">
+                    <input type="checkbox" role="switch" prop:checked=pre on:change=toggle aria-describedby="pre-approval-note" />
+                    "Allow pre-approval"
+                </label>
+                <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
+                {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
+            </fieldset>
+            {move || view! { <BankAgreements company_id=company_id.clone() company_name=name.get() agreements=agreements.get() reload=reload /> }}
+        </section>
+    }
+}
