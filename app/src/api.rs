@@ -304,3 +304,25 @@ pub async fn readiness() -> Result<Vec<ReadinessRow>, ApiFailure> {
 pub async fn sign_in_events() -> Result<Vec<EventView>, ApiFailure> {
     get("/api/v1/admin/events?kind=sign_in").await
 }
+
+/// `a=b&c=d` of the parameters that are set, each value percent-encoded.
+pub(crate) fn query_string(params: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = params
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_ref()
+                .map(|v| format!("{name}={}", js_sys::encode_uri_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// A path segment from an id the server gave us, encoded so it cannot change the path.
+pub(crate) fn segment(id: &str) -> String {
+    js_sys::encode_uri_component(id).into()
+}

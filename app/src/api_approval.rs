@@ -9,7 +9,7 @@ use ap_core::api_approval::{
 
 pub use ap_core::approval::TaskSort;
 
-use crate::api::{delete, get, post, post_empty, ApiFailure};
+use crate::api::{delete, get, post, post_empty, query_string, segment, ApiFailure};
 
 /// The `sort` parameter of the task list.
 fn sort_param(sort: TaskSort) -> &'static str {
@@ -17,28 +17,6 @@ fn sort_param(sort: TaskSort) -> &'static str {
         TaskSort::DueDate => "due_date",
         TaskSort::Amount => "amount",
     }
-}
-
-/// `a=b&c=d` of the parameters that are set, each value percent-encoded.
-fn query_string(params: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = params
-        .iter()
-        .filter_map(|(name, value)| {
-            value
-                .as_ref()
-                .map(|v| format!("{name}={}", js_sys::encode_uri_component(v)))
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-/// A path segment from an id the server gave us, encoded so it cannot change the path.
-fn segment(id: &str) -> String {
-    js_sys::encode_uri_component(id).into()
 }
 
 // --- Tasks -----------------------------------------------------------------------------------

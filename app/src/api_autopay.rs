@@ -13,29 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
-use crate::api::{get, post, ApiFailure};
-
-/// `a=b&c=d` of the parameters that are set, each value percent-encoded.
-fn query_string(params: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = params
-        .iter()
-        .filter_map(|(name, value)| {
-            value
-                .as_ref()
-                .map(|v| format!("{name}={}", js_sys::encode_uri_component(v)))
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-/// A path segment from an id the server gave us, encoded so it cannot change the path.
-fn segment(id: &str) -> String {
-    js_sys::encode_uri_component(id).into()
-}
+use crate::api::{get, post, query_string, segment, ApiFailure};
 
 /// `GET /api/v1/autopay/payments?company=&status=&file=&date=`.
 pub async fn payments(filter: PaymentFilter) -> Result<Vec<PaymentRow>, ApiFailure> {
