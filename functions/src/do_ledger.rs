@@ -908,6 +908,19 @@ impl Ledger {
     }
 
     fn approved(&self, after: u64, limit: usize) -> Result<Vec<ApprovedRow>> {
+        self.approved_rows(
+            "a.seq > ? ORDER BY a.seq LIMIT ?",
+            vec![int(after), int(limit as u64)],
+        )
+    }
+
+    /// Approved invoices (the ERP outbox joined with their processes) matching `filter`, an SQL
+    /// `WHERE` tail over `approved a` with its positional `bindings`.
+    fn approved_rows(
+        &self,
+        filter: &str,
+        bindings: Vec<worker::SqlStorageValue>,
+    ) -> Result<Vec<ApprovedRow>> {
         #[derive(Deserialize)]
         struct Row {
             seq: i64,
@@ -919,9 +932,11 @@ impl Ledger {
         let rows: Vec<Row> = self
             .sql
             .exec(
-                "SELECT a.seq, a.approved_at, a.sealed_token, p.data, p.warnings FROM approved a \
-                 JOIN processes p ON p.id = a.process_id WHERE a.seq > ? ORDER BY a.seq LIMIT ?",
-                vec![int(after), int(limit as u64)],
+                &format!(
+                    "SELECT a.seq, a.approved_at, a.sealed_token, p.data, p.warnings FROM approved a \
+                     JOIN processes p ON p.id = a.process_id WHERE {filter}"
+                ),
+                bindings,
             )?
             .to_array()?;
         rows.into_iter()

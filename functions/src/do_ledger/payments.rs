@@ -31,7 +31,7 @@ use ap_core::warnings::Warning;
 use serde::{Deserialize, Serialize};
 use worker::Result;
 
-use super::{from_json, int, opt_text, text, to_json, ApprovedRow, DataRow, Ledger};
+use super::{from_json, int, opt_text, text, to_json, ApprovedRow, Ledger};
 
 pub const SCHEMA: [&str; 8] = [
     "CREATE TABLE IF NOT EXISTS payment_files (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, \
@@ -1029,39 +1029,23 @@ impl Ledger {
         limit: usize,
         now: u64,
     ) -> Result<Vec<ApprovedRow>> {
-        #[derive(Deserialize)]
-        struct Row {
-            seq: i64,
-            approved_at: i64,
-            sealed_token: Option<String>,
-            data: String,
-            warnings: String,
-        }
-        let rows: Vec<Row> = self
-            .sql
-            .exec(
-                "SELECT a.seq, a.approved_at, a.sealed_token, p.data, p.warnings FROM approved a \
-                 JOIN processes p ON p.id = a.process_id \
-                 WHERE a.process_id NOT IN (SELECT process_id FROM exports) ORDER BY a.seq",
-                None,
-            )?
-            .to_array()?;
+        let rows = self.approved_rows(
+            "a.process_id NOT IN (SELECT process_id FROM exports) ORDER BY a.seq",
+            Vec::new(),
+        )?;
         let kind = if pre_approved {
             "pre_approved"
         } else {
             "regular"
         };
         let mut out = Vec::new();
-        for r in rows {
+        for mut row in rows {
             if out.len() >= limit {
                 break;
             }
-            let record = self.record_from(&DataRow {
-                data: r.data,
-                warnings: r.warnings,
-            })?;
-            let usable = r.sealed_token.is_some()
-                && record
+            let usable = row.sealed_token.is_some()
+                && row
+                    .record
                     .token
                     .as_ref()
                     .is_some_and(|t| !t.revoked && t.consumed.is_none() && now < t.expires_at);
@@ -1071,14 +1055,14 @@ impl Ledger {
             self.sql.exec(
                 "INSERT INTO exports (process_id, export_id, kind, exported_at) VALUES (?, ?, ?, ?)",
                 vec![
-                    text(record.process.id().as_str()),
+                    text(row.record.process.id().as_str()),
                     text(export_id),
                     text(kind),
                     int(now),
                 ],
             )?;
             self.history(
-                record.process.id(),
+                row.record.process.id(),
                 now,
                 "exported",
                 "ERP",
@@ -1094,12 +1078,10 @@ impl Ledger {
                 None,
                 None,
             )?;
-            out.push(ApprovedRow {
-                seq: r.seq,
-                approved_at: r.approved_at,
-                sealed_token: if pre_approved { r.sealed_token } else { None },
-                record,
-            });
+            if !pre_approved {
+                row.sealed_token = None;
+            }
+            out.push(row);
         }
         Ok(out)
     }
