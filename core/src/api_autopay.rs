@@ -206,15 +206,23 @@ pub struct PaymentRow {
     pub pre_approved: bool,
     /// The invoice process whose token pre-approved (or was refused for) this payment.
     pub process_id: Option<String>,
-    /// Normal approvals needed (the bank agreement's `approvers_required`).
+    /// Approvals needed (the bank agreement's `approvers_required` when the payment entered
+    /// AutoPay; a pre-approval is the first).
     pub approvals_required: u8,
-    /// Who approved so far (normal approval).
+    /// Whether each approval asks for a two-step code (fixed when the payment entered AutoPay).
+    #[serde(default = "yes")]
+    pub code_on_approval: bool,
+    /// Who approved so far (a pre-approval's signer first).
     pub approvals: Vec<String>,
     pub warning: Option<String>,
     /// The bank's reason of a rejection (code and text).
     pub bank_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Filters of `GET /api/v1/autopay/payments` (all optional query parameters).

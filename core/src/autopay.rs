@@ -16,7 +16,6 @@ use crate::api_autopay::PaymentStatus;
 use crate::dates::Date;
 use crate::document::{DocumentSummary, SupplierAccount};
 use crate::iban::{Bic, Iban};
-use crate::ids::UserId;
 use crate::iso20022::{
     Account, IsoDateTime, Max140Text, Max35Text, PaymentFileToWrite, PaymentInfoToWrite,
     StatusCode, TransactionToWrite,
@@ -101,35 +100,6 @@ pub fn after_bank_report(current: PaymentStatus, code: &StatusCode) -> Option<Pa
         ) | (S::AcceptedByBank, S::Paid | S::RejectedInBank)
     );
     allowed.then_some(target)
-}
-
-/// Why a normal approval was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PaymentApprovalRefusal {
-    #[error("The payment is {0}; only a payment pending approval can be approved.")]
-    NotPending(&'static str),
-    #[error(
-        "You already approved this payment; its bank agreement needs another, different approver."
-    )]
-    SameApprover,
-}
-
-/// Adds `user`'s approval to a payment pending approval; answers whether it is now complete
-/// (`required` different people approved, at least one).
-pub fn approve_payment(
-    status: PaymentStatus,
-    approvals: &mut Vec<UserId>,
-    user: &UserId,
-    required: u8,
-) -> Result<bool, PaymentApprovalRefusal> {
-    if status != PaymentStatus::PendingApproval {
-        return Err(PaymentApprovalRefusal::NotPending(status.label()));
-    }
-    if approvals.contains(user) {
-        return Err(PaymentApprovalRefusal::SameApprover);
-    }
-    approvals.push(user.clone());
-    Ok(approvals.len() >= usize::from(required.max(1)))
 }
 
 /// One approved invoice to export.
@@ -256,10 +226,6 @@ mod tests {
     use crate::iso20022::{read_pain001, write_pain001_v03};
     use crate::roles::TwoStepLevel;
 
-    fn user(id: &str) -> UserId {
-        UserId::parse(id).unwrap()
-    }
-
     fn agreement(level: TwoStepLevel) -> BankAgreementView {
         BankAgreementView {
             id: "ag1".into(),
@@ -378,45 +344,6 @@ mod tests {
             after_bank_report(PaymentStatus::PendingSigning, &code),
             None
         );
-    }
-
-    #[test]
-    fn one_approval_completes_a_single_approver_agreement() {
-        let mut approvals = Vec::new();
-        assert_eq!(
-            approve_payment(
-                PaymentStatus::PendingApproval,
-                &mut approvals,
-                &user("u1"),
-                1
-            ),
-            Ok(true)
-        );
-    }
-
-    #[test]
-    fn two_approver_agreements_need_two_different_people() {
-        let mut approvals = Vec::new();
-        let s = PaymentStatus::PendingApproval;
-        assert_eq!(
-            approve_payment(s, &mut approvals, &user("u1"), 2),
-            Ok(false)
-        );
-        assert_eq!(
-            approve_payment(s, &mut approvals, &user("u1"), 2),
-            Err(PaymentApprovalRefusal::SameApprover)
-        );
-        assert_eq!(approve_payment(s, &mut approvals, &user("u2"), 2), Ok(true));
-    }
-
-    #[test]
-    fn only_a_pending_payment_can_be_approved() {
-        let mut approvals = Vec::new();
-        assert!(matches!(
-            approve_payment(PaymentStatus::SentToBank, &mut approvals, &user("u1"), 1),
-            Err(PaymentApprovalRefusal::NotPending(_))
-        ));
-        assert!(approvals.is_empty());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod readiness;
 pub mod roles;
 pub mod seal;
 pub mod session;
+pub mod settlement;
 pub mod token;
 pub mod totp;
 pub mod warnings;

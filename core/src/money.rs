@@ -337,7 +337,19 @@ pub enum MoneyError {
     TooManyIntegerDigits { input: String },
     #[error("amount {input} {currency} is too large")]
     Overflow { input: String, currency: Currency },
+    #[error(
+        "amount {input} {currency} has more than {MAX_TOTAL_DIGITS} digits in {currency}'s minor \
+         units; ISO 20022 payment files allow at most {MAX_TOTAL_DIGITS}"
+    )]
+    TooManyDigits { input: String, currency: Currency },
 }
+
+/// Most digits an amount has in minor units: ISO 20022's `totalDigits` of an amount, so every
+/// amount accepted can be written to a payment file (and fits an `i64` with room to spare).
+pub const MAX_TOTAL_DIGITS: u32 = 18;
+
+/// The smallest number of minor units that has more than [`MAX_TOTAL_DIGITS`] digits.
+const TOO_MANY_DIGITS: i64 = 10_i64.pow(MAX_TOTAL_DIGITS);
 
 impl Money {
     /// An amount of `minor` minor units of `currency` (e.g. 123450 EUR cents = 1234.50 EUR).
@@ -401,6 +413,12 @@ impl Money {
                 .checked_mul(10)
                 .and_then(|m| m.checked_add(i64::from(digit - b'0')))
                 .ok_or_else(overflow)?;
+        }
+        if minor >= TOO_MANY_DIGITS {
+            return Err(MoneyError::TooManyDigits {
+                input: owned(),
+                currency,
+            });
         }
         Ok(Money { minor, currency })
     }
@@ -718,11 +736,30 @@ mod tests {
             err.to_string(),
             "amount 999999999999999999 EUR is too large"
         );
-        assert_eq!(eur("92233720368547758.07").unwrap().minor(), i64::MAX);
         assert!(matches!(
             eur("92233720368547758.08"),
             Err(MoneyError::Overflow { .. })
         ));
+    }
+
+    #[test]
+    fn an_amount_with_more_than_eighteen_digits_in_minor_units_is_rejected() {
+        assert_eq!(
+            eur("9999999999999999.99").unwrap().minor(),
+            999_999_999_999_999_999
+        );
+        let err = eur("10000000000000000.00").unwrap_err();
+        assert!(matches!(err, MoneyError::TooManyDigits { .. }));
+        assert!(err.to_string().contains("at most 18"), "{err}");
+        assert!(matches!(
+            eur("92233720368547758.07"),
+            Err(MoneyError::TooManyDigits { .. })
+        ));
+        // Above 2^53 minor units, yet within 18 digits: exact.
+        assert_eq!(
+            eur("90071992547409.93").unwrap().minor(),
+            9_007_199_254_740_993
+        );
     }
 
     #[test]

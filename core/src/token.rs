@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dates::{Date, Timestamp};
 use crate::iban::Iban;
-use crate::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId};
+use crate::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId, UserId};
 use crate::money::Money;
 
 /// Characters in a token.
@@ -305,6 +305,10 @@ pub struct TokenRecord {
     pub expires_at: u64,
     pub revoked: bool,
     pub consumed: Option<ConsumedInfo>,
+    /// Who signed the approval the token carries (absent on tokens issued before this was
+    /// recorded). Their pre-approval is one approval of the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<UserId>,
 }
 
 impl TokenRecord {
@@ -317,6 +321,7 @@ impl TokenRecord {
             expires_at: now.saturating_add(DEFAULT_VALIDITY_DAYS * 86_400),
             revoked: false,
             consumed: None,
+            signed_by: None,
         }
     }
 

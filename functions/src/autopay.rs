@@ -24,6 +24,7 @@ use ap_core::iso20022::{
     StatusReason, MAX_FILE_BYTES, MAX_PAYMENTS,
 };
 use ap_core::roles::Role;
+use ap_core::settlement::PaymentNeeds;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
@@ -31,7 +32,7 @@ use crate::approval::{actor_label, query_param};
 use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::{
     ask_ledger, ApprovePaymentAnswer, ApprovedRow, LedgerCommand, NewFile, NewPayment, Presented,
-    ReportItem, ReportTarget, SignFileAnswer, UploadAnswer,
+    ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
 };
 use crate::do_user::{ask_guard, GuardCommand, Outcome};
 use crate::events;
@@ -343,6 +344,11 @@ async fn accept_upload(
                 debtor_iban: debtor_iban.clone(),
                 bank_agreement_id: bank_agreement_id.clone(),
                 approvals_required: agreement.approvers_required.max(1),
+                needs: Some(PaymentNeeds::at_entry(
+                    agreement.two_step_level,
+                    agreement.approvers_required,
+                    company.settings.two_step_for_autopay,
+                )),
                 creditor_name: tx.creditor_name.to_string(),
                 creditor_account: tx
                     .creditor_account
@@ -358,7 +364,7 @@ async fn accept_upload(
         .map_err(|e| ApiError::internal("file id", e))?;
     let msg_id = file.msg_id.to_string();
     drop(file);
-    let answer: UploadAnswer = ask_ledger(
+    let outcome: UploadOutcome = ask_ledger(
         env,
         &company.id,
         &LedgerCommand::Upload {
@@ -377,6 +383,15 @@ async fn accept_upload(
         },
     )
     .await?;
+    let answer = match outcome {
+        UploadOutcome::Accepted(answer) => answer,
+        UploadOutcome::IdempotencyKeyReused { key } => {
+            return Err(ApiError::Unprocessable(format!(
+                "The Idempotency-Key {key} was already used for a payment file with other \
+                 content. Send a new file with a new key; nothing was stored."
+            )))
+        }
+    };
     if !answer.replayed {
         let s = &answer.result.summary;
         events::record(
@@ -688,26 +703,22 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
                 .to_owned(),
         ));
     }
-    let level = company
-        .bank_agreements
-        .iter()
-        .find(|a| a.id == current.bank_agreement_id)
-        .map(|a| a.two_step_level)
-        .unwrap_or_default();
-    let method = if level.includes_approval() {
+    if current.status != PaymentStatus::PendingApproval {
+        return Err(ApiError::Conflict(format!(
+            "The payment is {}; only a payment pending approval can be approved.",
+            current.status.label()
+        )));
+    }
+    // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
+    // deleted since never lowers it (the ledger checks it again when it records the approval).
+    let method = if current.code_on_approval {
         let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
             return Err(ApiError::field(
                 "code",
-                "This bank agreement asks for two-step verification on approval: enter the code \
-                 your authenticator app shows.",
+                "This payment asks for two-step verification on approval: enter the code your \
+                 authenticator app shows.",
             ));
         };
-        if current.status != PaymentStatus::PendingApproval {
-            return Err(ApiError::Conflict(format!(
-                "The payment is {}; only a payment pending approval can be approved.",
-                current.status.label()
-            )));
-        }
         verify_code(env, &ctx, Some(code)).await?;
         Some("TOTP".to_owned())
     } else {

@@ -32,12 +32,13 @@ use worker::{
     State,
 };
 
+use crate::durable::{read_command, Transactions};
 use crate::problem::ApiError;
 
 mod payments;
 pub use payments::{
     ApprovePaymentAnswer, NewFile, NewPayment, Presented, ReportItem, ReportTarget, SignFileAnswer,
-    UploadAnswer,
+    UploadOutcome,
 };
 
 /// What an approver does to one process.
@@ -255,6 +256,7 @@ pub struct ProbeAnswer {
 #[durable_object]
 pub struct Ledger {
     sql: SqlStorage,
+    transactions: Result<Transactions>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +294,9 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
 impl DurableObject for Ledger {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
+        // SQLite-backed objects always have transactionSync; without it no command can run all
+        // or nothing, so every command is refused (an outage, never a half-written command).
+        let transactions = Transactions::of(&state);
         for statement in [
             "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, document_id TEXT NOT NULL UNIQUE, \
@@ -314,28 +319,43 @@ impl DurableObject for Ledger {
                 worker::console_error!("ledger schema: {e}");
             }
         }
-        Self { sql }
+        Self { sql, transactions }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: LedgerCommand = req.json().await?;
-        // No await below this line: the command is one atomic step of this object.
+        let command: LedgerCommand = read_command(&mut req).await?;
+        // No await below this line: the command is one atomic step of this object, and it runs
+        // in one storage transaction, so an error anywhere leaves nothing behind.
+        let transactions = self
+            .transactions
+            .as_ref()
+            .map_err(|e| worker::Error::RustError(format!("ledger storage: {e}")))?;
+        let answer = transactions.run(|| self.dispatch(command))?;
+        let mut resp = Response::ok(answer)?;
+        resp.headers_mut().set("content-type", "application/json")?;
+        Ok(resp)
+    }
+}
+
+impl Ledger {
+    /// Runs one command and answers its JSON.
+    fn dispatch(&self, command: LedgerCommand) -> Result<String> {
         match command {
-            LedgerCommand::Probe => Response::from_json(&self.probe()?),
+            LedgerCommand::Probe => to_json(&self.probe()?),
             LedgerCommand::Open {
                 process,
                 fingerprint,
                 transition,
-            } => Response::from_json(&self.open(process, fingerprint, transition)?),
+            } => to_json(&self.open(process, fingerprint, transition)?),
             LedgerCommand::Act {
                 process_id,
                 user,
                 actor,
                 action,
                 now,
-            } => Response::from_json(&self.act(&process_id, &user, &actor, action, now)?),
+            } => to_json(&self.act(&process_id, &user, &actor, action, now)?),
             LedgerCommand::CancelBundle { user, actor, now } => {
-                Response::from_json(&self.cancel_bundle(&user, &actor, now)?)
+                to_json(&self.cancel_bundle(&user, &actor, now)?)
             }
             LedgerCommand::Sign {
                 user,
@@ -346,7 +366,7 @@ impl DurableObject for Ledger {
                 expiry_days,
                 items,
                 now,
-            } => Response::from_json(&self.sign(
+            } => to_json(&self.sign(
                 &user,
                 &actor,
                 &bundle_id,
@@ -360,11 +380,11 @@ impl DurableObject for Ledger {
                 process_id,
                 actor,
                 now,
-            } => Response::from_json(&self.revoke(&process_id, &actor, now)?),
-            LedgerCommand::List => Response::from_json(&self.list()?),
-            LedgerCommand::Get { process_id } => Response::from_json(&self.get(&process_id)?),
+            } => to_json(&self.revoke(&process_id, &actor, now)?),
+            LedgerCommand::List => to_json(&self.list()?),
+            LedgerCommand::Get { process_id } => to_json(&self.get(&process_id)?),
             LedgerCommand::Approved { after, limit } => {
-                Response::from_json(&self.approved(after, limit)?)
+                to_json(&self.approved(after, limit)?)
             }
             LedgerCommand::Upload {
                 company,
@@ -372,7 +392,7 @@ impl DurableObject for Ledger {
                 payments,
                 allow_pre_approval,
                 now,
-            } => Response::from_json(&self.upload(
+            } => to_json(&self.upload(
                 &company,
                 file,
                 payments,
@@ -385,7 +405,7 @@ impl DurableObject for Ledger {
                 actor,
                 allow_pre_approval,
                 now,
-            } => Response::from_json(&self.sign_file(
+            } => to_json(&self.sign_file(
                 &company,
                 &file_id,
                 &actor,
@@ -393,10 +413,10 @@ impl DurableObject for Ledger {
                 now,
             )?),
             LedgerCommand::FileResult { company, file_id } => {
-                Response::from_json(&self.file_result(&company, &file_id)?)
+                to_json(&self.file_result(&company, &file_id)?)
             }
             LedgerCommand::ListFiles { company } => {
-                Response::from_json(&self.list_files(&company)?)
+                to_json(&self.list_files(&company)?)
             }
             LedgerCommand::ListPayments {
                 company,
@@ -404,11 +424,11 @@ impl DurableObject for Ledger {
                 file,
                 date,
                 limit,
-            } => Response::from_json(&self.list_payments(&company, status, file, date, limit)?),
+            } => to_json(&self.list_payments(&company, status, file, date, limit)?),
             LedgerCommand::PaymentEvents {
                 company,
                 payment_id,
-            } => Response::from_json(&self.events(&company, &payment_id)?),
+            } => to_json(&self.events(&company, &payment_id)?),
             LedgerCommand::ApprovePayment {
                 company,
                 payment_id,
@@ -416,7 +436,7 @@ impl DurableObject for Ledger {
                 actor,
                 method,
                 now,
-            } => Response::from_json(&self.approve(
+            } => to_json(&self.approve(
                 &company,
                 &payment_id,
                 &user,
@@ -430,7 +450,7 @@ impl DurableObject for Ledger {
                 original_msg_id,
                 items,
                 now,
-            } => Response::from_json(&self.bank_report(
+            } => to_json(&self.bank_report(
                 &company,
                 &report_msg_id,
                 &original_msg_id,
@@ -442,7 +462,7 @@ impl DurableObject for Ledger {
                 export_id,
                 limit,
                 now,
-            } => Response::from_json(&self.export(pre_approved, &export_id, limit, now)?),
+            } => to_json(&self.export(pre_approved, &export_id, limit, now)?),
         }
     }
 }
@@ -816,6 +836,7 @@ impl Ledger {
             };
             let mut token = TokenRecord::issue(&item.token, binding, now);
             token.expires_at = ap_core::approval::token_expiry(now, expiry_days);
+            token.signed_by = Some(user.clone());
             let transition = match process.mark_signed(
                 user,
                 &item.token,

@@ -12,6 +12,7 @@ mod do_ledger;
 mod do_registry;
 mod do_user;
 mod documents;
+mod durable;
 mod erp;
 mod events;
 mod health;

@@ -20,13 +20,22 @@ use ap_core::api_autopay::{
     StatusReportResult, UploadResult, UploadSummary, UploadedPayment,
 };
 use ap_core::approval::amount_view;
-use ap_core::autopay::{after_bank_report, approve_payment};
+use ap_core::autopay::after_bank_report;
+use ap_core::settlement::{
+    add_process_warning, approve_payment, pre_approval_detail, settle, PaymentNeeds, Settlement,
+    TokenLookup, WarningTally,
+};
+use std::collections::BTreeMap;
 use ap_core::dates::{Date, Timestamp};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
 use ap_core::iso20022::StatusCode;
 use ap_core::money::{Money, Totals};
 use ap_core::token::{CreditorAccount, TokenBinding, TokenHash, TokenRecord};
+
+/// The warnings one command leaves on processes, one per process and kind, written once at the
+/// end of the command (so a file of 10,000 mismatching payments costs one write per process).
+type Tallies = BTreeMap<(String, &'static str), WarningTally>;
 use ap_core::warnings::Warning;
 use serde::{Deserialize, Serialize};
 use worker::Result;
@@ -70,10 +79,23 @@ pub struct NewPayment {
     pub debtor_iban: Iban,
     pub bank_agreement_id: BankAgreementId,
     pub approvals_required: u8,
+    /// What the payment needs before the bank, fixed when it entered AutoPay (absent on
+    /// payments stored before: see [`NewPayment::needs`]).
+    #[serde(default)]
+    pub needs: Option<PaymentNeeds>,
     pub creditor_name: String,
     pub creditor_account: String,
     pub amount: Money,
     pub requested_execution_date: Date,
+}
+
+impl NewPayment {
+    /// What this payment needs; for a payment stored before needs were recorded, the strictest
+    /// reading of what was stored (fail closed).
+    pub fn needs(&self) -> PaymentNeeds {
+        self.needs
+            .unwrap_or_else(|| PaymentNeeds::recorded_before(self.approvals_required))
+    }
 }
 
 /// A payment as stored in `payments.data`.
@@ -125,6 +147,15 @@ pub struct NewFile {
 pub struct UploadAnswer {
     pub replayed: bool,
     pub result: UploadResult,
+}
+
+/// The ledger's answer to an upload.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum UploadOutcome {
+    Accepted(UploadAnswer),
+    /// The idempotency key was used before for a file with other content: nothing was stored.
+    IdempotencyKeyReused { key: String },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -248,6 +279,21 @@ fn uploaded_view(p: &StoredPayment) -> UploadedPayment {
     }
 }
 
+/// What a payment's `InstrId` turned out to be, before the token record is borrowed.
+enum Lookup {
+    NoToken,
+    NotAToken(String),
+    NotIssued,
+    Issued,
+}
+
+fn tally(tallies: &mut Tallies, process: &InvoiceId, warning: Warning, payment: &PaymentId) {
+    tallies
+        .entry((process.to_string(), warning.kind()))
+        .and_modify(|t| t.add(payment))
+        .or_insert_with(|| WarningTally::new(warning, payment));
+}
+
 /// The overview row of a stored payment.
 pub fn payment_row(company: &CompanyId, p: &StoredPayment) -> PaymentRow {
     PaymentRow {
@@ -268,7 +314,8 @@ pub fn payment_row(company: &CompanyId, p: &StoredPayment) -> PaymentRow {
         status_label: p.status.label().to_owned(),
         pre_approved: p.pre_approved,
         process_id: p.process_id.as_ref().map(ToString::to_string),
-        approvals_required: p.payment.approvals_required,
+        approvals_required: p.payment.needs().approvals_required,
+        code_on_approval: p.payment.needs().code_on_approval,
         approvals: p.approver_names.clone(),
         warning: p.warning.clone(),
         bank_reason: p.bank_reason.clone(),
@@ -393,18 +440,23 @@ impl Ledger {
         payments: Vec<NewPayment>,
         allow_pre_approval: bool,
         now: u64,
-    ) -> Result<UploadAnswer> {
+    ) -> Result<UploadOutcome> {
         let mut existing = self.load_file("content_hash", &file.content_hash)?;
         if existing.is_none() {
             if let Some(key) = &file.idempotency_key {
                 existing = self.load_file("idempotency_key", key)?;
+                if existing.is_some() {
+                    // As Stripe does: the same key with other content is a client error, never
+                    // the first file's outcome for a file that was silently dropped.
+                    return Ok(UploadOutcome::IdempotencyKeyReused { key: key.clone() });
+                }
             }
         }
         if let Some(first) = existing {
-            return Ok(UploadAnswer {
+            return Ok(UploadOutcome::Accepted(UploadAnswer {
                 replayed: true,
                 result: self.upload_result(company, &first, true)?,
-            });
+            }));
         }
         let status = if file.needs_signing {
             FileStatus::PendingSigning
@@ -435,6 +487,7 @@ impl Ledger {
                 text(to_json(&data)?),
             ],
         )?;
+        let mut tallies = Tallies::new();
         for (index, payment) in payments.into_iter().enumerate() {
             let seq = index + 1;
             let id = PaymentId::parse(&format!("{}-{seq}", file.id))
@@ -481,17 +534,26 @@ impl Ledger {
             if file.needs_signing {
                 self.save_payment(&stored)?;
             } else {
-                self.settle(company, &mut stored, allow_pre_approval, false, now)?;
+                self.settle(
+                    company,
+                    &mut stored,
+                    allow_pre_approval,
+                    false,
+                    now,
+                    &mut tallies,
+                )?;
             }
         }
-        Ok(UploadAnswer {
+        self.write_tallies(tallies, &file.id, now)?;
+        Ok(UploadOutcome::Accepted(UploadAnswer {
             replayed: false,
             result: self.upload_result(company, &data, false)?,
-        })
+        }))
     }
 
-    /// Checks a received payment's token: consumed and Sent to bank, or Pending approval with
-    /// the reason as a warning (on the payment and on the invoice's process).
+    /// Settles a received payment through [`settle`]: its token consumed (Sent to bank, or
+    /// Pending approval for a second approver), or Pending approval with the reason as a warning
+    /// on the payment and, tallied in `tallies`, on the invoice's process.
     fn settle(
         &self,
         company: &CompanyId,
@@ -499,37 +561,15 @@ impl Ledger {
         allow_pre_approval: bool,
         was_pending_signing: bool,
         now: u64,
+        tallies: &mut Tallies,
     ) -> Result<()> {
         // A payment of a file that needed no signing had no status before this one.
         let from = Some(p.status).filter(|_| was_pending_signing);
-        let refused = |p: &mut StoredPayment, reason: String| -> Result<()> {
-            p.status = PaymentStatus::PendingApproval;
-            p.warning = Some(reason.clone());
-            let mut event = NewEvent::status(
-                "system",
-                format!("Not pre-approved: {reason} The payment needs normal approval."),
-                from,
-                PaymentStatus::PendingApproval,
-            );
-            event.kind = "token_refused".to_owned();
-            event.file_id = Some(p.file_id.to_string());
-            self.payment_event(&p.id, now, event)
-        };
-        match p.payment.presented.clone() {
-            Presented::None => {
-                p.status = PaymentStatus::PendingApproval;
-                self.payment_event(
-                    &p.id,
-                    now,
-                    NewEvent::status(
-                        "system",
-                        "No approval token: the payment needs normal approval.".to_owned(),
-                        from,
-                        PaymentStatus::PendingApproval,
-                    ),
-                )?;
-            }
-            Presented::NotAToken { reason } => refused(p, reason)?,
+        let needs = p.payment.needs();
+        let mut token: Option<(InvoiceId, TokenRecord)> = None;
+        let lookup_kind = match &p.payment.presented {
+            Presented::None => Lookup::NoToken,
+            Presented::NotAToken { reason } => Lookup::NotAToken(reason.clone()),
             Presented::Token { hash } => {
                 #[derive(Deserialize)]
                 struct Row {
@@ -543,62 +583,73 @@ impl Ledger {
                         vec![text(hash.to_hex())],
                     )?
                     .to_array()?;
-                let Some(row) = rows.first() else {
-                    refused(
-                        p,
-                        "The approval token was not issued by this company (or not at all)."
-                            .to_owned(),
-                    )?;
-                    p.upload_status = p.status;
-                    p.updated_at = now;
-                    return self.save_payment(p);
-                };
-                let process_id = InvoiceId::parse(&row.process_id)
-                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
-                p.process_id = Some(process_id.clone());
-                let mut token: TokenRecord = from_json(&row.record)?;
-                let presented = match CreditorAccount::parse(&p.payment.creditor_account) {
-                    Ok(creditor_account) => Some(TokenBinding {
-                        company_id: company.clone(),
-                        bank_agreement_id: p.payment.bank_agreement_id.clone(),
-                        debtor_iban: p.payment.debtor_iban.clone(),
-                        creditor_account,
-                        amount: p.payment.amount,
-                        due_date: p.payment.requested_execution_date,
-                    }),
-                    Err(_) => None,
-                };
-                let outcome = match &presented {
-                    None => Err(None),
-                    Some(_) if !allow_pre_approval => Err(None),
-                    Some(b) => token
-                        .consume(b, now, p.id.clone(), p.file_id.clone())
-                        .map_err(Some),
-                };
-                match outcome {
-                    Ok(()) => {
-                        self.save_token(&process_id, &token)?;
-                        self.pre_approved(p, &process_id, from, now)?;
-                    }
-                    Err(refusal) => {
-                        let reason = match (&refusal, presented.is_some()) {
-                            (Some(r), _) => r.to_string(),
-                            (None, false) => {
-                                "The payment has no creditor account the token could match."
-                                    .to_owned()
-                            }
-                            (None, true) => {
-                                "Pre-approval is switched off for this company.".to_owned()
-                            }
-                        };
-                        refused(p, reason.clone())?;
-                        let warning = match &refusal {
-                            Some(r) => Warning::from(r),
-                            None => Warning::TokenMismatch { reason },
-                        };
-                        self.warn_process(&process_id, warning, &p.id, now)?;
+                match rows.first() {
+                    None => Lookup::NotIssued,
+                    Some(row) => {
+                        let process_id = InvoiceId::parse(&row.process_id)
+                            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                        token = Some((process_id, from_json(&row.record)?));
+                        Lookup::Issued
                     }
                 }
+            }
+        };
+        let presented = CreditorAccount::parse(&p.payment.creditor_account)
+            .ok()
+            .map(|creditor_account| TokenBinding {
+                company_id: company.clone(),
+                bank_agreement_id: p.payment.bank_agreement_id.clone(),
+                debtor_iban: p.payment.debtor_iban.clone(),
+                creditor_account,
+                amount: p.payment.amount,
+                due_date: p.payment.requested_execution_date,
+            });
+        let lookup = match (lookup_kind, token.as_mut()) {
+            (Lookup::Issued, Some((_, record))) => TokenLookup::Issued { record, presented },
+            (Lookup::NotAToken(reason), _) => TokenLookup::NotAToken(reason),
+            (Lookup::NotIssued, _) | (Lookup::Issued, None) => TokenLookup::NotIssued,
+            (Lookup::NoToken, _) => TokenLookup::NoToken,
+        };
+        let settlement = settle(lookup, allow_pre_approval, needs, &p.id, &p.file_id, now);
+        p.process_id = token.as_ref().map(|(id, _)| id.clone());
+        p.status = settlement.status();
+        match settlement {
+            Settlement::NoToken => {
+                self.payment_event(
+                    &p.id,
+                    now,
+                    NewEvent::status(
+                        "system",
+                        "No approval token: the payment needs normal approval.".to_owned(),
+                        from,
+                        PaymentStatus::PendingApproval,
+                    ),
+                )?;
+            }
+            Settlement::Refused {
+                reason,
+                process_warning,
+            } => {
+                p.warning = Some(reason.clone());
+                let mut event = NewEvent::status(
+                    "system",
+                    format!("Not pre-approved: {reason} The payment needs normal approval."),
+                    from,
+                    PaymentStatus::PendingApproval,
+                );
+                event.kind = "token_refused".to_owned();
+                event.file_id = Some(p.file_id.to_string());
+                self.payment_event(&p.id, now, event)?;
+                if let (Some(warning), Some(process_id)) = (process_warning, &p.process_id) {
+                    tally(tallies, process_id, warning, &p.id);
+                }
+            }
+            Settlement::PreApproved { signer, .. } => {
+                let (process_id, record) = token
+                    .as_ref()
+                    .ok_or_else(|| worker::Error::RustError("pre-approved without a token".into()))?;
+                self.save_token(process_id, record)?;
+                self.pre_approved(p, process_id, signer, needs, from, now)?;
             }
         }
         p.upload_status = p.status;
@@ -610,6 +661,8 @@ impl Ledger {
         &self,
         p: &mut StoredPayment,
         process_id: &InvoiceId,
+        signer: Option<UserId>,
+        needs: PaymentNeeds,
         from: Option<PaymentStatus>,
         now: u64,
     ) -> Result<()> {
@@ -628,70 +681,86 @@ impl Ledger {
                 vec![text(process_id.as_str())],
             )?
             .to_array()?;
-        p.status = PaymentStatus::SentToBank;
         p.pre_approved = true;
         let signed = signed.first();
         let approver = signed.map_or("unknown", |s| s.actor.as_str()).to_owned();
+        // The signer's pre-approval is the payment's first approval.
+        if let Some(signer) = signer {
+            p.approver_ids.push(signer);
+        }
+        p.approver_names.push(approver.clone());
         self.payment_event(
             &p.id,
             now,
             NewEvent {
                 kind: "pre_approved".to_owned(),
                 actor: approver.clone(),
-                detail: format!(
-                    "Pre-approved by {approver} with invoice {process_id}; the approval token \
-                     matched and was consumed. Carried by file {}.",
-                    p.file_id
-                ),
+                detail: pre_approval_detail(&approver, process_id.as_str(), &p.file_id, needs),
                 file_id: Some(p.file_id.to_string()),
                 bundle_id: signed.and_then(|s| s.bundle_id.clone()),
                 method: signed.and_then(|s| s.method.clone()),
                 approved_at: signed.map(|s| rfc3339(u64::try_from(s.at).unwrap_or(0))),
                 from_status: from,
-                to_status: Some(PaymentStatus::SentToBank),
+                to_status: Some(p.status),
             },
         )?;
+        let detail = if p.status == PaymentStatus::SentToBank {
+            format!(
+                "Payment {} (file {}) used the approval token and was sent to the bank.",
+                p.id, p.file_id
+            )
+        } else {
+            format!(
+                "Payment {} (file {}) used the approval token; it waits for a second, different \
+                 AutoPay Approver (1 of {} approvals).",
+                p.id, p.file_id, needs.approvals_required
+            )
+        };
         self.history(
             process_id,
             now,
             "payment_sent",
-            "AutoPay",
-            &format!(
-                "Payment {} (file {}) used the approval token and was sent to the bank.",
-                p.id, p.file_id
-            ),
-            None,
-            None,
-            None,
-        )
-    }
-
-    fn warn_process(
-        &self,
-        process_id: &InvoiceId,
-        warning: Warning,
-        payment: &PaymentId,
-        now: u64,
-    ) -> Result<()> {
-        let Some(record) = self.load(process_id)? else {
-            return Ok(());
-        };
-        let detail = format!("Payment {payment}: {warning}");
-        let mut warnings = record.warnings.clone();
-        if !warnings.contains(&warning) {
-            warnings.push(warning.clone());
-            self.save(&record.process, &warnings)?;
-        }
-        self.history(
-            process_id,
-            now,
-            warning.kind(),
             "AutoPay",
             &detail,
             None,
             None,
             None,
         )
+    }
+
+    /// Writes what one command tallied: per process, each new kind of warning once, and one
+    /// history entry per kind with how many payments of `file` left it.
+    fn write_tallies(&self, tallies: Tallies, file: &PaymentFileId, now: u64) -> Result<()> {
+        let mut by_process: BTreeMap<String, Vec<WarningTally>> = BTreeMap::new();
+        for ((process, _), t) in tallies {
+            by_process.entry(process).or_default().push(t);
+        }
+        for (process, list) in by_process {
+            let process_id =
+                InvoiceId::parse(&process).map_err(|e| worker::Error::RustError(e.to_string()))?;
+            let Some(record) = self.load(&process_id)? else {
+                continue;
+            };
+            let mut warnings = record.warnings.clone();
+            let mut changed = false;
+            for t in &list {
+                changed |= add_process_warning(&mut warnings, t.warning.clone());
+                self.history(
+                    &process_id,
+                    now,
+                    t.warning.kind(),
+                    "AutoPay",
+                    &t.detail(file),
+                    None,
+                    None,
+                    None,
+                )?;
+            }
+            if changed {
+                self.save(&record.process, &warnings)?;
+            }
+        }
+        Ok(())
     }
 
     /// An AutoPay Approver signed an upload: its payments are checked now.
@@ -713,6 +782,7 @@ impl Ledger {
         file.signed_by = Some(actor.to_owned());
         file.signed_at = Some(now);
         self.save_file(&file)?;
+        let mut tallies = Tallies::new();
         for mut p in self.file_payments(file_id)? {
             let mut event = NewEvent::simple(
                 "signed_upload",
@@ -722,8 +792,9 @@ impl Ledger {
             event.method = Some("TOTP".to_owned());
             event.file_id = Some(file_id.to_owned());
             self.payment_event(&p.id, now, event)?;
-            self.settle(company, &mut p, allow_pre_approval, true, now)?;
+            self.settle(company, &mut p, allow_pre_approval, true, now, &mut tallies)?;
         }
+        self.write_tallies(tallies, &file.id, now)?;
         Ok(SignFileAnswer::Signed {
             result: self.upload_result(company, &file, false)?,
         })
@@ -845,11 +916,13 @@ impl Ledger {
         let Some(mut p) = self.load_payment(id)? else {
             return Ok(ApprovePaymentAnswer::NotFound);
         };
+        let needs = p.payment.needs();
         let complete = match approve_payment(
             p.status,
             &mut p.approver_ids,
             user,
-            p.payment.approvals_required,
+            needs,
+            method.is_some(),
         ) {
             Ok(complete) => complete,
             Err(refusal) => {
@@ -865,8 +938,8 @@ impl Ledger {
             actor,
             format!(
                 "Approved ({} of {} approvals).",
-                p.approver_ids.len(),
-                p.payment.approvals_required.max(1)
+                p.approver_names.len(),
+                needs.approvals_required
             ),
         );
         event.method = method;
@@ -910,6 +983,7 @@ impl Ledger {
                 vec![text(original_msg_id)],
             )?
             .to_array()?;
+        let mut tallies = Tallies::new();
         let mut result = StatusReportResult {
             report_msg_id: report_msg_id.to_owned(),
             original_msg_id: original_msg_id.to_owned(),
@@ -1000,21 +1074,33 @@ impl Ledger {
                 };
                 self.payment_event(&p.id, now, NewEvent::status("bank", detail, from, to))?;
                 if to == PaymentStatus::RejectedInBank {
-                    if let Some(process) = p.process_id.clone() {
-                        self.warn_process(
-                            &process,
-                            Warning::PaymentRejected {
-                                reason: format!("{} {reason_text}", item.code),
-                            },
-                            &p.id,
-                            now,
-                        )?;
+                    if let Some(process) = &p.process_id {
+                        let warning = Warning::PaymentRejected {
+                            reason: format!("{} {reason_text}", item.code),
+                        };
+                        tally(&mut tallies, process, warning, &p.id);
                     }
                 }
                 self.save_payment(&p)?;
                 result.changed += 1;
                 result.payments.push(payment_row(company, &p));
             }
+        }
+        for ((process, _), t) in tallies {
+            let process_id =
+                InvoiceId::parse(&process).map_err(|e| worker::Error::RustError(e.to_string()))?;
+            let Some(record) = self.load(&process_id)? else {
+                continue;
+            };
+            let mut warnings = record.warnings.clone();
+            if add_process_warning(&mut warnings, t.warning.clone()) {
+                self.save(&record.process, &warnings)?;
+            }
+            let detail = match t.count {
+                1 => format!("Payment {}: {}", t.examples[0], t.warning),
+                n => format!("{n} payments: {}", t.warning),
+            };
+            self.history(&process_id, now, t.warning.kind(), "AutoPay", &detail, None, None, None)?;
         }
         Ok(result)
     }
