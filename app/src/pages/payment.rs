@@ -98,12 +98,20 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// "1 of 2: Ingrid Approver" — who approved so far against how many are needed.
+/// "1 of 2, pre-approved by Pia Payer" — who approved so far against how many are needed; a
+/// pre-approval is the first approval.
 fn approvals_text(p: &PaymentRow) -> String {
     let mut text = format!("{} of {}", p.approvals.len(), p.approvals_required.max(1));
-    if !p.approvals.is_empty() {
-        text.push_str(": ");
-        text.push_str(&p.approvals.join(", "));
+    if let Some((first, rest)) = p.approvals.split_first() {
+        if p.pre_approved {
+            text.push_str(&format!(", pre-approved by {first}"));
+            if !rest.is_empty() {
+                text.push_str(&format!("; approved by {}", rest.join(", ")));
+            }
+        } else {
+            text.push_str(": ");
+            text.push_str(&p.approvals.join(", "));
+        }
     }
     text
 }
@@ -140,20 +148,24 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 <p class="note" data-testid="approvals-needed">
                     {if payment.approvals.is_empty() {
                         format!("Its bank agreement needs {} different approvers; nobody has approved yet.", payment.approvals_required)
+                    } else if payment.pre_approved {
+                        format!("Its bank agreement needs {} different approvers. Pre-approved by {} when the invoice was approved and paid; you can give the next approval if you are someone else.", payment.approvals_required, payment.approvals.join(", "))
                     } else {
                         format!("Its bank agreement needs {} different approvers. Approved already by: {}.", payment.approvals_required, payment.approvals.join(", "))
                     }}
                 </p>
             })}
-            <TextField
-                id="approve-code"
-                label="Code from your authenticator app"
-                value=code
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                hint="Needed when the payment's bank agreement asks for two-step verification on approval: the 6-digit code your app shows now."
-                error=Signal::derive(move || failure.get().and_then(|f| f.field("code")))
-            />
+            {payment.code_on_approval.then(|| view! {
+                <TextField
+                    id="approve-code"
+                    label="Code from your authenticator app"
+                    value=code
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
+                    error=Signal::derive(move || failure.get().and_then(|f| f.field("code")))
+                />
+            })}
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || approve.pending().get()>
