@@ -198,6 +198,9 @@ pub struct BundleItemView {
     pub amount: AmountView,
     pub due_date: String,
     pub payment_reference: String,
+    /// The creditor's BIC, when the invoice names one: bound to the approval token.
+    #[serde(default)]
+    pub creditor_bic: Option<String>,
     pub version: u64,
 }
 
@@ -208,6 +211,15 @@ pub struct BundleGroupView {
     pub company_name: String,
     pub item_ids: Vec<String>,
     pub totals: Vec<AmountView>,
+    /// The account the company's payments are made from, and its bank: part of what is signed.
+    #[serde(default)]
+    pub debtor_account: String,
+    #[serde(default)]
+    pub debtor_bank: String,
+    /// Approvals the bank agreement needs in AutoPay; above one, each payment waits there for
+    /// another, different AutoPay Approver after the pre-approval.
+    #[serde(default)]
+    pub approvers_required: u8,
 }
 
 /// `GET /api/v1/bundle`: my bundle, on top of the task list.

@@ -8,9 +8,10 @@ use crate::api::BankAgreementView;
 use crate::api_approval::{AmountView, ProcessFilter};
 use crate::dates::Date;
 use crate::document::DocumentSummary;
-use crate::ids::{CompanyId, InvoiceId};
+use crate::iban::Iban;
+use crate::ids::{BankAgreementId, CompanyId, InvoiceId};
 use crate::money::Money;
-use crate::token::TokenRecord;
+use crate::token::{TokenBinding, TokenRecord};
 use crate::warnings::Warning;
 
 /// The separator between the company id and the random part of a process id. Company ids are
@@ -81,6 +82,28 @@ pub fn debtor_agreement(agreements: &[BankAgreementView]) -> Option<&BankAgreeme
     agreements
         .iter()
         .find(|a| a.two_step_level.includes_approval())
+}
+
+/// What a token issued for the invoice `summary` is bound to, paid from `debtor_iban` under
+/// `bank_agreement_id`: everything the signing dialog showed of the payment.
+pub fn token_binding(
+    summary: &DocumentSummary,
+    bank_agreement_id: BankAgreementId,
+    debtor_iban: Iban,
+) -> TokenBinding {
+    TokenBinding {
+        company_id: summary.company_id.clone(),
+        bank_agreement_id,
+        debtor_iban,
+        creditor_account: summary.supplier.account.creditor_account(),
+        amount: summary.amount,
+        due_date: summary.due_date,
+        creditor_bic: summary.supplier.account.bic().cloned(),
+        payment_reference: summary
+            .payment_reference
+            .is_structured()
+            .then(|| summary.payment_reference.as_str().to_owned()),
+    }
 }
 
 /// When a token issued `now` expires, after `days` days (at least one).
@@ -203,7 +226,7 @@ mod tests {
     use crate::ids::BankAgreementId;
     use crate::money::Currency;
     use crate::roles::TwoStepLevel;
-    use crate::token::{ApprovalToken, TokenBinding};
+    use crate::token::ApprovalToken;
 
     fn company(id: &str) -> CompanyId {
         CompanyId::parse(id).unwrap()
@@ -231,14 +254,11 @@ mod tests {
     }
 
     fn token_record(summary: &DocumentSummary, expires_at: u64) -> TokenRecord {
-        let binding = TokenBinding {
-            company_id: summary.company_id.clone(),
-            bank_agreement_id: BankAgreementId::parse("dnb").unwrap(),
-            debtor_iban: crate::iban::Iban::parse("NO9386011117947").unwrap(),
-            creditor_account: summary.supplier.account.creditor_account(),
-            amount: summary.amount,
-            due_date: summary.due_date,
-        };
+        let binding = token_binding(
+            summary,
+            BankAgreementId::parse("dnb").unwrap(),
+            crate::iban::Iban::parse("NO9386011117947").unwrap(),
+        );
         let mut record = TokenRecord::issue(&ApprovalToken::from_random_bytes([7; 17]), binding, 0);
         record.expires_at = expires_at;
         record

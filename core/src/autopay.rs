@@ -196,7 +196,12 @@ pub fn suggestion_file(
                     &format!("Invoice {} ref {reference}", doc.invoice_number.as_str()),
                     140,
                 ))?],
-                creditor_reference: None,
+                // A KID or RF reference goes where the bank and the approval token look for it.
+                creditor_reference: doc
+                    .payment_reference
+                    .is_structured()
+                    .then(|| text::<35>(reference))
+                    .transpose()?,
                 referred_documents: Vec::new(),
             });
         }

@@ -17,7 +17,7 @@ use crate::token::CreditorAccount;
 
 /// Marks the digest input so it can never be confused with another hashed structure; bump the
 /// version if the serialization below changes.
-const DIGEST_DOMAIN: &[u8] = b"approve-and-pay/bundle-digest/v1";
+const DIGEST_DOMAIN: &[u8] = b"approve-and-pay/bundle-digest/v2";
 
 /// One invoice in a bundle, with everything shown in the signing dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +30,20 @@ pub struct BundleItem {
     pub amount: Money,
     pub due_date: Date,
     pub payment_reference: String,
+    /// The creditor's BIC, when the invoice names one ("" otherwise).
+    #[serde(default)]
+    pub creditor_bic: String,
+    /// The debtor account the payment will be made from: the company's bank agreement that
+    /// pre-approval binds ("" when the company has none).
+    #[serde(default)]
+    pub debtor_account: String,
+    /// That agreement's bank.
+    #[serde(default)]
+    pub debtor_bank: String,
+    /// How many approvals that agreement needs in AutoPay; above one, the pre-approval is the
+    /// first of them and the payment waits for another AutoPay Approver.
+    #[serde(default)]
+    pub approvers_required: u8,
 }
 
 /// Why a bundle change was refused.
@@ -88,6 +102,11 @@ pub struct CompanyGroup {
     pub company_name: String,
     pub invoice_ids: Vec<InvoiceId>,
     pub totals: Totals,
+    /// The debtor account and bank the company's payments are made from.
+    pub debtor_account: String,
+    pub debtor_bank: String,
+    /// Approvals its bank agreement needs in AutoPay (the pre-approval is the first).
+    pub approvers_required: u8,
 }
 
 impl Bundle {
@@ -162,6 +181,9 @@ impl Bundle {
                 company_name: items[0].company_name.clone(),
                 invoice_ids: items.iter().map(|item| item.invoice_id.clone()).collect(),
                 totals: totals_of(items.iter().copied()),
+                debtor_account: items[0].debtor_account.clone(),
+                debtor_bank: items[0].debtor_bank.clone(),
+                approvers_required: items[0].approvers_required,
             })
             .collect()
     }
@@ -189,6 +211,10 @@ impl Bundle {
             field(&item.amount.minor().to_be_bytes());
             field(item.due_date.to_string().as_bytes());
             field(item.payment_reference.as_bytes());
+            field(item.creditor_bic.as_bytes());
+            field(item.debtor_account.as_bytes());
+            field(item.debtor_bank.as_bytes());
+            field(&[item.approvers_required]);
         }
         BundleDigest(hasher.finalize().into())
     }
@@ -288,7 +314,29 @@ mod tests {
             amount: Money::from_minor(minor, currency),
             due_date: Date::parse("2027-01-31").unwrap(),
             payment_reference: "INV-1001".into(),
+            creditor_bic: "DEUTDEFF".into(),
+            debtor_account: "NO9386011117947".into(),
+            debtor_bank: "DNB".into(),
+            approvers_required: 1,
         }
+    }
+
+    #[test]
+    fn a_changed_debtor_account_bic_or_approver_count_changes_the_digest() {
+        let shown = bundle().digest();
+        assert_ne!(digest_after(|i| i.debtor_account = "NO8330001234567".into()), shown);
+        assert_ne!(digest_after(|i| i.debtor_bank = "Nordea".into()), shown);
+        assert_ne!(digest_after(|i| i.creditor_bic = "NDEANOKK".into()), shown);
+        assert_ne!(digest_after(|i| i.approvers_required = 2), shown);
+        assert_eq!(digest_after(|_| {}), shown);
+    }
+
+    #[test]
+    fn a_company_group_shows_its_debtor_account_and_approvals() {
+        let groups = bundle().by_company();
+        assert_eq!(groups[0].debtor_account, "NO9386011117947");
+        assert_eq!(groups[0].debtor_bank, "DNB");
+        assert_eq!(groups[0].approvers_required, 1);
     }
 
     fn bundle() -> Bundle {

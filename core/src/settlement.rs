@@ -296,6 +296,8 @@ mod tests {
             creditor_account: CreditorAccount::parse("NO8330001234567").unwrap(),
             amount: Money::from_minor(125_050, Currency::parse("NOK").unwrap()),
             due_date: Date::parse("2026-12-15").unwrap(),
+            creditor_bic: None,
+            payment_reference: None,
         }
     }
 

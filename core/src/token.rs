@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::dates::{Date, Timestamp};
-use crate::iban::Iban;
+use crate::iban::{Bic, Iban};
 use crate::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId, UserId};
 use crate::money::Money;
 
@@ -252,6 +252,21 @@ pub struct TokenBinding {
     pub creditor_account: CreditorAccount,
     pub amount: Money,
     pub due_date: Date,
+    /// The creditor's BIC as approved, when the invoice named one. A payment that names a BIC
+    /// must name this bank (`DNBANOKK` and `DNBANOKKXXX` are the same); one that names none is
+    /// routed by its IBAN, which is bound above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor_bic: Option<Bic>,
+    /// The structured payment reference (KID or RF) as approved; a payment must carry exactly
+    /// this one in `RmtInf/Strd/CdtrRefInf/Ref`, or the supplier could not match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_reference: Option<String>,
+}
+
+/// Whether two BICs name the same bank branch (an 8-character BIC is the `XXX` branch).
+fn same_bic(a: &Bic, b: &Bic) -> bool {
+    let branch = |x: &Bic| x.as_str().get(8..).filter(|s| !s.is_empty()).unwrap_or("XXX").to_owned();
+    a.bic8() == b.bic8() && branch(a) == branch(b)
 }
 
 /// When and by which payment a token was used.
@@ -294,6 +309,16 @@ pub enum TokenRefusal {
     AmountMismatch { approved: Money, presented: Money },
     #[error("The payment is due {presented}, but the approved due date is {approved}.")]
     DueDateMismatch { approved: Date, presented: Date },
+    #[error("The payment goes to the bank {presented}, not the approved bank {approved}.")]
+    CreditorBicMismatch { approved: Bic, presented: Bic },
+    #[error(
+        "The payment carries the reference {}, not the approved reference {approved}.",
+        presented.as_deref().unwrap_or("(none)")
+    )]
+    ReferenceMismatch {
+        approved: String,
+        presented: Option<String>,
+    },
 }
 
 /// A token as the ledger stores it: only the hash, the binding, and its life cycle.
@@ -376,6 +401,29 @@ impl TokenRecord {
                 presented: presented.due_date,
             });
         }
+        if let (Some(approved_bic), Some(presented_bic)) =
+            (&approved.creditor_bic, &presented.creditor_bic)
+        {
+            if !same_bic(approved_bic, presented_bic) {
+                return Err(TokenRefusal::CreditorBicMismatch {
+                    approved: approved_bic.clone(),
+                    presented: presented_bic.clone(),
+                });
+            }
+        }
+        if let Some(reference) = &approved.payment_reference {
+            let comparable = |r: &str| r.split_whitespace().collect::<String>().to_ascii_uppercase();
+            let matches = presented
+                .payment_reference
+                .as_deref()
+                .is_some_and(|p| comparable(p) == comparable(reference));
+            if !matches {
+                return Err(TokenRefusal::ReferenceMismatch {
+                    approved: reference.clone(),
+                    presented: presented.payment_reference.clone(),
+                });
+            }
+        }
         Ok(())
     }
 
@@ -421,7 +469,56 @@ mod tests {
             creditor_account: CreditorAccount::parse("DE89 3704 0044 0532 0130 00").unwrap(),
             amount: Money::from_minor(123_450, Currency::EUR),
             due_date: Date::parse("2027-01-31").unwrap(),
+            creditor_bic: Some(Bic::parse("DEUTDEFF").unwrap()),
+            payment_reference: Some("1234567897".into()),
         }
+    }
+
+    #[test]
+    fn a_payment_to_another_bank_is_refused() {
+        assert!(matches!(
+            refusal(|b| b.creditor_bic = Some(Bic::parse("NDEANOKK").unwrap())),
+            TokenRefusal::CreditorBicMismatch { .. }
+        ));
+        let same_branch = |bic: &str| {
+            let mut presented = binding();
+            presented.creditor_bic = Some(Bic::parse(bic).unwrap());
+            record().check_use(&presented, NOW + 60)
+        };
+        assert_eq!(same_branch("DEUTDEFFXXX"), Ok(()));
+        assert!(same_branch("DEUTDEFF500").is_err());
+        let mut no_bic = binding();
+        no_bic.creditor_bic = None;
+        assert_eq!(record().check_use(&no_bic, NOW + 60), Ok(()), "routed by the bound IBAN");
+    }
+
+    #[test]
+    fn a_payment_with_another_or_no_reference_is_refused() {
+        assert!(matches!(
+            refusal(|b| b.payment_reference = Some("1234567880".into())),
+            TokenRefusal::ReferenceMismatch { .. }
+        ));
+        let missing = refusal(|b| b.payment_reference = None);
+        assert!(missing.to_string().contains("(none)"), "{missing}");
+        let mut spaced = binding();
+        spaced.payment_reference = Some("12345 67897".into());
+        assert_eq!(record().check_use(&spaced, NOW + 60), Ok(()));
+    }
+
+    #[test]
+    fn a_token_bound_before_bic_and_reference_were_bound_ignores_them() {
+        let mut old = binding();
+        old.creditor_bic = None;
+        old.payment_reference = None;
+        let r = TokenRecord::issue(&token(), old, NOW);
+        assert_eq!(r.check_use(&binding(), NOW + 60), Ok(()));
+        let json = serde_json::json!({
+            "company_id": "acme", "bank_agreement_id": "acme-dnb", "debtor_iban": "NO9386011117947",
+            "creditor_account": "DE89370400440532013000", "amount": {"minor": 123450, "currency": "EUR"},
+            "due_date": "2027-01-31"
+        });
+        let read: TokenBinding = serde_json::from_value(json).unwrap();
+        assert_eq!(read.creditor_bic, None);
     }
 
     fn record() -> TokenRecord {

@@ -355,6 +355,8 @@ async fn accept_upload(
                     .as_ref()
                     .map(|a| a.as_str().to_owned())
                     .unwrap_or_default(),
+                creditor_bic: tx.creditor_bic.as_ref().map(ToString::to_string),
+                creditor_reference: tx.creditor_reference.as_ref().map(|r| r.as_str().to_owned()),
                 amount: tx.amount,
                 requested_execution_date: info.requested_execution_date,
             });

@@ -41,6 +41,7 @@ pub struct CurrentBundle {
 
 fn item_of(record: &ProcessRecord, company: &CompanyRecord) -> BundleItem {
     let doc = record.process.document();
+    let agreement = debtor_agreement(&company.bank_agreements);
     BundleItem {
         invoice_id: record.process.id().clone(),
         company_id: company.id.clone(),
@@ -50,6 +51,15 @@ fn item_of(record: &ProcessRecord, company: &CompanyRecord) -> BundleItem {
         amount: doc.amount,
         due_date: doc.due_date,
         payment_reference: doc.payment_reference.as_str().to_owned(),
+        creditor_bic: doc
+            .supplier
+            .account
+            .bic()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        debtor_account: agreement.map_or_else(String::new, |a| a.debtor_account.clone()),
+        debtor_bank: agreement.map_or_else(String::new, |a| a.bank_name.clone()),
+        approvers_required: agreement.map_or(0, |a| a.approvers_required.max(1)),
     }
 }
 
@@ -70,6 +80,7 @@ impl CurrentBundle {
                     amount: amount_view(doc.amount),
                     due_date: doc.due_date.to_string(),
                     payment_reference: doc.payment_reference.as_str().to_owned(),
+                    creditor_bic: doc.supplier.account.bic().map(ToString::to_string),
                     version: record.process.version(),
                 }
             })
@@ -92,6 +103,9 @@ impl CurrentBundle {
                     company_name: g.company_name,
                     item_ids: g.invoice_ids.iter().map(ToString::to_string).collect(),
                     totals: g.totals.iter().map(amount_view).collect(),
+                    debtor_account: g.debtor_account,
+                    debtor_bank: g.debtor_bank,
+                    approvers_required: g.approvers_required,
                 })
                 .collect(),
             digest: self.bundle.digest().to_hex(),
@@ -226,6 +240,7 @@ async fn sign_company(
     records: &[&ProcessRecord],
 ) -> Result<Result<Vec<ProcessRecord>, String>, ApiError> {
     // Settings may have changed since the invoices went into the bundle: read them again.
+    let shown_company = company;
     let kv = Kv::open(env)?;
     let company = crate::records::load_company(&kv, &company.id)
         .await?
@@ -246,6 +261,15 @@ async fn sign_company(
         .map_err(|e| ApiError::internal("debtor account", e))?;
     let mut items = Vec::new();
     for record in records {
+        // What you see is what you sign: the debtor account, bank and approvals shown with the
+        // digest must still be the ones this signature binds.
+        if item_of(record, &company) != item_of(record, shown_company) {
+            return Ok(Err(format!(
+                "The bank agreement of {} changed since the bundle was shown; nothing was signed \
+                 in this company. Review the bundle and sign again.",
+                company.name
+            )));
+        }
         let token = ApprovalToken::from_random_bytes(random_bytes::<17>()?);
         let sealed_token = secrets::seal_text(env, token.as_str(), record.process.id().as_str())?;
         items.push(SignItem {

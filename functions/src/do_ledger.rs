@@ -24,7 +24,7 @@ use ap_core::approval::revokes_on_account_change;
 use ap_core::bundle::BundleItem;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentId, UserId};
 use ap_core::process::{Change, Process, ProcessRefusal, ProcessState, Transition};
-use ap_core::token::{ApprovalToken, TokenBinding, TokenRecord};
+use ap_core::token::{ApprovalToken, TokenRecord};
 use ap_core::warnings::{account_changed, duplicate_warnings, Warning};
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -826,14 +826,11 @@ impl Ledger {
         for (item, record) in items.into_iter().zip(loaded) {
             let mut process = record.process.clone();
             let doc = process.document().clone();
-            let binding = TokenBinding {
-                company_id: doc.company_id.clone(),
-                bank_agreement_id: bank_agreement_id.clone(),
-                debtor_iban: debtor_iban.clone(),
-                creditor_account: doc.supplier.account.creditor_account(),
-                amount: doc.amount,
-                due_date: doc.due_date,
-            };
+            let binding = ap_core::approval::token_binding(
+                &doc,
+                bank_agreement_id.clone(),
+                debtor_iban.clone(),
+            );
             let mut token = TokenRecord::issue(&item.token, binding, now);
             token.expires_at = ap_core::approval::token_expiry(now, expiry_days);
             token.signed_by = Some(user.clone());

@@ -164,6 +164,17 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                 let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
                 view! {
                     <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
+                    <p class="hint" data-testid="debtor-account">
+                        {format!("Paid from {} ({})", g.debtor_account, g.debtor_bank)}
+                    </p>
+                    {(g.approvers_required > 1).then(|| view! {
+                        <p class="note" data-testid="second-approver-needed">
+                            {format!(
+                                "The bank agreement needs {} approvers: your signature is the first approval. Each payment then waits in AutoPay for another AutoPay Approver.",
+                                g.approvers_required
+                            )}
+                        </p>
+                    })}
                     <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
                         <thead><tr>
                             <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
@@ -173,7 +184,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
                                     <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono">{i.creditor_account.clone()}</td>
+                                    <td class="mono">{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
                                     <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
                                     <td class="nowrap">{i.due_date.clone()}</td>
                                     <td class="num">{amount_text(&i.amount)}</td>

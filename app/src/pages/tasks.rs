@@ -230,6 +230,11 @@ fn BundlePanel(
                 view! {
                     <div class="bundle-group" data-company=g.company_name.clone()>
                         <h3 id=heading_id.clone()>{g.company_name.clone()}<span class="muted">{format!(" · {}", totals_text(&g.totals))}</span></h3>
+                        {(g.approvers_required > 1).then(|| view! {
+                            <p class="note" data-testid="second-approver-needed">
+                                {format!("{}'s bank needs {} approvers: after you sign, each payment waits in AutoPay for another AutoPay Approver.", g.company_name, g.approvers_required)}
+                            </p>
+                        })}
                         <table class="table" aria-labelledby=heading_id>
                             <thead><tr>
                                 <th scope="col">"Invoice number"</th><th scope="col">"Payee"</th><th scope="col">"Account"</th>

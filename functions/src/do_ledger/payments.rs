@@ -85,6 +85,12 @@ pub struct NewPayment {
     pub needs: Option<PaymentNeeds>,
     pub creditor_name: String,
     pub creditor_account: String,
+    /// `CdtrAgt/FinInstnId/BIC(FI)` as the file wrote it.
+    #[serde(default)]
+    pub creditor_bic: Option<String>,
+    /// `RmtInf/Strd/CdtrRefInf/Ref`: the structured payment reference (KID or RF).
+    #[serde(default)]
+    pub creditor_reference: Option<String>,
     pub amount: Money,
     pub requested_execution_date: Date,
 }
@@ -603,6 +609,12 @@ impl Ledger {
                 creditor_account,
                 amount: p.payment.amount,
                 due_date: p.payment.requested_execution_date,
+                creditor_bic: p
+                    .payment
+                    .creditor_bic
+                    .as_deref()
+                    .and_then(|b| ap_core::iban::Bic::parse(b).ok()),
+                payment_reference: p.payment.creditor_reference.clone(),
             });
         let lookup = match (lookup_kind, token.as_mut()) {
             (Lookup::Issued, Some((_, record))) => TokenLookup::Issued { record, presented },
