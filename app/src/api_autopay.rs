@@ -5,7 +5,7 @@
 
 use ap_core::api::Problem;
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
+    ApprovePaymentRequest, RejectPaymentRequest, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
     SignFileRequest, UploadResult,
 };
 use wasm_bindgen::closure::Closure;
@@ -32,10 +32,26 @@ pub async fn payment(id: String) -> Result<PaymentEvents, ApiFailure> {
 }
 
 /// `POST /api/v1/autopay/payments/{id}/approve`, with a code when the bank agreement asks.
-pub async fn approve_payment(id: String, code: Option<String>) -> Result<PaymentRow, ApiFailure> {
+pub async fn approve_payment(
+    id: String,
+    code: Option<String>,
+    confirm_warning: bool,
+) -> Result<PaymentRow, ApiFailure> {
     post(
         &format!("/api/v1/autopay/payments/{}/approve", segment(&id)),
-        &ApprovePaymentRequest { code },
+        &ApprovePaymentRequest {
+            code,
+            confirm_warning,
+        },
+    )
+    .await
+}
+
+/// `POST /api/v1/autopay/payments/{id}/reject`.
+pub async fn reject_payment(id: String, reason: String) -> Result<PaymentRow, ApiFailure> {
+    post(
+        &format!("/api/v1/autopay/payments/{}/reject", segment(&id)),
+        &RejectPaymentRequest { reason },
     )
     .await
 }

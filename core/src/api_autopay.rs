@@ -61,16 +61,19 @@ pub enum PaymentStatus {
     AcceptedByBank,
     RejectedInBank,
     Paid,
+    /// An AutoPay Approver stopped it with a reason: never sent to the bank.
+    Rejected,
 }
 
 impl PaymentStatus {
-    pub const ALL: [PaymentStatus; 6] = [
+    pub const ALL: [PaymentStatus; 7] = [
         PaymentStatus::PendingSigning,
         PaymentStatus::PendingApproval,
         PaymentStatus::SentToBank,
         PaymentStatus::AcceptedByBank,
         PaymentStatus::RejectedInBank,
         PaymentStatus::Paid,
+        PaymentStatus::Rejected,
     ];
 
     /// The machine name (`sent_to_bank`).
@@ -82,6 +85,7 @@ impl PaymentStatus {
             PaymentStatus::AcceptedByBank => "accepted_by_bank",
             PaymentStatus::RejectedInBank => "rejected_in_bank",
             PaymentStatus::Paid => "paid",
+            PaymentStatus::Rejected => "rejected",
         }
     }
 
@@ -94,6 +98,7 @@ impl PaymentStatus {
             PaymentStatus::AcceptedByBank => "Accepted by bank",
             PaymentStatus::RejectedInBank => "Rejected in bank",
             PaymentStatus::Paid => "Paid",
+            PaymentStatus::Rejected => "Rejected",
         }
     }
 
@@ -269,6 +274,16 @@ pub struct PaymentEvents {
 pub struct ApprovePaymentRequest {
     #[serde(default)]
     pub code: Option<String>,
+    /// The approver read the payment's warning (a refused approval token) and approves all the
+    /// same; without it a warned payment is not approved.
+    #[serde(default)]
+    pub confirm_warning: bool,
+}
+
+/// `POST /api/v1/autopay/payments/{id}/reject`: stops a payment pending approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectPaymentRequest {
+    pub reason: String,
 }
 
 /// `POST /api/v1/autopay/files/{id}/sign`.

@@ -255,6 +255,60 @@ pub fn approve_payment(
     Ok(approvals.len() >= usize::from(needs.approvals_required.max(1)))
 }
 
+/// Longest reason for stopping a payment.
+pub const MAX_REJECT_REASON: usize = 500;
+
+/// Why a payment could not be rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RejectRefusal {
+    #[error("The payment is {0}; only a payment pending approval can be rejected.")]
+    NotPending(&'static str),
+    #[error("Say why the payment is rejected: the reason is kept in its events.")]
+    NoReason,
+    #[error("The reason is too long: at most {MAX_REJECT_REASON} characters.")]
+    ReasonTooLong,
+}
+
+/// Checks that a payment may be stopped with `reason`; answers the reason as it is kept.
+pub fn reject_payment(status: PaymentStatus, reason: &str) -> Result<String, RejectRefusal> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RejectRefusal::NoReason);
+    }
+    if reason.chars().count() > MAX_REJECT_REASON {
+        return Err(RejectRefusal::ReasonTooLong);
+    }
+    if status != PaymentStatus::PendingApproval {
+        return Err(RejectRefusal::NotPending(status.label()));
+    }
+    Ok(reason.to_owned())
+}
+
+/// A payment whose approval token was refused must be looked at before it is approved: the
+/// approval names the warning it overrides.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "This payment carried an approval token that was refused: {warning} Check it, then confirm \
+     that you approve it all the same."
+)]
+pub struct UnconfirmedWarning {
+    pub warning: String,
+}
+
+/// Whether an approval may go ahead given the payment's `warning` and the approver's
+/// confirmation.
+pub fn check_warning_confirmed(
+    warning: Option<&str>,
+    confirmed: bool,
+) -> Result<(), UnconfirmedWarning> {
+    match warning {
+        Some(w) if !confirmed => Err(UnconfirmedWarning {
+            warning: w.to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The per-payment sentence of a pre-approval, for the payment's events.
 pub fn pre_approval_detail(
     signer: &str,
@@ -565,6 +619,33 @@ mod tests {
             Err(PaymentApprovalRefusal::NotPending(_))
         ));
         assert!(approvals.is_empty());
+    }
+
+    #[test]
+    fn a_pending_payment_can_be_rejected_with_a_reason() {
+        let s = PaymentStatus::PendingApproval;
+        assert_eq!(reject_payment(s, "  Unknown supplier  "), Ok("Unknown supplier".into()));
+        assert_eq!(reject_payment(s, "   "), Err(RejectRefusal::NoReason));
+        assert_eq!(
+            reject_payment(s, &"x".repeat(MAX_REJECT_REASON + 1)),
+            Err(RejectRefusal::ReasonTooLong)
+        );
+        assert!(reject_payment(s, &"x".repeat(MAX_REJECT_REASON)).is_ok());
+    }
+
+    #[test]
+    fn only_a_pending_payment_can_be_rejected() {
+        for status in [PaymentStatus::SentToBank, PaymentStatus::Rejected, PaymentStatus::PendingSigning] {
+            assert!(matches!(reject_payment(status, "why"), Err(RejectRefusal::NotPending(_))));
+        }
+    }
+
+    #[test]
+    fn a_warned_payment_needs_a_confirmation_before_approval() {
+        assert_eq!(check_warning_confirmed(None, false), Ok(()));
+        assert_eq!(check_warning_confirmed(Some("reused"), true), Ok(()));
+        let refused = check_warning_confirmed(Some("The token was already used."), false).unwrap_err();
+        assert!(refused.to_string().contains("already used"), "{refused}");
     }
 
     #[test]

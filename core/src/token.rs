@@ -283,11 +283,11 @@ pub struct ConsumedInfo {
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum TokenRefusal {
     #[error(
-        "The approval token was already used at {} for another payment; \
+        "The approval token was already used at {} by payment {by}; \
          a pre-approval pays only once.",
         Timestamp(*at)
     )]
-    AlreadyUsed { at: u64 },
+    AlreadyUsed { at: u64, by: PaymentId },
     #[error("The approval token was revoked.")]
     Revoked,
     #[error("The approval token expired at {}.", Timestamp(*expired_at))]
@@ -354,7 +354,10 @@ impl TokenRecord {
     /// Reports the first reason in a fixed order: life cycle first, then each bound field.
     pub fn check_use(&self, presented: &TokenBinding, now: u64) -> Result<(), TokenRefusal> {
         if let Some(consumed) = &self.consumed {
-            return Err(TokenRefusal::AlreadyUsed { at: consumed.at });
+            return Err(TokenRefusal::AlreadyUsed {
+                at: consumed.at,
+                by: consumed.payment_id.clone(),
+            });
         }
         if self.revoked {
             return Err(TokenRefusal::Revoked);
@@ -722,8 +725,11 @@ mod tests {
             .consume(&binding(), NOW + 10, payment.clone(), file.clone())
             .unwrap();
         assert_eq!(
-            record.consume(&binding(), NOW + 20, payment, file),
-            Err(TokenRefusal::AlreadyUsed { at: NOW + 10 })
+            record.consume(&binding(), NOW + 20, payment.clone(), file),
+            Err(TokenRefusal::AlreadyUsed {
+                at: NOW + 10,
+                by: payment
+            })
         );
         assert_eq!(record.consumed.as_ref().map(|c| c.at), Some(NOW + 10));
     }

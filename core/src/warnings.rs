@@ -304,7 +304,10 @@ mod tests {
     #[test]
     fn token_refusals_become_token_warnings() {
         assert_eq!(
-            Warning::from(&TokenRefusal::AlreadyUsed { at: 0 }),
+            Warning::from(&TokenRefusal::AlreadyUsed {
+                at: 0,
+                by: crate::ids::PaymentId::parse("p1").unwrap()
+            }),
             Warning::TokenReused
         );
         assert_eq!(Warning::from(&TokenRefusal::Revoked), Warning::TokenRevoked);

@@ -8,7 +8,7 @@
 
 use ap_core::api::{BankAgreementView, Scope};
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
+    ApprovePaymentRequest, RejectPaymentRequest, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
     SignFileRequest, StatusReportResult, UploadResult,
 };
 use ap_core::approval::{company_of_process, debtor_agreement};
@@ -24,7 +24,7 @@ use ap_core::iso20022::{
     StatusReason, MAX_FILE_BYTES, MAX_PAYMENTS,
 };
 use ap_core::roles::Role;
-use ap_core::settlement::PaymentNeeds;
+use ap_core::settlement::{check_warning_confirmed, PaymentNeeds};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
@@ -711,6 +711,17 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
             current.status.label()
         )));
     }
+    // A refused approval token is looked at first; refused before a code is spent.
+    if let Some(warning) = &current.warning {
+        if !body.confirm_warning {
+            return Err(ApiError::Conflict(
+                check_warning_confirmed(Some(warning), false)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+            ));
+        }
+    }
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
@@ -735,6 +746,7 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
             user: ctx.user.id.clone(),
             actor: actor_label(&ctx.user),
             method,
+            confirm_warning: body.confirm_warning,
             now: now_secs(),
         },
     )
@@ -747,6 +759,48 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
                 "payment_approved_in_autopay",
                 Some(&company.id),
                 format!("Approved payment {}; now {}.", row.id, row.status_label),
+            )
+            .await?;
+            json(200, &row)
+        }
+        ApprovePaymentAnswer::Refused { reason } => Err(ApiError::Conflict(reason)),
+        ApprovePaymentAnswer::NotFound => Err(no_such_payment()),
+    }
+}
+
+/// `POST /api/v1/autopay/payments/{id}/reject`: an AutoPay Approver stops a payment pending
+/// approval with a reason; it is never sent.
+pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let (company_id, payment) = payment_company(id)?;
+    let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
+    let body: RejectPaymentRequest = read_json(&mut req).await?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::field(
+            "reason",
+            "Say why the payment is rejected: the reason is kept in its events.",
+        ));
+    }
+    let answer: ApprovePaymentAnswer = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::RejectPayment {
+            company: company.id.clone(),
+            payment_id: payment,
+            actor: actor_label(&ctx.user),
+            reason: body.reason,
+            now: now_secs(),
+        },
+    )
+    .await?;
+    match answer {
+        ApprovePaymentAnswer::Done { row } => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "payment_rejected_in_autopay",
+                Some(&company.id),
+                format!("Rejected payment {}.", row.id),
             )
             .await?;
             json(200, &row)

@@ -166,6 +166,17 @@ pub enum LedgerCommand {
         user: UserId,
         actor: String,
         method: Option<String>,
+        /// The approver confirmed the payment's warning.
+        #[serde(default)]
+        confirm_warning: bool,
+        now: u64,
+    },
+    /// An AutoPay Approver stops a payment pending approval.
+    RejectPayment {
+        company: CompanyId,
+        payment_id: PaymentId,
+        actor: String,
+        reason: String,
         now: u64,
     },
     BankReport {
@@ -435,6 +446,7 @@ impl Ledger {
                 user,
                 actor,
                 method,
+                confirm_warning,
                 now,
             } => to_json(&self.approve(
                 &company,
@@ -442,8 +454,16 @@ impl Ledger {
                 &user,
                 &actor,
                 method,
+                confirm_warning,
                 now,
             )?),
+            LedgerCommand::RejectPayment {
+                company,
+                payment_id,
+                actor,
+                reason,
+                now,
+            } => to_json(&self.reject(&company, &payment_id, &actor, &reason, now)?),
             LedgerCommand::BankReport {
                 company,
                 report_msg_id,

@@ -193,6 +193,12 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (_, ["api", "v1", "autopay", "payments", _, "approve"]) => {
             Err(ApiError::method_not_allowed("POST"))
         }
+        (Post, ["api", "v1", "autopay", "payments", id, "reject"]) => {
+            autopay::reject_payment(req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "payments", _, "reject"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
         (Get, ["api", "v1", "autopay", "files"]) => autopay::list_files(&req, env).await,
         (Post, ["api", "v1", "autopay", "files"]) => autopay::upload_signed_in(req, env).await,
         (_, ["api", "v1", "autopay", "files"]) => Err(ApiError::method_not_allowed("GET, POST")),

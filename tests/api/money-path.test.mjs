@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from '../support/http.mjs';
 import { firstAdmin } from '../support/org.mjs';
-import { approver, sendDocument, documentFor, task } from '../support/approval.mjs';
+import { approver, sendDocument, documentFor, task, newInvoice, approveAndPay, bundle, sign } from '../support/approval.mjs';
 import {
   autopayCompany, preApprovedInvoices, regularInvoices, exported, upload, instrIdsOf, nextCode,
-  events, autopayApprover, CREDITOR_IBAN,
+  events, autopayApprover, tamper, CREDITOR_IBAN,
 } from '../support/autopay.mjs';
 import { pain001, debtorOf } from '../support/pain001.mjs';
 
@@ -186,4 +186,95 @@ test('an_approval_needs_its_code_even_when_the_approver_skips_the_screen', async
     assertProblem(await approve(user, payment.payment_id, body), 400);
   }
   assert.equal((await events(user, payment.payment_id)).payment.status, 'pending_approval');
+});
+
+/** A valid Norwegian IBAN nobody else uses (MOD11 account check digit, ISO 13616 MOD97). */
+function freshNorwegianIban() {
+  for (;;) {
+    const digits = Array.from({ length: 10 }, () => Math.floor(Math.random() * 10));
+    const weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+    const r = digits.reduce((s, d, i) => s + d * weights[i], 0) % 11;
+    const check = r === 0 ? 0 : 11 - r;
+    if (check === 10) continue;
+    const bban = digits.join('') + check;
+    const mod = BigInt(`${bban}232400`) % 97n;
+    return `NO${String(98n - mod).padStart(2, '0')}${bban}`;
+  }
+}
+
+test('the_signature_covers_the_debtor_account_shown_and_a_changed_account_is_refused', async () => {
+  const admin = await firstAdmin();
+  const a = await autopayCompany(admin);
+  const user = await approver(admin, [a]);
+  const id = await newInvoice(a, { supplier: { iban: CREDITOR_IBAN } });
+  await approveAndPay(user, id);
+  const shown = await bundle(user);
+  const agreement = await agreementOf(admin, a);
+  const group = shown.groups.find((g) => g.company_id === a.id);
+  assert.equal(group.debtor_account, agreement.debtor_account);
+  assert.equal(group.debtor_bank, agreement.bank_name);
+
+  const moved = await admin.call('PUT', `/api/v1/admin/companies/${a.id}/bank-agreements/${agreement.id}`, {
+    json: { bank_name: agreement.bank_name, bic: agreement.bic, debtor_account: freshNorwegianIban(), two_step_level: agreement.two_step_level, approvers_required: agreement.approvers_required },
+  });
+  assert.equal(moved.status, 200, moved.text);
+  const refused = await sign(user, shown.digest);
+  assertProblem(refused, 409);
+
+  const again = await bundle(user);
+  assert.notEqual(again.digest, shown.digest);
+  const signed = await sign(user, again.digest, { code: nextCode(user) });
+  assert.equal(signed.status, 200, signed.text);
+});
+
+test('the_token_binds_the_creditor_bic_and_the_structured_payment_reference', async () => {
+  const admin = await firstAdmin();
+  const a = await autopayCompany(admin);
+  const user = await approver(admin, [a]);
+  await preApprovedInvoices(user, a, 1, { supplier: { iban: CREDITOR_IBAN, bic: 'DNBANOKK' }, payment_reference: '1234567897' });
+  const pre = await exported(a, 'pre-approved');
+  assert.match(pre, /<CdtrRefInf>[\s\S]*<Ref>1234567897<\/Ref>/);
+  assert.match(pre, /<BIC>DNBANOKK<\/BIC>/);
+
+  const otherBank = await upload(a, tamper(pre, (x) => x.replace('<BIC>DNBANOKK</BIC>', '<BIC>NDEANOKK</BIC>')));
+  assert.equal(otherBank.status, 201, otherBank.text);
+  assert.equal(otherBank.body.payments[0].status, 'pending_approval');
+  assert.match(otherBank.body.payments[0].warning, /bank NDEANOKK, not the approved bank DNBANOKK/);
+
+  const otherRef = await upload(a, tamper(pre, (x) => x.replace('<Ref>1234567897</Ref>', '<Ref>1234567880</Ref>')));
+  assert.equal(otherRef.status, 201, otherRef.text);
+  assert.match(otherRef.body.payments[0].warning, /reference 1234567880, not the approved reference 1234567897/);
+
+  const genuine = await upload(a, pre);
+  assert.equal(genuine.body.payments[0].status, 'sent_to_bank', genuine.text);
+});
+
+test('a_suspicious_payment_can_be_rejected_and_a_warned_one_needs_a_confirmation', async () => {
+  const admin = await firstAdmin();
+  const a = await autopayCompany(admin);
+  const user = await approver(admin, [a]);
+  await preApprovedInvoices(user, a, 1);
+  const pre = await exported(a, 'pre-approved');
+  const paid = await upload(a, pre);
+  assert.equal(paid.body.payments[0].status, 'sent_to_bank', paid.text);
+  // The same token in another file: refused as used, linked to the payment that used it.
+  const again = await upload(a, tamper(pre, (x) => x.replace(/<MsgId>[^<]+<\/MsgId>/, '<MsgId>AGAIN-1</MsgId>')));
+  const reused = again.body.payments[0];
+  assert.equal(reused.status, 'pending_approval');
+  assert.ok(reused.warning.includes(paid.body.payments[0].payment_id), reused.warning);
+
+  const checker = await autopayApprover(admin, a);
+  const unconfirmed = await approve(checker, reused.payment_id, { code: nextCode(checker) });
+  assertProblem(unconfirmed, 409);
+  assert.match(unconfirmed.body.detail, /confirm/);
+
+  assertProblem(await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: '  ' } }), 400);
+  const rejected = await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: 'Second use of one approval' } });
+  assert.equal(rejected.status, 200, rejected.text);
+  assert.equal(rejected.body.status, 'rejected');
+  const shown = await events(checker, reused.payment_id);
+  assert.ok(shown.events.some((e) => e.to_status === 'rejected' && /Second use of one approval/.test(e.detail)), JSON.stringify(shown.events));
+  // Rejected is final: no approval, no second rejection.
+  assertProblem(await approve(checker, reused.payment_id, { code: nextCode(checker), confirm_warning: true }), 409);
+  assertProblem(await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: 'again' } }), 409);
 });

@@ -496,7 +496,7 @@ pub(crate) fn PaymentStatusBadge(status: PaymentStatus) -> impl IntoView {
     let class = match status {
         PaymentStatus::SentToBank => "badge badge-info",
         PaymentStatus::AcceptedByBank | PaymentStatus::Paid => "badge badge-yes",
-        PaymentStatus::RejectedInBank => "badge badge-no",
+        PaymentStatus::RejectedInBank | PaymentStatus::Rejected => "badge badge-no",
         PaymentStatus::PendingApproval | PaymentStatus::PendingSigning => "badge badge-warning",
     };
     view! { <span class=class data-status=status.as_key()>{status.label()}</span> }

@@ -82,7 +82,10 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
                 {p.process_id.clone().map(|id| view! { <dt>"Invoice process"</dt><dd class="mono">{id}</dd> })}
             </dl>
         </section>
-        {move || (pending && may_approve.get()).then(|| view! { <ApproveForm payment=row.get_value() reload=reload /> })}
+        {move || (pending && may_approve.get()).then(|| view! {
+            <ApproveForm payment=row.get_value() reload=reload />
+            <RejectForm payment=row.get_value() reload=reload />
+        })}
         <section class="card" aria-labelledby="events-title">
             <div class="card-head">
                 <h2 id="events-title">"Events"</h2>
@@ -121,11 +124,12 @@ fn approvals_text(p: &PaymentRow) -> String {
 #[component]
 fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let code = RwSignal::new(String::new());
+    let confirmed = RwSignal::new(false);
     let id = StoredValue::new(payment.id.clone());
     let approve = Action::new_local(move |code: &Option<String>| {
         let code = code.clone();
         async move {
-            let r = api_autopay::approve_payment(id.get_value(), code).await;
+            let r = api_autopay::approve_payment(id.get_value(), code, confirmed.get_untracked()).await;
             if r.is_ok() {
                 reload.run(());
             }
@@ -155,6 +159,17 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                     }}
                 </p>
             })}
+            {payment.warning.clone().map(|w| view! {
+                <div class="note note-warn" data-testid="approve-warning">
+                    <p>{format!("Its approval token was refused: {w}")}</p>
+                    <label class="check">
+                        <input type="checkbox" id="confirm-warning" data-testid="confirm-warning"
+                            prop:checked=move || confirmed.get()
+                            on:change=move |ev| confirmed.set(event_target_checked(&ev)) />
+                        " I have checked this payment and approve it all the same."
+                    </label>
+                </div>
+            })}
             {payment.code_on_approval.then(|| view! {
                 <TextField
                     id="approve-code"
@@ -176,11 +191,55 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     }
 }
 
+/// "Reject payment": stops a payment pending approval, with the reason kept in its events.
+#[component]
+fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let id = StoredValue::new(payment.id.clone());
+    let reject = Action::new_local(move |reason: &String| {
+        let reason = reason.clone();
+        async move {
+            let r = api_autopay::reject_payment(id.get_value(), reason).await;
+            if r.is_ok() {
+                reload.run(());
+            }
+            r
+        }
+    });
+    let failure: Signal<Option<ApiFailure>> =
+        Signal::derive(move || reject.value().get().and_then(|r| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        reject.dispatch(reason.get_untracked());
+    };
+    view! {
+        <form class="card" on:submit=on_submit aria-labelledby="reject-title" data-testid="reject-payment">
+            <h2 id="reject-title">"Reject payment"</h2>
+            <p class="muted">"A rejected payment is never sent to the bank. The reason is kept in its events."</p>
+            <label for="reject-reason">"Reason"</label>
+            <textarea id="reject-reason" rows="2" maxlength="500" required
+                aria-describedby="reject-reason-error"
+                prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            <p id="reject-reason-error" class="field-error" role="alert">
+                {move || failure.get().and_then(|f| f.field("reason"))}
+            </p>
+            <ActionError failure=failure />
+            <div class="actions">
+                <button type="submit" class="danger" disabled=move || reject.pending().get()>
+                    {move || if reject.pending().get() { "Rejecting…" } else { "Reject payment" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
 /// What an event kind is called on screen.
 fn event_label(kind: &str) -> String {
     match kind {
         "received" => "Received in a payment file".to_owned(),
         "pre_approved" => "Pre-approved".to_owned(),
+        "rejected" => "Rejected in AutoPay".to_owned(),
         "token_refused" => "Approval token refused".to_owned(),
         "approved" => "Approved in AutoPay".to_owned(),
         "sent_to_bank" => "Sent to bank".to_owned(),

@@ -22,8 +22,8 @@ use ap_core::api_autopay::{
 use ap_core::approval::amount_view;
 use ap_core::autopay::after_bank_report;
 use ap_core::settlement::{
-    add_process_warning, approve_payment, pre_approval_detail, settle, PaymentNeeds, Settlement,
-    TokenLookup, WarningTally,
+    add_process_warning, approve_payment, check_warning_confirmed, pre_approval_detail,
+    reject_payment, settle, PaymentNeeds, Settlement, TokenLookup, WarningTally,
 };
 use std::collections::BTreeMap;
 use ap_core::dates::{Date, Timestamp};
@@ -923,11 +923,17 @@ impl Ledger {
         user: &UserId,
         actor: &str,
         method: Option<String>,
+        confirm_warning: bool,
         now: u64,
     ) -> Result<ApprovePaymentAnswer> {
         let Some(mut p) = self.load_payment(id)? else {
             return Ok(ApprovePaymentAnswer::NotFound);
         };
+        if let Err(unconfirmed) = check_warning_confirmed(p.warning.as_deref(), confirm_warning) {
+            return Ok(ApprovePaymentAnswer::Refused {
+                reason: unconfirmed.to_string(),
+            });
+        }
         let needs = p.payment.needs();
         let complete = match approve_payment(
             p.status,
@@ -955,6 +961,9 @@ impl Ledger {
             ),
         );
         event.method = method;
+        if let Some(warning) = &p.warning {
+            event.detail.push_str(&format!(" Approved despite the warning: {warning}"));
+        }
         self.payment_event(id, now, event)?;
         if complete {
             let from = p.status;
@@ -970,6 +979,45 @@ impl Ledger {
                 ),
             )?;
         }
+        self.save_payment(&p)?;
+        Ok(ApprovePaymentAnswer::Done {
+            row: Box::new(payment_row(company, &p)),
+        })
+    }
+
+    /// An AutoPay Approver stops a payment pending approval: it is never sent.
+    pub(super) fn reject(
+        &self,
+        company: &CompanyId,
+        id: &PaymentId,
+        actor: &str,
+        reason: &str,
+        now: u64,
+    ) -> Result<ApprovePaymentAnswer> {
+        let Some(mut p) = self.load_payment(id)? else {
+            return Ok(ApprovePaymentAnswer::NotFound);
+        };
+        let reason = match reject_payment(p.status, reason) {
+            Ok(reason) => reason,
+            Err(refusal) => {
+                return Ok(ApprovePaymentAnswer::Refused {
+                    reason: refusal.to_string(),
+                })
+            }
+        };
+        let from = p.status;
+        p.status = PaymentStatus::Rejected;
+        p.updated_at = now;
+        self.payment_event(
+            id,
+            now,
+            NewEvent::status(
+                actor,
+                format!("Rejected in AutoPay: {reason}. The payment will not be sent."),
+                from,
+                PaymentStatus::Rejected,
+            ),
+        )?;
         self.save_payment(&p)?;
         Ok(ApprovePaymentAnswer::Done {
             row: Box::new(payment_row(company, &p)),
