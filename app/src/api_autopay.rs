@@ -5,8 +5,8 @@
 
 use ap_core::api::Problem;
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, RejectPaymentRequest, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
-    SignFileRequest, UploadResult,
+    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
+    RejectPaymentRequest, SignFileRequest, UploadResult,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};

@@ -324,7 +324,10 @@ mod tests {
     #[test]
     fn a_changed_debtor_account_bic_or_approver_count_changes_the_digest() {
         let shown = bundle().digest();
-        assert_ne!(digest_after(|i| i.debtor_account = "NO8330001234567".into()), shown);
+        assert_ne!(
+            digest_after(|i| i.debtor_account = "NO8330001234567".into()),
+            shown
+        );
         assert_ne!(digest_after(|i| i.debtor_bank = "Nordea".into()), shown);
         assert_ne!(digest_after(|i| i.creditor_bic = "NDEANOKK".into()), shown);
         assert_ne!(digest_after(|i| i.approvers_required = 2), shown);

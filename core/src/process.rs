@@ -36,6 +36,7 @@ use crate::document::DocumentSummary;
 use crate::ids::{CompanyId, InvoiceId, UserId};
 use crate::money::Money;
 use crate::token::ApprovalToken;
+use crate::warnings::{account_changed, duplicate_warnings, Warning};
 
 /// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -565,6 +566,30 @@ impl Process {
     }
 }
 
+/// The warnings a new process starts with, judged against the other processes of the same
+/// supplier in the company: possible duplicates (rejected invoices excepted), and a supplier
+/// account that differs from the one on the supplier's last approved invoice.
+pub fn opening_warnings(new: &DocumentSummary, same_supplier: &[&Process]) -> Vec<Warning> {
+    let comparable: Vec<DocumentSummary> = same_supplier
+        .iter()
+        .filter(|p| !matches!(p.state(), ProcessState::Rejected { .. }))
+        .map(|p| p.document().clone())
+        .collect();
+    let mut warnings = duplicate_warnings(new, &comparable);
+    let last_approved = same_supplier
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.state(),
+                ProcessState::Approved | ProcessState::PaymentApproved
+            )
+        })
+        .max_by_key(|p| p.approvals().last().map(|a| a.at))
+        .map(|p| p.document());
+    warnings.extend(account_changed(new, last_approved));
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,6 +646,67 @@ mod tests {
 
     fn token() -> ApprovalToken {
         ApprovalToken::from_random_bytes([7; 17])
+    }
+
+    fn doc_with(id: &str, invoice: &str, iban: &str) -> DocumentSummary {
+        let req = DocumentRequest {
+            document_id: id.into(),
+            company_id: "acme".into(),
+            supplier: SupplierRequest {
+                name: "Kontorrekvisita AS".into(),
+                organisation_number: "923609016".into(),
+                iban: Some(iban.into()),
+                ..SupplierRequest::default()
+            },
+            invoice_number: invoice.into(),
+            invoice_date: "2026-03-01".into(),
+            due_date: "2026-03-31".into(),
+            amount: "12500.50".into(),
+            currency: "NOK".into(),
+            payment_reference: "1234567897".into(),
+            pdf_base64: None,
+        };
+        Document::parse(&req).unwrap().summary
+    }
+
+    fn other(id: &str, invoice: &str) -> Process {
+        let doc = doc_with(id, invoice, "NO9386011117947");
+        Process::open(InvoiceId::parse(id).unwrap(), doc, None, T0).0
+    }
+
+    #[test]
+    fn a_new_process_of_a_known_invoice_number_warns_of_a_duplicate() {
+        let new = doc_with("dc-1", "INV-17", "NO9386011117947");
+        let old = other("dc-0", "INV-17");
+        let warnings = opening_warnings(&new, &[&old]);
+        assert!(
+            matches!(warnings.as_slice(), [Warning::PossibleDuplicate { .. }]),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_rejected_invoice_is_no_duplicate() {
+        let new = doc_with("dc-1", "INV-17", "NO9386011117947");
+        let mut old = other("dc-0", "INV-17");
+        old.reject(&user("ada"), "wrong", 1, T1).unwrap();
+        assert_eq!(opening_warnings(&new, &[&old]), Vec::new());
+    }
+
+    #[test]
+    fn a_new_account_against_the_last_approved_invoice_warns() {
+        let new = doc_with("dc-1", "INV-99", "NO8330001234567");
+        let mut old = other("dc-0", "INV-17");
+        old.approve(&user("ada"), 1, T1).unwrap();
+        let changed = |w: &Vec<Warning>| {
+            w.iter()
+                .any(|w| matches!(w, Warning::SupplierAccountChanged { .. }))
+        };
+        let warnings = opening_warnings(&new, &[&old]);
+        assert!(changed(&warnings), "{warnings:?}");
+        // Not yet approved: nothing to compare the account with.
+        let pending = other("dc-2", "INV-2");
+        assert!(!changed(&opening_warnings(&new, &[&pending])));
     }
 
     #[test]

@@ -27,7 +27,11 @@ impl PaymentNeeds {
     /// What a payment under a bank agreement with `level` and `approvers_required` needs, in a
     /// company whose "Enable two-step verification for AutoPay" is `two_step_for_autopay`.
     /// Either of the two asking for a code is enough to ask for one.
-    pub fn at_entry(level: TwoStepLevel, approvers_required: u8, two_step_for_autopay: bool) -> Self {
+    pub fn at_entry(
+        level: TwoStepLevel,
+        approvers_required: u8,
+        two_step_for_autopay: bool,
+    ) -> Self {
         Self {
             approvals_required: approvers_required.max(1),
             code_on_approval: level.includes_approval() || two_step_for_autopay,
@@ -196,7 +200,10 @@ impl WarningTally {
         };
         match self.count {
             1 => format!("Payment {named} (file {file}): {}", self.warning),
-            n => format!("{n} payments of file {file} ({named}{others}): {}", self.warning),
+            n => format!(
+                "{n} payments of file {file} ({named}{others}): {}",
+                self.warning
+            ),
         }
     }
 }
@@ -376,15 +383,29 @@ mod tests {
         PaymentNeeds::at_entry(TwoStepLevel::OnApproval, 2, true)
     }
 
-    fn run(record: &mut TokenRecord, presented: Option<TokenBinding>, allow: bool, needs: PaymentNeeds) -> Settlement {
+    fn run(
+        record: &mut TokenRecord,
+        presented: Option<TokenBinding>,
+        allow: bool,
+        needs: PaymentNeeds,
+    ) -> Settlement {
         let (p, f) = ids();
-        settle(TokenLookup::Issued { record, presented }, allow, needs, &p, &f, NOW + 60)
+        settle(
+            TokenLookup::Issued { record, presented },
+            allow,
+            needs,
+            &p,
+            &f,
+            NOW + 60,
+        )
     }
 
     #[test]
     fn needs_at_entry_ask_for_a_code_when_the_level_or_the_company_does() {
         assert!(PaymentNeeds::at_entry(TwoStepLevel::OnApproval, 1, false).code_on_approval);
-        assert!(PaymentNeeds::at_entry(TwoStepLevel::OnUploadAndApproval, 1, false).code_on_approval);
+        assert!(
+            PaymentNeeds::at_entry(TwoStepLevel::OnUploadAndApproval, 1, false).code_on_approval
+        );
         assert!(PaymentNeeds::at_entry(TwoStepLevel::None, 1, true).code_on_approval);
         assert!(!PaymentNeeds::at_entry(TwoStepLevel::OnUpload, 1, false).code_on_approval);
         assert!(!PaymentNeeds::at_entry(TwoStepLevel::None, 1, false).code_on_approval);
@@ -392,8 +413,14 @@ mod tests {
 
     #[test]
     fn needs_at_entry_ask_for_at_least_one_approver() {
-        assert_eq!(PaymentNeeds::at_entry(TwoStepLevel::None, 0, false).approvals_required, 1);
-        assert_eq!(PaymentNeeds::at_entry(TwoStepLevel::None, 2, false).approvals_required, 2);
+        assert_eq!(
+            PaymentNeeds::at_entry(TwoStepLevel::None, 0, false).approvals_required,
+            1
+        );
+        assert_eq!(
+            PaymentNeeds::at_entry(TwoStepLevel::None, 2, false).approvals_required,
+            2
+        );
     }
 
     #[test]
@@ -415,7 +442,14 @@ mod tests {
     #[test]
     fn an_instr_id_that_is_not_a_token_is_refused_without_a_process_warning() {
         let (p, f) = ids();
-        let s = settle(TokenLookup::NotAToken("not one".into()), true, one(), &p, &f, NOW);
+        let s = settle(
+            TokenLookup::NotAToken("not one".into()),
+            true,
+            one(),
+            &p,
+            &f,
+            NOW,
+        );
         assert_eq!(
             s,
             Settlement::Refused {
@@ -429,7 +463,9 @@ mod tests {
     fn a_token_this_company_never_issued_is_refused() {
         let (p, f) = ids();
         let s = settle(TokenLookup::NotIssued, true, one(), &p, &f, NOW);
-        assert!(matches!(&s, Settlement::Refused { reason, process_warning: None } if reason.contains("not issued by this company")));
+        assert!(
+            matches!(&s, Settlement::Refused { reason, process_warning: None } if reason.contains("not issued by this company"))
+        );
         assert_eq!(s.status(), PaymentStatus::PendingApproval);
     }
 
@@ -452,7 +488,13 @@ mod tests {
     fn a_pre_approval_is_one_of_two_approvals_when_the_bank_needs_two() {
         let mut r = record();
         let s = run(&mut r, Some(binding()), true, two());
-        assert!(matches!(s, Settlement::PreApproved { complete: false, .. }));
+        assert!(matches!(
+            s,
+            Settlement::PreApproved {
+                complete: false,
+                ..
+            }
+        ));
         assert_eq!(s.status(), PaymentStatus::PendingApproval);
         assert!(r.consumed.is_some(), "the token is used up all the same");
     }
@@ -474,7 +516,9 @@ mod tests {
     fn a_payment_without_a_creditor_account_is_a_mismatch_and_leaves_the_token() {
         let mut r = record();
         let s = run(&mut r, None, true, one());
-        assert!(matches!(&s, Settlement::Refused { process_warning: Some(Warning::TokenMismatch { .. }), reason } if reason.contains("no creditor account")));
+        assert!(
+            matches!(&s, Settlement::Refused { process_warning: Some(Warning::TokenMismatch { .. }), reason } if reason.contains("no creditor account"))
+        );
         assert!(r.consumed.is_none());
     }
 
@@ -482,7 +526,9 @@ mod tests {
     fn pre_approval_switched_off_leaves_the_token_unused() {
         let mut r = record();
         let s = run(&mut r, Some(binding()), false, one());
-        assert!(matches!(&s, Settlement::Refused { reason, .. } if reason.contains("switched off")));
+        assert!(
+            matches!(&s, Settlement::Refused { reason, .. } if reason.contains("switched off"))
+        );
         assert!(r.consumed.is_none());
     }
 
@@ -506,16 +552,31 @@ mod tests {
     #[test]
     fn a_used_token_is_refused_as_reused() {
         let mut r = record();
-        assert!(matches!(run(&mut r, Some(binding()), true, one()), Settlement::PreApproved { .. }));
+        assert!(matches!(
+            run(&mut r, Some(binding()), true, one()),
+            Settlement::PreApproved { .. }
+        ));
         let again = run(&mut r, Some(binding()), true, one());
-        assert!(matches!(again, Settlement::Refused { process_warning: Some(Warning::TokenReused), .. }));
+        assert!(matches!(
+            again,
+            Settlement::Refused {
+                process_warning: Some(Warning::TokenReused),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn a_revoked_token_is_refused_as_revoked() {
         let mut r = record();
         r.revoke();
-        assert!(matches!(run(&mut r, Some(binding()), true, one()), Settlement::Refused { process_warning: Some(Warning::TokenRevoked), .. }));
+        assert!(matches!(
+            run(&mut r, Some(binding()), true, one()),
+            Settlement::Refused {
+                process_warning: Some(Warning::TokenRevoked),
+                ..
+            }
+        ));
         assert!(r.consumed.is_none());
     }
 
@@ -524,15 +585,27 @@ mod tests {
         let mut r = record();
         r.expires_at = NOW;
         let s = run(&mut r, Some(binding()), true, one());
-        assert!(matches!(s, Settlement::Refused { process_warning: Some(Warning::TokenExpired), .. }));
+        assert!(matches!(
+            s,
+            Settlement::Refused {
+                process_warning: Some(Warning::TokenExpired),
+                ..
+            }
+        ));
         let _ = TokenRefusal::Revoked; // the refusal type the warnings come from
     }
 
     #[test]
     fn a_process_keeps_one_warning_per_kind() {
         let mut warnings = Vec::new();
-        assert!(add_process_warning(&mut warnings, Warning::TokenMismatch { reason: "a".into() }));
-        assert!(!add_process_warning(&mut warnings, Warning::TokenMismatch { reason: "b".into() }));
+        assert!(add_process_warning(
+            &mut warnings,
+            Warning::TokenMismatch { reason: "a".into() }
+        ));
+        assert!(!add_process_warning(
+            &mut warnings,
+            Warning::TokenMismatch { reason: "b".into() }
+        ));
         assert!(add_process_warning(&mut warnings, Warning::TokenReused));
         assert_eq!(warnings.len(), 2);
         assert_eq!(warnings[0], Warning::TokenMismatch { reason: "a".into() });
@@ -553,14 +626,19 @@ mod tests {
     fn a_tally_counts_every_payment_and_names_the_first_few() {
         let (p, f) = ids();
         let mut tally = WarningTally::new(Warning::TokenReused, &p);
-        assert!(tally.detail(&f).starts_with(&format!("Payment {p} (file {f})")));
+        assert!(tally
+            .detail(&f)
+            .starts_with(&format!("Payment {p} (file {f})")));
         for i in 2..=10 {
             tally.add(&PaymentId::parse(&format!("{f}-{i}")).unwrap());
         }
         assert_eq!(tally.count, 10);
         assert_eq!(tally.examples.len(), TALLY_EXAMPLES);
         let detail = tally.detail(&f);
-        assert!(detail.starts_with(&format!("10 payments of file {f}")), "{detail}");
+        assert!(
+            detail.starts_with(&format!("10 payments of file {f}")),
+            "{detail}"
+        );
         assert!(detail.contains("and 7 more"), "{detail}");
     }
 
@@ -572,19 +650,28 @@ mod tests {
     fn one_approval_completes_a_single_approver_agreement() {
         let mut approvals = Vec::new();
         let s = PaymentStatus::PendingApproval;
-        assert_eq!(approve_payment(s, &mut approvals, &user("u1"), one(), true), Ok(true));
+        assert_eq!(
+            approve_payment(s, &mut approvals, &user("u1"), one(), true),
+            Ok(true)
+        );
     }
 
     #[test]
     fn two_approver_agreements_need_two_different_people() {
         let mut approvals = Vec::new();
         let s = PaymentStatus::PendingApproval;
-        assert_eq!(approve_payment(s, &mut approvals, &user("u1"), two(), true), Ok(false));
+        assert_eq!(
+            approve_payment(s, &mut approvals, &user("u1"), two(), true),
+            Ok(false)
+        );
         assert_eq!(
             approve_payment(s, &mut approvals, &user("u1"), two(), true),
             Err(PaymentApprovalRefusal::SameApprover)
         );
-        assert_eq!(approve_payment(s, &mut approvals, &user("u2"), two(), true), Ok(true));
+        assert_eq!(
+            approve_payment(s, &mut approvals, &user("u2"), two(), true),
+            Ok(true)
+        );
     }
 
     #[test]
@@ -595,7 +682,10 @@ mod tests {
             approve_payment(s, &mut approvals, &user("u_signer"), two(), true),
             Err(PaymentApprovalRefusal::SameApprover)
         );
-        assert_eq!(approve_payment(s, &mut approvals, &user("u2"), two(), true), Ok(true));
+        assert_eq!(
+            approve_payment(s, &mut approvals, &user("u2"), two(), true),
+            Ok(true)
+        );
     }
 
     #[test]
@@ -608,14 +698,23 @@ mod tests {
         );
         assert!(approvals.is_empty());
         let no_code = PaymentNeeds::at_entry(TwoStepLevel::None, 1, false);
-        assert_eq!(approve_payment(s, &mut approvals, &user("u1"), no_code, false), Ok(true));
+        assert_eq!(
+            approve_payment(s, &mut approvals, &user("u1"), no_code, false),
+            Ok(true)
+        );
     }
 
     #[test]
     fn only_a_pending_payment_can_be_approved() {
         let mut approvals = Vec::new();
         assert!(matches!(
-            approve_payment(PaymentStatus::SentToBank, &mut approvals, &user("u1"), one(), true),
+            approve_payment(
+                PaymentStatus::SentToBank,
+                &mut approvals,
+                &user("u1"),
+                one(),
+                true
+            ),
             Err(PaymentApprovalRefusal::NotPending(_))
         ));
         assert!(approvals.is_empty());
@@ -624,7 +723,10 @@ mod tests {
     #[test]
     fn a_pending_payment_can_be_rejected_with_a_reason() {
         let s = PaymentStatus::PendingApproval;
-        assert_eq!(reject_payment(s, "  Unknown supplier  "), Ok("Unknown supplier".into()));
+        assert_eq!(
+            reject_payment(s, "  Unknown supplier  "),
+            Ok("Unknown supplier".into())
+        );
         assert_eq!(reject_payment(s, "   "), Err(RejectRefusal::NoReason));
         assert_eq!(
             reject_payment(s, &"x".repeat(MAX_REJECT_REASON + 1)),
@@ -635,8 +737,15 @@ mod tests {
 
     #[test]
     fn only_a_pending_payment_can_be_rejected() {
-        for status in [PaymentStatus::SentToBank, PaymentStatus::Rejected, PaymentStatus::PendingSigning] {
-            assert!(matches!(reject_payment(status, "why"), Err(RejectRefusal::NotPending(_))));
+        for status in [
+            PaymentStatus::SentToBank,
+            PaymentStatus::Rejected,
+            PaymentStatus::PendingSigning,
+        ] {
+            assert!(matches!(
+                reject_payment(status, "why"),
+                Err(RejectRefusal::NotPending(_))
+            ));
         }
     }
 
@@ -644,7 +753,8 @@ mod tests {
     fn a_warned_payment_needs_a_confirmation_before_approval() {
         assert_eq!(check_warning_confirmed(None, false), Ok(()));
         assert_eq!(check_warning_confirmed(Some("reused"), true), Ok(()));
-        let refused = check_warning_confirmed(Some("The token was already used."), false).unwrap_err();
+        let refused =
+            check_warning_confirmed(Some("The token was already used."), false).unwrap_err();
         assert!(refused.to_string().contains("already used"), "{refused}");
     }
 
@@ -653,6 +763,9 @@ mod tests {
         let (_, f) = ids();
         assert!(!pre_approval_detail("Pia", "i1", &f, one()).contains("another"));
         let two = pre_approval_detail("Pia", "i1", &f, two());
-        assert!(two.contains("1 of 2 approvals") && two.contains("another, different"), "{two}");
+        assert!(
+            two.contains("1 of 2 approvals") && two.contains("another, different"),
+            "{two}"
+        );
     }
 }

@@ -265,7 +265,13 @@ pub struct TokenBinding {
 
 /// Whether two BICs name the same bank branch (an 8-character BIC is the `XXX` branch).
 fn same_bic(a: &Bic, b: &Bic) -> bool {
-    let branch = |x: &Bic| x.as_str().get(8..).filter(|s| !s.is_empty()).unwrap_or("XXX").to_owned();
+    let branch = |x: &Bic| {
+        x.as_str()
+            .get(8..)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("XXX")
+            .to_owned()
+    };
     a.bic8() == b.bic8() && branch(a) == branch(b)
 }
 
@@ -415,7 +421,11 @@ impl TokenRecord {
             }
         }
         if let Some(reference) = &approved.payment_reference {
-            let comparable = |r: &str| r.split_whitespace().collect::<String>().to_ascii_uppercase();
+            let comparable = |r: &str| {
+                r.split_whitespace()
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            };
             let matches = presented
                 .payment_reference
                 .as_deref()
@@ -492,7 +502,11 @@ mod tests {
         assert!(same_branch("DEUTDEFF500").is_err());
         let mut no_bic = binding();
         no_bic.creditor_bic = None;
-        assert_eq!(record().check_use(&no_bic, NOW + 60), Ok(()), "routed by the bound IBAN");
+        assert_eq!(
+            record().check_use(&no_bic, NOW + 60),
+            Ok(()),
+            "routed by the bound IBAN"
+        );
     }
 
     #[test]

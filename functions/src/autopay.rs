@@ -8,8 +8,8 @@
 
 use ap_core::api::{BankAgreementView, Scope};
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, RejectPaymentRequest, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
-    SignFileRequest, StatusReportResult, UploadResult,
+    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
+    RejectPaymentRequest, SignFileRequest, StatusReportResult, UploadResult,
 };
 use ap_core::approval::{company_of_process, debtor_agreement};
 use ap_core::autopay::{
@@ -356,7 +356,10 @@ async fn accept_upload(
                     .map(|a| a.as_str().to_owned())
                     .unwrap_or_default(),
                 creditor_bic: tx.creditor_bic.as_ref().map(ToString::to_string),
-                creditor_reference: tx.creditor_reference.as_ref().map(|r| r.as_str().to_owned()),
+                creditor_reference: tx
+                    .creditor_reference
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned()),
                 amount: tx.amount,
                 requested_execution_date: info.requested_execution_date,
             });

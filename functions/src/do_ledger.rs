@@ -23,9 +23,11 @@ use ap_core::api_autopay::PaymentStatus;
 use ap_core::approval::revokes_on_account_change;
 use ap_core::bundle::BundleItem;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentId, UserId};
-use ap_core::process::{Change, Process, ProcessRefusal, ProcessState, Transition};
+use ap_core::process::{
+    opening_warnings, Change, Process, ProcessRefusal, ProcessState, Transition,
+};
 use ap_core::token::{ApprovalToken, TokenRecord};
-use ap_core::warnings::{account_changed, duplicate_warnings, Warning};
+use ap_core::warnings::Warning;
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue,
@@ -394,41 +396,25 @@ impl Ledger {
             } => to_json(&self.revoke(&process_id, &actor, now)?),
             LedgerCommand::List => to_json(&self.list()?),
             LedgerCommand::Get { process_id } => to_json(&self.get(&process_id)?),
-            LedgerCommand::Approved { after, limit } => {
-                to_json(&self.approved(after, limit)?)
-            }
+            LedgerCommand::Approved { after, limit } => to_json(&self.approved(after, limit)?),
             LedgerCommand::Upload {
                 company,
                 file,
                 payments,
                 allow_pre_approval,
                 now,
-            } => to_json(&self.upload(
-                &company,
-                file,
-                payments,
-                allow_pre_approval,
-                now,
-            )?),
+            } => to_json(&self.upload(&company, file, payments, allow_pre_approval, now)?),
             LedgerCommand::SignFile {
                 company,
                 file_id,
                 actor,
                 allow_pre_approval,
                 now,
-            } => to_json(&self.sign_file(
-                &company,
-                &file_id,
-                &actor,
-                allow_pre_approval,
-                now,
-            )?),
+            } => to_json(&self.sign_file(&company, &file_id, &actor, allow_pre_approval, now)?),
             LedgerCommand::FileResult { company, file_id } => {
                 to_json(&self.file_result(&company, &file_id)?)
             }
-            LedgerCommand::ListFiles { company } => {
-                to_json(&self.list_files(&company)?)
-            }
+            LedgerCommand::ListFiles { company } => to_json(&self.list_files(&company)?),
             LedgerCommand::ListPayments {
                 company,
                 status,
@@ -657,23 +643,8 @@ impl Ledger {
         let new = process.document().clone();
         let supplier_org = new.supplier.organisation_number.as_str().to_owned();
         let others = self.same_supplier(&supplier_org)?;
-        let comparable: Vec<_> = others
-            .iter()
-            .filter(|r| !matches!(r.process.state(), ProcessState::Rejected { .. }))
-            .map(|r| r.process.document().clone())
-            .collect();
-        let mut warnings = duplicate_warnings(&new, &comparable);
-        let last_approved = others
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.process.state(),
-                    ProcessState::Approved | ProcessState::PaymentApproved
-                )
-            })
-            .max_by_key(|r| r.process.approvals().last().map(|a| a.at))
-            .map(|r| r.process.document());
-        warnings.extend(account_changed(&new, last_approved));
+        let same_supplier: Vec<&Process> = others.iter().map(|r| &r.process).collect();
+        let warnings = opening_warnings(&new, &same_supplier);
 
         self.sql.exec(
             "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, warnings) \

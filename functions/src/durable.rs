@@ -28,10 +28,11 @@ impl Transactions {
             .storage()
             .map_err(|e| Error::RustError(format!("storage: {e:?}")))?
             .into();
-        let transaction_sync = js_sys::Reflect::get(&storage, &JsValue::from_str("transactionSync"))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .ok_or_else(|| Error::RustError("storage.transactionSync is missing".into()))?;
+        let transaction_sync =
+            js_sys::Reflect::get(&storage, &JsValue::from_str("transactionSync"))
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .ok_or_else(|| Error::RustError("storage.transactionSync is missing".into()))?;
         Ok(Self {
             storage,
             transaction_sync,

@@ -129,7 +129,8 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let approve = Action::new_local(move |code: &Option<String>| {
         let code = code.clone();
         async move {
-            let r = api_autopay::approve_payment(id.get_value(), code, confirmed.get_untracked()).await;
+            let r =
+                api_autopay::approve_payment(id.get_value(), code, confirmed.get_untracked()).await;
             if r.is_ok() {
                 reload.run(());
             }

@@ -21,17 +21,17 @@ use ap_core::api_autopay::{
 };
 use ap_core::approval::amount_view;
 use ap_core::autopay::after_bank_report;
-use ap_core::settlement::{
-    add_process_warning, approve_payment, check_warning_confirmed, pre_approval_detail,
-    reject_payment, settle, PaymentNeeds, Settlement, TokenLookup, WarningTally,
-};
-use std::collections::BTreeMap;
 use ap_core::dates::{Date, Timestamp};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
 use ap_core::iso20022::StatusCode;
 use ap_core::money::{Money, Totals};
+use ap_core::settlement::{
+    add_process_warning, approve_payment, check_warning_confirmed, pre_approval_detail,
+    reject_payment, settle, PaymentNeeds, Settlement, TokenLookup, WarningTally,
+};
 use ap_core::token::{CreditorAccount, TokenBinding, TokenHash, TokenRecord};
+use std::collections::BTreeMap;
 
 /// The warnings one command leaves on processes, one per process and kind, written once at the
 /// end of the command (so a file of 10,000 mismatching payments costs one write per process).
@@ -161,7 +161,9 @@ pub struct UploadAnswer {
 pub enum UploadOutcome {
     Accepted(UploadAnswer),
     /// The idempotency key was used before for a file with other content: nothing was stored.
-    IdempotencyKeyReused { key: String },
+    IdempotencyKeyReused {
+        key: String,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -657,9 +659,9 @@ impl Ledger {
                 }
             }
             Settlement::PreApproved { signer, .. } => {
-                let (process_id, record) = token
-                    .as_ref()
-                    .ok_or_else(|| worker::Error::RustError("pre-approved without a token".into()))?;
+                let (process_id, record) = token.as_ref().ok_or_else(|| {
+                    worker::Error::RustError("pre-approved without a token".into())
+                })?;
                 self.save_token(process_id, record)?;
                 self.pre_approved(p, process_id, signer, needs, from, now)?;
             }
@@ -935,20 +937,15 @@ impl Ledger {
             });
         }
         let needs = p.payment.needs();
-        let complete = match approve_payment(
-            p.status,
-            &mut p.approver_ids,
-            user,
-            needs,
-            method.is_some(),
-        ) {
-            Ok(complete) => complete,
-            Err(refusal) => {
-                return Ok(ApprovePaymentAnswer::Refused {
-                    reason: refusal.to_string(),
-                })
-            }
-        };
+        let complete =
+            match approve_payment(p.status, &mut p.approver_ids, user, needs, method.is_some()) {
+                Ok(complete) => complete,
+                Err(refusal) => {
+                    return Ok(ApprovePaymentAnswer::Refused {
+                        reason: refusal.to_string(),
+                    })
+                }
+            };
         p.approver_names.push(actor.to_owned());
         p.updated_at = now;
         let mut event = NewEvent::simple(
@@ -962,7 +959,9 @@ impl Ledger {
         );
         event.method = method;
         if let Some(warning) = &p.warning {
-            event.detail.push_str(&format!(" Approved despite the warning: {warning}"));
+            event
+                .detail
+                .push_str(&format!(" Approved despite the warning: {warning}"));
         }
         self.payment_event(id, now, event)?;
         if complete {
@@ -1160,7 +1159,16 @@ impl Ledger {
                 1 => format!("Payment {}: {}", t.examples[0], t.warning),
                 n => format!("{n} payments: {}", t.warning),
             };
-            self.history(&process_id, now, t.warning.kind(), "AutoPay", &detail, None, None, None)?;
+            self.history(
+                &process_id,
+                now,
+                t.warning.kind(),
+                "AutoPay",
+                &detail,
+                None,
+                None,
+                None,
+            )?;
         }
         Ok(result)
     }
