@@ -28,6 +28,7 @@ pub mod roles;
 pub mod seal;
 pub mod session;
 pub mod settlement;
+pub mod throttle;
 pub mod token;
 pub mod totp;
 pub mod warnings;

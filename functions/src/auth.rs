@@ -20,6 +20,7 @@ use crate::problem::ApiError;
 use crate::records::{email_key, load_user, save_user, user_by_email, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
+use crate::throttle::SignInKeys;
 
 /// The signed-in user of a request.
 pub struct SessionCtx {
@@ -250,6 +251,8 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
     let body: SignInRequest = read_json(&mut req).await?;
     let now = now_secs();
     let typed = body.email.trim().chars().take(254).collect::<String>();
+    let mut limits = SignInKeys::of(&req, &typed);
+    limits.begin(env, now).await?;
     let not_correct = || ApiError::Unauthorized(SIGN_IN_NOT_CORRECT.to_owned());
     let kv = Kv::open(env)?;
     let password = Password::parse(&body.password).ok();
@@ -263,6 +266,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
             dummy_verify(password);
         }
         events::record(env, &typed, "sign_in_failed", None, "Sign-in failed.").await?;
+        limits.failed(env, &typed).await?;
         return Err(not_correct());
     };
     let password_ok = PasswordHash::parse(&user.password_hash)
@@ -302,6 +306,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 )
                 .await?;
             }
+            limits.succeeded(env, now).await?;
             events::record(env, &actor, "sign_in_succeeded", None, "Signed in.").await?;
             let ctx = SessionCtx {
                 user,
@@ -318,6 +323,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 "Sign-in refused: the user is deactivated."
             };
             events::record(env, &actor, "sign_in_failed", None, why).await?;
+            limits.failed(env, &actor).await?;
             Err(not_correct())
         }
         Outcome::Locked => {
@@ -332,6 +338,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 format!("Sign-in locked until {}.", Timestamp(until).to_rfc3339()),
             )
             .await?;
+            limits.failed(env, &actor).await?;
             Err(ApiError::Locked(Locked { until }.to_string()))
         }
     }

@@ -10,6 +10,7 @@ mod bundle;
 mod companies;
 mod do_ledger;
 mod do_registry;
+mod do_throttle;
 mod do_user;
 mod documents;
 mod durable;
@@ -25,10 +26,12 @@ mod processes;
 mod records;
 mod secrets;
 mod store;
+mod throttle;
 mod users;
 
 pub use do_ledger::Ledger;
 pub use do_registry::Registry;
+pub use do_throttle::Throttle;
 pub use do_user::UserGuard;
 
 use problem::ApiError;

@@ -33,6 +33,9 @@ pub enum ApiError {
     UpgradeRequired(&'static str),
     #[error("{0}")]
     Locked(String),
+    /// Too many failed attempts: refused for `retry_after` seconds (sent as `Retry-After`).
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     /// The service is misconfigured or a dependency is down; the detail says what to do.
     #[error("{0}")]
     Unavailable(String),
@@ -91,6 +94,7 @@ impl ApiError {
             Self::Unprocessable(_) => (422, "unprocessable", "The request cannot be carried out"),
             Self::UpgradeRequired(_) => (426, "upgrade-required", "Client version too old"),
             Self::Locked(_) => (423, "locked", "Two-step verification is locked"),
+            Self::TooManyRequests { .. } => (429, "too-many-requests", "Too many attempts"),
             Self::Unavailable(_) => (503, "unavailable", "The service is not available"),
             Self::Internal(_) => (500, "internal", "Something went wrong on our side"),
         }
@@ -106,6 +110,10 @@ impl ApiError {
             }
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            Self::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let errors = match self {
             Self::BadRequest { errors, .. } => errors,
             _ => Vec::new(),
@@ -117,7 +125,11 @@ impl ApiError {
             detail,
             errors,
         };
-        problem_response(&problem)
+        let response = problem_response(&problem);
+        if let Some(secs) = retry_after {
+            let _ = response.headers().set("retry-after", &secs.to_string());
+        }
+        response
     }
 }
 

@@ -16,6 +16,8 @@ pub const LEDGER_BINDING: &str = "LEDGER";
 pub const USER_GUARD_BINDING: &str = "USER_GUARD";
 /// The Durable Object binding of the organisation-wide registry of unique claims.
 pub const REGISTRY_BINDING: &str = "REGISTRY";
+/// The Durable Object binding of the rate limits (one object per limited key).
+pub const THROTTLE_BINDING: &str = "THROTTLE";
 /// The one registry object's name.
 pub const REGISTRY_NAME: &str = "organisation";
 /// Most keys one KV list page returns.
