@@ -718,28 +718,25 @@ impl Ledger {
                 to_status: Some(p.status),
             },
         )?;
-        let detail = if p.status == PaymentStatus::SentToBank {
-            format!(
-                "Payment {} (file {}) used the approval token and was sent to the bank.",
-                p.id, p.file_id
+        let (kind, detail) = if p.status == PaymentStatus::SentToBank {
+            (
+                "payment_sent",
+                format!(
+                    "Payment {} (file {}) used the approval token and was sent to the bank.",
+                    p.id, p.file_id
+                ),
             )
         } else {
-            format!(
+            (
+                "payment_pre_approved",
+                format!(
                 "Payment {} (file {}) used the approval token; it waits for a second, different \
                  AutoPay Approver (1 of {} approvals).",
                 p.id, p.file_id, needs.approvals_required
+            ),
             )
         };
-        self.history(
-            process_id,
-            now,
-            "payment_sent",
-            "AutoPay",
-            &detail,
-            None,
-            None,
-            None,
-        )
+        self.history(process_id, now, kind, "AutoPay", &detail, None, None, None)
     }
 
     /// Writes what one command tallied: per process, each new kind of warning once, and one
