@@ -93,8 +93,9 @@ test('an_amount_above_2_to_the_53_minor_units_stays_exact_and_more_than_18_digit
   const shown = await task(user, big.body.process_id);
   assert.match(JSON.stringify(shown), /90071992547409\.93/);
 
+  // A field error like every other one of the document (400), naming the limit.
   const tooBig = await sendDocument(a, documentFor(a, { amount: '100000000000000000.00' }));
-  assertProblem(tooBig, 422);
+  assertProblem(tooBig, 400);
   assert.equal(tooBig.body.errors?.[0]?.field, 'amount', tooBig.text);
   assert.match(tooBig.text, /at most 18/);
 
