@@ -398,6 +398,15 @@ impl Money {
         if int_part.len() > MAX_INTEGER_DIGITS {
             return Err(MoneyError::TooManyIntegerDigits { input: owned() });
         }
+        // Digits in minor units: the integer part without leading zeros, and every decimal the
+        // currency has (written or not).
+        let significant = int_part.trim_start_matches('0').len() + allowed as usize;
+        if significant > MAX_TOTAL_DIGITS as usize {
+            return Err(MoneyError::TooManyDigits {
+                input: owned(),
+                currency,
+            });
+        }
         let overflow = || MoneyError::Overflow {
             input: owned(),
             currency,
@@ -734,12 +743,18 @@ mod tests {
         let err = eur("999999999999999999").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "amount 999999999999999999 EUR is too large"
+            "amount 999999999999999999 EUR has more than 18 digits in EUR's minor units; ISO 20022 \
+             payment files allow at most 18"
         );
         assert!(matches!(
             eur("92233720368547758.08"),
-            Err(MoneyError::Overflow { .. })
+            Err(MoneyError::TooManyDigits { .. })
         ));
+        assert_eq!(
+            eur("00000000000000001.00").unwrap().minor(),
+            100,
+            "leading zeros are no digits"
+        );
     }
 
     #[test]
