@@ -76,9 +76,11 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
   assert.deepEqual(replay.body.payments, genuine.body.payments);
   const byKey = await upload(a, pre.replace(msgIdOf(pre), 'OTHER-MSG-1'), { idempotencyKey: 'erp-run-1' });
   assert.equal(byKey.status, 201, byKey.text);
-  const byKeyAgain = await upload(a, pre.replace(msgIdOf(pre), 'OTHER-MSG-2'), { idempotencyKey: 'erp-run-1' });
+  const byKeyAgain = await upload(a, pre.replace(msgIdOf(pre), 'OTHER-MSG-1'), { idempotencyKey: 'erp-run-1' });
   assert.equal(byKeyAgain.status, 200, byKeyAgain.text);
   assert.equal(byKeyAgain.body.file_id, byKey.body.file_id);
+  // The same key with other content is refused (as Stripe does), never answered as the first.
+  assertProblem(await upload(a, pre.replace(msgIdOf(pre), 'OTHER-MSG-2'), { idempotencyKey: 'erp-run-1' }), 422);
 
   // A different file with the consumed token: already used, never a second payment.
   assert.deepEqual(statuses(byKey), ['pending_approval', 'pending_approval']);
