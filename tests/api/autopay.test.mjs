@@ -231,7 +231,7 @@ test('bad uploads: too large, not XML, unknown debtor account, wrong scope', asy
   const user = await approver(admin, [c]);
   await regularInvoices(user, c, 1);
   const xml = await exported(c, 'regular');
-  const unknown = await upload(c, xml.replaceAll('NO9386011117947', 'DE89370400440532013000'));
+  const unknown = await upload(c, xml.replaceAll(c.debtorIban, 'DE89370400440532013000'));
   assertProblem(unknown, 422);
   assert.match(unknown.body.detail, /DE89370400440532013000/);
   assertProblem(await upload(c, xml, { secret: c.erpKey }), 403);
