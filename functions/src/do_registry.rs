@@ -172,6 +172,12 @@ struct RecordRow {
 }
 
 #[derive(Deserialize)]
+struct MetaRow {
+    #[allow(dead_code)] // only its presence is read
+    value: String,
+}
+
+#[derive(Deserialize)]
 struct HolderRow {
     company: String,
     agreement: String,
@@ -246,12 +252,9 @@ impl DurableObject for Registry {
 
 impl Registry {
     fn adopted(&self) -> Result<bool> {
-        let rows: Vec<RecordRow> = self
+        let rows: Vec<MetaRow> = self
             .sql
-            .exec(
-                "SELECT value AS record FROM meta WHERE key = ?",
-                vec![ADOPTED.into()],
-            )?
+            .exec("SELECT value FROM meta WHERE key = ?", vec![ADOPTED.into()])?
             .to_array()?;
         Ok(!rows.is_empty())
     }
@@ -307,15 +310,16 @@ impl Registry {
     fn create(&self, mut record: CompanyRecord) -> Result<CompanyAnswer> {
         record.version = 1;
         record.bank_agreements.clear();
+        if !matches!(self.record(record.id.as_str())?, Ok(None)) {
+            return Ok(refused(CompanyRefusal::Conflict(
+                "A company with this id exists already; please try again.".to_owned(),
+            )));
+        }
         self.sql.exec(
-            "INSERT OR IGNORE INTO companies (id, record) VALUES (?, ?)",
+            "INSERT INTO companies (id, record) VALUES (?, ?)",
             vec![record.id.to_string().into(), to_json(&record)?.into()],
         )?;
-        Ok(match self.record(record.id.as_str())? {
-            Ok(Some(company)) => CompanyAnswer::Created { company },
-            Ok(None) => CompanyAnswer::NotFound,
-            Err(refusal) => CompanyAnswer::Refused { refusal },
-        })
+        Ok(CompanyAnswer::Created { company: record })
     }
 
     fn change(
