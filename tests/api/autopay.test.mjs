@@ -50,9 +50,10 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
   const mismatch = await admin.call('GET', `/api/v1/admin/processes/${first}`);
   assert.ok(mismatch.body.warnings.some((w) => w.kind === 'token_mismatch'), mismatch.text);
 
-  // Another company's token is not one of this company's.
+  // Another company's token is not one of this company's (B's export, paid from A's account:
+  // each company has its own debtor account).
   await preApprovedInvoices(await approver(admin, [b]), b, 1);
-  const foreign = await upload(a, await exported(b, 'pre-approved'));
+  const foreign = await upload(a, (await exported(b, 'pre-approved')).replaceAll(b.debtorIban, a.debtorIban));
   assert.equal(foreign.status, 201, foreign.text);
   assert.deepEqual(statuses(foreign), ['pending_approval']);
   assert.match(foreign.body.payments[0].warning, /not issued by this company/);
