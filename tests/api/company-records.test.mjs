@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from '../support/http.mjs';
-import { firstAdmin, newUser, newCompany, uniqueNorwegianIban } from '../support/org.mjs';
+import { firstAdmin, newUser, newCompany, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
 import { AGREEMENT, approver } from '../support/approval.mjs';
 import { autopayCompany, regularInvoices, exported, upload, payments } from '../support/autopay.mjs';
 
@@ -29,9 +29,9 @@ test('one_company_cannot_claim_another_companys_debtor_account', async () => {
   assert.ok(claim.body.detail.includes(a.name), claim.body.detail);
   assert.match(claim.body.detail, /DNB/);
   assert.match(claim.body.detail, new RegExp(a.debtorIban));
-  // Nor by moving B's own agreement onto it.
+  // Nor by moving B's own agreement onto it, typed in its paper form.
   const [own] = before.bank_agreements;
-  const move = await b.apAdmin.client.call('PUT', `${agreementsPath(b)}/${own.id}`, { json: { ...AGREEMENT, debtor_account: a.debtorIban } });
+  const move = await b.apAdmin.client.call('PUT', `${agreementsPath(b)}/${own.id}`, { json: { ...AGREEMENT, debtor_account: paperIban(a.debtorIban) } });
   assertProblem(move, 409);
   assert.ok(move.body.detail.includes(a.name), move.body.detail);
   // A second agreement of the same company on the same account is refused too.
