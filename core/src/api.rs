@@ -204,6 +204,9 @@ pub struct CompanySettingsPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub four_eyes_threshold_minor: Option<Option<i64>>,
+    /// The company's `version` the change was made on; a newer one refuses it with 409.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +228,9 @@ pub struct CompanyView {
     pub base_currency: String,
     pub settings: CompanySettings,
     pub bank_agreements: Vec<BankAgreementView>,
+    /// Counts the changes of the company record (settings, bank agreements, master data).
+    #[serde(default)]
+    pub version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

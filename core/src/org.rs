@@ -1,8 +1,12 @@
 //! The organisation's setup rules: what makes a company, a bank agreement or a person's name
-//! valid, and who may change which company setting.
+//! valid, who may change which company setting, how a company's bank agreements change, and
+//! that a debtor account belongs to one bank agreement of one company only.
+
+use serde::{Deserialize, Serialize};
 
 use crate::api::{
-    BankAgreementRequest, CompanyRequest, CompanySettings, CompanySettingsPatch, FieldError,
+    BankAgreementRequest, BankAgreementView, CompanyRequest, CompanySettings, CompanySettingsPatch,
+    FieldError,
 };
 use crate::iban::{Bic, Iban};
 use crate::ids::CompanyId;
@@ -13,6 +17,8 @@ use crate::roles::{Role, TwoStepLevel, UserRoles};
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest approval token validity a company may choose.
 pub const MAX_TOKEN_EXPIRY_DAYS: u32 = 365;
+/// Most bank agreements one company may have.
+pub const MAX_AGREEMENTS: usize = 50;
 
 fn field(name: &str, message: impl Into<String>) -> FieldError {
     FieldError {
@@ -207,6 +213,111 @@ pub fn apply_settings_patch(
     Ok(next)
 }
 
+/// A change refused because the company changed since the caller read it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "This company was changed meanwhile (it is at version {current}, you sent {expected}). \
+     Reload it and make your change again."
+)]
+pub struct StaleVersion {
+    pub current: u64,
+    pub expected: u64,
+}
+
+/// A change made on an `expected` version (if the caller sent one) applies only to that version.
+pub fn check_expected_version(current: u64, expected: Option<u64>) -> Result<(), StaleVersion> {
+    match expected {
+        Some(expected) if expected != current => Err(StaleVersion { current, expected }),
+        _ => Ok(()),
+    }
+}
+
+/// Who holds a debtor account: one bank agreement of one company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHolder {
+    pub company: String,
+    pub agreement: String,
+}
+
+/// What a bank-agreement change does to the organisation's debtor-account claims.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountClaims {
+    /// The account the agreement held before and holds no longer.
+    pub release: Option<String>,
+    /// The account the agreement holds afterwards.
+    pub claim: Option<String>,
+}
+
+/// Why a bank-agreement change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgreementRefusal {
+    #[error("This company has no such bank agreement.")]
+    NoSuchAgreement,
+    #[error("A company can have at most {MAX_AGREEMENTS} bank agreements.")]
+    TooMany,
+    #[error(
+        "The debtor account {account} is already used by the bank agreement with {bank} of \
+         {company}. A debtor account can belong to one bank agreement only; remove it there first."
+    )]
+    AccountInUse {
+        account: String,
+        company: String,
+        bank: String,
+    },
+}
+
+/// Adds `next` to `agreements` (`adding`) or replaces the agreement with `next`'s id, and
+/// answers which debtor accounts to release and claim. Nothing changes when refused.
+pub fn put_agreement(
+    agreements: &mut Vec<BankAgreementView>,
+    next: BankAgreementView,
+    adding: bool,
+) -> Result<AccountClaims, AgreementRefusal> {
+    let claim = Some(next.debtor_account.clone());
+    if adding {
+        if agreements.len() >= MAX_AGREEMENTS {
+            return Err(AgreementRefusal::TooMany);
+        }
+        agreements.push(next);
+        return Ok(AccountClaims {
+            release: None,
+            claim,
+        });
+    }
+    let existing = agreements
+        .iter_mut()
+        .find(|a| a.id == next.id)
+        .ok_or(AgreementRefusal::NoSuchAgreement)?;
+    let release =
+        (existing.debtor_account != next.debtor_account).then(|| existing.debtor_account.clone());
+    *existing = next;
+    Ok(AccountClaims { release, claim })
+}
+
+/// Removes the agreement `id`; answers it and the account it releases.
+pub fn remove_agreement(
+    agreements: &mut Vec<BankAgreementView>,
+    id: &str,
+) -> Result<(BankAgreementView, AccountClaims), AgreementRefusal> {
+    let pos = agreements
+        .iter()
+        .position(|a| a.id == id)
+        .ok_or(AgreementRefusal::NoSuchAgreement)?;
+    let removed = agreements.remove(pos);
+    let claims = AccountClaims {
+        release: Some(removed.debtor_account.clone()),
+        claim: None,
+    };
+    Ok((removed, claims))
+}
+
+/// A debtor account may be claimed when nobody holds it, or when the claimant (the same
+/// agreement of the same company) holds it already. Another agreement, even of the same
+/// company, may not: one account, one agreement, one set of approval rules.
+pub fn may_claim_account(holder: Option<&AccountHolder>, claimant: &AccountHolder) -> bool {
+    holder.is_none_or(|h| h == claimant)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,6 +465,138 @@ mod tests {
         assert!(next.two_step_for_autopay && next.send_workflows_to_approval);
         assert_eq!(next.four_eyes_threshold_minor, None);
         assert!(!next.allow_pre_approval);
+    }
+
+    fn view(id: &str, account: &str) -> BankAgreementView {
+        BankAgreementView {
+            id: id.into(),
+            bank_name: "DNB".into(),
+            bic: "DNBANOKK".into(),
+            debtor_account: account.into(),
+            two_step_level: TwoStepLevel::OnApproval,
+            approvers_required: 1,
+        }
+    }
+
+    fn holder(company: &str, agreement: &str) -> AccountHolder {
+        AccountHolder {
+            company: company.into(),
+            agreement: agreement.into(),
+        }
+    }
+
+    #[test]
+    fn a_change_on_an_old_version_is_stale_and_one_without_a_version_is_not() {
+        assert_eq!(check_expected_version(3, Some(3)), Ok(()));
+        assert_eq!(check_expected_version(3, None), Ok(()));
+        let stale = check_expected_version(4, Some(3)).unwrap_err();
+        assert_eq!(
+            stale,
+            StaleVersion {
+                current: 4,
+                expected: 3
+            }
+        );
+        assert!(stale.to_string().contains("changed meanwhile"));
+    }
+
+    #[test]
+    fn adding_an_agreement_claims_its_account() {
+        let mut agreements = vec![view("a", "NO9386011117947")];
+        let claims = put_agreement(&mut agreements, view("b", "NO8330001234567"), true).unwrap();
+        assert_eq!(claims.release, None);
+        assert_eq!(claims.claim.as_deref(), Some("NO8330001234567"));
+        assert_eq!(agreements.len(), 2);
+    }
+
+    #[test]
+    fn a_company_cannot_have_more_than_the_most_agreements() {
+        let mut agreements: Vec<_> = (0..MAX_AGREEMENTS)
+            .map(|i| view(&i.to_string(), "NO9386011117947"))
+            .collect();
+        assert_eq!(
+            put_agreement(&mut agreements, view("new", "NO8330001234567"), true),
+            Err(AgreementRefusal::TooMany)
+        );
+        assert_eq!(agreements.len(), MAX_AGREEMENTS);
+    }
+
+    #[test]
+    fn changing_an_agreements_account_releases_the_old_one() {
+        let mut agreements = vec![view("a", "NO9386011117947")];
+        let claims = put_agreement(&mut agreements, view("a", "NO8330001234567"), false).unwrap();
+        assert_eq!(claims.release.as_deref(), Some("NO9386011117947"));
+        assert_eq!(claims.claim.as_deref(), Some("NO8330001234567"));
+        assert_eq!(agreements[0].debtor_account, "NO8330001234567");
+    }
+
+    #[test]
+    fn editing_an_agreement_without_changing_its_account_releases_nothing() {
+        let mut agreements = vec![view("a", "NO9386011117947")];
+        let mut next = view("a", "NO9386011117947");
+        next.approvers_required = 2;
+        let claims = put_agreement(&mut agreements, next, false).unwrap();
+        assert_eq!(claims.release, None);
+        assert_eq!(claims.claim.as_deref(), Some("NO9386011117947"));
+        assert_eq!(agreements[0].approvers_required, 2);
+    }
+
+    #[test]
+    fn editing_or_removing_an_unknown_agreement_is_refused() {
+        let mut agreements = vec![view("a", "NO9386011117947")];
+        assert_eq!(
+            put_agreement(&mut agreements, view("b", "NO8330001234567"), false),
+            Err(AgreementRefusal::NoSuchAgreement)
+        );
+        assert_eq!(
+            remove_agreement(&mut agreements, "b").unwrap_err(),
+            AgreementRefusal::NoSuchAgreement
+        );
+        assert_eq!(agreements, vec![view("a", "NO9386011117947")]);
+    }
+
+    #[test]
+    fn removing_an_agreement_releases_its_account() {
+        let mut agreements = vec![view("a", "NO9386011117947")];
+        let (removed, claims) = remove_agreement(&mut agreements, "a").unwrap();
+        assert_eq!(removed.id, "a");
+        assert_eq!(claims.release.as_deref(), Some("NO9386011117947"));
+        assert_eq!(claims.claim, None);
+        assert!(agreements.is_empty());
+    }
+
+    #[test]
+    fn a_free_account_or_ones_own_can_be_claimed() {
+        assert!(may_claim_account(None, &holder("acme", "a")));
+        assert!(may_claim_account(
+            Some(&holder("acme", "a")),
+            &holder("acme", "a")
+        ));
+    }
+
+    #[test]
+    fn an_account_held_by_another_company_or_another_agreement_cannot_be_claimed() {
+        assert!(!may_claim_account(
+            Some(&holder("acme", "a")),
+            &holder("globex", "a")
+        ));
+        assert!(!may_claim_account(
+            Some(&holder("acme", "a")),
+            &holder("acme", "b")
+        ));
+    }
+
+    #[test]
+    fn the_account_in_use_refusal_names_the_company_and_the_bank() {
+        let text = AgreementRefusal::AccountInUse {
+            account: "NO9386011117947".into(),
+            company: "Acme AS".into(),
+            bank: "DNB".into(),
+        }
+        .to_string();
+        assert!(
+            text.contains("Acme AS") && text.contains("DNB") && text.contains("NO9386011117947")
+        );
     }
 
     #[test]

@@ -1,25 +1,28 @@
 //! Administration of companies: master data, settings, bank agreements, and the readiness table.
+//!
+//! Every change is one command to the `Registry` Durable Object, which owns the company records:
+//! it reads the record, applies the `ap_core::org` rule and writes the record with its
+//! debtor-account claims in one atomic step (see `do_registry.rs`).
 
 use ap_core::api::{
     BankAgreementRequest, BankAgreementView, CompanyRequest, CompanySettings, CompanySettingsPatch,
     ReadinessRow,
 };
 use ap_core::ids::CompanyId;
-use ap_core::org::{
-    apply_settings_patch, validate_bank_agreement, validate_company, SettingsRefusal,
-};
+use ap_core::org::{validate_bank_agreement, validate_company};
 use ap_core::roles::Role;
 use worker::{Env, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
+use crate::do_registry::CompanyChange;
 use crate::events;
 use crate::http::{json, random_id, read_json};
 use crate::problem::ApiError;
-use crate::records::{all_companies, all_users, existing_company, save_company, CompanyRecord};
+use crate::records::{
+    all_companies, all_users, change_company, company_id, create_company, existing_company,
+    CompanyRecord,
+};
 use crate::store::Kv;
-
-/// Most bank agreements one company may have.
-const MAX_AGREEMENTS: usize = 50;
 
 /// `GET /api/v1/admin/companies`.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
@@ -48,9 +51,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         base_currency: valid.base_currency.code().to_owned(),
         settings: CompanySettings::default(),
         bank_agreements: Vec::new(),
+        version: 1,
     };
     let kv = Kv::open(env)?;
-    save_company(&kv, &company).await?;
+    let company = create_company(&kv, company).await?;
     events::record(
         env,
         &ctx.actor(),
@@ -67,14 +71,16 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> Result<Response, A
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
     let body: CompanyRequest = read_json(&mut req).await?;
-    let kv = Kv::open(env)?;
-    let mut company = existing_company(&kv, id).await?;
+    let id = company_id(id)?;
     let valid = validate_company(&body).map_err(ApiError::invalid_fields)?;
-    company.name = valid.name;
-    company.org_number = valid.org_number;
-    company.country = valid.country;
-    company.base_currency = valid.base_currency.code().to_owned();
-    save_company(&kv, &company).await?;
+    let change = CompanyChange::MasterData {
+        name: valid.name,
+        org_number: valid.org_number,
+        country: valid.country,
+        base_currency: valid.base_currency.code().to_owned(),
+    };
+    let kv = Kv::open(env)?;
+    let (_, company) = change_company(&kv, &id, None, change).await?;
     events::record(
         env,
         &ctx.actor(),
@@ -114,16 +120,15 @@ pub async fn patch_settings(mut req: Request, env: &Env, id: &str) -> Result<Res
     let ctx = require_session(&req, env).await?;
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
     let patch: CompanySettingsPatch = read_json(&mut req).await?;
+    let id = company_id(id)?;
+    let expected_version = patch.expected_version;
+    let change = CompanyChange::Settings {
+        patch,
+        roles: ctx.user.roles.clone(),
+    };
     let kv = Kv::open(env)?;
-    let mut company = existing_company(&kv, id).await?;
-    let next = apply_settings_patch(&company.settings, &patch, &ctx.user.roles, &company.id)
-        .map_err(|e| match e {
-            SettingsRefusal::Invalid(errors) => ApiError::invalid_fields(errors),
-            other => ApiError::Forbidden(other.to_string()),
-        })?;
-    let detail = settings_change(&company.settings, &next);
-    company.settings = next;
-    save_company(&kv, &company).await?;
+    let (before, company) = change_company(&kv, &id, expected_version, change).await?;
+    let detail = settings_change(&before.settings, &company.settings);
     events::record(
         env,
         &ctx.actor(),
@@ -184,29 +189,13 @@ pub async fn put_agreement(
     let ctx = require_session(&req, env).await?;
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
     let body: BankAgreementRequest = read_json(&mut req).await?;
-    let kv = Kv::open(env)?;
-    let mut company = existing_company(&kv, id).await?;
+    let id = company_id(id)?;
     let valid = validate_bank_agreement(&body).map_err(ApiError::invalid_fields)?;
-    let agreement_id = match agreement {
-        Some(a) => {
-            if !company.bank_agreements.iter().any(|x| x.id == a) {
-                return Err(ApiError::NotFound(
-                    "This company has no such bank agreement.".to_owned(),
-                ));
-            }
-            a.to_owned()
-        }
-        None => {
-            if company.bank_agreements.len() >= MAX_AGREEMENTS {
-                return Err(ApiError::Unprocessable(format!(
-                    "A company can have at most {MAX_AGREEMENTS} bank agreements."
-                )));
-            }
-            random_id()?
-        }
-    };
     let view = BankAgreementView {
-        id: agreement_id.clone(),
+        id: match agreement {
+            Some(a) => a.to_owned(),
+            None => random_id()?,
+        },
         bank_name: valid.bank_name,
         bic: valid.bic.as_str().to_owned(),
         debtor_account: valid.debtor_account.as_str().to_owned(),
@@ -217,15 +206,12 @@ pub async fn put_agreement(
         "Bank agreement {} {} ({}, two-step {}, {} approver(s)).",
         view.bank_name, view.debtor_account, view.bic, view.two_step_level, view.approvers_required
     );
-    match company
-        .bank_agreements
-        .iter_mut()
-        .find(|x| x.id == agreement_id)
-    {
-        Some(existing) => *existing = view,
-        None => company.bank_agreements.push(view),
-    }
-    save_company(&kv, &company).await?;
+    let change = CompanyChange::PutAgreement {
+        agreement: view,
+        adding: agreement.is_none(),
+    };
+    let kv = Kv::open(env)?;
+    let (_, company) = change_company(&kv, &id, None, change).await?;
     let kind = if agreement.is_some() {
         "bank_agreement_changed"
     } else {
@@ -244,19 +230,18 @@ pub async fn delete_agreement(
 ) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    let id = company_id(id)?;
+    let change = CompanyChange::RemoveAgreement {
+        agreement_id: agreement.to_owned(),
+    };
     let kv = Kv::open(env)?;
-    let mut company = existing_company(&kv, id).await?;
-    let Some(pos) = company
-        .bank_agreements
-        .iter()
-        .position(|x| x.id == agreement)
-    else {
-        return Err(ApiError::NotFound(
-            "This company has no such bank agreement.".to_owned(),
+    let (before, company) = change_company(&kv, &id, None, change).await?;
+    let Some(removed) = before.bank_agreements.iter().find(|x| x.id == agreement) else {
+        return Err(ApiError::internal(
+            "registry",
+            "removed agreement not in record",
         ));
     };
-    let removed = company.bank_agreements.remove(pos);
-    save_company(&kv, &company).await?;
     events::record(
         env,
         &ctx.actor(),

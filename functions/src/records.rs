@@ -3,7 +3,11 @@
 //! KV keys:
 //! - `user:{user id}` → [`UserRecord`]; `user-email:{email}` → user id (the sign-in index;
 //!   uniqueness of the address is claimed in the registry Durable Object first).
-//! - `company:{company id}` → [`CompanyRecord`] (master data, settings, bank agreements).
+//! - Company records ([`CompanyRecord`]: master data, settings, bank agreements) are not KV
+//!   documents: the `Registry` Durable Object owns them and changes each atomically together with
+//!   its debtor-account claims; [`load_company`] and [`all_companies`] read them there, so no
+//!   reader acts on a stale bank agreement. `company:{company id}` in KV is only read once, to
+//!   adopt the records an older version kept there.
 //! - `integration-key:{sha256 hex of the key}` → [`IntegrationKeyRecord`];
 //!   `integration-key-id:{key id}` → the hash (the administrators' listing).
 //! - `event:{inverted millis}:{id}` → [`EventView`] (also its metadata), newest first by key.
@@ -17,6 +21,7 @@ use ap_core::readiness::{approve_and_pay_readiness, Readiness, ReadinessInput};
 use ap_core::roles::{Role, UserRoles};
 use serde::{Deserialize, Serialize};
 
+use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
 use crate::problem::ApiError;
 use crate::store::Kv;
 
@@ -29,10 +34,6 @@ pub fn user_key(id: &UserId) -> String {
 
 pub fn email_key(email: &Email) -> String {
     format!("user-email:{email}")
-}
-
-pub fn company_key(id: &CompanyId) -> String {
-    format!("company:{id}")
 }
 
 pub fn integration_key_key(hash: &str) -> String {
@@ -93,6 +94,9 @@ pub struct CompanyRecord {
     pub base_currency: String,
     pub settings: CompanySettings,
     pub bank_agreements: Vec<BankAgreementView>,
+    /// Counts the changes of this record (1 when created).
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl CompanyRecord {
@@ -105,6 +109,7 @@ impl CompanyRecord {
             base_currency: self.base_currency.clone(),
             settings: self.settings.clone(),
             bank_agreements: self.bank_agreements.clone(),
+            version: self.version,
         }
     }
 
@@ -195,18 +200,96 @@ pub async fn all_users(kv: &Kv) -> Result<Vec<UserRecord>, ApiError> {
     Ok(users)
 }
 
+/// One command to the registry about company records. Before the first one the registry asks
+/// for the records an older version kept in KV (`company:{id}`), adopts them, and the command
+/// is sent again.
+async fn company_command(kv: &Kv, command: &RegistryCommand) -> Result<CompanyAnswer, ApiError> {
+    let answer = do_registry::company_command(kv.env(), command).await?;
+    if !matches!(answer, CompanyAnswer::NotAdopted) {
+        return Ok(answer);
+    }
+    let records: Vec<CompanyRecord> = kv.values("company:", MAX_LISTED).await?;
+    do_registry::company_command(kv.env(), &RegistryCommand::AdoptCompanies { records }).await?;
+    match do_registry::company_command(kv.env(), command).await? {
+        CompanyAnswer::NotAdopted => Err(ApiError::Unavailable(
+            "The company records are being set up; please try again in a moment.".into(),
+        )),
+        answer => Ok(answer),
+    }
+}
+
+/// Why a company command changed nothing, as the answer to the request.
+fn refusal_error(refusal: CompanyRefusal) -> ApiError {
+    match refusal {
+        CompanyRefusal::Conflict(text) => ApiError::Conflict(text),
+        CompanyRefusal::Forbidden(text) => ApiError::Forbidden(text),
+        CompanyRefusal::Invalid(errors) => ApiError::invalid_fields(errors),
+        CompanyRefusal::NoSuchAgreement(text) => ApiError::NotFound(text),
+        CompanyRefusal::Unprocessable(text) => ApiError::Unprocessable(text),
+        CompanyRefusal::Unreadable(text) => ApiError::Unavailable(text),
+    }
+}
+
+fn unexpected(answer: &CompanyAnswer) -> ApiError {
+    ApiError::internal("registry", format!("unexpected answer {answer:?}"))
+}
+
+fn no_such_company() -> ApiError {
+    ApiError::NotFound("There is no such company.".into())
+}
+
+/// The company as the registry holds it now; an unreadable record is a 503, never a default.
 pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecord>, ApiError> {
-    kv.get(&company_key(id)).await
+    let command = RegistryCommand::GetCompany {
+        company: id.to_string(),
+    };
+    match company_command(kv, &command).await? {
+        CompanyAnswer::Found { company } => Ok(Some(company)),
+        CompanyAnswer::NotFound => Ok(None),
+        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        other => Err(unexpected(&other)),
+    }
 }
 
-pub async fn save_company(kv: &Kv, company: &CompanyRecord) -> Result<(), ApiError> {
-    kv.put(&company_key(&company.id), company).await
-}
-
+/// Every company, by name (one registry call).
 pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
-    let mut companies: Vec<CompanyRecord> = kv.values("company:", MAX_LISTED).await?;
+    let mut companies = match company_command(kv, &RegistryCommand::ListCompanies).await? {
+        CompanyAnswer::Listed { companies } => companies,
+        CompanyAnswer::Refused { refusal } => return Err(refusal_error(refusal)),
+        other => return Err(unexpected(&other)),
+    };
     companies.sort_by_key(|c| c.name.to_lowercase());
     Ok(companies)
+}
+
+/// Stores a new company (version 1, no bank agreements).
+pub async fn create_company(kv: &Kv, record: CompanyRecord) -> Result<CompanyRecord, ApiError> {
+    match company_command(kv, &RegistryCommand::CreateCompany { record }).await? {
+        CompanyAnswer::Created { company } => Ok(company),
+        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Makes one change of one company atomically (made on `expected_version` when given);
+/// answers the record before and after.
+pub async fn change_company(
+    kv: &Kv,
+    id: &CompanyId,
+    expected_version: Option<u64>,
+    change: CompanyChange,
+) -> Result<(CompanyRecord, CompanyRecord), ApiError> {
+    let command = RegistryCommand::ChangeCompany {
+        company: id.to_string(),
+        expected_version,
+        change,
+    };
+    match company_command(kv, &command).await? {
+        CompanyAnswer::Changed { before, after } => Ok((before, after)),
+        CompanyAnswer::NotFound => Err(no_such_company()),
+        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        other => Err(unexpected(&other)),
+    }
 }
 
 /// A company id from a path segment; a malformed one is simply not found.
@@ -221,7 +304,7 @@ pub fn user_id(segment: &str) -> Result<UserId, ApiError> {
 pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, ApiError> {
     load_company(kv, &company_id(segment)?)
         .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such company.".into()))
+        .ok_or_else(no_such_company)
 }
 
 pub async fn existing_user(kv: &Kv, segment: &str) -> Result<UserRecord, ApiError> {

@@ -23,8 +23,9 @@ pub const REGISTRY_NAME: &str = "organisation";
 /// Most keys one KV list page returns.
 const LIST_PAGE: u64 = 1000;
 
-/// Documents and read models in Workers KV.
-pub struct Kv(worker::kv::KvStore);
+/// Documents and read models in Workers KV. It also carries the `Env`, so that readers of records
+/// kept in a Durable Object (company records, in the `Registry`) take the same handle.
+pub struct Kv(worker::kv::KvStore, Env);
 
 /// Every KV value is stored as JSON text, so `get` reads back exactly what `put` wrote (a raw
 /// string put would otherwise come back parsed as whatever JSON it happens to look like).
@@ -34,7 +35,12 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
 
 impl Kv {
     pub fn open(env: &Env) -> Result<Self, ApiError> {
-        Ok(Self(env.kv(KV_BINDING)?))
+        Ok(Self(env.kv(KV_BINDING)?, env.clone()))
+    }
+
+    /// The environment this handle was opened in (for [`call_object`]).
+    pub fn env(&self) -> &Env {
+        &self.1
     }
 
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, ApiError> {

@@ -50,9 +50,10 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
   const mismatch = await admin.call('GET', `/api/v1/admin/processes/${first}`);
   assert.ok(mismatch.body.warnings.some((w) => w.kind === 'token_mismatch'), mismatch.text);
 
-  // Another company's token is not one of this company's.
+  // Another company's token is not one of this company's (B's export, paid from A's account:
+  // each company has its own debtor account).
   await preApprovedInvoices(await approver(admin, [b]), b, 1);
-  const foreign = await upload(a, await exported(b, 'pre-approved'));
+  const foreign = await upload(a, (await exported(b, 'pre-approved')).replaceAll(b.debtorIban, a.debtorIban));
   assert.equal(foreign.status, 201, foreign.text);
   assert.deepEqual(statuses(foreign), ['pending_approval']);
   assert.match(foreign.body.payments[0].warning, /not issued by this company/);
@@ -233,7 +234,7 @@ test('bad uploads: too large, not XML, unknown debtor account, wrong scope', asy
   const user = await approver(admin, [c]);
   await regularInvoices(user, c, 1);
   const xml = await exported(c, 'regular');
-  const unknown = await upload(c, xml.replaceAll('NO9386011117947', 'DE89370400440532013000'));
+  const unknown = await upload(c, xml.replaceAll(c.debtorIban, 'DE89370400440532013000'));
   assertProblem(unknown, 422);
   assert.match(unknown.body.detail, /DE89370400440532013000/);
   assertProblem(await upload(c, xml, { secret: c.erpKey }), 403);

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, assertProblem } from '../support/http.mjs';
-import { firstAdmin, newUser, newCompany, activateTwoStep, unique } from '../support/org.mjs';
-
-const AGREEMENT = { bank_name: 'DNB', bic: 'DNBANOKK', debtor_account: 'NO93 8601 1117 947', two_step_level: 'on_approval', approvers_required: 1 };
+import { firstAdmin, newUser, newCompany, activateTwoStep, unique, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
+// Each read of AGREEMENT.debtor_account is a fresh account: one account, one agreement.
+import { AGREEMENT } from '../support/approval.mjs';
 
 /** Every administration endpoint, with a body where it takes one. */
 function adminEndpoints(company, agreement, user, key) {
@@ -36,13 +36,14 @@ function adminEndpoints(company, agreement, user, key) {
 async function fixture() {
   const admin = await firstAdmin();
   const company = await newCompany(admin);
-  const withAgreement = await admin.call('POST', `/api/v1/admin/companies/${company.id}/bank-agreements`, { json: AGREEMENT });
+  const account = uniqueNorwegianIban();
+  const withAgreement = await admin.call('POST', `/api/v1/admin/companies/${company.id}/bank-agreements`, { json: { ...AGREEMENT, debtor_account: paperIban(account) } });
   assert.equal(withAgreement.status, 201, withAgreement.text);
   const agreement = withAgreement.body.bank_agreements[0].id;
   const target = await newUser(admin);
   const key = await admin.call('POST', `/api/v1/admin/companies/${company.id}/integration-keys`, { json: { label: 'ERP', scopes: ['erp:read'] } });
   assert.equal(key.status, 201, key.text);
-  return { admin, company, agreement, target, key: key.body.key.id };
+  return { admin, company, agreement, account, target, key: key.body.key.id };
 }
 
 test('every administration endpoint is 401 without a session and 403 for a user without the role', async () => {
@@ -147,12 +148,12 @@ test('bad input is a problem+json 4xx and changes nothing', async () => {
 });
 
 test('companies, agreements and users round-trip; e-mail addresses are unique', async () => {
-  const { admin, company, agreement, target } = await fixture();
+  const { admin, company, agreement, account, target } = await fixture();
   const updated = await admin.call('PUT', `/api/v1/admin/companies/${company.id}`, { json: { name: 'Renamed AB', org_number: '556677-8899', country: 'se', base_currency: 'SEK' } });
   assert.equal(updated.status, 200, updated.text);
   assert.equal(updated.body.country, 'SE');
   assert.equal(updated.body.bank_agreements.length, 1, 'agreements kept');
-  assert.equal(updated.body.bank_agreements[0].debtor_account, 'NO9386011117947');
+  assert.equal(updated.body.bank_agreements[0].debtor_account, account, 'stored in electronic form');
   const removed = await admin.call('DELETE', `/api/v1/admin/companies/${company.id}/bank-agreements/${agreement}`);
   assert.equal(removed.status, 200);
   assert.equal(removed.body.bank_agreements.length, 0);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
-import { firstAdmin, newUser, newCompany } from '../support/org.mjs';
+import { firstAdmin, newUser, newCompany, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -42,7 +42,7 @@ test('an AutoPay Administrator changes Allow pre-approval and bank agreements fr
   const form = page.getByRole('form', { name: 'New bank agreement' });
   await form.getByLabel('Bank name').fill('DNB');
   await form.getByLabel('BIC').fill('DNBANOKK');
-  await form.getByLabel('Debtor account (IBAN)').fill('NO93 8601 1117 947');
+  await form.getByLabel('Debtor account (IBAN)').fill(paperIban(uniqueNorwegianIban()));
   await form.getByRole('button', { name: 'Add bank agreement' }).click();
   await page.locator('[data-testid="bank-agreements"] tr[data-agreement="DNB"]').waitFor();
   await screenshot(page, 'company-autopay');

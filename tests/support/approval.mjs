@@ -2,9 +2,19 @@
 // from the Document Center, and the task, bundle and ERP calls. Builds on support/org.mjs.
 import assert from 'node:assert/strict';
 import { call } from './http.mjs';
-import { newUser, newCompany, activateTwoStep, integrationHeaders, unique, totpCode } from './org.mjs';
+import { newUser, newCompany, activateTwoStep, integrationHeaders, unique, totpCode, uniqueNorwegianIban } from './org.mjs';
 
-export const AGREEMENT = { bank_name: 'DNB', bic: 'DNBANOKK', debtor_account: 'NO93 8601 1117 947', two_step_level: 'on_approval', approvers_required: 1 };
+/** A bank agreement "on approval" with one approver. A debtor account belongs to one agreement
+ * in the whole organisation, so `debtor_account` is a fresh account every time it is read
+ * (`{ json: AGREEMENT }`, `{ ...AGREEMENT }`): read it once and keep what you sent, or take it
+ * from the answer. */
+export const AGREEMENT = Object.freeze({
+  bank_name: 'DNB',
+  bic: 'DNBANOKK',
+  get debtor_account() { return uniqueNorwegianIban(); },
+  two_step_level: 'on_approval',
+  approvers_required: 1,
+});
 export const PDF_BASE64 = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64');
 /** 26 characters of Crockford base32. */
 export const TOKEN_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -16,17 +26,19 @@ async function key(admin, companyId, scopes) {
 }
 
 /** A company that accepts documents and allows pre-approval (unless told otherwise), with a
- * bank agreement "on approval", a documents:write key and an erp:read key. */
+ * bank agreement "on approval" on its own debtor account (`debtorIban`), a documents:write key
+ * and an erp:read key. */
 export async function readyCompany(admin, { sendWorkflows = true, preApproval = true, threshold = null } = {}) {
   const company = await newCompany(admin);
   const settings = await admin.call('PATCH', `/api/v1/companies/${company.id}/settings`, {
     json: { send_workflows_to_approval: sendWorkflows, two_step_for_autopay: true, four_eyes_threshold_minor: threshold },
   });
   assert.equal(settings.status, 200, settings.text);
-  const agreement = await admin.call('POST', `/api/v1/admin/companies/${company.id}/bank-agreements`, { json: AGREEMENT });
+  const debtorIban = uniqueNorwegianIban();
+  const agreement = await admin.call('POST', `/api/v1/admin/companies/${company.id}/bank-agreements`, { json: { ...AGREEMENT, debtor_account: debtorIban } });
   assert.equal(agreement.status, 201, agreement.text);
   const apAdmin = await newUser(admin, { roles: { [company.id]: ['autopay_administrator'] } });
-  const c = { ...company, docKey: await key(admin, company.id, ['documents:write']), erpKey: await key(admin, company.id, ['erp:read']), apAdmin };
+  const c = { ...company, debtorIban, docKey: await key(admin, company.id, ['documents:write']), erpKey: await key(admin, company.id, ['erp:read']), apAdmin };
   if (preApproval) await setPreApproval(c, true);
   return c;
 }

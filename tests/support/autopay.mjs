@@ -3,11 +3,13 @@
 // pain.001 file the way an attacker (or a buggy ERP) would, and pain.002 status reports.
 import assert from 'node:assert/strict';
 import { call } from './http.mjs';
-import { newUser, newCompany, integrationHeaders, unique, totpCode } from './org.mjs';
+import { newUser, newCompany, integrationHeaders, unique, totpCode, uniqueNorwegianIban } from './org.mjs';
 import { approver, newInvoice, approveAndPay, bundle, sign, task, setPreApproval } from './approval.mjs';
 
 /** The supplier account of invoices here: not the debtor account, so tampering can tell them apart. */
 export const CREDITOR_IBAN = 'NO8330001234567';
+/** No test company's account any more: a debtor account belongs to one bank agreement in the
+ * whole organisation, so each company has its own, `company.debtorIban`. */
 export const DEBTOR_IBAN = 'NO9386011117947';
 
 async function key(admin, companyId, scopes) {
@@ -17,20 +19,23 @@ async function key(admin, companyId, scopes) {
 }
 
 /** A company ready for Approve and pay and AutoPay: a bank agreement with `level` and
- * `approvers` (1 or 2), keys for documents, the ERP and AutoPay uploads. */
+ * `approvers` (1 or 2) on its own debtor account (`debtorIban`), keys for documents, the ERP
+ * and AutoPay uploads. */
 export async function autopayCompany(admin, { level = 'on_approval', approvers = 1, preApproval = true } = {}) {
   const company = await newCompany(admin);
   const settings = await admin.call('PATCH', `/api/v1/companies/${company.id}/settings`, {
     json: { send_workflows_to_approval: true, two_step_for_autopay: true },
   });
   assert.equal(settings.status, 200, settings.text);
+  const debtorIban = uniqueNorwegianIban();
   const agreement = await admin.call('POST', `/api/v1/admin/companies/${company.id}/bank-agreements`, {
-    json: { bank_name: 'DNB', bic: 'DNBANOKK', debtor_account: DEBTOR_IBAN, two_step_level: level, approvers_required: approvers },
+    json: { bank_name: 'DNB', bic: 'DNBANOKK', debtor_account: debtorIban, two_step_level: level, approvers_required: approvers },
   });
   assert.equal(agreement.status, 201, agreement.text);
   const apAdmin = await newUser(admin, { roles: { [company.id]: ['autopay_administrator'] } });
   const c = {
     ...company,
+    debtorIban,
     apAdmin,
     docKey: await key(admin, company.id, ['documents:write']),
     erpKey: await key(admin, company.id, ['erp:read']),

@@ -12,6 +12,32 @@ export const ADMIN = { name: 'Ada Admin', email: 'ada.admin@example.com', passwo
 /** A unique suffix for names and e-mail addresses within one test run. */
 export const unique = (p = 'x') => `${p}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
+/** The ISO 13616 check digits of `country` + `bban` (mod 97 of the rearranged digits). */
+export function ibanCheckDigits(country, bban) {
+  const digits = `${bban}${country}00`.toUpperCase().replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55));
+  return String(98n - (BigInt(digits) % 97n)).padStart(2, '0');
+}
+
+/** A valid Norwegian IBAN (electronic form) no other test uses: a random 11-digit BBAN whose
+ * last digit is the national mod-11 check digit (weights 5 4 3 2 7 6 5 4 3 2), then the mod-97
+ * check digits. A debtor account belongs to one bank agreement in the whole organisation, so
+ * every company a test creates needs its own. */
+export function uniqueNorwegianIban() {
+  const weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+  for (;;) {
+    // 10 random digits; a leading 9 keeps clear of the fixed accounts in the demo data.
+    const body = `9${(randomBytes(6).readUIntBE(0, 6) % 1e9).toString().padStart(9, '0')}`;
+    const sum = [...body].reduce((s, d, i) => s + Number(d) * weights[i], 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check === 10) continue; // no valid account number has this body
+    const bban = `${body}${check}`;
+    return `NO${ibanCheckDigits('NO', bban)}${bban}`;
+  }
+}
+
+/** An IBAN in its paper form, in groups of four (as people type it). */
+export const paperIban = (iban) => iban.replace(/(.{4})(?=.)/g, '$1 ');
+
 /** A client that keeps the session cookie like a browser would (same-origin requests). */
 export function client() {
   const c = {
