@@ -21,6 +21,7 @@
 //! step: two changes of one company never undo each other, and of two agreements claiming one
 //! account exactly one wins.
 
+use crate::durable::{read_command, Transactions};
 use ap_core::api::{BankAgreementView, CompanySettingsPatch, FieldError};
 use ap_core::org::{
     apply_settings_patch, check_expected_version, may_claim_account, put_agreement,
@@ -186,6 +187,7 @@ struct HolderRow {
 #[durable_object]
 pub struct Registry {
     sql: SqlStorage,
+    transactions: Result<Transactions>,
 }
 
 impl DurableObject for Registry {
@@ -203,12 +205,28 @@ impl DurableObject for Registry {
                 worker::console_error!("registry schema: {e}");
             }
         }
-        Self { sql }
+        let transactions = Transactions::of(&state);
+        Self { sql, transactions }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: RegistryCommand = req.json().await?;
-        // No await below this line: the command is one atomic step of this object.
+        let command: RegistryCommand = read_command(&mut req).await?;
+        // No await below this line: the command is one atomic step of this object, run in one
+        // storage transaction, so a failure anywhere in it leaves nothing behind.
+        let transactions = self
+            .transactions
+            .as_ref()
+            .map_err(|e| worker::Error::RustError(format!("registry storage: {e}")))?;
+        let answer = transactions.run(|| self.dispatch(command))?;
+        let mut resp = Response::ok(answer)?;
+        resp.headers_mut().set("content-type", "application/json")?;
+        Ok(resp)
+    }
+}
+
+impl Registry {
+    /// Runs one command and answers its JSON.
+    fn dispatch(&self, command: RegistryCommand) -> Result<String> {
         let (kind, key) = match command {
             RegistryCommand::Claim { kind, key, owner } => {
                 self.sql.exec(
@@ -225,16 +243,14 @@ impl DurableObject for Registry {
                 (kind, key)
             }
             RegistryCommand::Lookup { kind, key } => (kind, key),
-            RegistryCommand::AdoptCompanies { records } => {
-                return Response::from_json(&self.adopt(records)?)
-            }
+            RegistryCommand::AdoptCompanies { records } => return to_json(&self.adopt(records)?),
             company_command => {
                 let answer = if self.adopted()? {
                     self.company(company_command)?
                 } else {
                     CompanyAnswer::NotAdopted
                 };
-                return Response::from_json(&answer);
+                return to_json(&answer);
             }
         };
         let rows: Vec<OwnerRow> = self
@@ -244,7 +260,7 @@ impl DurableObject for Registry {
                 vec![kind.into(), key.into()],
             )?
             .to_array()?;
-        Response::from_json(&ClaimAnswer {
+        to_json(&ClaimAnswer {
             owner: rows.into_iter().next().map(|r| r.owner),
         })
     }
@@ -488,8 +504,8 @@ fn refused(refusal: impl Into<CompanyRefusal>) -> CompanyAnswer {
     }
 }
 
-fn to_json(record: &CompanyRecord) -> Result<String> {
-    serde_json::to_string(record).map_err(|e| worker::Error::RustError(e.to_string()))
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))
 }
 
 fn parse_record(text: &str) -> std::result::Result<CompanyRecord, CompanyRefusal> {

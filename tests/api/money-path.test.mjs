@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from '../support/http.mjs';
-import { firstAdmin } from '../support/org.mjs';
+import { firstAdmin, uniqueNorwegianIban } from '../support/org.mjs';
 import { approver, sendDocument, documentFor, task, newInvoice, approveAndPay, bundle, sign } from '../support/approval.mjs';
 import {
   autopayCompany, preApprovedInvoices, regularInvoices, exported, upload, instrIdsOf, nextCode,
@@ -189,20 +189,6 @@ test('an_approval_needs_its_code_even_when_the_approver_skips_the_screen', async
   assert.equal((await events(user, payment.payment_id)).payment.status, 'pending_approval');
 });
 
-/** A valid Norwegian IBAN nobody else uses (MOD11 account check digit, ISO 13616 MOD97). */
-function freshNorwegianIban() {
-  for (;;) {
-    const digits = Array.from({ length: 10 }, () => Math.floor(Math.random() * 10));
-    const weights = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    const r = digits.reduce((s, d, i) => s + d * weights[i], 0) % 11;
-    const check = r === 0 ? 0 : 11 - r;
-    if (check === 10) continue;
-    const bban = digits.join('') + check;
-    const mod = BigInt(`${bban}232400`) % 97n;
-    return `NO${String(98n - mod).padStart(2, '0')}${bban}`;
-  }
-}
-
 test('the_signature_covers_the_debtor_account_shown_and_a_changed_account_is_refused', async () => {
   const admin = await firstAdmin();
   const a = await autopayCompany(admin);
@@ -216,7 +202,7 @@ test('the_signature_covers_the_debtor_account_shown_and_a_changed_account_is_ref
   assert.equal(group.debtor_bank, agreement.bank_name);
 
   const moved = await admin.call('PUT', `/api/v1/admin/companies/${a.id}/bank-agreements/${agreement.id}`, {
-    json: { bank_name: agreement.bank_name, bic: agreement.bic, debtor_account: freshNorwegianIban(), two_step_level: agreement.two_step_level, approvers_required: agreement.approvers_required },
+    json: { bank_name: agreement.bank_name, bic: agreement.bic, debtor_account: uniqueNorwegianIban(), two_step_level: agreement.two_step_level, approvers_required: agreement.approvers_required },
   });
   assert.equal(moved.status, 200, moved.text);
   const refused = await sign(user, shown.digest);
