@@ -1,7 +1,7 @@
 //! The rules of the administration lists: page sizes, cursors and filters. Lists page with an
 //! opaque cursor and never stop silently: an answer without `next_cursor` is the whole rest.
 
-use crate::api::{EventView, IntegrationKeyView};
+use crate::api::EventView;
 use crate::dates::Date;
 
 /// Default and largest page sizes of the administration lists.
@@ -63,10 +63,6 @@ impl KeyStatus {
             Self::Live => !revoked,
             Self::Revoked => revoked,
         }
-    }
-
-    pub fn admits_key(self, key: &IntegrationKeyView) -> bool {
-        self.admits(key.revoked_at.is_some())
     }
 }
 

@@ -55,7 +55,8 @@ test('invoices_approved_while_an_export_waits_join_the_next_export_only_after_th
   await preApprovedInvoices(user, c, 1);
   const first = await exportSuggestions(c, 'pre-approved');
   const exportId = first.headers.get('x-export-id');
-  const [late] = await preApprovedInvoices(user, c, 1);
+  // Another approver: the first one's code of this time step is used up.
+  const [late] = await preApprovedInvoices(await approver(admin, [c]), c, 1);
 
   const again = await exportSuggestions(c, 'pre-approved');
   assert.equal(again.headers.get('x-export-id'), exportId, 'the unacknowledged export stays as it was');
