@@ -5,8 +5,8 @@
 use ap_core::api::{
     BankAgreementRequest, ChangePasswordRequest, CompanyRequest, CompanySettingsPatch, CompanyView,
     EventView, FieldError, FirstAdminRequest, Health, IntegrationKeyView, Me, NewIntegrationKey,
-    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Problem, ReadinessRow, RolesRequest,
-    SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
+    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, Problem, ReadinessRow,
+    RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -278,8 +278,16 @@ pub async fn unlock_user(user: String) -> Result<UserView, ApiFailure> {
     post_empty(&format!("/api/v1/admin/users/{user}/unlock")).await
 }
 
-pub async fn integration_keys() -> Result<Vec<IntegrationKeyView>, ApiFailure> {
-    get("/api/v1/admin/integration-keys").await
+/// One page of integration keys, newest first; `status` is `live`, `revoked` or `None` (all).
+pub async fn integration_keys(
+    status: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<IntegrationKeyView>, ApiFailure> {
+    get(&format!(
+        "/api/v1/admin/integration-keys{}",
+        query_string(&[("status", status), ("cursor", cursor)])
+    ))
+    .await
 }
 
 pub async fn create_integration_key(
@@ -301,8 +309,13 @@ pub async fn readiness() -> Result<Vec<ReadinessRow>, ApiFailure> {
     get("/api/v1/admin/readiness").await
 }
 
-pub async fn sign_in_events() -> Result<Vec<EventView>, ApiFailure> {
-    get("/api/v1/admin/events?kind=sign_in").await
+/// One page of sign-in events, newest first.
+pub async fn sign_in_events(cursor: Option<String>) -> Result<Page<EventView>, ApiFailure> {
+    get(&format!(
+        "/api/v1/admin/events{}",
+        query_string(&[("kind", Some("sign_in".into())), ("cursor", cursor)])
+    ))
+    .await
 }
 
 /// `a=b&c=d` of the parameters that are set, each value percent-encoded.

@@ -150,11 +150,13 @@ pub struct TwoStepCodeRequest {
 //   POST   /api/v1/admin/users/{id}/reactivate              -> NewUserCreated (new one-time password)
 //   POST   /api/v1/admin/users/{id}/reset-two-step          -> UserView (must enrol again)
 //   POST   /api/v1/admin/users/{id}/unlock                  -> UserView
-//   GET    /api/v1/admin/integration-keys                   -> Vec<IntegrationKeyView>
+//   GET    /api/v1/admin/integration-keys?status=&cursor=&limit=
+//                                                           -> Page<IntegrationKeyView> (newest first)
 //   POST   /api/v1/admin/companies/{id}/integration-keys    NewIntegrationKeyRequest -> 201 NewIntegrationKey
 //   DELETE /api/v1/admin/integration-keys/{key}             -> IntegrationKeyView (revoked)
 //   GET    /api/v1/admin/readiness                          -> Vec<ReadinessRow>
-//   GET    /api/v1/admin/events?kind=sign_in                -> Vec<EventView> (newest first)
+//   GET    /api/v1/admin/events?kind=&actor=&company=&from=&to=&cursor=&limit=
+//                                                           -> Page<EventView> (newest first)
 //
 // Integration API (Authorization: Bearer <integration key>, X-Client-Version >= 14.00):
 //   GET    /api/v1/integration/whoami                      -> IntegrationWhoAmI
@@ -298,16 +300,25 @@ pub enum Scope {
     ErpRead,
     #[serde(rename = "autopay:upload")]
     AutopayUpload,
+    /// Reads AutoPay payments and their events (the uploading key may too).
+    #[serde(rename = "autopay:read")]
+    AutopayRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::DocumentsWrite, Scope::ErpRead, Scope::AutopayUpload];
+    pub const ALL: [Scope; 4] = [
+        Scope::DocumentsWrite,
+        Scope::ErpRead,
+        Scope::AutopayUpload,
+        Scope::AutopayRead,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::DocumentsWrite => "documents:write",
             Scope::ErpRead => "erp:read",
             Scope::AutopayUpload => "autopay:upload",
+            Scope::AutopayRead => "autopay:read",
         }
     }
 }
@@ -345,6 +356,14 @@ pub struct IntegrationWhoAmI {
     pub key_id: String,
     pub company_id: String,
     pub scopes: Vec<Scope>,
+}
+
+/// One page of an administration list. Lists never stop silently: while `next_cursor` is set
+/// there is more, asked for with `?cursor=` and the same filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
 }
 
 /// One cell of the readiness table: can this user "Approve and pay" in this company?

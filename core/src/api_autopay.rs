@@ -309,3 +309,16 @@ pub struct StatusReportResult {
     /// The payments whose status changed, as they are now.
     pub payments: Vec<PaymentRow>,
 }
+
+/// `POST /api/v1/companies/{company}/payment-suggestions/{kind}/{export_id}/acknowledge`: the
+/// ERP has the file; its invoices are exported and never offered again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportAcknowledgement {
+    pub export_id: String,
+    /// `pre-approved` or `regular`.
+    pub kind: String,
+    /// How many invoices the export holds.
+    pub invoices: usize,
+    /// RFC 3339 UTC, the first acknowledgement (acknowledging again answers the same).
+    pub acknowledged_at: String,
+}

@@ -17,6 +17,7 @@ pub mod iban;
 pub mod ids;
 pub mod integration;
 pub mod iso20022;
+pub mod listing;
 pub mod money;
 pub mod org;
 pub mod password;

@@ -8,8 +8,8 @@
 
 use ap_core::api::{BankAgreementView, Scope};
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
-    RejectPaymentRequest, SignFileRequest, StatusReportResult, UploadResult,
+    ApprovePaymentRequest, ExportAcknowledgement, PaymentEvents, PaymentFileRow, PaymentRow,
+    PaymentStatus, RejectPaymentRequest, SignFileRequest, StatusReportResult, UploadResult,
 };
 use ap_core::approval::{company_of_process, debtor_agreement};
 use ap_core::autopay::{
@@ -31,15 +31,15 @@ use worker::{Env, Headers, Request, Response};
 use crate::approval::{actor_label, query_param};
 use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::{
-    ask_ledger, ApprovePaymentAnswer, ApprovedRow, LedgerCommand, NewFile, NewPayment, Presented,
-    ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
+    ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
+    Presented, ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
 };
 use crate::do_user::{ask_guard, GuardCommand, Outcome};
 use crate::events;
 use crate::http::{json, now_secs, random_id, read_body, read_json};
-use crate::integration::require_integration_key;
+use crate::integration::{require_integration_key, require_integration_key_with_any};
 use crate::problem::ApiError;
-use crate::records::{all_companies, company_id, load_company, CompanyRecord};
+use crate::records::{all_companies, company_id, load_company, rfc3339, CompanyRecord};
 use crate::secrets;
 use crate::store::Kv;
 
@@ -80,7 +80,22 @@ fn read_error(what: &str, e: &ReadError) -> ApiError {
     }
 }
 
-/// `GET /api/v1/companies/{company}/payment-suggestions/{pre-approved|regular}`.
+/// `pre-approved` → true, `regular` → false; anything else is no such resource.
+fn suggestion_kind(kind: &str) -> Result<bool, ApiError> {
+    match kind {
+        "pre-approved" => Ok(true),
+        "regular" => Ok(false),
+        _ => Err(ApiError::NotFound(
+            "Payment suggestions are pre-approved or regular.".to_owned(),
+        )),
+    }
+}
+
+/// `GET /api/v1/companies/{company}/payment-suggestions/{pre-approved|regular}` (`erp:read`):
+/// the current export of that kind, read without side effect. While the ERP has not
+/// acknowledged it, every read answers the same file (same `MsgId`, which is the export id, and
+/// the same invoices and creation time); invoices approved meanwhile wait for the next export,
+/// made by the first read after the acknowledgement. 204 when there is nothing to export.
 pub async fn payment_suggestions(
     req: &Request,
     env: &Env,
@@ -88,15 +103,7 @@ pub async fn payment_suggestions(
     kind: &str,
 ) -> Result<Response, ApiError> {
     let company = company_id(company)?;
-    let pre_approved = match kind {
-        "pre-approved" => true,
-        "regular" => false,
-        _ => {
-            return Err(ApiError::NotFound(
-                "Payment suggestions are pre-approved or regular.".to_owned(),
-            ))
-        }
-    };
+    let pre_approved = suggestion_kind(kind)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
     let kv = Kv::open(env)?;
     let record = load_company(&kv, &company)
@@ -111,42 +118,36 @@ pub async fn payment_suggestions(
                 record.name
             ))
         })?;
-    let now = now_secs();
-    let export_id = format!(
+    let proposed_id = format!(
         "AP-{}-{}",
         if pre_approved { "PRE" } else { "REG" },
         &random_id()?[..16]
     );
-    let rows: Vec<ApprovedRow> = ask_ledger(
+    let export: Option<ExportAnswer> = ask_ledger(
         env,
         &company,
         &LedgerCommand::Export {
             pre_approved,
-            export_id: export_id.clone(),
+            export_id: proposed_id,
             limit: MAX_PAYMENTS,
-            now,
+            now: now_secs(),
         },
     )
     .await?;
-    if rows.is_empty() {
+    let Some(export) = export else {
         let headers = Headers::new();
         headers.set(
             "x-nothing-to-export",
-            &format!(
-                "There are no approved {} invoices that were not exported yet.",
-                if pre_approved {
-                    "pre-approved"
-                } else {
-                    "regular"
-                }
-            ),
+            &format!("There are no approved {kind} invoices that were not exported yet."),
         )?;
         headers.set("cache-control", "no-store")?;
         return Ok(Response::empty()?.with_status(204).with_headers(headers));
-    }
+    };
+    let rows = &export.rows;
+    let export_id = &export.export_id;
     let mut tokens = Vec::new();
     let mut agreements: Vec<BankAgreementView> = Vec::new();
-    for row in &rows {
+    for row in rows {
         let process = &row.record.process;
         let token = match &row.sealed_token {
             Some(sealed) => Some(
@@ -181,29 +182,80 @@ pub async fn payment_suggestions(
             agreement,
         })
         .collect();
-    let today = Date::from_unix_secs(now).map_err(|e| ApiError::internal("date", e))?;
-    let created = IsoDateTime::parse(&Timestamp(now).to_rfc3339())
+    // The export's own time, not the clock: a second read answers the same file.
+    let today =
+        Date::from_unix_secs(export.created_at).map_err(|e| ApiError::internal("date", e))?;
+    let created = IsoDateTime::parse(&Timestamp(export.created_at).to_rfc3339())
         .map_err(|e| ApiError::internal("date", e))?;
-    let file = suggestion_file(&export_id, created, &record.name, &items, today)
+    let file = suggestion_file(export_id, created, &record.name, &items, today)
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let xml = write_pain001_v03(&file).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    events::record(
+    let response = xml_response(xml, &format!("{export_id}.xml"))?;
+    let mut response = response;
+    response.headers_mut().set("x-export-id", export_id)?;
+    Ok(response)
+}
+
+/// `POST /api/v1/companies/{company}/payment-suggestions/{kind}/{export_id}/acknowledge`
+/// (`erp:read`, the key that read the export): its invoices are exported — one "exported"
+/// history entry each — and the next read makes a new export. Acknowledging again answers the
+/// same 200; an id this company's ledger does not know for this kind is 404.
+pub async fn acknowledge_export(
+    req: &Request,
+    env: &Env,
+    company: &str,
+    kind: &str,
+    export_id: &str,
+) -> Result<Response, ApiError> {
+    let company = company_id(company)?;
+    let pre_approved = suggestion_kind(kind)?;
+    require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
+    let no_such_export = || {
+        ApiError::NotFound(format!(
+            "There is no {kind} payment-suggestion export {} for this company.",
+            export_id.chars().take(40).collect::<String>()
+        ))
+    };
+    let well_formed = export_id.len() <= 64
+        && export_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !well_formed {
+        return Err(no_such_export());
+    }
+    let ack: Option<ExportAck> = ask_ledger(
         env,
-        "ERP",
-        "payment_suggestions_exported",
-        Some(&company),
-        format!(
-            "Exported {} {} invoice(s) as payment-suggestion file {export_id}.",
-            rows.len(),
-            if pre_approved {
-                "pre-approved"
-            } else {
-                "regular"
-            }
-        ),
+        &company,
+        &LedgerCommand::AcknowledgeExport {
+            pre_approved,
+            export_id: export_id.to_owned(),
+            now: now_secs(),
+        },
     )
     .await?;
-    xml_response(xml, &format!("{export_id}.xml"))
+    let ack = ack.ok_or_else(no_such_export)?;
+    if ack.newly {
+        events::record(
+            env,
+            "ERP",
+            "payment_suggestions_exported",
+            Some(&company),
+            format!(
+                "The ERP acknowledged payment-suggestion file {} with {} {kind} invoice(s).",
+                ack.export_id, ack.invoices
+            ),
+        )
+        .await?;
+    }
+    json(
+        200,
+        &ExportAcknowledgement {
+            export_id: ack.export_id,
+            kind: kind.to_owned(),
+            invoices: ack.invoices,
+            acknowledged_at: rfc3339(ack.acknowledged_at),
+        },
+    )
 }
 
 fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
@@ -605,7 +657,8 @@ fn payment_company(id: &str) -> Result<(CompanyId, PaymentId), ApiError> {
     Ok((company, payment))
 }
 
-/// `GET /api/v1/autopay/payments/{id}/events` (session, or an integration key of the company).
+/// `GET /api/v1/autopay/payments/{id}/events` (session, or an integration key of the company
+/// with `autopay:read` or `autopay:upload`).
 pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let (company, payment) = payment_company(id)?;
     let bearer = req
@@ -613,7 +666,13 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
         .get("authorization")?
         .is_some_and(|h| h.trim_start().to_ascii_lowercase().starts_with("bearer "));
     if bearer {
-        require_integration_key(req, env, Some(&company), None).await?;
+        require_integration_key_with_any(
+            req,
+            env,
+            Some(&company),
+            &[Scope::AutopayRead, Scope::AutopayUpload],
+        )
+        .await?;
     } else {
         let ctx = require_session(req, env).await?;
         if !may_read(&ctx, &company) {

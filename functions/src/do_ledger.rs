@@ -39,8 +39,8 @@ use crate::problem::ApiError;
 
 mod payments;
 pub use payments::{
-    ApprovePaymentAnswer, NewFile, NewPayment, Presented, ReportItem, ReportTarget, SignFileAnswer,
-    UploadOutcome,
+    ApprovePaymentAnswer, ExportAck, ExportAnswer, NewFile, NewPayment, Presented, ReportItem,
+    ReportTarget, SignFileAnswer, UploadOutcome,
 };
 
 /// What an approver does to one process.
@@ -83,6 +83,8 @@ pub struct SignItem {
 pub enum LedgerCommand {
     /// Records one probe and answers how many were recorded so far.
     Probe,
+    /// Answers how many probes were recorded, recording none (the anonymous health check).
+    ProbeCount,
     /// A new document: idempotent on its document id.
     Open {
         process: Process,
@@ -188,11 +190,18 @@ pub enum LedgerCommand {
         items: Vec<ReportItem>,
         now: u64,
     },
-    /// The ERP export: approved invoices not yet exported, of one kind, marked exported.
+    /// The ERP export of one kind: the unacknowledged one, or a new one under `export_id` of
+    /// approved invoices in no export yet. Reading marks nothing.
     Export {
         pre_approved: bool,
         export_id: String,
         limit: usize,
+        now: u64,
+    },
+    /// The ERP acknowledges an export: its invoices are exported. Idempotent.
+    AcknowledgeExport {
+        pre_approved: bool,
+        export_id: String,
         now: u64,
     },
 }
@@ -327,6 +336,7 @@ impl DurableObject for Ledger {
         ]
         .into_iter()
         .chain(payments::SCHEMA)
+        .chain(payments::EXPORT_SCHEMA)
         {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("ledger schema: {e}");
@@ -355,6 +365,7 @@ impl Ledger {
     fn dispatch(&self, command: LedgerCommand) -> Result<String> {
         match command {
             LedgerCommand::Probe => to_json(&self.probe()?),
+            LedgerCommand::ProbeCount => to_json(&self.probe_count()?),
             LedgerCommand::Open {
                 process,
                 fingerprint,
@@ -469,20 +480,29 @@ impl Ledger {
                 limit,
                 now,
             } => to_json(&self.export(pre_approved, &export_id, limit, now)?),
+            LedgerCommand::AcknowledgeExport {
+                pre_approved,
+                export_id,
+                now,
+            } => to_json(&self.acknowledge_export(pre_approved, &export_id, now)?),
         }
     }
 }
 
 impl Ledger {
     fn probe(&self) -> Result<ProbeAnswer> {
-        #[derive(Deserialize)]
-        struct Count {
-            n: i64,
-        }
         self.sql.exec(
             "INSERT INTO probe (at) VALUES (?)",
             vec![text(worker::Date::now().to_string())],
         )?;
+        self.probe_count()
+    }
+
+    fn probe_count(&self) -> Result<ProbeAnswer> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: i64,
+        }
         let count: Count = self
             .sql
             .exec("SELECT COUNT(*) AS n FROM probe", None)?

@@ -1,10 +1,13 @@
 //! The audit trail: every sign-in attempt and every state change writes one event (who, when,
-//! what). `GET /api/v1/admin/events` lists them newest first.
+//! what). `GET /api/v1/admin/events` lists them newest first, a page at a time, filtered by
+//! kind, actor, company and time.
 
-use ap_core::api::EventView;
+use ap_core::api::{EventView, Page};
 use ap_core::ids::CompanyId;
+use ap_core::listing::{instant_millis, page_cursor, page_limit, EventFilter, InRange};
 use worker::{Env, Request};
 
+use crate::approval::query_param;
 use crate::auth;
 use crate::http::{json, random_id};
 use crate::problem::ApiError;
@@ -13,8 +16,10 @@ use crate::store::Kv;
 
 /// Keys sort newest first: the millisecond timestamp is subtracted from this.
 const INVERT_FROM: u64 = 9_999_999_999_999;
-/// Most events one listing returns.
-const MAX_EVENTS: usize = 200;
+/// Most KV list calls one page of the listing makes while a filter skips events.
+const MAX_LIST_CALLS: usize = 20;
+/// Most events read from their value (too long for metadata) for one page.
+const MAX_READS: usize = 400;
 /// KV metadata is limited to 1 KiB; longer events are read from their value instead.
 const MAX_METADATA: usize = 900;
 
@@ -46,30 +51,99 @@ pub async fn record(
     }
 }
 
-/// `GET /api/v1/admin/events?kind=sign_in`: newest first; `kind` keeps events whose kind starts
-/// with it.
+/// The millisecond time an event key holds (`event:{inverted millis}:{id}`).
+fn key_millis(key: &str) -> Option<u64> {
+    let inverted: u64 = key
+        .strip_prefix("event:")?
+        .split(':')
+        .next()?
+        .parse()
+        .ok()?;
+    INVERT_FROM.checked_sub(inverted)
+}
+
+/// A `?from=`/`?to=` bound, or a 400 naming the field.
+fn bound(req: &Request, name: &str, end: bool) -> Result<Option<u64>, ApiError> {
+    match query_param(req, name)? {
+        None => Ok(None),
+        Some(t) if t.is_empty() => Ok(None),
+        Some(t) => instant_millis(&t, end).map(Some).ok_or_else(|| {
+            ApiError::field(
+                name,
+                "Give a date like 2026-11-29 or a UTC time like 2026-11-29T17:48:23Z.",
+            )
+        }),
+    }
+}
+
+/// `GET /api/v1/admin/events?kind=&actor=&company=&from=&to=&cursor=&limit=`: newest first,
+/// back to the very first event, one page at a time. `kind` keeps events whose kind starts with
+/// it, `actor` one e-mail address (any case) or "system", `company` one company id, `from`/`to`
+/// a time range (both ends included). A page may hold fewer than `limit` events while
+/// `next_cursor` is set: the filter skipped the rest of what was read.
 pub async fn list(req: &Request, env: &Env) -> Result<worker::Response, ApiError> {
     let ctx = auth::require_session(req, env).await?;
     ctx.require_system_admin()?;
-    let url = req.url()?;
-    let kind = url
-        .query_pairs()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let nonempty = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+    let filter = EventFilter {
+        kind: query_param(req, "kind")?.unwrap_or_default(),
+        actor: nonempty(query_param(req, "actor")?),
+        company: nonempty(query_param(req, "company")?),
+        from_millis: bound(req, "from", false)?,
+        to_millis: bound(req, "to", true)?,
+    };
+    if filter
+        .from_millis
+        .zip(filter.to_millis)
+        .is_some_and(|(f, t)| f > t)
+    {
+        return Err(ApiError::field(
+            "to",
+            "The end of the range is before its start.",
+        ));
+    }
+    let limit = page_limit(query_param(req, "limit")?.as_deref())
+        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
+    let mut cursor = page_cursor(query_param(req, "cursor")?.as_deref())
+        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
     let kv = Kv::open(env)?;
-    let mut events = Vec::new();
-    for (key, metadata) in kv.list("event:", 2000).await? {
-        let event = match metadata.and_then(|m| serde_json::from_value::<EventView>(m).ok()) {
-            Some(event) => Some(event),
-            None => kv.get::<EventView>(&key).await?,
-        };
-        if let Some(event) = event.filter(|e| e.kind.starts_with(&kind)) {
-            events.push(event);
-            if events.len() >= MAX_EVENTS {
-                break;
+    let mut items = Vec::new();
+    let mut reads = 0;
+    'pages: for _ in 0..MAX_LIST_CALLS {
+        let page = kv
+            .list_page("event:", cursor.take(), limit - items.len())
+            .await?;
+        cursor = page.next_cursor;
+        for (key, metadata) in page.keys {
+            match key_millis(&key).map(|m| filter.range(m)) {
+                Some(InRange::Older) => {
+                    // Newest first: everything after this is older still.
+                    cursor = None;
+                    break 'pages;
+                }
+                Some(InRange::Newer) => continue,
+                _ => {}
+            }
+            let event = match metadata.and_then(|m| serde_json::from_value::<EventView>(m).ok()) {
+                Some(event) => Some(event),
+                None => {
+                    reads += 1;
+                    kv.get::<EventView>(&key).await?
+                }
+            };
+            if let Some(event) = event.filter(|e| filter.admits(e)) {
+                items.push(event);
             }
         }
+        if cursor.is_none() || items.len() >= limit || reads >= MAX_READS {
+            break;
+        }
     }
-    json(200, &events)
+    json(
+        200,
+        &Page {
+            items,
+            next_cursor: cursor,
+        },
+    )
 }

@@ -3,25 +3,50 @@
 
 use std::collections::BTreeSet;
 
-use ap_core::api::{IntegrationWhoAmI, NewIntegrationKey, NewIntegrationKeyRequest, Scope};
+use ap_core::api::{
+    IntegrationKeyView, IntegrationWhoAmI, NewIntegrationKey, NewIntegrationKeyRequest, Page, Scope,
+};
 use ap_core::ids::CompanyId;
 use ap_core::integration::{
     ClientVersion, IntegrationKeySecret, KEY_BYTES, MIN_CLIENT_VERSION_TEXT,
 };
+use ap_core::listing::{page_cursor, page_limit, KeyStatus};
 use ap_core::org::check_name;
+use serde::{Deserialize, Serialize};
 use worker::{Env, Request, Response};
 
+use crate::approval::query_param;
 use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, now_secs, random_bytes, random_id, read_json};
 use crate::problem::ApiError;
 use crate::records::{
-    existing_company, integration_key_id_key, integration_key_key, IntegrationKeyRecord, MAX_LISTED,
+    existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
 };
 use crate::store::Kv;
 
 /// `last_used_at` is written at most this often per key (KV allows one write per key per second).
 const LAST_USED_GRANULARITY: u64 = 60;
+/// Key ids start with this minus the creation time in milliseconds, so the listing (in KV key
+/// order) shows the newest keys first.
+const INVERT_FROM: u64 = 9_999_999_999_999;
+/// Most KV list calls one page of the key listing makes while a filter skips keys.
+const MAX_LIST_CALLS: usize = 10;
+
+/// `integration-key-used:{key id}` → unix seconds of the key's latest use. Kept apart from the
+/// key record so that recording a use never writes the record: a use racing a revocation can
+/// never write the key back unrevoked.
+fn integration_key_used_key(id: &str) -> String {
+    format!("integration-key-used:{id}")
+}
+
+/// The metadata of `integration-key-id:{id}`: the hash (so listing needs no extra read) and
+/// whether the key is revoked (so `?status=` filters without reading the key).
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexMeta {
+    hash: String,
+    revoked: bool,
+}
 
 /// Checks an integration call: a live key (401), for `company` when given (403), with `scope`
 /// when given (403), from a client of at least version 14.00 (426). Records when it was used.
@@ -31,6 +56,17 @@ pub async fn require_integration_key(
     company: Option<&CompanyId>,
     scope: Option<Scope>,
 ) -> Result<IntegrationKeyRecord, ApiError> {
+    require_integration_key_with_any(req, env, company, scope.as_slice()).await
+}
+
+/// Like [`require_integration_key`], for calls that any one of `scopes` allows (none given:
+/// any live key of the company).
+pub async fn require_integration_key_with_any(
+    req: &Request,
+    env: &Env,
+    company: Option<&CompanyId>,
+    scopes: &[Scope],
+) -> Result<IntegrationKeyRecord, ApiError> {
     let unauthorized = || {
         ApiError::Unauthorized(
             "Send a valid integration key: Authorization: Bearer ap_live_….".to_owned(),
@@ -39,7 +75,7 @@ pub async fn require_integration_key(
     let header = req.headers().get("authorization")?.unwrap_or_default();
     let secret = IntegrationKeySecret::from_authorization(&header).ok_or_else(unauthorized)?;
     let kv = Kv::open(env)?;
-    let mut key: IntegrationKeyRecord = kv
+    let key: IntegrationKeyRecord = kv
         .get(&integration_key_key(&secret.hash()))
         .await?
         .filter(|k: &IntegrationKeyRecord| k.revoked_at.is_none())
@@ -57,23 +93,30 @@ pub async fn require_integration_key(
             "This integration key belongs to another company.".to_owned(),
         ));
     }
-    if let Some(scope) = scope {
-        if !key.scopes.contains(&scope) {
-            return Err(ApiError::Forbidden(format!(
-                "This integration key lacks the scope {}.",
-                scope.as_str()
-            )));
-        }
+    if !scopes.is_empty() && !scopes.iter().any(|s| key.scopes.contains(s)) {
+        let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+        return Err(ApiError::Forbidden(format!(
+            "This integration key lacks the scope {}.",
+            names.join(" or ")
+        )));
     }
     let now = now_secs();
-    if key
-        .last_used_at
-        .is_none_or(|t| now >= t + LAST_USED_GRANULARITY)
-    {
-        key.last_used_at = Some(now);
-        kv.put(&integration_key_key(&key.hash), &key).await?;
+    let used_key = integration_key_used_key(&key.id);
+    let last_used = kv.get::<u64>(&used_key).await?.or(key.last_used_at);
+    if last_used.is_none_or(|t| now >= t + LAST_USED_GRANULARITY) {
+        kv.put(&used_key, &now).await?;
     }
     Ok(key)
+}
+
+/// A key as the administrators see it, with its latest use.
+async fn key_view(kv: &Kv, key: &IntegrationKeyRecord) -> Result<IntegrationKeyView, ApiError> {
+    let used = kv.get::<u64>(&integration_key_used_key(&key.id)).await?;
+    let mut view = key.view();
+    if let Some(at) = used.max(key.last_used_at) {
+        view.last_used_at = Some(rfc3339(at));
+    }
+    Ok(view)
 }
 
 /// `GET /api/v1/integration/whoami`: the presented key's company and scopes.
@@ -89,24 +132,55 @@ pub async fn whoami(req: &Request, env: &Env) -> Result<Response, ApiError> {
     )
 }
 
-/// `GET /api/v1/admin/integration-keys`.
+/// `GET /api/v1/admin/integration-keys?status=all|live|revoked&cursor=&limit=`: newest first,
+/// revoked keys included unless filtered; a page of at most `limit` keys and the cursor of the
+/// next page while there is more, so every live key can be found and revoked.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
+    let status = KeyStatus::parse(query_param(req, "status")?.as_deref())
+        .ok_or_else(|| ApiError::field("status", "The status is all, live or revoked."))?;
+    let limit = page_limit(query_param(req, "limit")?.as_deref())
+        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
+    let mut cursor = page_cursor(query_param(req, "cursor")?.as_deref())
+        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
     let kv = Kv::open(env)?;
-    let mut keys = Vec::new();
-    for (index, _) in kv.list("integration-key-id:", MAX_LISTED).await? {
-        if let Some(hash) = kv.get::<String>(&index).await? {
-            if let Some(key) = kv
+    let mut items = Vec::new();
+    for _ in 0..MAX_LIST_CALLS {
+        let page = kv
+            .list_page("integration-key-id:", cursor.take(), limit - items.len())
+            .await?;
+        for (index, metadata) in page.keys {
+            let meta = metadata.and_then(|m| serde_json::from_value::<IndexMeta>(m).ok());
+            if meta.as_ref().is_some_and(|m| !status.admits(m.revoked)) {
+                continue;
+            }
+            let hash = match meta {
+                Some(m) => Some(m.hash),
+                None => kv.get::<String>(&index).await?,
+            };
+            let Some(hash) = hash else { continue };
+            let Some(key) = kv
                 .get::<IntegrationKeyRecord>(&integration_key_key(&hash))
                 .await?
-            {
-                keys.push(key);
+            else {
+                continue;
+            };
+            if status.admits(key.revoked_at.is_some()) {
+                items.push(key_view(&kv, &key).await?);
             }
         }
+        cursor = page.next_cursor;
+        if cursor.is_none() || items.len() >= limit {
+            break;
+        }
     }
-    keys.sort_by_key(|k| std::cmp::Reverse(k.created_at));
-    let views: Vec<_> = keys.iter().map(IntegrationKeyRecord::view).collect();
-    json(200, &views)
+    json(
+        200,
+        &Page {
+            items,
+            next_cursor: cursor,
+        },
+    )
 }
 
 /// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once.
@@ -135,8 +209,9 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
         .into_iter()
         .collect();
     let secret = IntegrationKeySecret::from_random_bytes(random_bytes::<KEY_BYTES>()?);
+    let millis = worker::Date::now().as_millis();
     let key = IntegrationKeyRecord {
-        id: random_id()?,
+        id: format!("{:013}{}", INVERT_FROM.saturating_sub(millis), random_id()?),
         company_id: company.id.clone(),
         label,
         scopes,
@@ -147,7 +222,15 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
         revoked_at: None,
     };
     kv.put(&integration_key_key(&key.hash), &key).await?;
-    kv.put(&integration_key_id_key(&key.id), &key.hash).await?;
+    kv.put_with_metadata(
+        &integration_key_id_key(&key.id),
+        &key.hash,
+        &IndexMeta {
+            hash: key.hash.clone(),
+            revoked: false,
+        },
+    )
+    .await?;
     let scope_list: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
     events::record(
         env,
@@ -191,6 +274,15 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());
         kv.put(&integration_key_key(&hash), &key).await?;
+        kv.put_with_metadata(
+            &integration_key_id_key(id),
+            &hash,
+            &IndexMeta {
+                hash: hash.clone(),
+                revoked: true,
+            },
+        )
+        .await?;
         events::record(
             env,
             &ctx.actor(),
@@ -200,5 +292,5 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         )
         .await?;
     }
-    json(200, &key.view())
+    json(200, &key_view(&kv, &key).await?)
 }

@@ -48,7 +48,36 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let answer = route(req, &env).await;
-    Ok(answer.unwrap_or_else(|e| e.into_response()))
+    let mut response = answer.unwrap_or_else(|e| e.into_response());
+    secure(&mut response);
+    Ok(response)
+}
+
+/// The security headers of every API answer (the SPA's come from `public/_headers`). API
+/// answers are data, never a page: nothing in them may run or load, and no site may frame
+/// them — except the invoice PDF, which the SPA's own task page shows in a frame.
+fn secure(response: &mut Response) {
+    let pdf = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.starts_with("application/pdf"));
+    let csp = if pdf {
+        "frame-ancestors 'self'"
+    } else {
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", csp),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        if let Err(e) = headers.set(name, value) {
+            worker::console_error!("security header {name}: {e}");
+        }
+    }
 }
 
 /// The route table: every `/api/*` request comes here (the SPA and its assets are served by
@@ -68,7 +97,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         auth::check_csrf(&req)?;
     }
     match (method, segments.as_slice()) {
-        (Get, ["api", "v1", "health"]) => health::get(env).await,
+        (Get, ["api", "v1", "health"]) => health::get(&req, env).await,
         (_, ["api", "v1", "health"]) => Err(ApiError::method_not_allowed("GET")),
 
         (Get, ["api", "v1", "session"]) => auth::get_session(&req, env).await,
@@ -173,6 +202,13 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         }
         (_, ["api", "v1", "companies", _, "payment-suggestions", _]) => {
             Err(ApiError::method_not_allowed("GET"))
+        }
+        (
+            Post,
+            ["api", "v1", "companies", company, "payment-suggestions", kind, export, "acknowledge"],
+        ) => autopay::acknowledge_export(&req, env, company, kind, export).await,
+        (_, ["api", "v1", "companies", _, "payment-suggestions", _, _, "acknowledge"]) => {
+            Err(ApiError::method_not_allowed("POST"))
         }
         (Post, ["api", "v1", "autopay", "payment-files"]) => autopay::upload(req, env).await,
         (_, ["api", "v1", "autopay", "payment-files"]) => Err(ApiError::method_not_allowed("POST")),

@@ -23,6 +23,12 @@ pub const REGISTRY_NAME: &str = "organisation";
 /// Most keys one KV list page returns.
 const LIST_PAGE: u64 = 1000;
 
+/// One page of a KV listing: key names with their metadata, and where the next page starts.
+pub struct KeyPage {
+    pub keys: Vec<(String, Option<serde_json::Value>)>,
+    pub next_cursor: Option<String>,
+}
+
 /// Documents and read models in Workers KV. It also carries the `Env`, so that readers of records
 /// kept in a Durable Object (company records, in the `Registry`) take the same handle.
 pub struct Kv(worker::kv::KvStore, Env);
@@ -103,6 +109,50 @@ impl Kv {
         }
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// One page of keys starting with `prefix`, in key order, with their metadata: at most
+    /// `limit` keys from `cursor` on (a cursor an earlier page answered), and the cursor of the
+    /// next page when there is more. A cursor the store does not understand is the caller's
+    /// mistake: 400, never 500.
+    pub async fn list_page(
+        &self,
+        prefix: &str,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> Result<KeyPage, ApiError> {
+        let given = cursor.is_some();
+        let mut builder = self
+            .0
+            .list()
+            .prefix(prefix.to_owned())
+            .limit(limit.clamp(1, LIST_PAGE as usize) as u64);
+        if let Some(c) = cursor {
+            builder = builder.cursor(c);
+        }
+        let page = match builder.execute().await {
+            Ok(page) => page,
+            Err(e) if given => {
+                worker::console_warn!("kv list with a client cursor failed: {e}");
+                return Err(ApiError::field(
+                    "cursor",
+                    "The cursor is not one this list gave out; start again without it.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let next_cursor = match page.cursor {
+            Some(c) if !page.list_complete && !c.is_empty() => Some(c),
+            _ => None,
+        };
+        Ok(KeyPage {
+            keys: page
+                .keys
+                .into_iter()
+                .map(|k| (k.name, k.metadata))
+                .collect(),
+            next_cursor,
+        })
     }
 
     /// The values of every key starting with `prefix` (at most `limit`), skipping keys that

@@ -1,21 +1,74 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { call, assertProblem } from '../support/http.mjs';
+import { firstAdmin } from '../support/org.mjs';
 
-test('health really uses KV and the ledger Durable Object', async () => {
-  const first = await call('GET', '/api/v1/health');
+const probes = (res) => Number(res.body.checks.find((c) => c.name === 'durable_object').detail.match(/(\d+)/)[1]);
+
+test('health really uses KV and the ledger Durable Object when a System Administrator asks', async () => {
+  const admin = await firstAdmin();
+  const first = await admin.call('GET', '/api/v1/health');
   assert.equal(first.status, 200, first.text);
   assert.equal(first.body.status, 'ok');
   assert.match(first.body.version, /^\d+\.\d+\.\d+/);
   const byName = Object.fromEntries(first.body.checks.map((c) => [c.name, c]));
   assert.equal(byName.kv.ok, true, byName.kv.detail);
+  assert.match(byName.kv.detail, /wrote and read back/);
   assert.equal(byName.durable_object.ok, true, byName.durable_object.detail);
 
   // The Durable Object keeps state in SQLite: each probe is counted, so a second call sees more.
-  const count = (res) => Number(res.body.checks.find((c) => c.name === 'durable_object').detail.match(/#(\d+)/)[1]);
-  const second = await call('GET', '/api/v1/health');
-  assert.equal(count(second), count(first) + 1);
+  const second = await admin.call('GET', '/api/v1/health');
+  assert.equal(probes(second), probes(first) + 1);
   assert.equal(second.headers.get('cache-control'), 'no-store');
+});
+
+test('an_anonymous_health_check_reads_and_writes_nothing', async () => {
+  const admin = await firstAdmin();
+  await admin.call('GET', '/api/v1/health');
+  const before = await call('GET', '/api/v1/health');
+  assert.equal(before.status, 200, before.text);
+  assert.equal(before.body.status, 'ok');
+  assert.ok(before.body.checks.every((c) => c.ok), before.text);
+  assert.match(before.body.checks.find((c) => c.name === 'kv').detail, /^read/);
+  for (let i = 0; i < 5; i++) await call('GET', '/api/v1/health');
+  const after = await call('GET', '/api/v1/health');
+  assert.equal(probes(after), probes(before), 'anonymous calls record no probe');
+  assert.equal(probes(await admin.call('GET', '/api/v1/health')), probes(before) + 1);
+});
+
+test('every_api_answer_carries_the_security_headers', async () => {
+  for (const res of [await call('GET', '/api/v1/health'), await call('GET', '/api/v1/no-such-thing'), await call('GET', '/api/v1/openapi.json')]) {
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/, csp);
+    assert.match(csp, /frame-ancestors 'none'/, csp);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+  }
+});
+
+test('the_spa_is_served_with_a_content_security_policy_that_allows_its_own_scripts_only', async () => {
+  for (const path of ['/', '/tasks', '/admin/keys']) {
+    const res = await call('GET', path);
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get('content-type'), /text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'self'/, `${path}: ${csp}`);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/, csp);
+    assert.match(csp, /frame-ancestors 'none'/, csp);
+    assert.match(csp, /object-src 'none'/, csp);
+    assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, csp);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    // Every inline script of the page is allowed by its hash, and nothing else inline.
+    for (const [, body] of res.text.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+      const hash = createHash('sha256').update(body).digest('base64');
+      assert.ok(csp.includes(`'sha256-${hash}'`), `inline script allowed by hash: ${hash}`);
+    }
+  }
+  const asset = await call('GET', '/favicon.svg');
+  assert.equal(asset.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal((await call('GET', '/_headers')).text.includes('Content-Security-Policy'), false, 'the headers file is not served');
 });
 
 test('an unknown API path is a problem+json 404', async () => {

@@ -24,7 +24,7 @@ test('an integration key works once created, is listed without its secret, and i
 
   const listing = await admin.call('GET', '/api/v1/admin/integration-keys');
   assert.ok(!listing.text.includes(secret.slice(key.prefix.length)), 'the secret is never listed');
-  const listed = listing.body.find((k) => k.id === key.id);
+  const listed = listing.body.items.find((k) => k.id === key.id);
   assert.ok(listed.last_used_at, 'last use recorded');
 
   const revoked = await admin.call('DELETE', `/api/v1/admin/integration-keys/${key.id}`);
@@ -32,7 +32,7 @@ test('an integration key works once created, is listed without its secret, and i
   assert.ok(revoked.body.revoked_at);
   assertProblem(await call('GET', '/api/v1/integration/whoami', { headers: integrationHeaders(secret) }), 401);
   assertProblem(await admin.call('DELETE', '/api/v1/admin/integration-keys/nosuchkey'), 404);
-  const events = (await admin.call('GET', '/api/v1/admin/events')).body;
+  const events = (await admin.call('GET', `/api/v1/admin/events?kind=integration_key_revoked&company=${company.id}`)).body.items;
   assert.ok(events.some((e) => e.kind === 'integration_key_revoked' && e.company_id === company.id));
 });
 

@@ -103,7 +103,7 @@ test('Allow pre-approval: a System Administrator without AutoPay Administrator g
   const cleared = await admin.call('PATCH', `/api/v1/companies/${company.id}/settings`, { json: { four_eyes_threshold_minor: 100000 } });
   assert.equal(cleared.body.settings.four_eyes_threshold_minor, 100000);
   assert.equal(cleared.body.settings.allow_pre_approval, true, 'unnamed settings are kept');
-  const events = (await admin.call('GET', '/api/v1/admin/events?kind=settings_changed')).body;
+  const events = (await admin.call('GET', `/api/v1/admin/events?kind=settings_changed&company=${company.id}`)).body.items;
   assert.ok(events.some((e) => e.company_id === company.id && e.detail.includes('Allow pre-approval')));
   // Give the admin back a clean slate for other tests.
   await admin.call('PUT', `/api/v1/admin/users/${me.id}/roles`, { json: { is_system_admin: true, roles: {} } });
@@ -159,7 +159,7 @@ test('companies, agreements and users round-trip; e-mail addresses are unique', 
   assert.equal(removed.body.bank_agreements.length, 0);
   const duplicate = await admin.call('POST', '/api/v1/admin/users', { json: { name: 'Dup', email: target.email.toUpperCase() } });
   assertProblem(duplicate, 409);
-  const events = (await admin.call('GET', '/api/v1/admin/events')).body;
+  const events = (await admin.call('GET', '/api/v1/admin/events?limit=200')).body.items;
   for (const kind of ['company_created', 'company_changed', 'bank_agreement_added', 'bank_agreement_removed', 'user_created', 'integration_key_created']) {
     assert.ok(events.some((e) => e.kind === kind), kind);
   }

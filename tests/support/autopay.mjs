@@ -81,11 +81,22 @@ export async function exportSuggestions(company, kind, secret = company.erpKey) 
   return { status: r.status, headers: r.headers, text, body };
 }
 
-/** The ERP export as XML text, asserting 200. */
+/** The ERP acknowledges an export by its id (the file's MsgId, also `X-Export-Id`). */
+export async function acknowledgeExport(company, kind, exportId, secret = company.erpKey) {
+  return call('POST', `/api/v1/companies/${company.id}/payment-suggestions/${kind}/${encodeURIComponent(exportId)}/acknowledge`, {
+    headers: integrationHeaders(secret),
+  });
+}
+
+/** The ERP export as XML text, asserting 200, acknowledged as the ERP does once it has the file. */
 export async function exported(company, kind) {
   const res = await exportSuggestions(company, kind);
   assert.equal(res.status, 200, res.text);
   assert.match(res.headers.get('content-type'), /application\/xml/);
+  const exportId = res.headers.get('x-export-id');
+  assert.equal(exportId, msgIdOf(res.text));
+  const ack = await acknowledgeExport(company, kind, exportId);
+  assert.equal(ack.status, 200, ack.text);
   return res.text;
 }
 
