@@ -55,6 +55,9 @@ use std::collections::BTreeMap;
 
 use crate::roles::{Role, TwoStepLevel};
 
+/// The request header carrying a fresh TOTP code for a System Administrator's step-up.
+pub const TWO_STEP_CODE_HEADER: &str = "X-Two-Step-Code";
+
 /// What the SPA needs to know at start: is the organisation set up, and who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionState {
@@ -130,6 +133,13 @@ pub struct TwoStepCodeRequest {
 
 // ---------------------------------------------------------------------------------------------
 // Administration (System Administrator unless noted; 403 otherwise).
+//
+// Step-up: changing roles (PUT .../roles), bank agreements (POST/PUT/DELETE .../bank-agreements)
+// and integration keys (POST .../integration-keys, DELETE /admin/integration-keys/{key}) needs
+// the System Administrator's two-step verification active and a fresh code from their
+// authenticator in the request header `X-Two-Step-Code` ([`TWO_STEP_CODE_HEADER`]); without it
+// 403 with a sentence saying so, a wrong or replayed code 403 and counted by the lockout, a lock
+// 423. The request bodies are unchanged.
 //
 //   GET    /api/v1/admin/companies                          -> Vec<CompanyView>
 //   POST   /api/v1/admin/companies                          CompanyRequest -> 201 CompanyView

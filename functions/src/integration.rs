@@ -19,6 +19,7 @@ use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, IntegrationKeyRecord, MAX_LISTED,
 };
 use crate::store::Kv;
+use crate::two_step::require_step_up;
 
 /// `last_used_at` is written at most this often per key (KV allows one write per key per second).
 const LAST_USED_GRANULARITY: u64 = 60;
@@ -109,7 +110,8 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     json(200, &views)
 }
 
-/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once.
+/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once. Step-up: a
+/// fresh code in `X-Two-Step-Code`.
 pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -127,6 +129,7 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
+    require_step_up(&req, env, &ctx).await?;
     let scopes: Vec<Scope> = body
         .scopes
         .iter()
@@ -172,6 +175,7 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
 }
 
 /// `DELETE /api/v1/admin/integration-keys/{key}`: revokes; revoking twice changes nothing.
+/// Step-up: a fresh code in `X-Two-Step-Code`.
 pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -188,6 +192,7 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         .get(&integration_key_key(&hash))
         .await?
         .ok_or_else(not_found)?;
+    require_step_up(&req, env, &ctx).await?;
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());
         kv.put(&integration_key_key(&hash), &key).await?;

@@ -24,6 +24,7 @@ mod processes;
 mod records;
 mod secrets;
 mod store;
+mod two_step;
 mod users;
 
 pub use do_ledger::Ledger;
