@@ -6,8 +6,6 @@
 //! one command, so a change is decided on the current record, never on a copy read earlier.
 //! Seeds are opaque here (`S`: the sealed text in the Worker, anything comparable in tests).
 
-use crate::totp::TotpCode;
-
 /// Why a change does not apply to the account as it is now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AccountRefusal {
@@ -82,8 +80,12 @@ pub fn still_current<S: PartialEq>(stored: Option<&S>, checked: &S) -> bool {
     stored.is_some_and(|s| s == checked)
 }
 
+/// How long a step-up lasts: a session that confirmed a fresh code may make sensitive changes
+/// for 5 minutes.
+pub const STEP_UP_SECONDS: u64 = 300;
+
 /// Why a System Administrator's sensitive change (roles, bank agreements, integration keys) is
-/// refused before any code is checked.
+/// refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StepUpRefusal {
     #[error(
@@ -92,25 +94,27 @@ pub enum StepUpRefusal {
     )]
     TwoStepNotActive,
     #[error(
-        "This change needs a fresh code from your authenticator app: send it in the \
-         X-Two-Step-Code header."
+        "This change needs a fresh code from your authenticator app. Confirm with your code \
+         first (POST /api/v1/me/step-up); a confirmation lasts 5 minutes."
     )]
-    CodeMissing,
-    #[error("The code must be the 6 digits your authenticator app shows.")]
-    CodeMalformed,
+    NotConfirmed,
 }
 
-/// Step-up: a sensitive change needs two-step verification active and a code with the request.
-/// Answers the parsed code, to be verified (replay and lockout) by the user's guard.
-pub fn step_up_code(two_step_active: bool, code: Option<&str>) -> Result<TotpCode, StepUpRefusal> {
+/// Step-up: a sensitive change needs two-step verification active and this session's
+/// confirmation with a fresh code (`stepped_up_at`, unix seconds) less than
+/// [`STEP_UP_SECONDS`] before `now`.
+pub fn check_step_up(
+    two_step_active: bool,
+    stepped_up_at: Option<u64>,
+    now: u64,
+) -> Result<(), StepUpRefusal> {
     if !two_step_active {
         return Err(StepUpRefusal::TwoStepNotActive);
     }
-    let code = code
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .ok_or(StepUpRefusal::CodeMissing)?;
-    TotpCode::parse(code).map_err(|_| StepUpRefusal::CodeMalformed)
+    match stepped_up_at {
+        Some(at) if at <= now && now < at.saturating_add(STEP_UP_SECONDS) => Ok(()),
+        _ => Err(StepUpRefusal::NotConfirmed),
+    }
 }
 
 #[cfg(test)]
@@ -192,42 +196,42 @@ mod tests {
         assert!(!still_current(None, &"h"));
     }
 
+    const NOW: u64 = 1_800_000_000;
+
     #[test]
     fn step_up_needs_two_step_verification_active() {
         assert_eq!(
-            step_up_code(false, Some("123456")).err(),
-            Some(StepUpRefusal::TwoStepNotActive)
+            check_step_up(false, Some(NOW), NOW),
+            Err(StepUpRefusal::TwoStepNotActive)
         );
     }
 
     #[test]
-    fn step_up_without_a_code_is_refused_with_where_to_send_it() {
+    fn a_session_that_never_confirmed_a_code_is_refused_with_how_to_confirm() {
         assert_eq!(
-            step_up_code(true, None).err(),
-            Some(StepUpRefusal::CodeMissing)
+            check_step_up(true, None, NOW),
+            Err(StepUpRefusal::NotConfirmed)
         );
-        assert_eq!(
-            step_up_code(true, Some("  ")).err(),
-            Some(StepUpRefusal::CodeMissing)
-        );
-        assert!(StepUpRefusal::CodeMissing
+        assert!(StepUpRefusal::NotConfirmed
             .to_string()
-            .contains("X-Two-Step-Code"));
+            .contains("POST /api/v1/me/step-up"));
     }
 
     #[test]
-    fn step_up_with_a_malformed_code_is_refused() {
+    fn a_confirmation_lasts_five_minutes() {
+        assert_eq!(check_step_up(true, Some(NOW), NOW), Ok(()));
+        assert_eq!(check_step_up(true, Some(NOW), NOW + 299), Ok(()));
         assert_eq!(
-            step_up_code(true, Some("12ab56")).err(),
-            Some(StepUpRefusal::CodeMalformed)
+            check_step_up(true, Some(NOW), NOW + 300),
+            Err(StepUpRefusal::NotConfirmed)
         );
     }
 
     #[test]
-    fn step_up_with_a_well_formed_code_answers_it_for_verification() {
+    fn a_confirmation_from_the_future_does_not_count() {
         assert_eq!(
-            step_up_code(true, Some(" 123456 ")).map(|c| c.as_str().to_owned()),
-            Ok("123456".to_owned())
+            check_step_up(true, Some(NOW + 10), NOW),
+            Err(StepUpRefusal::NotConfirmed)
         );
     }
 }

@@ -26,6 +26,8 @@ pub struct SessionCtx {
     pub user: UserRecord,
     pub token: SessionToken,
     pub locked_until: Option<u64>,
+    /// When this session last confirmed a fresh code (`POST /me/step-up`).
+    pub stepped_up_at: Option<u64>,
 }
 
 impl SessionCtx {
@@ -79,6 +81,7 @@ pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionC
             user,
             token,
             locked_until: answer.locked_until,
+            stepped_up_at: answer.stepped_up_at,
         })),
         _ => Ok(None),
     }
@@ -211,6 +214,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         user,
         token,
         locked_until: answer.locked_until,
+        stepped_up_at: None,
     };
     let state = session_state(env, Some(&ctx)).await?;
     with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
@@ -326,6 +330,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 user: answer.user.unwrap_or(user),
                 token,
                 locked_until: None,
+                stepped_up_at: None,
             };
             let state = session_state(env, Some(&ctx)).await?;
             with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))

@@ -8,8 +8,9 @@
 //! exactly one row (`id = 1`): the [`TwoStepGuard`] fields (`consecutive_failures`,
 //! `locked_until`, `last_used_step`) and `active` (the state from before the record lived here,
 //! kept in step with `record.active`). Table `sessions` holds one row per live session: the
-//! SHA-256 of the cookie secret (never the secret), `created` and `last_seen` (unix seconds);
-//! expired rows are deleted when met.
+//! SHA-256 of the cookie secret (never the secret), `created`, `last_seen` and `stepped_up_at`
+//! (unix seconds; the last time this session confirmed a fresh code for a System
+//! Administrator's sensitive change); expired rows are deleted when met.
 //!
 //! Each command runs its reads and writes without awaiting in between, so two concurrent
 //! attempts with the same TOTP step cannot both succeed, the failure count is exact, and every
@@ -93,6 +94,9 @@ pub enum GuardCommand {
         password_ok: bool,
         checked_password: Option<String>,
         then: Option<UserChange>,
+        /// Set (a session's secret hash): on success that session is stepped up at `now`.
+        #[serde(default)]
+        step_up_session: Option<String>,
     },
     /// `POST /me/password`: the current password counts toward the lockout like a code. `None`
     /// as `new_hash`: the current password was not correct. On success every other session ends.
@@ -145,6 +149,9 @@ pub struct GuardAnswer {
     pub user: Option<UserRecord>,
     #[serde(default)]
     pub refusal: Option<String>,
+    /// For `Touch`: when this session last confirmed a fresh code (step-up).
+    #[serde(default)]
+    pub stepped_up_at: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +166,12 @@ struct GuardRow {
 struct SessionRow {
     created: i64,
     last_seen: i64,
+    stepped_up_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    n: i64,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +198,21 @@ impl DurableObject for UserGuard {
              record TEXT NOT NULL)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
+                worker::console_error!("user guard schema: {e}");
+            }
+        }
+        let has_step_up = sql
+            .exec(
+                "SELECT COUNT(*) AS n FROM pragma_table_info('sessions') WHERE name = 'stepped_up_at'",
+                None,
+            )
+            .and_then(|c| c.one::<CountRow>())
+            .is_ok_and(|row| row.n > 0);
+        if !has_step_up {
+            if let Err(e) = sql.exec(
+                "ALTER TABLE sessions ADD COLUMN stepped_up_at INTEGER",
+                None,
+            ) {
                 worker::console_error!("user guard schema: {e}");
             }
         }
@@ -440,6 +468,7 @@ impl UserGuard {
                 password_ok,
                 checked_password,
                 then,
+                step_up_session,
             } => {
                 let seed_current = match &seed {
                     CheckedSeed::Active(s) => still_current(record.two_step.as_ref(), s),
@@ -455,6 +484,12 @@ impl UserGuard {
                 };
                 let outcome = self.attempt(&mut guard, now, password_ok, true, step)?;
                 if outcome == Outcome::Accepted {
+                    if let Some(session_hash) = step_up_session {
+                        self.sql.exec(
+                            "UPDATE sessions SET stepped_up_at = ? WHERE secret_hash = ?",
+                            vec![int(now), session_hash.into()],
+                        )?;
+                    }
                     if let Some(change) = then {
                         if let Err(why) =
                             self.change(&mut guard, &mut record, change, Some(&seed))?
@@ -492,7 +527,7 @@ impl UserGuard {
                 let rows: Vec<SessionRow> = self
                     .sql
                     .exec(
-                        "SELECT created, last_seen FROM sessions WHERE secret_hash = ?",
+                        "SELECT created, last_seen, stepped_up_at FROM sessions WHERE secret_hash = ?",
                         vec![session_hash.clone().into()],
                     )?
                     .to_array()?;
@@ -520,7 +555,15 @@ impl UserGuard {
                 } else {
                     Outcome::NotCorrect
                 };
-                Ok(answer(outcome, &guard, Some(now), Some(record)))
+                let stepped_up_at = rows
+                    .first()
+                    .filter(|_| live)
+                    .and_then(|row| row.stepped_up_at)
+                    .and_then(|at| u64::try_from(at).ok());
+                Ok(GuardAnswer {
+                    stepped_up_at,
+                    ..answer(outcome, &guard, Some(now), Some(record))
+                })
             }
             GuardCommand::Seed { .. }
             | GuardCommand::Unlock
@@ -577,6 +620,7 @@ fn answer(
             .filter(|until| now.is_none_or(|now| now < *until)),
         user,
         refusal: None,
+        stepped_up_at: None,
     }
 }
 

@@ -110,8 +110,8 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     json(200, &views)
 }
 
-/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once. Step-up: a
-/// fresh code in `X-Two-Step-Code`.
+/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once. Step-up: this
+/// session confirmed a fresh code (`POST /api/v1/me/step-up`) in the last five minutes.
 pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -129,7 +129,7 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
-    require_step_up(&req, env, &ctx).await?;
+    require_step_up(&ctx)?;
     let scopes: Vec<Scope> = body
         .scopes
         .iter()
@@ -175,7 +175,8 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
 }
 
 /// `DELETE /api/v1/admin/integration-keys/{key}`: revokes; revoking twice changes nothing.
-/// Step-up: a fresh code in `X-Two-Step-Code`.
+/// Step-up: this session confirmed a fresh code (`POST /api/v1/me/step-up`) in the last
+/// five minutes.
 pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -192,7 +193,7 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         .get(&integration_key_key(&hash))
         .await?
         .ok_or_else(not_found)?;
-    require_step_up(&req, env, &ctx).await?;
+    require_step_up(&ctx)?;
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());
         kv.put(&integration_key_key(&hash), &key).await?;

@@ -248,3 +248,21 @@ pub async fn deactivate(mut req: Request, env: &Env) -> Result<Response, ApiErro
     .await?;
     json(200, &view(env, &user, locked_until).await?)
 }
+
+/// `POST /api/v1/me/step-up`: confirms a fresh code, so this session may make a System
+/// Administrator's sensitive changes (roles, bank agreements, integration keys) for five
+/// minutes. A wrong or replayed code counts toward the lockout.
+pub async fn step_up(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: TwoStepCodeRequest = read_json(&mut req).await?;
+    two_step::step_up(env, &ctx, &body.code).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "stepped_up",
+        None,
+        "Confirmed a fresh code for sensitive changes.",
+    )
+    .await?;
+    no_content()
+}

@@ -5,11 +5,11 @@
 //! same rules, the same event on failure and the same problem answers; only the sentence naming
 //! what was not done is the caller's ([`Purpose`]).
 
-use ap_core::account::step_up_code;
-use ap_core::api::TWO_STEP_CODE_HEADER;
+use ap_core::account::check_step_up;
 use ap_core::guard::{Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
-use worker::{Env, Request};
+use ap_core::totp::TotpCode;
+use worker::Env;
 
 use crate::auth::SessionCtx;
 use crate::do_user::{
@@ -52,11 +52,11 @@ pub const AUTOPAY: Purpose = Purpose {
     field: None,
 };
 
-/// A System Administrator's sensitive change (roles, bank agreements, integration keys).
+/// Confirming a fresh code before a System Administrator's sensitive change.
 pub const STEP_UP: Purpose = Purpose {
     event: "step_up",
-    not_correct: "The code is not correct. Nothing was changed.",
-    field: None,
+    not_correct: "The code is not correct. Enter the code your authenticator app shows now.",
+    field: Some("code"),
 };
 
 /// One check: the code against `seed`, optionally the password too, and a change of the
@@ -95,6 +95,16 @@ pub async fn verify(
     purpose: &Purpose,
     check: CodeCheck<'_>,
 ) -> Result<GuardAnswer, ApiError> {
+    verify_for_session(env, ctx, purpose, check, None).await
+}
+
+async fn verify_for_session(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    check: CodeCheck<'_>,
+    step_up_session: Option<String>,
+) -> Result<GuardAnswer, ApiError> {
     let user = &ctx.user;
     let now = now_secs();
     let sealed = match &check.seed {
@@ -112,6 +122,7 @@ pub async fn verify(
         password_ok,
         checked_password: check.password.map(|_| user.password_hash.clone()),
         then: check.then,
+        step_up_session,
     };
     let answer = ask_guard_with_record(env, &user.id, &command)
         .await?
@@ -160,14 +171,19 @@ pub async fn verify(
     }
 }
 
-/// Step-up for a System Administrator's sensitive change: two-step verification must be active
-/// and the request must carry a fresh code in the `X-Two-Step-Code` header, verified like any
-/// other code (replay, lockout, event). Call it after the role check and before the change.
-pub async fn require_step_up(req: &Request, env: &Env, ctx: &SessionCtx) -> Result<(), ApiError> {
-    let header = req.headers().get(TWO_STEP_CODE_HEADER)?;
-    let code = step_up_code(ctx.user.two_step.is_some(), header.as_deref())
-        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
-    verify(
+/// Step-up for a System Administrator's sensitive change (roles, bank agreements, integration
+/// keys): two-step verification active and this session confirmed with a fresh code (`POST
+/// /api/v1/me/step-up`, [`step_up`]) less than five minutes ago; 403 with a sentence saying what
+/// to do otherwise. Call it after the role check, before the change.
+pub fn require_step_up(ctx: &SessionCtx) -> Result<(), ApiError> {
+    check_step_up(ctx.user.two_step.is_some(), ctx.stepped_up_at, now_secs())
+        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))
+}
+
+/// Confirms a fresh code for this session (step-up), through the same checks as any code.
+pub async fn step_up(env: &Env, ctx: &SessionCtx, code: &str) -> Result<(), ApiError> {
+    let code = TotpCode::parse(code).map_err(|e| ApiError::field("code", e.to_string()))?;
+    verify_for_session(
         env,
         ctx,
         &STEP_UP,
@@ -177,6 +193,7 @@ pub async fn require_step_up(req: &Request, env: &Env, ctx: &SessionCtx) -> Resu
             password: None,
             then: None,
         },
+        Some(ctx.token.secret_hash()),
     )
     .await?;
     Ok(())

@@ -135,8 +135,8 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// `PUT /api/v1/admin/users/{id}/roles`: replaces all roles. Every company must exist; an
-/// administrator cannot remove their own System Administrator role. Step-up: a fresh code in
-/// `X-Two-Step-Code`.
+/// administrator cannot remove their own System Administrator role. Step-up: this session
+/// confirmed a fresh code (`POST /api/v1/me/step-up`) in the last five minutes.
 pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
     let body: RolesRequest = read_json(&mut req).await?;
@@ -168,7 +168,7 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
     if target == ctx.user.id && !roles.is_system_admin {
         return Err(ApiError::Conflict("You cannot remove your own System Administrator role; ask another System Administrator.".to_owned()));
     }
-    require_step_up(&req, env, &ctx).await?;
+    require_step_up(&ctx)?;
     let user = change_user(env, id, UserChange::Roles { roles }).await?;
     let summary = serde_json::to_string(&user.view(None).roles).unwrap_or_default();
     events::record(
