@@ -506,6 +506,20 @@ impl UserGuard {
                 new_hash,
                 keep_session,
             } => {
+                let live: Vec<SessionRow> = self
+                    .sql
+                    .exec(
+                        "SELECT created, last_seen, stepped_up_at FROM sessions WHERE secret_hash = ?",
+                        vec![keep_session.clone().into()],
+                    )?
+                    .to_array()?;
+                if live.is_empty() {
+                    // The session ended meanwhile (deactivation, reactivation, two-step reset).
+                    return Ok(GuardAnswer {
+                        refusal: Some("Your session has ended. Please sign in again.".to_owned()),
+                        ..answer(Outcome::Refused, &guard, Some(now), Some(record))
+                    });
+                }
                 let password_ok = new_hash.is_some()
                     && still_current(Some(&record.password_hash), &checked_password);
                 let outcome = self.attempt(&mut guard, now, password_ok, false, None)?;

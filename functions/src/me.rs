@@ -102,6 +102,11 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
             .await?;
             no_content()
         }
+        Outcome::Refused => Err(ApiError::Unauthorized(
+            answer
+                .refusal
+                .unwrap_or_else(|| "Please sign in.".to_owned()),
+        )),
         Outcome::Locked => {
             let until = answer.locked_until.unwrap_or(now + LOCK_SECONDS);
             events::record(
