@@ -170,11 +170,6 @@ struct SessionRow {
 }
 
 #[derive(Deserialize)]
-struct CountRow {
-    n: i64,
-}
-
-#[derive(Deserialize)]
 struct AccountRow {
     record: String,
 }
@@ -193,7 +188,7 @@ impl DurableObject for UserGuard {
              active INTEGER NOT NULL)",
             "INSERT OR IGNORE INTO guard (id, consecutive_failures, active) VALUES (1, 0, 1)",
             "CREATE TABLE IF NOT EXISTS sessions (secret_hash TEXT PRIMARY KEY, \
-             created INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+             created INTEGER NOT NULL, last_seen INTEGER NOT NULL, stepped_up_at INTEGER)",
             "CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), \
              record TEXT NOT NULL)",
         ] {
@@ -201,14 +196,11 @@ impl DurableObject for UserGuard {
                 worker::console_error!("user guard schema: {e}");
             }
         }
-        let has_step_up = sql
-            .exec(
-                "SELECT COUNT(*) AS n FROM pragma_table_info('sessions') WHERE name = 'stepped_up_at'",
-                None,
-            )
-            .and_then(|c| c.one::<CountRow>())
-            .is_ok_and(|row| row.n > 0);
-        if !has_step_up {
+        // Sessions stored before step-ups existed lack the column: add it once.
+        if sql
+            .exec("SELECT stepped_up_at FROM sessions LIMIT 0", None)
+            .is_err()
+        {
             if let Err(e) = sql.exec(
                 "ALTER TABLE sessions ADD COLUMN stepped_up_at INTEGER",
                 None,
