@@ -19,7 +19,7 @@
 //! seed) counts only if the record still holds what it was checked against.
 
 use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
-use ap_core::guard::TwoStepGuard;
+use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
 use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
 use serde::{Deserialize, Serialize};
@@ -514,7 +514,12 @@ impl UserGuard {
                 }
                 let password_ok = new_hash.is_some()
                     && still_current(Some(&record.password_hash), &checked_password);
-                let outcome = self.attempt(&mut guard, now, password_ok, false, None)?;
+                let outcome = match guard.password_check(password_ok, now) {
+                    Ok(()) => Outcome::Accepted,
+                    Err(TwoStepRefusal::NotCorrect) => Outcome::NotCorrect,
+                    Err(TwoStepRefusal::Locked(_)) => Outcome::Locked,
+                };
+                self.save(&guard)?;
                 if let (Outcome::Accepted, Some(new_hash)) = (outcome, new_hash) {
                     record.password_hash = new_hash;
                     record.must_change_password = false;
