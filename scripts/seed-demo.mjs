@@ -24,7 +24,8 @@ function client() {
   };
 }
 
-// RFC 6238 TOTP (SHA1, 6 digits, 30 s), for activating the demo approver's two-step verification.
+// RFC 6238 TOTP (SHA1, 6 digits, 30 s), for the two-step verification of the administrator and
+// the demo approver.
 function base32Decode(s) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0, value = 0;
@@ -65,6 +66,13 @@ if (!state.first_run) {
 const admin = { name: 'Ada Admin', email: 'admin@demo.example', password: password() };
 const adm = client();
 await adm('POST', '/api/v1/setup/first-admin', admin);
+// A System Administrator needs two-step verification and a fresh code (step-up, valid for five
+// minutes) for bank agreements, roles and integration keys. Activation uses this step's code,
+// the step-up the next step's (each code works once).
+const adminEnrolment = await adm('POST', '/api/v1/me/two-step/enrolment');
+await adm('POST', '/api/v1/me/two-step/activate', { code: totp(adminEnrolment.secret) });
+await adm('POST', '/api/v1/me/step-up', { code: totp(adminEnrolment.secret, Date.now() + 30_000) });
+admin.totp_secret = adminEnrolment.secret;
 
 const companies = {};
 for (const [key, c] of Object.entries({
@@ -203,7 +211,7 @@ const credentials = {
   url: BASE,
   note: 'Local demo data. Two-step codes: oathtool --totp -b <totp_secret>, or add the secret to an authenticator app.',
   users: [
-    { role: 'System Administrator; AutoPay Administrator in Nordlys and Fjord', name: admin.name, email: admin.email, password: admin.password },
+    { role: 'System Administrator; AutoPay Administrator in Nordlys and Fjord', name: admin.name, email: admin.email, password: admin.password, totp_secret: admin.totp_secret },
     { role: 'Invoice + AutoPay Approver in Nordlys and Fjord (ready to approve and pay); Invoice Approver in Baltic', name: pia.name, email: pia.email, password: pia.password, totp_secret: pia.totp_secret },
     { role: 'Invoice Approver in Nordlys only', name: oskar.name, email: oskar.email, password: oskar.password },
   ],

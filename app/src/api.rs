@@ -189,6 +189,17 @@ pub async fn deactivate_two_step(code: String) -> Result<Me, ApiFailure> {
     .await
 }
 
+/// `POST /api/v1/me/step-up`: confirms a fresh code; for five minutes this session may change
+/// roles, bank agreements and integration keys.
+pub async fn step_up(code: String) -> Result<(), ApiFailure> {
+    let resp = send(
+        Request::post("/api/v1/me/step-up"),
+        Some(&TwoStepCodeRequest { code }),
+    )
+    .await?;
+    problem_or(resp, Empty).await
+}
+
 // --- Administration --------------------------------------------------------------------------
 
 pub async fn companies() -> Result<Vec<CompanyView>, ApiFailure> {

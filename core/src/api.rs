@@ -49,6 +49,9 @@ pub struct FieldError {
 //   POST   /api/v1/me/two-step/enrolment      -> TwoStepEnrolment (new secret, pending)
 //   POST   /api/v1/me/two-step/activate       TwoStepCodeRequest -> Me
 //   POST   /api/v1/me/two-step/deactivate     TwoStepCodeRequest -> Me
+//   POST   /api/v1/me/step-up                 TwoStepCodeRequest -> 204 (this session may make
+//                                             a System Administrator's sensitive changes for
+//                                             5 minutes; see Administration)
 // ---------------------------------------------------------------------------------------------
 
 use std::collections::BTreeMap;
@@ -130,6 +133,14 @@ pub struct TwoStepCodeRequest {
 
 // ---------------------------------------------------------------------------------------------
 // Administration (System Administrator unless noted; 403 otherwise).
+//
+// Step-up: changing roles (PUT .../roles), bank agreements (POST/PUT/DELETE .../bank-agreements)
+// and integration keys (POST .../integration-keys, DELETE /admin/integration-keys/{key}) needs
+// the System Administrator's two-step verification active and this session confirmed with a
+// fresh code less than 5 minutes ago: `POST /api/v1/me/step-up` with TwoStepCodeRequest -> 204
+// (a wrong or replayed code 400 on `code` and counted by the lockout, a lock 423). Otherwise the
+// change is refused with 403 and a sentence saying what to do. The change requests themselves
+// are unchanged.
 //
 //   GET    /api/v1/admin/companies                          -> Vec<CompanyView>
 //   POST   /api/v1/admin/companies                          CompanyRequest -> 201 CompanyView

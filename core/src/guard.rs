@@ -90,6 +90,22 @@ impl TwoStepGuard {
         self.locked_until = None;
     }
 
+    /// A password checked on its own (the current password of a password change) at `now`: refused
+    /// while locked, even when correct; a wrong one counts like a wrong code. A correct one does
+    /// not reset the count: it proves no second factor, so it cannot buy more code guesses.
+    pub fn password_check(
+        &mut self,
+        password_correct: bool,
+        now: u64,
+    ) -> Result<(), TwoStepRefusal> {
+        self.check_locked(now)?;
+        if password_correct {
+            return Ok(());
+        }
+        self.record_failure(now)?;
+        Err(TwoStepRefusal::NotCorrect)
+    }
+
     /// One complete attempt (sign-in or signing): lock check, code check with replay refusal,
     /// and bookkeeping. `password_correct` comes from the Worker's PBKDF2 check (WebCrypto).
     ///
@@ -260,6 +276,43 @@ mod tests {
             Err(TwoStepRefusal::Locked(Locked { until: NOW + 900 }))
         );
         assert_eq!(guard.last_used_step, None);
+    }
+
+    #[test]
+    fn a_wrong_password_on_its_own_counts_toward_the_lock() {
+        let mut guard = TwoStepGuard::default();
+        for _ in 0..4 {
+            assert_eq!(
+                guard.password_check(false, NOW),
+                Err(TwoStepRefusal::NotCorrect)
+            );
+        }
+        assert_eq!(
+            guard.password_check(false, NOW),
+            Err(TwoStepRefusal::Locked(Locked { until: NOW + 900 }))
+        );
+    }
+
+    #[test]
+    fn a_right_password_on_its_own_is_refused_while_locked() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 5, NOW);
+        assert_eq!(
+            guard.password_check(true, NOW + 60),
+            Err(TwoStepRefusal::Locked(Locked { until: NOW + 900 }))
+        );
+    }
+
+    #[test]
+    fn a_right_password_on_its_own_does_not_reset_the_failure_count() {
+        let mut guard = TwoStepGuard::default();
+        fail_times(&mut guard, 4, NOW);
+        assert_eq!(guard.password_check(true, NOW), Ok(()));
+        assert_eq!(guard.consecutive_failures, 4);
+        assert!(
+            guard.record_failure(NOW).is_err(),
+            "the fifth failure still locks"
+        );
     }
 
     #[test]

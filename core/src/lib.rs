@@ -4,6 +4,7 @@
 //! browser. It performs no I/O, reads no clock and draws no random numbers: time and random
 //! bytes are passed in. Everything here is tested with `cargo test -p ap-core` on the host.
 
+pub mod account;
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;

@@ -12,12 +12,12 @@ use ap_core::session::{check_same_origin, cookie_name, SessionToken, SIGN_IN_NOT
 use worker::{Env, Request, Response};
 
 use crate::do_registry::{ask_registry, claim, RegistryCommand, EMAIL, FIRST_ADMIN};
-use crate::do_user::{ask_guard, GuardCommand, Outcome};
+use crate::do_user::{ask_guard, ask_guard_with_record, current_user, GuardCommand, Outcome};
 use crate::events;
 use crate::http::{cookie, json, no_content, now_secs, random_bytes, random_id, read_json};
 use crate::me;
 use crate::problem::ApiError;
-use crate::records::{email_key, load_user, save_user, user_by_email, UserRecord};
+use crate::records::{email_key, publish_user, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
 use crate::throttle::SignInKeys;
@@ -27,6 +27,8 @@ pub struct SessionCtx {
     pub user: UserRecord,
     pub token: SessionToken,
     pub locked_until: Option<u64>,
+    /// When this session last confirmed a fresh code (`POST /me/step-up`).
+    pub stepped_up_at: Option<u64>,
 }
 
 impl SessionCtx {
@@ -61,30 +63,26 @@ pub fn check_csrf(req: &Request) -> Result<(), ApiError> {
         .map_err(|e| ApiError::Forbidden(e.to_string()))
 }
 
-/// The session of this request, if it carries a live one of an active user.
+/// The session of this request, if it carries a live one of an active user. The user record is
+/// the guard's, as it is now (never a KV copy that could lag behind a change of roles).
 pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionCtx>, ApiError> {
     let Some(token) = cookie(req, cookie_name(is_https(req))).and_then(|v| SessionToken::parse(&v))
     else {
         return Ok(None);
     };
-    let answer = ask_guard(
-        env,
-        &token.user,
-        &GuardCommand::Touch {
-            now: now_secs(),
-            session_hash: token.secret_hash(),
-        },
-    )
-    .await?;
-    if answer.outcome != Outcome::Accepted {
+    let touch = GuardCommand::Touch {
+        now: now_secs(),
+        session_hash: token.secret_hash(),
+    };
+    let Some(answer) = ask_guard_with_record(env, &token.user, &touch).await? else {
         return Ok(None);
-    }
-    let kv = Kv::open(env)?;
-    match load_user(&kv, &token.user).await? {
-        Some(user) if user.active => Ok(Some(SessionCtx {
+    };
+    match (answer.outcome, answer.user) {
+        (Outcome::Accepted, Some(user)) if user.active => Ok(Some(SessionCtx {
             user,
             token,
             locked_until: answer.locked_until,
+            stepped_up_at: answer.stepped_up_at,
         })),
         _ => Ok(None),
     }
@@ -168,24 +166,26 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         return Err(already());
     }
     claim(env, EMAIL, email.as_str(), id.as_str()).await?;
-    let user = UserRecord {
-        id: id.clone(),
-        name,
-        email: email.clone(),
-        password_hash: hash,
-        active: true,
-        must_change_password: false,
-        roles: UserRoles {
-            is_system_admin: true,
-            ..UserRoles::default()
+    let user = create_user(
+        env,
+        UserRecord {
+            id: id.clone(),
+            name,
+            email: email.clone(),
+            password_hash: hash,
+            active: true,
+            must_change_password: false,
+            roles: UserRoles {
+                is_system_admin: true,
+                ..UserRoles::default()
+            },
+            two_step: None,
+            pending_two_step: None,
+            created_at: now_secs(),
+            version: 0,
         },
-        two_step: None,
-        pending_two_step: None,
-        created_at: now_secs(),
-    };
-    let kv = Kv::open(env)?;
-    save_user(&kv, &user).await?;
-    kv.put(&email_key(&email), &id).await?;
+    )
+    .await?;
     events::record(
         env,
         email.as_str(),
@@ -204,7 +204,8 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         &GuardCommand::SignIn {
             now: now_secs(),
             password_ok: true,
-            needs_code: false,
+            checked_password: user.password_hash.clone(),
+            checked_seed: None,
             step: None,
             session_hash: token.secret_hash(),
         },
@@ -214,9 +215,25 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         user,
         token,
         locked_until: answer.locked_until,
+        stepped_up_at: None,
     };
     let state = session_state(env, Some(&ctx)).await?;
     with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
+}
+
+/// A new user: the guard first (it owns the record), then the KV read model and the e-mail
+/// index. Answers the record as the guard holds it.
+pub async fn create_user(env: &Env, user: UserRecord) -> Result<UserRecord, ApiError> {
+    let id = user.id.clone();
+    let email = user.email.clone();
+    let seeded = ask_guard(env, &id, &GuardCommand::Seed { record: user }).await?;
+    let user = seeded
+        .user
+        .ok_or_else(|| ApiError::internal("user guard", "no record after seeding"))?;
+    let kv = Kv::open(env)?;
+    publish_user(&kv, &user).await?;
+    kv.put(&email_key(&email), &id).await?;
+    Ok(user)
 }
 
 fn new_token(user: &UserId) -> Result<SessionToken, ApiError> {
@@ -256,9 +273,14 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
     let not_correct = || ApiError::Unauthorized(SIGN_IN_NOT_CORRECT.to_owned());
     let kv = Kv::open(env)?;
     let password = Password::parse(&body.password).ok();
-    let user = match Email::parse(&body.email) {
-        Ok(email) => user_by_email(&kv, &email).await?,
+    let id = match Email::parse(&body.email) {
+        Ok(email) => kv.get::<UserId>(&email_key(&email)).await?,
         Err(_) => None,
+    };
+    // The guard's record, as it is now: the KV copy is only the e-mail index.
+    let user = match id {
+        Some(id) => current_user(env, &id).await?.map(|(user, _)| user),
+        None => None,
     };
     let (Some(user), Some(password)) = (user, password.clone()) else {
         // Unknown e-mail: spend the time of one verification so the answer does not tell.
@@ -284,7 +306,8 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
         &GuardCommand::SignIn {
             now,
             password_ok,
-            needs_code: user.two_step.is_some(),
+            checked_password: user.password_hash.clone(),
+            checked_seed: user.two_step.clone(),
             step,
             session_hash: token.secret_hash(),
         },
@@ -309,14 +332,15 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
             limits.succeeded(env, now).await?;
             events::record(env, &actor, "sign_in_succeeded", None, "Signed in.").await?;
             let ctx = SessionCtx {
-                user,
+                user: answer.user.unwrap_or(user),
                 token,
                 locked_until: None,
+                stepped_up_at: None,
             };
             let state = session_state(env, Some(&ctx)).await?;
             with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))
         }
-        Outcome::NotCorrect => {
+        Outcome::NotCorrect | Outcome::Refused | Outcome::Missing => {
             let why = if user.active {
                 "Sign-in failed."
             } else {

@@ -17,7 +17,6 @@ use ap_core::autopay::{
     PresentedToken, SuggestionItem,
 };
 use ap_core::dates::{Date, Timestamp};
-use ap_core::guard::Locked;
 use ap_core::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId};
 use ap_core::iso20022::{
     read_pain001, read_pain002, write_pain001_v03, IsoDateTime, PaymentFile, ReadError,
@@ -34,7 +33,6 @@ use crate::do_ledger::{
     ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
     Presented, ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
 };
-use crate::do_user::{ask_guard, GuardCommand, Outcome};
 use crate::events;
 use crate::http::{json, now_secs, random_id, read_body, read_json};
 use crate::integration::{require_integration_key, require_integration_key_with_any};
@@ -691,42 +689,22 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
     json(200, &events.ok_or_else(no_such_payment)?)
 }
 
-/// A TOTP code through the user's guard: the sign-in lockout and replay rules. Wrong or
+/// A TOTP code through the two-step service: the sign-in lockout and replay rules. Wrong or
 /// replayed: 403; locked: 423.
 async fn verify_code(env: &Env, ctx: &SessionCtx, code: Option<&str>) -> Result<(), ApiError> {
-    let user = &ctx.user;
-    let Some(sealed) = &user.two_step else {
-        return Err(ApiError::Unprocessable(
-            "You have not activated two-step verification. Activate it on My details.".to_owned(),
-        ));
-    };
-    let now = now_secs();
-    let step = secrets::matched_step(env, &user.id, sealed, code, now)?;
-    let answer = ask_guard(env, &user.id, &GuardCommand::VerifyCode { now, step }).await?;
-    match answer.outcome {
-        Outcome::Accepted => Ok(()),
-        Outcome::NotCorrect => {
-            events::record(
-                env,
-                &ctx.actor(),
-                "autopay_code_failed",
-                None,
-                "Code refused.",
-            )
-            .await?;
-            Err(ApiError::Forbidden(
-                "The code is not correct. Nothing was approved or signed.".to_owned(),
-            ))
-        }
-        Outcome::Locked => Err(ApiError::Locked(
-            Locked {
-                until: answer
-                    .locked_until
-                    .unwrap_or(now + ap_core::guard::LOCK_SECONDS),
-            }
-            .to_string(),
-        )),
-    }
+    crate::two_step::verify(
+        env,
+        ctx,
+        &crate::two_step::AUTOPAY,
+        crate::two_step::CodeCheck {
+            seed: crate::two_step::active_seed(&ctx.user)?,
+            code,
+            password: None,
+            then: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The company record for an AutoPay Approver's action (404 otherwise).

@@ -12,10 +12,8 @@ use ap_core::api_approval::{
 };
 use ap_core::approval::{amount_view, debtor_agreement};
 use ap_core::bundle::{Bundle, BundleDigest, BundleItem};
-use ap_core::guard::Locked;
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId};
-use ap_core::password::{Password, PasswordHash};
 use ap_core::process::ProcessState;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
@@ -25,13 +23,13 @@ use crate::approval::{
 };
 use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::{ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem};
-use crate::do_user::{ask_guard, GuardCommand, Outcome};
 use crate::events;
 use crate::http::{json, now_secs, random_bytes, random_id, read_json};
 use crate::problem::ApiError;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
+use crate::two_step;
 
 /// The user's bundle as it is now.
 pub struct CurrentBundle {
@@ -191,44 +189,23 @@ pub async fn cancel(req: &Request, env: &Env) -> Result<Response, ApiError> {
     json(200, &current(env, &kv, &ctx.user).await?.view())
 }
 
-/// Password and TOTP code, through the user's guard: a wrong factor or a replayed code counts
-/// as a failure, five in a row lock two-step verification (423). Never says which was wrong.
+/// Password and TOTP code, through the two-step service: a wrong factor or a replayed code
+/// counts as a failure, five in a row lock two-step verification (423). Never says which was
+/// wrong.
 async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Result<(), ApiError> {
-    let user = &ctx.user;
-    let Some(sealed) = &user.two_step else {
-        return Err(ApiError::Unprocessable(
-            "You have not activated two-step verification. Activate it on My details.".to_owned(),
-        ));
-    };
-    let now = now_secs();
-    let password_ok = Password::parse(&body.password)
-        .is_ok_and(|p| PasswordHash::parse(&user.password_hash).is_ok_and(|h| h.verify(&p)));
-    let step = secrets::matched_step(env, &user.id, sealed, Some(&body.code), now)?;
-    let answer = ask_guard(
+    two_step::verify(
         env,
-        &user.id,
-        &GuardCommand::VerifyCode {
-            now,
-            step: step.filter(|_| password_ok),
+        ctx,
+        &two_step::SIGNING,
+        two_step::CodeCheck {
+            seed: two_step::active_seed(&ctx.user)?,
+            code: Some(&body.code),
+            password: Some(&body.password),
+            then: None,
         },
     )
     .await?;
-    match answer.outcome {
-        Outcome::Accepted => Ok(()),
-        Outcome::NotCorrect => {
-            events::record(env, &ctx.actor(), "signing_failed", None, "Signing failed.").await?;
-            Err(ApiError::Forbidden(
-                "The password or code is not correct. Nothing was signed.".to_owned(),
-            ))
-        }
-        Outcome::Locked => {
-            let until = answer
-                .locked_until
-                .unwrap_or(now + ap_core::guard::LOCK_SECONDS);
-            events::record(env, &ctx.actor(), "signing_locked", None, "Signing locked.").await?;
-            Err(ApiError::Locked(Locked { until }.to_string()))
-        }
-    }
+    Ok(())
 }
 
 /// Signs one company's part of the bundle, or says why not.

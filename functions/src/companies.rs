@@ -188,6 +188,10 @@ pub async fn put_agreement(
 ) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    // A System Administrator changes bank agreements only with a fresh code (step-up).
+    if ctx.user.roles.is_system_admin {
+        crate::two_step::require_step_up(&ctx)?;
+    }
     let body: BankAgreementRequest = read_json(&mut req).await?;
     let id = company_id(id)?;
     let valid = validate_bank_agreement(&body).map_err(ApiError::invalid_fields)?;
@@ -230,6 +234,9 @@ pub async fn delete_agreement(
 ) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
+    if ctx.user.roles.is_system_admin {
+        crate::two_step::require_step_up(&ctx)?;
+    }
     let id = company_id(id)?;
     let change = CompanyChange::RemoveAgreement {
         agreement_id: agreement.to_owned(),

@@ -1,16 +1,27 @@
-//! The per-user guard Durable Object: lockout, TOTP replay protection and sessions.
+//! The per-user guard Durable Object: the owner of the user's record, lockout, TOTP replay
+//! protection and sessions.
 //!
 //! Storage model: SQLite (Durable Object SQL storage). One object per user, named by the user
-//! id. Table `guard` holds exactly one row (`id = 1`): the [`TwoStepGuard`] fields
-//! (`consecutive_failures`, `locked_until`, `last_used_step`) and `active` (0 once the user is
-//! deactivated, so a stale KV copy of the user cannot sign in). Table `sessions` holds one row
-//! per live session: the SHA-256 of the cookie secret (never the secret), `created` and
-//! `last_seen` (unix seconds); expired rows are deleted when met.
+//! id. Table `account` holds exactly one row (`id = 1`): the user's [`UserRecord`] as JSON, the
+//! source of truth (its `version` goes up with every change; the KV copy under `user:` is a read
+//! model for listings and the e-mail lookup, published after each change). Table `guard` holds
+//! exactly one row (`id = 1`): the [`TwoStepGuard`] fields (`consecutive_failures`,
+//! `locked_until`, `last_used_step`) and `active` (the state from before the record lived here,
+//! kept in step with `record.active`). Table `sessions` holds one row per live session: the
+//! SHA-256 of the cookie secret (never the secret), `created`, `last_seen` and `stepped_up_at`
+//! (unix seconds; the last time this session confirmed a fresh code for a System
+//! Administrator's sensitive change); expired rows are deleted when met.
 //!
 //! Each command runs its reads and writes without awaiting in between, so two concurrent
-//! attempts with the same TOTP step cannot both succeed, and the failure count is exact.
+//! attempts with the same TOTP step cannot both succeed, the failure count is exact, and every
+//! change of the record is applied to the record as it is now: a request that read the user
+//! earlier can never write an old copy back. A factor the Worker checked (password hash, TOTP
+//! seed) counts only if the record still holds what it was checked against.
 
-use ap_core::guard::TwoStepGuard;
+use crate::durable::{read_command, Transactions};
+use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
+use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
+use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -18,25 +29,89 @@ use worker::{
     State,
 };
 
+use crate::records::UserRecord;
+
+/// Which seed a code was checked against.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "sealed", rename_all = "snake_case")]
+pub enum CheckedSeed {
+    /// The active seed (signing, approvals, step-up, deactivating two-step verification).
+    Active(String),
+    /// The pending seed of an enrolment (activating two-step verification).
+    Pending(String),
+}
+
+/// A change of the user's record, applied by the guard to the record as it is now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum UserChange {
+    Roles {
+        roles: UserRoles,
+    },
+    /// Ends every session at once.
+    Deactivate,
+    /// A new one-time password; every session ends.
+    Reactivate {
+        password_hash: String,
+    },
+    /// The user must enrol again; every session ends and old TOTP steps are forgotten.
+    ResetTwoStep,
+    /// A new pending seed (refused while two-step verification is active).
+    Enrol {
+        pending: String,
+    },
+    /// Only inside [`GuardCommand::VerifyCode`] with the pending seed whose code was verified.
+    ActivateTwoStep,
+    /// Only inside [`GuardCommand::VerifyCode`] with the active seed whose code was verified.
+    DeactivateTwoStep,
+}
+
 /// Commands the Worker sends to a user's guard. Times are unix seconds from the Worker's clock.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum GuardCommand {
-    /// A sign-in attempt. `step` is the TOTP step the Worker matched (`None`: no or wrong code);
-    /// it must be newer than the last used step. On success the session is stored.
+    /// Stores `record` unless the guard already holds one: creation, and the one-time migration
+    /// of a record that so far lived only in KV (compare-and-set). Answers the record held.
+    Seed {
+        record: UserRecord,
+    },
+    /// A sign-in attempt. `checked_password` and `checked_seed` are the hash and seed the Worker
+    /// checked the factors against; `step` is the TOTP step it matched (`None`: no or wrong
+    /// code), which must be newer than the last used step. On success the session is stored.
     SignIn {
         now: u64,
         password_ok: bool,
-        needs_code: bool,
+        checked_password: String,
+        checked_seed: Option<String>,
         step: Option<u64>,
         session_hash: String,
     },
-    /// A code check without a password (activating or deactivating two-step verification).
+    /// A code check (with the password when `checked_password` is set), counted by the lockout;
+    /// on success `then` is applied in the same step.
     VerifyCode {
         now: u64,
         step: Option<u64>,
+        seed: CheckedSeed,
+        password_ok: bool,
+        checked_password: Option<String>,
+        then: Option<UserChange>,
+        /// Set (a session's secret hash): on success that session is stepped up at `now`.
+        #[serde(default)]
+        step_up_session: Option<String>,
     },
-    /// Is this session live? Refreshes `last_seen` when it is.
+    /// `POST /me/password`: the current password counts toward the lockout like a code. `None`
+    /// as `new_hash`: the current password was not correct. On success every other session ends.
+    ChangePassword {
+        now: u64,
+        checked_password: String,
+        new_hash: Option<String>,
+        keep_session: String,
+    },
+    /// An administrator's change (or an enrolment): applied to the current record.
+    Change {
+        change: UserChange,
+    },
+    /// Is this session live? Refreshes `last_seen` when it is; answers the record.
     Touch {
         now: u64,
         session_hash: String,
@@ -44,18 +119,8 @@ pub enum GuardCommand {
     EndSession {
         session_hash: String,
     },
-    /// Ends every session but `keep` (after a password change).
-    EndOtherSessions {
-        keep: String,
-    },
-    /// Deactivation ends every session at once; reactivation allows sign-in again.
-    SetActive {
-        active: bool,
-    },
     /// A System Administrator lifts the lock.
     Unlock,
-    /// The TOTP secret changed or was removed: steps of the old secret no longer matter.
-    ForgetSteps,
     Status {
         now: u64,
     },
@@ -68,6 +133,10 @@ pub enum Outcome {
     Accepted,
     NotCorrect,
     Locked,
+    /// The change does not apply to the record as it is now; `refusal` says why.
+    Refused,
+    /// The guard holds no record yet: seed it from KV and ask again.
+    Missing,
 }
 
 /// The answer to every [`GuardCommand`].
@@ -76,6 +145,14 @@ pub struct GuardAnswer {
     pub outcome: Outcome,
     /// Set while a lock is in force.
     pub locked_until: Option<u64>,
+    /// The record as it is after the command (when the guard holds one).
+    #[serde(default)]
+    pub user: Option<UserRecord>,
+    #[serde(default)]
+    pub refusal: Option<String>,
+    /// For `Touch`: when this session last confirmed a fresh code (step-up).
+    #[serde(default)]
+    pub stepped_up_at: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -90,11 +167,18 @@ struct GuardRow {
 struct SessionRow {
     created: i64,
     last_seen: i64,
+    stepped_up_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct AccountRow {
+    record: String,
 }
 
 #[durable_object]
 pub struct UserGuard {
     sql: SqlStorage,
+    transactions: Result<Transactions>,
 }
 
 impl DurableObject for UserGuard {
@@ -106,25 +190,109 @@ impl DurableObject for UserGuard {
              active INTEGER NOT NULL)",
             "INSERT OR IGNORE INTO guard (id, consecutive_failures, active) VALUES (1, 0, 1)",
             "CREATE TABLE IF NOT EXISTS sessions (secret_hash TEXT PRIMARY KEY, \
-             created INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+             created INTEGER NOT NULL, last_seen INTEGER NOT NULL, stepped_up_at INTEGER)",
+            "CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), \
+             record TEXT NOT NULL)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("user guard schema: {e}");
             }
         }
-        Self { sql }
+        // Sessions stored before step-ups existed lack the column: add it once.
+        if sql
+            .exec("SELECT stepped_up_at FROM sessions LIMIT 0", None)
+            .is_err()
+        {
+            if let Err(e) = sql.exec(
+                "ALTER TABLE sessions ADD COLUMN stepped_up_at INTEGER",
+                None,
+            ) {
+                worker::console_error!("user guard schema: {e}");
+            }
+        }
+        let transactions = Transactions::of(&state);
+        Self { sql, transactions }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: GuardCommand = req.json().await?;
-        // No await below this line: the command is one atomic step of this object.
-        let answer = self.apply(command)?;
+        let command: GuardCommand = read_command(&mut req).await?;
+        // No await below this line: the command is one atomic step of this object, run in one
+        // storage transaction, so a failure anywhere in it leaves nothing behind.
+        let transactions = self
+            .transactions
+            .as_ref()
+            .map_err(|e| worker::Error::RustError(format!("user guard storage: {e}")))?;
+        let answer = transactions.run(|| self.apply(command))?;
         Response::from_json(&answer)
     }
 }
 
 fn int(v: u64) -> SqlStorageValue {
     SqlStorageValue::from(i64::try_from(v).unwrap_or(i64::MAX))
+}
+
+/// What a change does besides changing the record.
+#[derive(Default)]
+struct Effects {
+    end_sessions: bool,
+    forget_steps: bool,
+}
+
+/// Applies `change` to `record` (the record as it is now). `checked` is the seed whose code was
+/// verified in the same command, for activating and deactivating two-step verification.
+fn change_record(
+    record: &mut UserRecord,
+    change: UserChange,
+    checked: Option<&CheckedSeed>,
+) -> std::result::Result<Effects, AccountRefusal> {
+    let mut seeds = TwoStepSeeds {
+        active: record.two_step.take(),
+        pending: record.pending_two_step.take(),
+    };
+    let mut effects = Effects::default();
+    let result = match change {
+        UserChange::Roles { roles } => {
+            record.roles = roles;
+            Ok(())
+        }
+        UserChange::Deactivate => {
+            record.active = false;
+            effects.end_sessions = true;
+            Ok(())
+        }
+        UserChange::Reactivate { password_hash } => {
+            record.active = true;
+            record.must_change_password = true;
+            record.password_hash = password_hash;
+            effects.end_sessions = true;
+            Ok(())
+        }
+        UserChange::ResetTwoStep => {
+            seeds.reset();
+            effects.end_sessions = true;
+            effects.forget_steps = true;
+            Ok(())
+        }
+        UserChange::Enrol { pending } => {
+            // Steps used with an earlier secret say nothing about the new one.
+            effects.forget_steps = true;
+            seeds.enrol(pending)
+        }
+        UserChange::ActivateTwoStep => match checked {
+            Some(CheckedSeed::Pending(sealed)) => seeds.activate(sealed),
+            _ => Err(AccountRefusal::ChangedMeanwhile),
+        },
+        UserChange::DeactivateTwoStep => {
+            effects.forget_steps = true;
+            match checked {
+                Some(CheckedSeed::Active(sealed)) => seeds.deactivate(sealed),
+                _ => Err(AccountRefusal::ChangedMeanwhile),
+            }
+        }
+    };
+    record.two_step = seeds.active;
+    record.pending_two_step = seeds.pending;
+    result.map(|()| effects)
 }
 
 impl UserGuard {
@@ -156,26 +324,128 @@ impl UserGuard {
         Ok(())
     }
 
-    fn apply(&self, command: GuardCommand) -> Result<GuardAnswer> {
-        let (mut guard, active) = self.load()?;
-        let answer = |outcome, guard: &TwoStepGuard, now: Option<u64>| GuardAnswer {
-            outcome,
-            locked_until: guard
-                .locked_until
-                .filter(|until| now.is_none_or(|now| now < *until)),
+    fn load_record(&self) -> Result<Option<UserRecord>> {
+        let rows: Vec<AccountRow> = self
+            .sql
+            .exec("SELECT record FROM account WHERE id = 1", None)?
+            .to_array()?;
+        match rows.first() {
+            Some(row) => Ok(Some(serde_json::from_str(&row.record)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores `record` as the next version.
+    fn store_record(&self, record: &mut UserRecord) -> Result<()> {
+        record.version = record.version.saturating_add(1);
+        self.sql.exec(
+            "INSERT OR REPLACE INTO account (id, record) VALUES (1, ?)",
+            vec![serde_json::to_string(record)?.into()],
+        )?;
+        self.sql.exec(
+            "UPDATE guard SET active = ? WHERE id = 1",
+            vec![i64::from(record.active).into()],
+        )?;
+        Ok(())
+    }
+
+    fn end_sessions(&self, keep: Option<&str>) -> Result<()> {
+        match keep {
+            Some(keep) => self.sql.exec(
+                "DELETE FROM sessions WHERE secret_hash <> ?",
+                vec![keep.into()],
+            )?,
+            None => self.sql.exec("DELETE FROM sessions", None)?,
         };
+        Ok(())
+    }
+
+    /// Applies `change` to the current record and stores it, with its effects.
+    fn change(
+        &self,
+        guard: &mut TwoStepGuard,
+        record: &mut UserRecord,
+        change: UserChange,
+        checked: Option<&CheckedSeed>,
+    ) -> Result<std::result::Result<(), AccountRefusal>> {
+        let mut changed = record.clone();
+        let effects = match change_record(&mut changed, change, checked) {
+            Ok(effects) => effects,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        self.store_record(&mut changed)?;
+        if effects.end_sessions {
+            self.end_sessions(None)?;
+        }
+        if effects.forget_steps {
+            guard.last_used_step = None;
+            self.save(guard)?;
+        }
+        *record = changed;
+        Ok(Ok(()))
+    }
+
+    fn apply(&self, command: GuardCommand) -> Result<GuardAnswer> {
+        let (mut guard, active_before_records) = self.load()?;
+        let record = self.load_record()?;
+        match command {
+            GuardCommand::Seed { record: seed } => match record {
+                Some(held) => Ok(answer(Outcome::Accepted, &guard, None, Some(held))),
+                None => {
+                    let mut seed = seed;
+                    // Fail closed: a user deactivated here stays deactivated whatever KV says.
+                    seed.active = seed.active && active_before_records;
+                    self.store_record(&mut seed)?;
+                    Ok(answer(Outcome::Accepted, &guard, None, Some(seed)))
+                }
+            },
+            GuardCommand::Unlock => {
+                guard.unlock();
+                self.save(&guard)?;
+                Ok(answer(Outcome::Accepted, &guard, None, record))
+            }
+            GuardCommand::Status { now } => {
+                Ok(answer(Outcome::Accepted, &guard, Some(now), record))
+            }
+            GuardCommand::EndSession { session_hash } => {
+                self.sql.exec(
+                    "DELETE FROM sessions WHERE secret_hash = ?",
+                    vec![session_hash.into()],
+                )?;
+                Ok(answer(Outcome::Accepted, &guard, None, record))
+            }
+            command => match record {
+                None => Ok(answer(Outcome::Missing, &guard, None, None)),
+                Some(record) => self.apply_to_record(command, guard, record),
+            },
+        }
+    }
+
+    /// The commands that need the record.
+    fn apply_to_record(
+        &self,
+        command: GuardCommand,
+        mut guard: TwoStepGuard,
+        mut record: UserRecord,
+    ) -> Result<GuardAnswer> {
         match command {
             GuardCommand::SignIn {
                 now,
                 password_ok,
-                needs_code,
+                checked_password,
+                checked_seed,
                 step,
                 session_hash,
             } => {
-                if !active {
-                    return Ok(answer(Outcome::NotCorrect, &guard, Some(now)));
+                if !record.active {
+                    return Ok(answer(Outcome::NotCorrect, &guard, Some(now), Some(record)));
                 }
-                let outcome = self.attempt(&mut guard, now, password_ok, needs_code, step)?;
+                // A factor checked against a hash or seed that changed since does not count.
+                let checked = still_current(Some(&record.password_hash), &checked_password)
+                    && record.two_step == checked_seed;
+                let needs_code = record.two_step.is_some();
+                let outcome =
+                    self.attempt(&mut guard, now, password_ok && checked, needs_code, step)?;
                 if outcome == Outcome::Accepted {
                     self.sql.exec(
                         "DELETE FROM sessions WHERE created <= ? OR last_seen <= ?",
@@ -189,21 +459,98 @@ impl UserGuard {
                         vec![session_hash.into(), int(now), int(now)],
                     )?;
                 }
-                Ok(answer(outcome, &guard, Some(now)))
+                Ok(answer(outcome, &guard, Some(now), Some(record)))
             }
-            GuardCommand::VerifyCode { now, step } => {
-                let outcome = self.attempt(&mut guard, now, true, true, step)?;
-                Ok(answer(outcome, &guard, Some(now)))
+            GuardCommand::VerifyCode {
+                now,
+                step,
+                seed,
+                password_ok,
+                checked_password,
+                then,
+                step_up_session,
+            } => {
+                let seed_current = match &seed {
+                    CheckedSeed::Active(s) => still_current(record.two_step.as_ref(), s),
+                    CheckedSeed::Pending(s) => still_current(record.pending_two_step.as_ref(), s),
+                };
+                if !seed_current {
+                    // The code was checked against a seed that is gone: nothing to count.
+                    return Ok(refused(&guard, record, AccountRefusal::ChangedMeanwhile));
+                }
+                let password_ok = match &checked_password {
+                    Some(hash) => password_ok && still_current(Some(&record.password_hash), hash),
+                    None => true,
+                };
+                let outcome = self.attempt(&mut guard, now, password_ok, true, step)?;
+                if outcome == Outcome::Accepted {
+                    if let Some(session_hash) = step_up_session {
+                        self.sql.exec(
+                            "UPDATE sessions SET stepped_up_at = ? WHERE secret_hash = ?",
+                            vec![int(now), session_hash.into()],
+                        )?;
+                    }
+                    if let Some(change) = then {
+                        if let Err(why) =
+                            self.change(&mut guard, &mut record, change, Some(&seed))?
+                        {
+                            return Ok(refused(&guard, record, why));
+                        }
+                    }
+                }
+                Ok(answer(outcome, &guard, Some(now), Some(record)))
+            }
+            GuardCommand::ChangePassword {
+                now,
+                checked_password,
+                new_hash,
+                keep_session,
+            } => {
+                let live: Vec<SessionRow> = self
+                    .sql
+                    .exec(
+                        "SELECT created, last_seen, stepped_up_at FROM sessions WHERE secret_hash = ?",
+                        vec![keep_session.clone().into()],
+                    )?
+                    .to_array()?;
+                if live.is_empty() {
+                    // The session ended meanwhile (deactivation, reactivation, two-step reset).
+                    return Ok(GuardAnswer {
+                        refusal: Some("Your session has ended. Please sign in again.".to_owned()),
+                        ..answer(Outcome::Refused, &guard, Some(now), Some(record))
+                    });
+                }
+                let password_ok = new_hash.is_some()
+                    && still_current(Some(&record.password_hash), &checked_password);
+                let outcome = match guard.password_check(password_ok, now) {
+                    Ok(()) => Outcome::Accepted,
+                    Err(TwoStepRefusal::NotCorrect) => Outcome::NotCorrect,
+                    Err(TwoStepRefusal::Locked(_)) => Outcome::Locked,
+                };
+                self.save(&guard)?;
+                if let (Outcome::Accepted, Some(new_hash)) = (outcome, new_hash) {
+                    record.password_hash = new_hash;
+                    record.must_change_password = false;
+                    self.store_record(&mut record)?;
+                    self.end_sessions(Some(&keep_session))?;
+                }
+                Ok(answer(outcome, &guard, Some(now), Some(record)))
+            }
+            GuardCommand::Change { change } => {
+                match self.change(&mut guard, &mut record, change, None)? {
+                    Ok(()) => Ok(answer(Outcome::Accepted, &guard, None, Some(record))),
+                    Err(why) => Ok(refused(&guard, record, why)),
+                }
             }
             GuardCommand::Touch { now, session_hash } => {
                 let rows: Vec<SessionRow> = self
                     .sql
                     .exec(
-                        "SELECT created, last_seen FROM sessions WHERE secret_hash = ?",
+                        "SELECT created, last_seen, stepped_up_at FROM sessions WHERE secret_hash = ?",
                         vec![session_hash.clone().into()],
                     )?
                     .to_array()?;
-                let live = active
+                let live = record.active
                     && rows.first().is_some_and(|row| {
                         session_is_live(
                             u64::try_from(row.created).unwrap_or(0),
@@ -227,43 +574,22 @@ impl UserGuard {
                 } else {
                     Outcome::NotCorrect
                 };
-                Ok(answer(outcome, &guard, Some(now)))
+                let stepped_up_at = rows
+                    .first()
+                    .filter(|_| live)
+                    .and_then(|row| row.stepped_up_at)
+                    .and_then(|at| u64::try_from(at).ok());
+                Ok(GuardAnswer {
+                    stepped_up_at,
+                    ..answer(outcome, &guard, Some(now), Some(record))
+                })
             }
-            GuardCommand::EndSession { session_hash } => {
-                self.sql.exec(
-                    "DELETE FROM sessions WHERE secret_hash = ?",
-                    vec![session_hash.into()],
-                )?;
-                Ok(answer(Outcome::Accepted, &guard, None))
+            GuardCommand::Seed { .. }
+            | GuardCommand::Unlock
+            | GuardCommand::Status { .. }
+            | GuardCommand::EndSession { .. } => {
+                Err(worker::Error::RustError("handled in apply".to_owned()))
             }
-            GuardCommand::EndOtherSessions { keep } => {
-                self.sql.exec(
-                    "DELETE FROM sessions WHERE secret_hash <> ?",
-                    vec![keep.into()],
-                )?;
-                Ok(answer(Outcome::Accepted, &guard, None))
-            }
-            GuardCommand::SetActive { active } => {
-                self.sql.exec(
-                    "UPDATE guard SET active = ? WHERE id = 1",
-                    vec![i64::from(active).into()],
-                )?;
-                if !active {
-                    self.sql.exec("DELETE FROM sessions", None)?;
-                }
-                Ok(answer(Outcome::Accepted, &guard, None))
-            }
-            GuardCommand::Unlock => {
-                guard.unlock();
-                self.save(&guard)?;
-                Ok(answer(Outcome::Accepted, &guard, None))
-            }
-            GuardCommand::ForgetSteps => {
-                guard.last_used_step = None;
-                self.save(&guard)?;
-                Ok(answer(Outcome::Accepted, &guard, None))
-            }
-            GuardCommand::Status { now } => Ok(answer(Outcome::Accepted, &guard, Some(now))),
         }
     }
 
@@ -300,6 +626,30 @@ impl UserGuard {
     }
 }
 
+fn answer(
+    outcome: Outcome,
+    guard: &TwoStepGuard,
+    now: Option<u64>,
+    user: Option<UserRecord>,
+) -> GuardAnswer {
+    GuardAnswer {
+        outcome,
+        locked_until: guard
+            .locked_until
+            .filter(|until| now.is_none_or(|now| now < *until)),
+        user,
+        refusal: None,
+        stepped_up_at: None,
+    }
+}
+
+fn refused(guard: &TwoStepGuard, user: UserRecord, why: AccountRefusal) -> GuardAnswer {
+    GuardAnswer {
+        refusal: Some(why.to_string()),
+        ..answer(Outcome::Refused, guard, None, Some(user))
+    }
+}
+
 /// Sends one command to `user`'s guard.
 pub async fn ask_guard(
     env: &Env,
@@ -313,4 +663,56 @@ pub async fn ask_guard(
         command,
     )
     .await
+}
+
+/// Sends a command that needs the user's record. When the guard holds none yet (a user created
+/// before the record moved here), seeds it once from the KV copy and sends the command again.
+/// `None`: there is no such user.
+pub async fn ask_guard_with_record(
+    env: &Env,
+    user: &ap_core::ids::UserId,
+    command: &GuardCommand,
+) -> std::result::Result<Option<GuardAnswer>, crate::problem::ApiError> {
+    let answer = ask_guard(env, user, command).await?;
+    if answer.outcome != Outcome::Missing {
+        return Ok(Some(answer));
+    }
+    let kv = crate::store::Kv::open(env)?;
+    let Some(record) = crate::records::load_user(&kv, user).await? else {
+        return Ok(None);
+    };
+    ask_guard(env, user, &GuardCommand::Seed { record }).await?;
+    let answer = ask_guard(env, user, command).await?;
+    if answer.outcome == Outcome::Missing {
+        return Err(crate::problem::ApiError::internal(
+            "user guard",
+            "record missing after seeding",
+        ));
+    }
+    Ok(Some(answer))
+}
+
+/// The user's record as the guard holds it (seeded from KV once if needed); `None`: no such
+/// user.
+pub async fn current_user(
+    env: &Env,
+    user: &ap_core::ids::UserId,
+) -> std::result::Result<Option<(UserRecord, Option<u64>)>, crate::problem::ApiError> {
+    let status = ask_guard(
+        env,
+        user,
+        &GuardCommand::Status {
+            now: crate::http::now_secs(),
+        },
+    )
+    .await?;
+    if let Some(record) = status.user {
+        return Ok(Some((record, status.locked_until)));
+    }
+    let kv = crate::store::Kv::open(env)?;
+    let Some(record) = crate::records::load_user(&kv, user).await? else {
+        return Ok(None);
+    };
+    let seeded = ask_guard(env, user, &GuardCommand::Seed { record }).await?;
+    Ok(seeded.user.map(|r| (r, status.locked_until)))
 }

@@ -24,6 +24,7 @@ use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
 };
 use crate::store::Kv;
+use crate::two_step::require_step_up;
 
 /// `last_used_at` is written at most this often per key (KV allows one write per key per second).
 const LAST_USED_GRANULARITY: u64 = 60;
@@ -183,7 +184,8 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     )
 }
 
-/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once.
+/// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once. Step-up: this
+/// session confirmed a fresh code (`POST /api/v1/me/step-up`) in the last five minutes.
 pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -201,6 +203,7 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
+    require_step_up(&ctx)?;
     let scopes: Vec<Scope> = body
         .scopes
         .iter()
@@ -255,6 +258,8 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
 }
 
 /// `DELETE /api/v1/admin/integration-keys/{key}`: revokes; revoking twice changes nothing.
+/// Step-up: this session confirmed a fresh code (`POST /api/v1/me/step-up`) in the last
+/// five minutes.
 pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
@@ -271,6 +276,7 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         .get(&integration_key_key(&hash))
         .await?
         .ok_or_else(not_found)?;
+    require_step_up(&ctx)?;
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());
         kv.put(&integration_key_key(&hash), &key).await?;

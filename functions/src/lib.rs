@@ -27,6 +27,7 @@ mod records;
 mod secrets;
 mod store;
 mod throttle;
+mod two_step;
 mod users;
 
 pub use do_ledger::Ledger;
@@ -111,7 +112,8 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Post, ["api", "v1", "me", "two-step", "enrolment"]) => me::enrol(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "activate"]) => me::activate(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "deactivate"]) => me::deactivate(req, env).await,
-        (_, ["api", "v1", "me", "password"] | ["api", "v1", "me", "two-step", _]) => {
+        (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
+        (_, ["api", "v1", "me", "password" | "step-up"] | ["api", "v1", "me", "two-step", _]) => {
             Err(ApiError::method_not_allowed("POST"))
         }
 

@@ -1,19 +1,23 @@
 //! My details: the signed-in user's own view, password change and two-step verification.
 
 use ap_core::api::{ChangePasswordRequest, Me, TwoStepCodeRequest, TwoStepEnrolment};
+use ap_core::guard::LOCK_SECONDS;
 use ap_core::password::{Password, PasswordHash};
 use ap_core::qr::qr_svg;
 use ap_core::totp::{otpauth_uri, TotpCode};
 use worker::{Env, Request, Response};
 
-use crate::auth::{require_session, require_signed_in};
-use crate::do_user::{ask_guard, GuardAnswer, GuardCommand, Outcome};
+use crate::auth::{require_session, require_signed_in, SessionCtx};
+use crate::do_user::{
+    ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
+};
 use crate::events;
 use crate::http::{json, no_content, now_secs, random_bytes, read_json};
 use crate::problem::ApiError;
-use crate::records::{load_company, rfc3339, save_user, UserRecord};
+use crate::records::{load_company, publish_user, rfc3339, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
+use crate::two_step::{self, CodeCheck, MY_TWO_STEP};
 
 /// The user as they see themself, with readiness per company where they hold a role.
 pub async fn view(env: &Env, user: &UserRecord, locked_until: Option<u64>) -> Result<Me, ApiError> {
@@ -36,64 +40,117 @@ pub async fn view(env: &Env, user: &UserRecord, locked_until: Option<u64>) -> Re
     })
 }
 
+/// Sends a change of the signed-in user's own record to their guard; publishes the result.
+async fn change_own(
+    env: &Env,
+    ctx: &SessionCtx,
+    command: &GuardCommand,
+) -> Result<GuardAnswer, ApiError> {
+    let answer = ask_guard_with_record(env, &ctx.user.id, command)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))?;
+    if let Some(record) = &answer.user {
+        publish_user(&Kv::open(env)?, record).await?;
+    }
+    Ok(answer)
+}
+
 /// `POST /api/v1/me/password`: the one call allowed before a one-time password is replaced.
-/// Other sessions of the user end.
+/// A wrong current password counts toward the same lockout as sign-in and two-step codes (five
+/// in a row lock for 15 minutes; while locked even the right password is refused). The change
+/// is one command of the user's guard, applied to the record as it is then, so a request held
+/// back cannot write an old copy of the user back. Other sessions of the user end.
 pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let mut ctx = require_signed_in(&req, env).await?;
+    let ctx = require_signed_in(&req, env).await?;
     let body: ChangePasswordRequest = read_json(&mut req).await?;
     let current_ok = Password::parse(&body.current_password)
         .is_ok_and(|p| PasswordHash::parse(&ctx.user.password_hash).is_ok_and(|h| h.verify(&p)));
-    if !current_ok {
-        return Err(ApiError::field(
-            "current_password",
-            "The current password is not correct.",
-        ));
-    }
-    let new = Password::parse(&body.new_password)
-        .map_err(|e| ApiError::field("new_password", e.to_string()))?;
-    if body.new_password == body.current_password {
-        return Err(ApiError::field(
-            "new_password",
-            "Choose a password different from the current one.",
-        ));
-    }
-    ctx.user.password_hash = PasswordHash::create(&new, random_bytes()?).encode();
-    ctx.user.must_change_password = false;
-    let kv = Kv::open(env)?;
-    save_user(&kv, &ctx.user).await?;
-    ask_guard(
+    let new_hash = if current_ok {
+        let new = Password::parse(&body.new_password)
+            .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+        if body.new_password == body.current_password {
+            return Err(ApiError::field(
+                "new_password",
+                "Choose a password different from the current one.",
+            ));
+        }
+        Some(PasswordHash::create(&new, random_bytes()?).encode())
+    } else {
+        None
+    };
+    let now = now_secs();
+    let answer = change_own(
         env,
-        &ctx.user.id,
-        &GuardCommand::EndOtherSessions {
-            keep: ctx.token.secret_hash(),
+        &ctx,
+        &GuardCommand::ChangePassword {
+            now,
+            checked_password: ctx.user.password_hash.clone(),
+            new_hash,
+            keep_session: ctx.token.secret_hash(),
         },
     )
     .await?;
-    events::record(
-        env,
-        &ctx.actor(),
-        "password_changed",
-        None,
-        "Changed their password.",
-    )
-    .await?;
-    no_content()
+    match answer.outcome {
+        Outcome::Accepted => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "password_changed",
+                None,
+                "Changed their password.",
+            )
+            .await?;
+            no_content()
+        }
+        Outcome::Refused => Err(ApiError::Unauthorized(
+            answer
+                .refusal
+                .unwrap_or_else(|| "Please sign in.".to_owned()),
+        )),
+        Outcome::Locked => {
+            let until = answer.locked_until.unwrap_or(now + LOCK_SECONDS);
+            events::record(
+                env,
+                &ctx.actor(),
+                "password_change_locked",
+                None,
+                format!("Password change refused: locked until {}.", rfc3339(until)),
+            )
+            .await?;
+            Err(two_step::locked(until))
+        }
+        _ => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "password_change_failed",
+                None,
+                "Password change refused: the current password was not correct.",
+            )
+            .await?;
+            Err(ApiError::field(
+                "current_password",
+                "The current password is not correct.",
+            ))
+        }
+    }
 }
 
 /// `POST /api/v1/me/two-step/enrolment`: a new secret, stored sealed as pending, shown once.
 pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
-    let mut ctx = require_session(&req, env).await?;
-    if ctx.user.two_step.is_some() {
-        return Err(ApiError::Conflict(
-            "Two-step verification is already active. Deactivate it first to enrol a new authenticator.".to_owned(),
-        ));
-    }
+    let ctx = require_session(&req, env).await?;
     let (secret, sealed) = secrets::new_seed(env, &ctx.user.id)?;
-    ctx.user.pending_two_step = Some(sealed);
-    let kv = Kv::open(env)?;
-    save_user(&kv, &ctx.user).await?;
-    // Steps used with an earlier secret say nothing about the new one.
-    ask_guard(env, &ctx.user.id, &GuardCommand::ForgetSteps).await?;
+    let answer = change_own(
+        env,
+        &ctx,
+        &GuardCommand::Change {
+            change: UserChange::Enrol { pending: sealed },
+        },
+    )
+    .await?;
+    if answer.outcome == Outcome::Refused {
+        return Err(ApiError::Conflict(answer.refusal.unwrap_or_default()));
+    }
     let uri = otpauth_uri(&secret, &ctx.user.email);
     let qr_svg = qr_svg(&uri).map_err(|e| ApiError::internal("qr", e))?;
     events::record(
@@ -114,45 +171,50 @@ pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
     )
 }
 
+/// A code of `seed` through the two-step service; on success `then` applies in the same step.
 async fn check_code(
     env: &Env,
-    user: &UserRecord,
-    sealed: &str,
+    ctx: &SessionCtx,
+    seed: CheckedSeed,
     code: &str,
-) -> Result<GuardAnswer, ApiError> {
+    then: UserChange,
+) -> Result<(UserRecord, Option<u64>), ApiError> {
     let code = TotpCode::parse(code).map_err(|e| ApiError::field("code", e.to_string()))?;
-    let now = now_secs();
-    let step = secrets::matched_step(env, &user.id, sealed, Some(code.as_str()), now)?;
-    let answer = ask_guard(env, &user.id, &GuardCommand::VerifyCode { now, step }).await?;
-    match answer.outcome {
-        Outcome::Accepted => Ok(answer),
-        Outcome::NotCorrect => Err(ApiError::field(
-            "code",
-            "The code is not correct. Enter the code your authenticator app shows now.",
-        )),
-        Outcome::Locked => Err(ApiError::Locked(
-            ap_core::guard::Locked {
-                until: answer.locked_until.unwrap_or(now),
-            }
-            .to_string(),
-        )),
-    }
+    let answer = two_step::verify(
+        env,
+        ctx,
+        &MY_TWO_STEP,
+        CodeCheck {
+            seed,
+            code: Some(code.as_str()),
+            password: None,
+            then: Some(then),
+        },
+    )
+    .await?;
+    let user = answer
+        .user
+        .ok_or_else(|| ApiError::internal("user guard", "no record in answer"))?;
+    Ok((user, answer.locked_until))
 }
 
 /// `POST /api/v1/me/two-step/activate`: the pending secret becomes active with a valid code.
 pub async fn activate(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let mut ctx = require_session(&req, env).await?;
+    let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
     let Some(pending) = ctx.user.pending_two_step.clone() else {
         return Err(ApiError::Conflict(
             "There is no two-step enrolment to activate. Start the enrolment first.".to_owned(),
         ));
     };
-    let answer = check_code(env, &ctx.user, &pending, &body.code).await?;
-    ctx.user.two_step = Some(pending);
-    ctx.user.pending_two_step = None;
-    let kv = Kv::open(env)?;
-    save_user(&kv, &ctx.user).await?;
+    let (user, locked_until) = check_code(
+        env,
+        &ctx,
+        CheckedSeed::Pending(pending),
+        &body.code,
+        UserChange::ActivateTwoStep,
+    )
+    .await?;
     events::record(
         env,
         &ctx.actor(),
@@ -161,24 +223,26 @@ pub async fn activate(mut req: Request, env: &Env) -> Result<Response, ApiError>
         "Activated two-step verification.",
     )
     .await?;
-    json(200, &view(env, &ctx.user, answer.locked_until).await?)
+    json(200, &view(env, &user, locked_until).await?)
 }
 
 /// `POST /api/v1/me/two-step/deactivate`: needs a valid code of the active secret.
 pub async fn deactivate(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let mut ctx = require_session(&req, env).await?;
+    let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
     let Some(active) = ctx.user.two_step.clone() else {
         return Err(ApiError::Conflict(
             "Two-step verification is not active.".to_owned(),
         ));
     };
-    let answer = check_code(env, &ctx.user, &active, &body.code).await?;
-    ctx.user.two_step = None;
-    ctx.user.pending_two_step = None;
-    let kv = Kv::open(env)?;
-    save_user(&kv, &ctx.user).await?;
-    ask_guard(env, &ctx.user.id, &GuardCommand::ForgetSteps).await?;
+    let (user, locked_until) = check_code(
+        env,
+        &ctx,
+        CheckedSeed::Active(active),
+        &body.code,
+        UserChange::DeactivateTwoStep,
+    )
+    .await?;
     events::record(
         env,
         &ctx.actor(),
@@ -187,5 +251,23 @@ pub async fn deactivate(mut req: Request, env: &Env) -> Result<Response, ApiErro
         "Deactivated two-step verification.",
     )
     .await?;
-    json(200, &view(env, &ctx.user, answer.locked_until).await?)
+    json(200, &view(env, &user, locked_until).await?)
+}
+
+/// `POST /api/v1/me/step-up`: confirms a fresh code, so this session may make a System
+/// Administrator's sensitive changes (roles, bank agreements, integration keys) for five
+/// minutes. A wrong or replayed code counts toward the lockout.
+pub async fn step_up(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: TwoStepCodeRequest = read_json(&mut req).await?;
+    two_step::step_up(env, &ctx, &body.code).await?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "stepped_up",
+        None,
+        "Confirmed a fresh code for sensitive changes.",
+    )
+    .await?;
+    no_content()
 }

@@ -1,8 +1,11 @@
 //! The documents kept in Workers KV, their keys, and the views built from them.
 //!
 //! KV keys:
-//! - `user:{user id}` → [`UserRecord`]; `user-email:{email}` → user id (the sign-in index;
-//!   uniqueness of the address is claimed in the registry Durable Object first).
+//! - `user:{user id}` → [`UserRecord`], a read model for listings: the user's `UserGuard`
+//!   Durable Object owns the record and every change goes through it; the copy here is
+//!   published after each change (never replacing a newer `version`). `user-email:{email}` →
+//!   user id (the sign-in index; uniqueness of the address is claimed in the registry Durable
+//!   Object first).
 //! - Company records ([`CompanyRecord`]: master data, settings, bank agreements) are not KV
 //!   documents: the `Registry` Durable Object owns them and changes each atomically together with
 //!   its debtor-account claims; [`load_company`] and [`all_companies`] read them there, so no
@@ -44,7 +47,8 @@ pub fn integration_key_id_key(id: &str) -> String {
     format!("integration-key-id:{id}")
 }
 
-/// A user as stored. The password only as its Argon2id hash; TOTP seeds only sealed.
+/// A user as stored. The password only as its Argon2id hash; TOTP seeds only sealed. The
+/// source of truth is the copy in the user's `UserGuard`; `version` counts its changes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserRecord {
     pub id: UserId,
@@ -61,6 +65,9 @@ pub struct UserRecord {
     #[serde(default)]
     pub pending_two_step: Option<String>,
     pub created_at: u64,
+    /// Bumped by the user's guard with every change (0: not yet held by the guard).
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl UserRecord {
@@ -183,15 +190,15 @@ pub async fn load_user(kv: &Kv, id: &UserId) -> Result<Option<UserRecord>, ApiEr
     kv.get(&user_key(id)).await
 }
 
-pub async fn save_user(kv: &Kv, user: &UserRecord) -> Result<(), ApiError> {
+/// Publishes the guard's record as the KV read model, unless KV already holds a newer version
+/// (two changes may publish in either order).
+pub async fn publish_user(kv: &Kv, user: &UserRecord) -> Result<(), ApiError> {
+    if let Some(held) = load_user(kv, &user.id).await? {
+        if held.version > user.version {
+            return Ok(());
+        }
+    }
     kv.put(&user_key(&user.id), user).await
-}
-
-pub async fn user_by_email(kv: &Kv, email: &Email) -> Result<Option<UserRecord>, ApiError> {
-    let Some(id) = kv.get::<UserId>(&email_key(email)).await? else {
-        return Ok(None);
-    };
-    load_user(kv, &id).await
 }
 
 pub async fn all_users(kv: &Kv) -> Result<Vec<UserRecord>, ApiError> {
@@ -305,10 +312,4 @@ pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, A
     load_company(kv, &company_id(segment)?)
         .await?
         .ok_or_else(no_such_company)
-}
-
-pub async fn existing_user(kv: &Kv, segment: &str) -> Result<UserRecord, ApiError> {
-    load_user(kv, &user_id(segment)?)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such user.".into()))
 }

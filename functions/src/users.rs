@@ -10,14 +10,15 @@ use ap_core::password::{Password, PasswordHash};
 use ap_core::roles::UserRoles;
 use worker::{Env, Request, Response};
 
-use crate::auth::{require_session, SessionCtx};
+use crate::auth::{create_user, require_session, SessionCtx};
 use crate::do_registry::{claim, EMAIL};
-use crate::do_user::{ask_guard, GuardCommand};
+use crate::do_user::{ask_guard, ask_guard_with_record, GuardCommand, Outcome, UserChange};
 use crate::events;
 use crate::http::{json, now_secs, random_bytes, random_id, read_json};
 use crate::problem::ApiError;
-use crate::records::{all_users, email_key, existing_user, load_company, save_user, UserRecord};
+use crate::records::{all_users, load_company, publish_user, user_id, UserRecord};
 use crate::store::Kv;
+use crate::two_step::require_step_up;
 
 async fn admin(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
     let ctx = require_session(req, env).await?;
@@ -25,9 +26,33 @@ async fn admin(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
     Ok(ctx)
 }
 
+/// The user as the guard holds them now (the KV copy only when the guard holds none yet).
 async fn view(env: &Env, user: &UserRecord) -> Result<UserView, ApiError> {
     let status = ask_guard(env, &user.id, &GuardCommand::Status { now: now_secs() }).await?;
-    Ok(user.view(status.locked_until))
+    Ok(status
+        .user
+        .as_ref()
+        .unwrap_or(user)
+        .view(status.locked_until))
+}
+
+fn no_such_user() -> ApiError {
+    ApiError::NotFound("There is no such user.".into())
+}
+
+/// One change of user `id`'s record, applied by their guard to the record as it is now (never a
+/// copy read earlier), then published to the KV read model. Answers the changed record.
+async fn change_user(env: &Env, id: &str, change: UserChange) -> Result<UserRecord, ApiError> {
+    let id = user_id(id)?;
+    let answer = ask_guard_with_record(env, &id, &GuardCommand::Change { change })
+        .await?
+        .ok_or_else(no_such_user)?;
+    let user = answer.user.ok_or_else(no_such_user)?;
+    if answer.outcome == Outcome::Refused {
+        return Err(ApiError::Conflict(answer.refusal.unwrap_or_default()));
+    }
+    publish_user(&Kv::open(env)?, &user).await?;
+    Ok(user)
 }
 
 /// A one-time initial password: 128 random bits as 26 base32 characters.
@@ -75,21 +100,23 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         )));
     }
     let (initial_password, hash) = initial_password()?;
-    let user = UserRecord {
-        id: id.clone(),
-        name,
-        email: email.clone(),
-        password_hash: hash,
-        active: true,
-        must_change_password: true,
-        roles: UserRoles::default(),
-        two_step: None,
-        pending_two_step: None,
-        created_at: now_secs(),
-    };
-    let kv = Kv::open(env)?;
-    save_user(&kv, &user).await?;
-    kv.put(&email_key(&email), &id).await?;
+    let user = create_user(
+        env,
+        UserRecord {
+            id: id.clone(),
+            name,
+            email: email.clone(),
+            password_hash: hash,
+            active: true,
+            must_change_password: true,
+            roles: UserRoles::default(),
+            two_step: None,
+            pending_two_step: None,
+            created_at: now_secs(),
+            version: 0,
+        },
+    )
+    .await?;
     events::record(
         env,
         &ctx.actor(),
@@ -108,12 +135,13 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// `PUT /api/v1/admin/users/{id}/roles`: replaces all roles. Every company must exist; an
-/// administrator cannot remove their own System Administrator role.
+/// administrator cannot remove their own System Administrator role. Step-up: this session
+/// confirmed a fresh code (`POST /api/v1/me/step-up`) in the last five minutes.
 pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
     let body: RolesRequest = read_json(&mut req).await?;
     let kv = Kv::open(env)?;
-    let mut user = existing_user(&kv, id).await?;
+    let target = user_id(id)?;
     let mut roles = UserRoles {
         is_system_admin: body.is_system_admin,
         ..UserRoles::default()
@@ -137,11 +165,11 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
     if !errors.is_empty() {
         return Err(ApiError::invalid_fields(errors));
     }
-    if user.id == ctx.user.id && !roles.is_system_admin {
+    if target == ctx.user.id && !roles.is_system_admin {
         return Err(ApiError::Conflict("You cannot remove your own System Administrator role; ask another System Administrator.".to_owned()));
     }
-    user.roles = roles;
-    save_user(&kv, &user).await?;
+    require_step_up(&ctx)?;
+    let user = change_user(env, id, UserChange::Roles { roles }).await?;
     let summary = serde_json::to_string(&user.view(None).roles).unwrap_or_default();
     events::record(
         env,
@@ -165,16 +193,12 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
 /// `POST /api/v1/admin/users/{id}/deactivate`: the user's sessions end at once.
 pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let mut user = existing_user(&kv, id).await?;
-    if user.id == ctx.user.id {
+    if user_id(id)? == ctx.user.id {
         return Err(ApiError::Conflict(
             "You cannot deactivate yourself.".to_owned(),
         ));
     }
-    ask_guard(env, &user.id, &GuardCommand::SetActive { active: false }).await?;
-    user.active = false;
-    save_user(&kv, &user).await?;
+    let user = change_user(env, id, UserChange::Deactivate).await?;
     events::record(
         env,
         &ctx.actor(),
@@ -186,23 +210,28 @@ pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
     json(200, &view(env, &user).await?)
 }
 
-/// `POST /api/v1/admin/users/{id}/reactivate`: a new one-time password.
+/// `POST /api/v1/admin/users/{id}/reactivate`: a new one-time password; every session of the
+/// user ends.
 pub async fn reactivate(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let mut user = existing_user(&kv, id).await?;
     let (initial_password, hash) = initial_password()?;
-    user.active = true;
-    user.must_change_password = true;
-    user.password_hash = hash;
-    save_user(&kv, &user).await?;
-    ask_guard(env, &user.id, &GuardCommand::SetActive { active: true }).await?;
+    let user = change_user(
+        env,
+        id,
+        UserChange::Reactivate {
+            password_hash: hash,
+        },
+    )
+    .await?;
     events::record(
         env,
         &ctx.actor(),
         "user_reactivated",
         None,
-        format!("Reactivated {} with a new one-time password.", user.email),
+        format!(
+            "Reactivated {} with a new one-time password; their sessions ended.",
+            user.email
+        ),
     )
     .await?;
     json(
@@ -214,22 +243,18 @@ pub async fn reactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
     )
 }
 
-/// `POST /api/v1/admin/users/{id}/reset-two-step`: the user must enrol again.
+/// `POST /api/v1/admin/users/{id}/reset-two-step`: the user must enrol again; every session of
+/// the user ends.
 pub async fn reset_two_step(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let mut user = existing_user(&kv, id).await?;
-    user.two_step = None;
-    user.pending_two_step = None;
-    save_user(&kv, &user).await?;
-    ask_guard(env, &user.id, &GuardCommand::ForgetSteps).await?;
+    let user = change_user(env, id, UserChange::ResetTwoStep).await?;
     events::record(
         env,
         &ctx.actor(),
         "two_step_reset",
         None,
         format!(
-            "Reset two-step verification of {}; they must enrol again.",
+            "Reset two-step verification of {}; their sessions ended and they must enrol again.",
             user.email
         ),
     )
@@ -240,8 +265,10 @@ pub async fn reset_two_step(req: Request, env: &Env, id: &str) -> Result<Respons
 /// `POST /api/v1/admin/users/{id}/unlock`.
 pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let user = existing_user(&kv, id).await?;
+    let user = crate::do_user::current_user(env, &user_id(id)?)
+        .await?
+        .ok_or_else(no_such_user)?
+        .0;
     ask_guard(env, &user.id, &GuardCommand::Unlock).await?;
     events::record(
         env,

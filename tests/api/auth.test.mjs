@@ -220,9 +220,12 @@ test('deactivating two-step verification needs a valid code; an administrator re
   const reset = await admin.call('POST', `/api/v1/admin/users/${user.id}/reset-two-step`);
   assert.equal(reset.status, 200, reset.text);
   assert.equal(reset.body.two_step_active, false);
-  // Without two-step verification the password alone signs in, and the old code does nothing.
-  await signIn(client(), { email: user.email, password: user.password });
-  assertProblem(await user.client.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(again.secret, 1) } }), 409);
+  // The reset ended the user's sessions. Without two-step verification the password alone
+  // signs in, and the old code does nothing.
+  assertProblem(await user.client.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(again.secret, 1) } }), 401);
+  const fresh = client();
+  await signIn(fresh, { email: user.email, password: user.password });
+  assertProblem(await fresh.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(again.secret, 1) } }), 409);
 });
 
 test('without a session every /me call is 401 "Please sign in."', async () => {

@@ -10,7 +10,7 @@ import { oathtoolCode, timeStep, waitForStepAfter, decodeQr, secretOf, submitSig
 
 // The first System Administrator is created here, in the browser, with the credentials every
 // other test signs in with; tests/run.mjs runs this file first, on the empty store.
-import { ADMIN, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
+import { ADMIN, uniqueNorwegianIban, paperIban, adminActivatesTwoStep, adminCode, pageClient } from '../support/org.mjs';
 const USER = { name: 'Ingrid Approver', email: 'ingrid@example.test', password: 'a long walk to the fjord' };
 const COMPANY = 'Nordlys AS';
 
@@ -86,6 +86,11 @@ test('the administrator creates a company, switches settings and adds a bank agr
   assert.match(await refusal.textContent(), /AutoPay Administrator/);
   assert.equal(await pre.isChecked(), false);
 
+  // Bank agreements (and later roles) need the administrator's two-step verification and a
+  // fresh code confirmed in the last five minutes (step-up); the page's session does it
+  // through the API.
+  await adminActivatesTwoStep(pageClient(admin));
+
   // A wrong IBAN is named next to its field.
   await editor.getByRole('button', { name: 'Add bank agreement' }).click();
   const agreement = admin.getByRole('form', { name: 'New bank agreement' });
@@ -121,6 +126,7 @@ test('the administrator creates a user, reads the one-time password once and giv
   assert.ok(oneTimePassword.length >= 12, oneTimePassword);
   await screenshot(admin, 'admin-users-created');
 
+  // The page's session stepped up before the bank agreement (above): roles need it too.
   await admin.getByRole('button', { name: `Edit roles of ${USER.name}` }).click();
   const editor = admin.getByTestId('roles-editor');
   await editor.getByRole('checkbox', { name: `Invoice Approver in ${COMPANY}` }).check();
@@ -267,7 +273,12 @@ test('after repeated failures the user is told until when; an administrator unlo
 });
 
 test('an AutoPay Administrator of the company may allow pre-approval', async () => {
+  // The step-up of the first roles test may have lapsed: confirm a fresh code on the screen.
   await admin.goto('/admin/users');
+  const stepUpForm = admin.getByTestId('step-up');
+  await stepUpForm.getByLabel('Code from your authenticator app').fill(await adminCode());
+  await stepUpForm.getByRole('button', { name: 'Confirm code' }).click();
+  await stepUpForm.getByRole('status').waitFor();
   await admin.getByRole('button', { name: `Edit roles of ${ADMIN.name}` }).click();
   const editor = admin.getByTestId('roles-editor');
   await editor.getByRole('checkbox', { name: `AutoPay Administrator in ${COMPANY}` }).check();

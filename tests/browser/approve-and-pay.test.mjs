@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
 import { ROOT } from '../support/app.mjs';
-import { firstAdmin, newCompany, newUser, activateTwoStep, ADMIN } from '../support/org.mjs';
+import { firstAdmin, newCompany, newUser, activateTwoStep, adminCode, ADMIN } from '../support/org.mjs';
 import { AGREEMENT, documentFor, sendDocument, approvedInvoices, TOKEN_RE } from '../support/approval.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter, submitSignIn } from '../support/ui.mjs';
 
@@ -395,7 +395,7 @@ test('the process overview is for System Administrators: Payment approved yes fo
 
   adminPage = await newPage(browser);
   await adminPage.goto('/process-overview');
-  await submitSignIn(adminPage, { email: ADMIN.email, password: ADMIN.password });
+  await submitSignIn(adminPage, { email: ADMIN.email, password: ADMIN.password, code: await adminCode() });
   await adminPage.locator('[data-testid="process-list"]').waitFor();
   const row = (key) => adminPage.locator(`[data-testid="process-list"] tr[data-invoice="${inv[key].number}"]`);
   for (const key of ['power', 'steel']) {

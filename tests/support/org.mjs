@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BASE_URL, call, assertProblem } from './http.mjs';
 
 /** The first System Administrator every test file shares (the instance is set up once). */
@@ -38,12 +40,25 @@ export function uniqueNorwegianIban() {
 /** An IBAN in its paper form, in groups of four (as people type it). */
 export const paperIban = (iban) => iban.replace(/(.{4})(?=.)/g, '$1 ');
 
-/** A client that keeps the session cookie like a browser would (same-origin requests). */
+/** A System Administrator's changes that need a step-up (a fresh code confirmed in the last
+ * five minutes): roles, bank agreements and integration keys. */
+const SENSITIVE = /^\/api\/v1\/admin\/(users\/[^/]+\/roles|companies\/[^/]+\/(integration-keys|bank-agreements)(\/.*)?|integration-keys\/.+)$/;
+/** Step up again when the last confirmation is older than this (the server allows 5 minutes). */
+const STEP_UP_MARGIN_MS = 4 * 60_000;
+
+/** A client that keeps the session cookie like a browser would (same-origin requests). A client
+ * with `stepUpWith` (a function answering a fresh code) confirms a code before a sensitive
+ * change when its last confirmation is older than four minutes, like the SPA would ask. */
 export function client() {
   const c = {
     cookie: undefined,
     lastSetCookie: undefined,
+    stepUpWith: undefined,
+    steppedUpAt: 0,
     async call(method, path, opts = {}) {
+      if (c.stepUpWith && method !== 'GET' && SENSITIVE.test(path) && Date.now() - c.steppedUpAt > STEP_UP_MARGIN_MS) {
+        await stepUp(c, await c.stepUpWith());
+      }
       const headers = { ...(opts.headers ?? {}) };
       if (c.cookie && !('cookie' in headers)) headers.cookie = c.cookie;
       const res = await call(method, path, { ...opts, headers });
@@ -62,8 +77,56 @@ export function client() {
 /** The cookie value of a set-cookie header. */
 export const cookieOf = (setCookie) => setCookie.split(';')[0];
 
-/** The organisation's first System Administrator, signed in. Sets the organisation up when no
- * user exists yet. */
+/** Confirms a fresh code for `c`'s session (step-up) and asserts success. */
+export async function stepUp(c, code) {
+  const before = Date.now();
+  const res = await c.call('POST', '/api/v1/me/step-up', { json: { code } });
+  assert.equal(res.status, 204, res.text);
+  c.steppedUpAt = before;
+  c.onSteppedUp?.(before);
+}
+
+// The first System Administrator has two-step verification active (a System Administrator needs
+// it for roles, bank agreements and integration keys). Every test file of a run shares them, in
+// separate processes: their TOTP secret and the last TOTP step used live in a file in the run's
+// storage directory, so each code is fresh (the server refuses a step at or before the last).
+const adminStateFile = () => join(process.env.PERSIST_DIR ?? '/tmp', 'test-admin-two-step.json');
+const readAdminState = () => (existsSync(adminStateFile()) ? JSON.parse(readFileSync(adminStateFile(), 'utf8')) : undefined);
+const writeAdminState = (state) => writeFileSync(adminStateFile(), JSON.stringify(state));
+const currentStep = () => Math.floor(Date.now() / 1000 / 30);
+
+/** The base32 TOTP secret of `ADMIN`, once their two-step verification is active. */
+export const adminTotpSecret = () => readAdminState()?.secret;
+
+/** A fresh code of `ADMIN`'s authenticator: a step after the last one used (the next step is
+ * accepted too; beyond that this waits). */
+export async function adminCode() {
+  const state = readAdminState();
+  assert.ok(state, 'the administrator has not activated two-step verification yet');
+  let step = Math.max(currentStep(), state.lastStep + 1);
+  while (step > currentStep() + 1) {
+    await new Promise((r) => setTimeout(r, 500));
+    step = Math.max(currentStep(), state.lastStep + 1);
+  }
+  writeAdminState({ ...readAdminState(), lastStep: step });
+  return totpCodeAtStep(state.secret, step);
+}
+
+/** Activates two-step verification for the signed-in `ADMIN` client (once per run) and steps up.
+ * `c` may be an API client or anything with the same `call`. */
+export async function adminActivatesTwoStep(c) {
+  const enrol = await c.call('POST', '/api/v1/me/two-step/enrolment');
+  assert.equal(enrol.status, 200, enrol.text);
+  const step = currentStep();
+  writeAdminState({ secret: enrol.body.secret, lastStep: step });
+  const activated = await c.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(enrol.body.secret) } });
+  assert.equal(activated.status, 200, activated.text);
+  await stepUp(c, await adminCode());
+}
+
+/** The organisation's first System Administrator, signed in (with a code once two-step
+ * verification is active, which the first call activates) and stepped up on demand. Sets the
+ * organisation up when no user exists yet. */
 export async function firstAdmin() {
   const state = await call('GET', '/api/v1/session');
   const admin = client();
@@ -81,12 +144,32 @@ export async function firstAdmin() {
     assert.equal(winner.body.user.email, ADMIN.email);
     assertProblem(a.status === 409 ? a : b, 409);
   }
-  await signIn(admin, ADMIN);
+  // One session of the administrator serves every test file of the run (each sign-in would
+  // spend a TOTP step); it is signed in again when it has ended.
+  const saved = readAdminState();
+  if (saved?.cookie) {
+    admin.cookie = saved.cookie;
+    const me = await admin.call('GET', '/api/v1/session');
+    if (me.body?.user?.email === ADMIN.email) {
+      admin.steppedUpAt = saved.steppedUpAt ?? 0;
+    } else {
+      admin.cookie = undefined;
+    }
+  }
+  if (!admin.cookie) {
+    await signIn(admin, ADMIN);
+    if (!readAdminState()) await adminActivatesTwoStep(admin);
+    writeAdminState({ ...readAdminState(), cookie: admin.cookie, steppedUpAt: admin.steppedUpAt });
+  }
+  admin.stepUpWith = adminCode;
+  admin.onSteppedUp = (at) => writeAdminState({ ...readAdminState(), steppedUpAt: at });
   return admin;
 }
 
-/** Signs `c` in and asserts success; answers the session state. */
+/** Signs `c` in and asserts success; answers the session state. `ADMIN` signs in with a fresh
+ * code when none is given and their two-step verification is active. */
 export async function signIn(c, { email, password, code }) {
+  if (email === ADMIN.email && code === undefined && readAdminState()) code = await adminCode();
   const res = await c.call('POST', '/api/v1/session', { json: { email, password, code } });
   assert.equal(res.status, 200, res.text);
   assert.ok(res.body.user, 'signed in');
@@ -129,6 +212,11 @@ export function totpCode(secret, offsetSteps = 0) {
   return execFileSync('/usr/bin/oathtool', args, { encoding: 'utf8' }).trim();
 }
 
+/** The TOTP code `oathtool` computes for a base32 secret at time step `step` (unix seconds / 30). */
+export function totpCodeAtStep(secret, step) {
+  return execFileSync('/usr/bin/oathtool', ['--totp', '-b', secret, '-N', `@${step * 30 + 15}`], { encoding: 'utf8' }).trim();
+}
+
 /** A well-formed base32 secret that belongs to no user (RFC 6238's test secret). */
 export const STRANGER_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
@@ -151,3 +239,15 @@ export const integrationHeaders = (secret, version = '14.00') => ({
 });
 
 export { BASE_URL };
+
+/** An API client that speaks with the session of a browser page (its context's cookies), for
+ * the steps a browser test does not drive through the screens. */
+export const pageClient = (page) => ({
+  async call(method, path, { json } = {}) {
+    const res = await page.request.fetch(BASE_URL + path, { method, ...(json === undefined ? {} : { data: json }) });
+    const text = await res.text();
+    let body;
+    try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+    return { status: res.status(), body, text };
+  },
+});

@@ -13,11 +13,13 @@ pub use keys::AdminKeys;
 pub use readiness::AdminReadiness;
 pub use users::AdminUsers;
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+use crate::api;
 use crate::session::use_session;
-use crate::widgets::SignedInScreen;
+use crate::widgets::{ActionError, SignedInScreen, TextField};
 
 /// The Administration shell: sub-section tabs and the routed sub-section, for System
 /// Administrators only; everyone else is told which role they need.
@@ -36,6 +38,7 @@ pub fn Administration() -> impl IntoView {
                         <A href="/admin/readiness">"Readiness"</A>
                         <A href="/admin/events">"Sign-in events"</A>
                     </nav>
+                    <StepUp />
                     <Outlet />
                 }.into_any()
             } else {
@@ -46,5 +49,50 @@ pub fn Administration() -> impl IntoView {
                 }.into_any()
             }}
         </SignedInScreen>
+    }
+}
+
+/// Step-up: changing roles, bank agreements and integration keys needs a fresh code from the
+/// administrator's authenticator app, confirmed here; the server allows those changes from this
+/// session for five minutes after.
+#[component]
+fn StepUp() -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let confirmed = RwSignal::new(false);
+    let confirm = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
+        async move {
+            let result = api::step_up(code_text).await;
+            if result.is_ok() {
+                code.set(String::new());
+                confirmed.set(true);
+            }
+            result
+        }
+    });
+    let failure = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let code_error = Signal::derive(move || failure.get().and_then(|f| f.field("code")));
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        confirmed.set(false);
+        confirm.dispatch(code.get_untracked().trim().to_string());
+    };
+    view! {
+        <form class="card step-up" aria-label="Confirm with your code" data-testid="step-up" on:submit=submit>
+            <p>"Changing roles, bank agreements or integration keys needs a fresh code from your authenticator app. A confirmation lasts 5 minutes."</p>
+            <TextField
+                id="step-up-code"
+                label="Code from your authenticator app"
+                value=code
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                error=code_error
+            />
+            <button type="submit">"Confirm code"</button>
+            {move || confirmed.get().then(|| view! {
+                <p class="note" role="status">"Confirmed: for 5 minutes you may change roles, bank agreements and integration keys."</p>
+            })}
+            <ActionError failure=Signal::derive(move || failure.get().filter(|f| f.field("code").is_none())) />
+        </form>
     }
 }

@@ -1,0 +1,200 @@
+//! The one two-step verification service: a signed-in user's TOTP code (and, for signing, their
+//! password) checked through their `UserGuard` Durable Object, which decides replay and the
+//! lockout atomically. Every caller (activating and deactivating two-step verification, signing
+//! a bundle, AutoPay approvals and upload signing, a System Administrator's step-up) gets the
+//! same rules, the same event on failure and the same problem answers; only the sentence naming
+//! what was not done is the caller's ([`Purpose`]).
+
+use ap_core::account::check_step_up;
+use ap_core::guard::{Locked, LOCK_SECONDS};
+use ap_core::password::{Password, PasswordHash};
+use ap_core::totp::TotpCode;
+use worker::Env;
+
+use crate::auth::SessionCtx;
+use crate::do_user::{
+    ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
+};
+use crate::events;
+use crate::http::now_secs;
+use crate::problem::ApiError;
+use crate::records::{publish_user, UserRecord};
+use crate::secrets;
+use crate::store::Kv;
+
+/// What a code is checked for: the event kinds (`{event}_failed`, `{event}_locked`) and the
+/// answer to a wrong code.
+pub struct Purpose {
+    pub event: &'static str,
+    pub not_correct: &'static str,
+    /// Set: a wrong code is a 400 naming this field (a form with a code field); otherwise 403.
+    pub field: Option<&'static str>,
+}
+
+/// Activating or deactivating one's own two-step verification.
+pub const MY_TWO_STEP: Purpose = Purpose {
+    event: "two_step_code",
+    not_correct: "The code is not correct. Enter the code your authenticator app shows now.",
+    field: Some("code"),
+};
+
+/// Signing a bundle (password and code).
+pub const SIGNING: Purpose = Purpose {
+    event: "signing",
+    not_correct: "The password or code is not correct. Nothing was signed.",
+    field: None,
+};
+
+/// Approving an AutoPay payment or signing an upload.
+pub const AUTOPAY: Purpose = Purpose {
+    event: "autopay_code",
+    not_correct: "The code is not correct. Nothing was approved or signed.",
+    field: None,
+};
+
+/// Confirming a fresh code before a System Administrator's sensitive change.
+pub const STEP_UP: Purpose = Purpose {
+    event: "step_up",
+    not_correct: "The code is not correct. Enter the code your authenticator app shows now.",
+    field: Some("code"),
+};
+
+/// One check: the code against `seed`, optionally the password too, and a change of the
+/// user's record applied in the same guard step when the check succeeds.
+pub struct CodeCheck<'a> {
+    pub seed: CheckedSeed,
+    pub code: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub then: Option<UserChange>,
+}
+
+/// The active seed of the signed-in user, or the 422 telling them to activate it.
+pub fn active_seed(user: &UserRecord) -> Result<CheckedSeed, ApiError> {
+    user.two_step
+        .clone()
+        .map(CheckedSeed::Active)
+        .ok_or_else(|| {
+            ApiError::Unprocessable(
+                "You have not activated two-step verification. Activate it on My details."
+                    .to_owned(),
+            )
+        })
+}
+
+/// The 423 for a lock in force until `until`.
+pub fn locked(until: u64) -> ApiError {
+    ApiError::Locked(Locked { until }.to_string())
+}
+
+/// Verifies `check` for the signed-in user through their guard. Wrong password, wrong or
+/// replayed code: counted, an event, the purpose's sentence; locked: an event and 423 saying
+/// until when. Answers the guard's answer (the record after any change).
+pub async fn verify(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    check: CodeCheck<'_>,
+) -> Result<GuardAnswer, ApiError> {
+    verify_for_session(env, ctx, purpose, check, None).await
+}
+
+async fn verify_for_session(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    check: CodeCheck<'_>,
+    step_up_session: Option<String>,
+) -> Result<GuardAnswer, ApiError> {
+    let user = &ctx.user;
+    let now = now_secs();
+    let sealed = match &check.seed {
+        CheckedSeed::Active(s) | CheckedSeed::Pending(s) => s.as_str(),
+    };
+    let step = secrets::matched_step(env, &user.id, sealed, check.code, now)?;
+    let password_ok = check.password.is_some_and(|typed| {
+        Password::parse(typed)
+            .is_ok_and(|p| PasswordHash::parse(&user.password_hash).is_ok_and(|h| h.verify(&p)))
+    });
+    let command = GuardCommand::VerifyCode {
+        now,
+        step,
+        seed: check.seed,
+        password_ok,
+        checked_password: check.password.map(|_| user.password_hash.clone()),
+        then: check.then,
+        step_up_session,
+    };
+    let answer = ask_guard_with_record(env, &user.id, &command)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))?;
+    match answer.outcome {
+        Outcome::Accepted => {
+            if let Some(record) = &answer.user {
+                if record.version != user.version {
+                    publish_user(&Kv::open(env)?, record).await?;
+                }
+            }
+            Ok(answer)
+        }
+        Outcome::NotCorrect | Outcome::Missing => {
+            events::record(
+                env,
+                &ctx.actor(),
+                &format!("{}_failed", purpose.event),
+                None,
+                "Two-step verification failed.",
+            )
+            .await?;
+            Err(match purpose.field {
+                Some(field) => ApiError::field(field, purpose.not_correct),
+                None => ApiError::Forbidden(purpose.not_correct.to_owned()),
+            })
+        }
+        Outcome::Locked => {
+            let until = answer.locked_until.unwrap_or(now + LOCK_SECONDS);
+            events::record(
+                env,
+                &ctx.actor(),
+                &format!("{}_locked", purpose.event),
+                None,
+                format!(
+                    "Two-step verification locked until {}.",
+                    crate::records::rfc3339(until)
+                ),
+            )
+            .await?;
+            Err(locked(until))
+        }
+        Outcome::Refused => Err(ApiError::Conflict(answer.refusal.unwrap_or_else(|| {
+            "Your account changed meanwhile. Reload and try again.".to_owned()
+        }))),
+    }
+}
+
+/// Step-up for a System Administrator's sensitive change (roles, bank agreements, integration
+/// keys): two-step verification active and this session confirmed with a fresh code (`POST
+/// /api/v1/me/step-up`, [`step_up`]) less than five minutes ago; 403 with a sentence saying what
+/// to do otherwise. Call it after the role check, before the change.
+pub fn require_step_up(ctx: &SessionCtx) -> Result<(), ApiError> {
+    check_step_up(ctx.user.two_step.is_some(), ctx.stepped_up_at, now_secs())
+        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))
+}
+
+/// Confirms a fresh code for this session (step-up), through the same checks as any code.
+pub async fn step_up(env: &Env, ctx: &SessionCtx, code: &str) -> Result<(), ApiError> {
+    let code = TotpCode::parse(code).map_err(|e| ApiError::field("code", e.to_string()))?;
+    verify_for_session(
+        env,
+        ctx,
+        &STEP_UP,
+        CodeCheck {
+            seed: active_seed(&ctx.user)?,
+            code: Some(code.as_str()),
+            password: None,
+            then: None,
+        },
+        Some(ctx.token.secret_hash()),
+    )
+    .await?;
+    Ok(())
+}
