@@ -262,6 +262,14 @@ pub fn approve_payment(
     Ok(approvals.len() >= usize::from(needs.approvals_required.max(1)))
 }
 
+/// Which payment-suggestion file an approved invoice belongs in: the pre-approved one when its
+/// approval token can still be used (sealed for the ERP, not revoked, not used, not expired at
+/// `now`); the regular one otherwise, so an invoice whose token can no longer pre-approve is
+/// paid through normal approval, never lost between the two.
+pub fn exports_as_pre_approved(token: Option<&TokenRecord>, sealed: bool, now: u64) -> bool {
+    sealed && token.is_some_and(|t| !t.revoked && t.consumed.is_none() && now < t.expires_at)
+}
+
 /// Longest reason for stopping a payment.
 pub const MAX_REJECT_REASON: usize = 500;
 
@@ -718,6 +726,30 @@ mod tests {
             Err(PaymentApprovalRefusal::NotPending(_))
         ));
         assert!(approvals.is_empty());
+    }
+
+    #[test]
+    fn only_a_usable_sealed_token_makes_an_invoice_pre_approved_in_the_export() {
+        let r = record();
+        assert!(exports_as_pre_approved(Some(&r), true, NOW));
+        assert!(
+            !exports_as_pre_approved(Some(&r), false, NOW),
+            "not sealed for the ERP"
+        );
+        assert!(!exports_as_pre_approved(None, true, NOW), "no token");
+        let mut revoked = record();
+        revoked.revoke();
+        assert!(!exports_as_pre_approved(Some(&revoked), true, NOW));
+        let mut used = record();
+        assert!(matches!(
+            run(&mut used, Some(binding()), true, one()),
+            Settlement::PreApproved { .. }
+        ));
+        assert!(!exports_as_pre_approved(Some(&used), true, NOW));
+        assert!(
+            !exports_as_pre_approved(Some(&r), true, r.expires_at),
+            "expired"
+        );
     }
 
     #[test]

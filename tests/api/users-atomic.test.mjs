@@ -130,7 +130,7 @@ test('a_wrong_current_password_counts_toward_the_lockout', async () => {
   assert.equal(signInLocked.body.detail, right.body.detail);
 
   const events = await admin.call('GET', '/api/v1/admin/events?kind=password_change');
-  const mine = events.body.filter((e) => e.actor === user.email);
+  const mine = events.body.items.filter((e) => e.actor === user.email);
   assert.equal(mine.filter((e) => e.kind === 'password_change_failed').length, 4, events.text);
   assert.ok(mine.some((e) => e.kind === 'password_change_locked'), events.text);
 
@@ -150,7 +150,7 @@ test('reactivation_ends_the_users_sessions', async () => {
   assert.equal((await user.client.call('GET', '/api/v1/session')).body.user, null);
   assertProblem(await user.client.call('POST', '/api/v1/me/two-step/enrolment'), 401);
   const events = await admin.call('GET', '/api/v1/admin/events?kind=user_reactivated');
-  assert.match(events.body.find((e) => e.detail.includes(user.email)).detail, /sessions ended/);
+  assert.match(events.body.items.find((e) => e.detail.includes(user.email)).detail, /sessions ended/);
 });
 
 test('a_two_step_reset_ends_the_users_sessions', async () => {
@@ -197,7 +197,7 @@ test('a_role_change_without_a_fresh_code_is_refused_and_with_one_is_made', async
   // A code works once.
   assertProblem(await sysadmin.client.call('POST', '/api/v1/me/step-up', { json: { code } }), 400);
   const events = await admin.call('GET', '/api/v1/admin/events?kind=step_up');
-  assert.ok(events.body.some((e) => e.actor === sysadmin.email && e.kind === 'step_up_failed'), events.text);
+  assert.ok(events.body.items.some((e) => e.actor === sysadmin.email && e.kind === 'step_up_failed'), events.text);
 });
 
 test('integration_keys_are_created_and_revoked_only_with_a_fresh_code', async () => {

@@ -28,8 +28,9 @@ use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, Payment
 use ap_core::iso20022::StatusCode;
 use ap_core::money::{Money, Totals};
 use ap_core::settlement::{
-    add_process_warning, approve_payment, check_warning_confirmed, pre_approval_detail,
-    reject_payment, settle, PaymentNeeds, Settlement, TokenLookup, WarningTally,
+    add_process_warning, approve_payment, check_warning_confirmed, exports_as_pre_approved,
+    pre_approval_detail, reject_payment, settle, PaymentNeeds, Settlement, TokenLookup,
+    WarningTally,
 };
 use ap_core::token::{CreditorAccount, TokenBinding, TokenHash, TokenRecord};
 use std::collections::BTreeMap;
@@ -1213,12 +1214,8 @@ impl Ledger {
             if rows.len() >= limit {
                 break;
             }
-            let usable = row.sealed_token.is_some()
-                && row
-                    .record
-                    .token
-                    .as_ref()
-                    .is_some_and(|t| !t.revoked && t.consumed.is_none() && now < t.expires_at);
+            let usable =
+                exports_as_pre_approved(row.record.token.as_ref(), row.sealed_token.is_some(), now);
             if usable != pre_approved {
                 continue;
             }
