@@ -114,6 +114,11 @@ impl ApiError {
             Self::TooManyRequests { retry_after, .. } => Some(*retry_after),
             _ => None,
         };
+        // RFC 9110: a 405 names the methods the resource does accept.
+        let allow = match &self {
+            Self::MethodNotAllowed(allowed) => Some(*allowed),
+            _ => None,
+        };
         let errors = match self {
             Self::BadRequest { errors, .. } => errors,
             _ => Vec::new(),
@@ -128,6 +133,9 @@ impl ApiError {
         let response = problem_response(&problem);
         if let Some(secs) = retry_after {
             let _ = response.headers().set("retry-after", &secs.to_string());
+        }
+        if let Some(allowed) = allow {
+            let _ = response.headers().set("allow", allowed);
         }
         response
     }

@@ -2,7 +2,7 @@
 // against the real Worker, KV and Durable Objects, and shown closed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertProblem } from '../support/http.mjs';
+import { assertProblem, call } from '../support/http.mjs';
 import { firstAdmin, uniqueNorwegianIban } from '../support/org.mjs';
 import { approver, sendDocument, documentFor, task, newInvoice, approveAndPay, bundle, sign } from '../support/approval.mjs';
 import {
@@ -265,4 +265,16 @@ test('a_suspicious_payment_can_be_rejected_and_a_warned_one_needs_a_confirmation
   // Rejected is final: no approval, no second rejection.
   assertProblem(await approve(checker, reused.payment_id, { code: nextCode(checker), confirm_warning: true }), 409);
   assertProblem(await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: 'again' } }), 409);
+});
+
+test('a_method_a_resource_does_not_accept_is_405_naming_the_allowed_methods', async () => {
+  for (const [method, path, allowed] of [
+    ['PATCH', '/api/v1/autopay/payments/x_1-1/events', 'GET'],
+    ['PUT', '/api/v1/autopay/payments/x_1-1/reject', 'POST'],
+    ['DELETE', '/api/v1/documents', 'POST'],
+  ]) {
+    const res = await call(method, path, { headers: { 'x-client-version': '14.00' } });
+    assertProblem(res, 405);
+    assert.equal(res.headers.get('allow'), allowed, `${method} ${path}`);
+  }
 });
