@@ -791,16 +791,30 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
         },
     )
     .await?;
+    decided(
+        env,
+        &ctx,
+        &company.id,
+        answer,
+        "payment_approved_in_autopay",
+        |row| format!("Approved payment {}; now {}.", row.id, row.status_label),
+    )
+    .await
+}
+
+/// The answer to an AutoPay Approver's decision on a payment: the row and an audit event when
+/// it was made, 409 with the ledger's sentence when refused, 404 when there is no such payment.
+async fn decided(
+    env: &Env,
+    ctx: &SessionCtx,
+    company: &CompanyId,
+    answer: ApprovePaymentAnswer,
+    kind: &str,
+    detail: impl FnOnce(&PaymentRow) -> String,
+) -> Result<Response, ApiError> {
     match answer {
         ApprovePaymentAnswer::Done { row } => {
-            events::record(
-                env,
-                &ctx.actor(),
-                "payment_approved_in_autopay",
-                Some(&company.id),
-                format!("Approved payment {}; now {}.", row.id, row.status_label),
-            )
-            .await?;
+            events::record(env, &ctx.actor(), kind, Some(company), detail(&row)).await?;
             json(200, &row)
         }
         ApprovePaymentAnswer::Refused { reason } => Err(ApiError::Conflict(reason)),
@@ -833,21 +847,15 @@ pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Res
         },
     )
     .await?;
-    match answer {
-        ApprovePaymentAnswer::Done { row } => {
-            events::record(
-                env,
-                &ctx.actor(),
-                "payment_rejected_in_autopay",
-                Some(&company.id),
-                format!("Rejected payment {}.", row.id),
-            )
-            .await?;
-            json(200, &row)
-        }
-        ApprovePaymentAnswer::Refused { reason } => Err(ApiError::Conflict(reason)),
-        ApprovePaymentAnswer::NotFound => Err(no_such_payment()),
-    }
+    decided(
+        env,
+        &ctx,
+        &company.id,
+        answer,
+        "payment_rejected_in_autopay",
+        |row| format!("Rejected payment {}.", row.id),
+    )
+    .await
 }
 
 /// `GET /api/v1/autopay/files?company=`.

@@ -34,7 +34,7 @@ use worker::{
     State,
 };
 
-use crate::durable::{read_command, Transactions};
+use crate::durable::{answer_command, Transactions};
 use crate::problem::ApiError;
 
 mod payments;
@@ -346,17 +346,7 @@ impl DurableObject for Ledger {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: LedgerCommand = read_command(&mut req).await?;
-        // No await below this line: the command is one atomic step of this object, and it runs
-        // in one storage transaction, so an error anywhere leaves nothing behind.
-        let transactions = self
-            .transactions
-            .as_ref()
-            .map_err(|e| worker::Error::RustError(format!("ledger storage: {e}")))?;
-        let answer = transactions.run(|| self.dispatch(command))?;
-        let mut resp = Response::ok(answer)?;
-        resp.headers_mut().set("content-type", "application/json")?;
-        Ok(resp)
+        answer_command(&mut req, &self.transactions, "ledger", |c| self.dispatch(c)).await
     }
 }
 

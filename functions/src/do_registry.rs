@@ -21,7 +21,7 @@
 //! step: two changes of one company never undo each other, and of two agreements claiming one
 //! account exactly one wins.
 
-use crate::durable::{read_command, Transactions};
+use crate::durable::{answer_command, Transactions};
 use ap_core::api::{BankAgreementView, CompanySettingsPatch, FieldError};
 use ap_core::org::{
     apply_settings_patch, check_expected_version, may_claim_account, put_agreement,
@@ -210,17 +210,10 @@ impl DurableObject for Registry {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: RegistryCommand = read_command(&mut req).await?;
-        // No await below this line: the command is one atomic step of this object, run in one
-        // storage transaction, so a failure anywhere in it leaves nothing behind.
-        let transactions = self
-            .transactions
-            .as_ref()
-            .map_err(|e| worker::Error::RustError(format!("registry storage: {e}")))?;
-        let answer = transactions.run(|| self.dispatch(command))?;
-        let mut resp = Response::ok(answer)?;
-        resp.headers_mut().set("content-type", "application/json")?;
-        Ok(resp)
+        answer_command(&mut req, &self.transactions, "registry", |c| {
+            self.dispatch(c)
+        })
+        .await
     }
 }
 

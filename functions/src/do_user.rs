@@ -18,7 +18,7 @@
 //! earlier can never write an old copy back. A factor the Worker checked (password hash, TOTP
 //! seed) counts only if the record still holds what it was checked against.
 
-use crate::durable::{read_command, Transactions};
+use crate::durable::{answer_command, Transactions};
 use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
 use ap_core::roles::UserRoles;
@@ -215,15 +215,16 @@ impl DurableObject for UserGuard {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: GuardCommand = read_command(&mut req).await?;
-        // No await below this line: the command is one atomic step of this object, run in one
-        // storage transaction, so a failure anywhere in it leaves nothing behind.
-        let transactions = self
-            .transactions
-            .as_ref()
-            .map_err(|e| worker::Error::RustError(format!("user guard storage: {e}")))?;
-        let answer = transactions.run(|| self.apply(command))?;
-        Response::from_json(&answer)
+        answer_command(
+            &mut req,
+            &self.transactions,
+            "user guard",
+            |c: GuardCommand| {
+                let answer = self.apply(c)?;
+                serde_json::to_string(&answer).map_err(|e| worker::Error::RustError(e.to_string()))
+            },
+        )
+        .await
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::ScopedClosure;
 use wasm_bindgen::{JsCast, JsValue};
+use worker::Response;
 use worker::{Error, Request, Result, State};
 
 /// Reads a command from its JSON text with serde_json, never through a JavaScript value: an
@@ -79,4 +80,25 @@ impl Transactions {
         }
         outcome.unwrap_or_else(|| Err(Error::RustError("the transaction did not run".into())))
     }
+}
+
+/// Answers one command of a Durable Object: reads it exactly, runs `dispatch` (which answers the
+/// JSON text) inside one storage transaction, and answers that JSON. `object` names the object in
+/// the error when its storage has no transactions (an outage: nothing is run).
+pub async fn answer_command<C: DeserializeOwned>(
+    req: &mut Request,
+    transactions: &Result<Transactions>,
+    object: &str,
+    dispatch: impl FnOnce(C) -> Result<String>,
+) -> Result<Response> {
+    let command: C = read_command(req).await?;
+    // No await below this line: the command is one atomic step of the object, and it runs in one
+    // storage transaction, so an error anywhere leaves nothing behind.
+    let transactions = transactions
+        .as_ref()
+        .map_err(|e| Error::RustError(format!("{object} storage: {e}")))?;
+    let answer = transactions.run(|| dispatch(command))?;
+    let mut resp = Response::ok(answer)?;
+    resp.headers_mut().set("content-type", "application/json")?;
+    Ok(resp)
 }
