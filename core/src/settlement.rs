@@ -185,7 +185,9 @@ impl WarningTally {
     }
 
     /// The history entry: the warning, and which payments of `file` left it.
-    pub fn detail(&self, file: &PaymentFileId) -> String {
+    /// The history entry: the warning, and which payments of `source` (a file, a status report,
+    /// as "file F" or "status report R") left it.
+    pub fn detail(&self, source: &str) -> String {
         let named = self
             .examples
             .iter()
@@ -199,9 +201,9 @@ impl WarningTally {
             String::new()
         };
         match self.count {
-            1 => format!("Payment {named} (file {file}): {}", self.warning),
+            1 => format!("Payment {named} ({source}): {}", self.warning),
             n => format!(
-                "{n} payments of file {file} ({named}{others}): {}",
+                "{n} payments of {source} ({named}{others}): {}",
                 self.warning
             ),
         }
@@ -284,8 +286,8 @@ pub enum RejectRefusal {
     ReasonTooLong,
 }
 
-/// Checks that a payment may be stopped with `reason`; answers the reason as it is kept.
-pub fn reject_payment(status: PaymentStatus, reason: &str) -> Result<String, RejectRefusal> {
+/// A reason for stopping a payment, as it is kept: trimmed, present, not too long.
+pub fn reject_reason(reason: &str) -> Result<String, RejectRefusal> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(RejectRefusal::NoReason);
@@ -293,10 +295,16 @@ pub fn reject_payment(status: PaymentStatus, reason: &str) -> Result<String, Rej
     if reason.chars().count() > MAX_REJECT_REASON {
         return Err(RejectRefusal::ReasonTooLong);
     }
+    Ok(reason.to_owned())
+}
+
+/// Checks that a payment may be stopped with `reason`; answers the reason as it is kept.
+pub fn reject_payment(status: PaymentStatus, reason: &str) -> Result<String, RejectRefusal> {
+    let reason = reject_reason(reason)?;
     if status != PaymentStatus::PendingApproval {
         return Err(RejectRefusal::NotPending(status.label()));
     }
-    Ok(reason.to_owned())
+    Ok(reason)
 }
 
 /// A payment whose approval token was refused must be looked at before it is approved: the
@@ -635,14 +643,14 @@ mod tests {
         let (p, f) = ids();
         let mut tally = WarningTally::new(Warning::TokenReused, &p);
         assert!(tally
-            .detail(&f)
+            .detail(&format!("file {f}"))
             .starts_with(&format!("Payment {p} (file {f})")));
         for i in 2..=10 {
             tally.add(&PaymentId::parse(&format!("{f}-{i}")).unwrap());
         }
         assert_eq!(tally.count, 10);
         assert_eq!(tally.examples.len(), TALLY_EXAMPLES);
-        let detail = tally.detail(&f);
+        let detail = tally.detail(&format!("file {f}"));
         assert!(
             detail.starts_with(&format!("10 payments of file {f}")),
             "{detail}"

@@ -23,7 +23,7 @@ use ap_core::iso20022::{
     StatusReason, MAX_FILE_BYTES, MAX_PAYMENTS,
 };
 use ap_core::roles::Role;
-use ap_core::settlement::{check_warning_confirmed, PaymentNeeds};
+use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentNeeds};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
@@ -752,16 +752,8 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
         )));
     }
     // A refused approval token is looked at first; refused before a code is spent.
-    if let Some(warning) = &current.warning {
-        if !body.confirm_warning {
-            return Err(ApiError::Conflict(
-                check_warning_confirmed(Some(warning), false)
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default(),
-            ));
-        }
-    }
+    check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
@@ -829,12 +821,9 @@ pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Res
     let (company_id, payment) = payment_company(id)?;
     let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
     let body: RejectPaymentRequest = read_json(&mut req).await?;
-    if body.reason.trim().is_empty() {
-        return Err(ApiError::field(
-            "reason",
-            "Say why the payment is rejected: the reason is kept in its events.",
-        ));
-    }
+    // The reason is judged here as a field (400); whether the payment can still be stopped is
+    // the ledger's decision (409).
+    reject_reason(&body.reason).map_err(|e| ApiError::field("reason", e.to_string()))?;
     let answer: ApprovePaymentAnswer = ask_ledger(
         env,
         &company.id,

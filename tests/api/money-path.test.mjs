@@ -257,6 +257,9 @@ test('a_suspicious_payment_can_be_rejected_and_a_warned_one_needs_a_confirmation
   assert.match(unconfirmed.body.detail, /confirm/);
 
   assertProblem(await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: '  ' } }), 400);
+  const tooLong = await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: 'x'.repeat(501) } });
+  assertProblem(tooLong, 400);
+  assert.equal(tooLong.body.errors[0].field, 'reason');
   const rejected = await checker.client.call('POST', `/api/v1/autopay/payments/${reused.payment_id}/reject`, { json: { reason: 'Second use of one approval' } });
   assert.equal(rejected.status, 200, rejected.text);
   assert.equal(rejected.body.status, 'rejected');
@@ -276,5 +279,25 @@ test('a_method_a_resource_does_not_accept_is_405_naming_the_allowed_methods', as
     const res = await call(method, path, { headers: { 'x-client-version': '14.00' } });
     assertProblem(res, 405);
     assert.equal(res.headers.get('allow'), allowed, `${method} ${path}`);
+  }
+});
+
+test('an_approval_and_a_rejection_at_once_never_both_happen', async () => {
+  const admin = await firstAdmin();
+  const a = await autopayCompany(admin, { level: 'none', preApproval: false });
+  const off = await admin.call('PATCH', `/api/v1/companies/${a.id}/settings`, { json: { two_step_for_autopay: false } });
+  assert.equal(off.status, 200, off.text);
+  const [approverA, approverB] = [await autopayApprover(admin, a), await autopayApprover(admin, a)];
+  const payments = Array.from({ length: 20 }, (_, i) => ({ amount: `${i + 1}.00`, creditorIban: CREDITOR_IBAN }));
+  const res = await upload(a, pain001({ debtor: a.debtorIban, payments }));
+  assert.equal(res.status, 201, res.text);
+  for (const p of res.body.payments) {
+    const [approved, rejected] = await Promise.all([
+      approve(approverA, p.payment_id, {}),
+      approverB.client.call('POST', `/api/v1/autopay/payments/${p.payment_id}/reject`, { json: { reason: 'Stopped' } }),
+    ]);
+    assert.deepEqual([approved.status, rejected.status].sort(), [200, 409], `${approved.text} / ${rejected.text}`);
+    const final = (await events(approverA, p.payment_id)).payment.status;
+    assert.equal(final, approved.status === 200 ? 'sent_to_bank' : 'rejected');
   }
 });

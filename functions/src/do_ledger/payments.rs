@@ -289,14 +289,6 @@ fn uploaded_view(p: &StoredPayment) -> UploadedPayment {
     }
 }
 
-/// What a payment's `InstrId` turned out to be, before the token record is borrowed.
-enum Lookup {
-    NoToken,
-    NotAToken(String),
-    NotIssued,
-    Issued,
-}
-
 fn tally(tallies: &mut Tallies, process: &InvoiceId, warning: Warning, payment: &PaymentId) {
     tallies
         .entry((process.to_string(), warning.kind()))
@@ -554,11 +546,34 @@ impl Ledger {
                 )?;
             }
         }
-        self.write_tallies(tallies, &file.id, now)?;
+        self.write_tallies(tallies, &format!("file {}", file.id), now)?;
         Ok(UploadOutcome::Accepted(UploadAnswer {
             replayed: false,
             result: self.upload_result(company, &data, false)?,
         }))
+    }
+
+    /// The token this company issued with `hash`, and its process.
+    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<(InvoiceId, TokenRecord)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            process_id: String,
+            record: String,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT process_id, record FROM tokens WHERE token_hash = ?",
+                vec![text(hash.to_hex())],
+            )?
+            .to_array()?;
+        rows.first()
+            .map(|row| {
+                let process_id = InvoiceId::parse(&row.process_id)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                Ok((process_id, from_json(&row.record)?))
+            })
+            .transpose()
     }
 
     /// Settles a received payment through [`settle`]: its token consumed (Sent to bank, or
@@ -576,33 +591,9 @@ impl Ledger {
         // A payment of a file that needed no signing had no status before this one.
         let from = Some(p.status).filter(|_| was_pending_signing);
         let needs = p.payment.needs();
-        let mut token: Option<(InvoiceId, TokenRecord)> = None;
-        let lookup_kind = match &p.payment.presented {
-            Presented::None => Lookup::NoToken,
-            Presented::NotAToken { reason } => Lookup::NotAToken(reason.clone()),
-            Presented::Token { hash } => {
-                #[derive(Deserialize)]
-                struct Row {
-                    process_id: String,
-                    record: String,
-                }
-                let rows: Vec<Row> = self
-                    .sql
-                    .exec(
-                        "SELECT process_id, record FROM tokens WHERE token_hash = ?",
-                        vec![text(hash.to_hex())],
-                    )?
-                    .to_array()?;
-                match rows.first() {
-                    None => Lookup::NotIssued,
-                    Some(row) => {
-                        let process_id = InvoiceId::parse(&row.process_id)
-                            .map_err(|e| worker::Error::RustError(e.to_string()))?;
-                        token = Some((process_id, from_json(&row.record)?));
-                        Lookup::Issued
-                    }
-                }
-            }
+        let mut token = match &p.payment.presented {
+            Presented::Token { hash } => self.token_by_hash(hash)?,
+            Presented::None | Presented::NotAToken { .. } => None,
         };
         let presented = CreditorAccount::parse(&p.payment.creditor_account)
             .ok()
@@ -620,11 +611,13 @@ impl Ledger {
                     .and_then(|b| ap_core::iban::Bic::parse(b).ok()),
                 payment_reference: p.payment.creditor_reference.clone(),
             });
-        let lookup = match (lookup_kind, token.as_mut()) {
-            (Lookup::Issued, Some((_, record))) => TokenLookup::Issued { record, presented },
-            (Lookup::NotAToken(reason), _) => TokenLookup::NotAToken(reason),
-            (Lookup::NotIssued, _) | (Lookup::Issued, None) => TokenLookup::NotIssued,
-            (Lookup::NoToken, _) => TokenLookup::NoToken,
+        let lookup = match (&p.payment.presented, token.as_mut()) {
+            (Presented::None, _) => TokenLookup::NoToken,
+            (Presented::NotAToken { reason }, _) => TokenLookup::NotAToken(reason.clone()),
+            (Presented::Token { .. }, None) => TokenLookup::NotIssued,
+            (Presented::Token { .. }, Some((_, record))) => {
+                TokenLookup::Issued { record, presented }
+            }
         };
         let settlement = settle(lookup, allow_pre_approval, needs, &p.id, &p.file_id, now);
         p.process_id = token.as_ref().map(|(id, _)| id.clone());
@@ -742,8 +735,8 @@ impl Ledger {
     }
 
     /// Writes what one command tallied: per process, each new kind of warning once, and one
-    /// history entry per kind with how many payments of `file` left it.
-    fn write_tallies(&self, tallies: Tallies, file: &PaymentFileId, now: u64) -> Result<()> {
+    /// history entry per kind with how many payments of `source` left it.
+    fn write_tallies(&self, tallies: Tallies, source: &str, now: u64) -> Result<()> {
         let mut by_process: BTreeMap<String, Vec<WarningTally>> = BTreeMap::new();
         for ((process, _), t) in tallies {
             by_process.entry(process).or_default().push(t);
@@ -763,7 +756,7 @@ impl Ledger {
                     now,
                     t.warning.kind(),
                     "AutoPay",
-                    &t.detail(file),
+                    &t.detail(source),
                     None,
                     None,
                     None,
@@ -807,7 +800,7 @@ impl Ledger {
             self.payment_event(&p.id, now, event)?;
             self.settle(company, &mut p, allow_pre_approval, true, now, &mut tallies)?;
         }
-        self.write_tallies(tallies, &file.id, now)?;
+        self.write_tallies(tallies, &format!("file {}", file.id), now)?;
         Ok(SignFileAnswer::Signed {
             result: self.upload_result(company, &file, false)?,
         })
@@ -1144,31 +1137,7 @@ impl Ledger {
                 result.payments.push(payment_row(company, &p));
             }
         }
-        for ((process, _), t) in tallies {
-            let process_id =
-                InvoiceId::parse(&process).map_err(|e| worker::Error::RustError(e.to_string()))?;
-            let Some(record) = self.load(&process_id)? else {
-                continue;
-            };
-            let mut warnings = record.warnings.clone();
-            if add_process_warning(&mut warnings, t.warning.clone()) {
-                self.save(&record.process, &warnings)?;
-            }
-            let detail = match t.count {
-                1 => format!("Payment {}: {}", t.examples[0], t.warning),
-                n => format!("{n} payments: {}", t.warning),
-            };
-            self.history(
-                &process_id,
-                now,
-                t.warning.kind(),
-                "AutoPay",
-                &detail,
-                None,
-                None,
-                None,
-            )?;
-        }
+        self.write_tallies(tallies, &format!("status report {report_msg_id}"), now)?;
         Ok(result)
     }
 
