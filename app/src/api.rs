@@ -8,6 +8,7 @@ use ap_core::api::{
     NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, Problem, ReadinessRow,
     RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
 };
+use ap_core::listing::MAX_LIMIT;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -202,8 +203,31 @@ pub async fn step_up(code: String) -> Result<(), ApiFailure> {
 
 // --- Administration --------------------------------------------------------------------------
 
+/// One page of companies, by name.
+pub async fn company_page(cursor: Option<String>) -> Result<Page<CompanyView>, ApiFailure> {
+    get(&format!(
+        "/api/v1/admin/companies{}",
+        query_string(&[("cursor", cursor)])
+    ))
+    .await
+}
+
+/// Every company, by name (every page, for pickers and names).
 pub async fn companies() -> Result<Vec<CompanyView>, ApiFailure> {
-    get("/api/v1/admin/companies").await
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page: Page<CompanyView> = get(&format!(
+            "/api/v1/admin/companies{}",
+            query_string(&[("cursor", cursor), ("limit", Some(MAX_LIMIT.to_string()))])
+        ))
+        .await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
 }
 
 pub async fn create_company(req: CompanyRequest) -> Result<CompanyView, ApiFailure> {
@@ -260,8 +284,13 @@ pub async fn delete_bank_agreement(
     .await
 }
 
-pub async fn users() -> Result<Vec<UserView>, ApiFailure> {
-    get("/api/v1/admin/users").await
+/// One page of users, by e-mail address.
+pub async fn users(cursor: Option<String>) -> Result<Page<UserView>, ApiFailure> {
+    get(&format!(
+        "/api/v1/admin/users{}",
+        query_string(&[("cursor", cursor)])
+    ))
+    .await
 }
 
 pub async fn create_user(req: NewUserRequest) -> Result<NewUserCreated, ApiFailure> {
@@ -316,8 +345,13 @@ pub async fn revoke_integration_key(key: String) -> Result<IntegrationKeyView, A
     delete(&format!("/api/v1/admin/integration-keys/{key}")).await
 }
 
-pub async fn readiness() -> Result<Vec<ReadinessRow>, ApiFailure> {
-    get("/api/v1/admin/readiness").await
+/// The readiness rows of one page of users (by e-mail address).
+pub async fn readiness(cursor: Option<String>) -> Result<Page<ReadinessRow>, ApiFailure> {
+    get(&format!(
+        "/api/v1/admin/readiness{}",
+        query_string(&[("cursor", cursor)])
+    ))
+    .await
 }
 
 /// One page of sign-in events, newest first.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;
+pub mod paged;
 pub mod pages;
 pub mod session;
 pub mod widgets;

@@ -1,7 +1,7 @@
 //! The rules of the administration lists: page sizes, cursors and filters. Lists page with an
 //! opaque cursor and never stop silently: an answer without `next_cursor` is the whole rest.
 
-use crate::api::EventView;
+use crate::api::{EventView, Page};
 use crate::dates::Date;
 
 /// Default and largest page sizes of the administration lists.
@@ -36,6 +36,61 @@ pub fn page_cursor(text: Option<&str>) -> Option<Option<String>> {
         }
         Some(_) => None,
     }
+}
+
+/// A cursor naming the place after `key` in a list sorted by a text key (`k.` and the key's
+/// UTF-8 bytes in hex: opaque, and within [`page_cursor`]'s characters).
+pub fn key_cursor(key: &str) -> String {
+    let mut out = String::with_capacity(2 + key.len() * 2);
+    out.push_str("k.");
+    for b in key.bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The sort key a [`key_cursor`] names; `None` when the text is no such cursor.
+pub fn cursor_key(cursor: &str) -> Option<String> {
+    let hex = cursor.strip_prefix("k.")?;
+    if hex.len() % 2 != 0 || hex.len() > MAX_CURSOR {
+        return None;
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// One page of `items` in the order of their unique text `key`: at most `limit` items whose
+/// key sorts after `after` (a key from [`cursor_key`]; `None` for the first page), and the
+/// cursor of the next page while more remain.
+pub fn page_by_key<T>(
+    mut items: Vec<T>,
+    key: impl Fn(&T) -> String,
+    after: Option<&str>,
+    limit: usize,
+) -> Page<T> {
+    let mut keyed: Vec<(String, T)> = items
+        .drain(..)
+        .map(|item| (key(&item), item))
+        .filter(|(k, _)| after.is_none_or(|a| k.as_str() > a))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let more = keyed.len() > limit;
+    keyed.truncate(limit);
+    let next_cursor = more
+        .then(|| keyed.last().map(|(k, _)| key_cursor(k)))
+        .flatten();
+    Page {
+        items: keyed.into_iter().map(|(_, item)| item).collect(),
+        next_cursor,
+    }
+}
+
+/// The sort key of the company list: by name regardless of case, then by id (names repeat).
+pub fn company_sort_key(name: &str, id: &str) -> String {
+    format!("{}\u{0}{id}", name.to_lowercase())
 }
 
 /// `?status=` of the integration-key list.
@@ -179,6 +234,64 @@ mod tests {
         assert_eq!(page_cursor(Some("a b")), None);
         assert_eq!(page_cursor(Some("<script>")), None);
         assert_eq!(page_cursor(Some(&"a".repeat(MAX_CURSOR + 1))), None);
+    }
+
+    #[test]
+    fn a_key_cursor_names_its_key_and_nothing_else() {
+        for key in ["", "ola@example.com", "Ærlig AS\u{0}c1", "a+b/c=d"] {
+            let cursor = key_cursor(key);
+            assert_eq!(page_cursor(Some(&cursor)), Some(Some(cursor.clone())));
+            assert_eq!(cursor_key(&cursor).as_deref(), Some(key));
+        }
+        for bad in ["", "6f6c61", "k.6", "k.zz", "k.ff", "x.6f"] {
+            assert_eq!(cursor_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_by_key_cover_every_item_once_in_order() {
+        let names: Vec<String> = ["delta", "Alfa", "charlie", "bravo", "echo"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let key = |n: &String| n.to_lowercase();
+        let first = page_by_key(names.clone(), key, None, 2);
+        assert_eq!(first.items, ["Alfa", "bravo"]);
+        let after = cursor_key(first.next_cursor.as_deref().unwrap()).unwrap();
+        let second = page_by_key(names.clone(), key, Some(&after), 2);
+        assert_eq!(second.items, ["charlie", "delta"]);
+        let after = cursor_key(second.next_cursor.as_deref().unwrap()).unwrap();
+        let last = page_by_key(names.clone(), key, Some(&after), 2);
+        assert_eq!(last.items, ["echo"]);
+        assert_eq!(last.next_cursor, None, "the last page says so");
+        let whole = page_by_key(names.clone(), key, None, 5);
+        assert_eq!((whole.items.len(), whole.next_cursor), (5, None));
+        let past = page_by_key(names, key, Some("zulu"), 2);
+        assert!(past.items.is_empty() && past.next_cursor.is_none());
+    }
+
+    #[test]
+    fn a_removed_item_does_not_lose_the_place() {
+        let page = page_by_key(vec!["a", "c", "d"], |s| s.to_string(), Some("b"), 10);
+        assert_eq!(page.items, ["c", "d"]);
+    }
+
+    #[test]
+    fn companies_sort_by_name_regardless_of_case_then_by_id() {
+        let mut keys = vec![
+            company_sort_key("beta AS", "2"),
+            company_sort_key("Alfa AS", "9"),
+            company_sort_key("Beta AS", "1"),
+        ];
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                company_sort_key("Alfa AS", "9"),
+                company_sort_key("Beta AS", "1"),
+                company_sort_key("beta AS", "2"),
+            ]
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::ProcessWithHistory;
 use crate::do_ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::events;
-use crate::http::{json, now_secs, read_json};
+use crate::http::{json, now_secs, query_param, read_json};
 use crate::problem::ApiError;
 use crate::records::{load_company, load_user, rfc3339, CompanyRecord, UserRecord};
 use crate::store::Kv;
@@ -251,26 +251,13 @@ pub fn refusal_error(refusal: ProcessRefusal) -> ApiError {
     }
 }
 
-fn query(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
-    let url = req.url()?;
-    Ok(url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .filter(|v| !v.is_empty()))
-}
-
-pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
-    query(req, name)
-}
-
 /// `GET /api/v1/tasks?company=&sort=due_date|amount`.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
-    let sort = TaskSort::parse(query(req, "sort")?.as_deref())
+    let sort = TaskSort::parse(query_param(req, "sort")?.as_deref())
         .ok_or_else(|| ApiError::field("sort", "Sort by due_date or amount."))?;
     let kv = Kv::open(env)?;
-    let only = query(req, "company")?;
+    let only = query_param(req, "company")?;
     let now = now_secs();
     let mut rows = Vec::new();
     let mut keys = Vec::new();

@@ -27,14 +27,14 @@ use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentNeeds};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
-use crate::approval::{actor_label, query_param};
+use crate::approval::actor_label;
 use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::{
     ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
     Presented, ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
 };
 use crate::events;
-use crate::http::{json, now_secs, random_id, read_body, read_json};
+use crate::http::{json, now_secs, query_param, random_id, read_body, read_json};
 use crate::integration::{require_integration_key, require_integration_key_with_any};
 use crate::problem::ApiError;
 use crate::records::{all_companies, company_id, load_company, rfc3339, CompanyRecord};

@@ -6,34 +6,41 @@
 
 use ap_core::api::{
     BankAgreementRequest, BankAgreementView, CompanyRequest, CompanySettings, CompanySettingsPatch,
-    ReadinessRow,
+    Page, ReadinessRow,
 };
-use ap_core::ids::CompanyId;
+use ap_core::ids::{CompanyId, UserId};
+use ap_core::listing::{company_sort_key, key_cursor, page_by_key};
 use ap_core::org::{validate_bank_agreement, validate_company};
 use ap_core::roles::Role;
 use worker::{Env, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
-use crate::do_registry::CompanyChange;
+use crate::do_registry::{list_claims, ClaimsPage, CompanyChange, EMAIL};
 use crate::events;
-use crate::http::{json, random_id, read_json};
+use crate::http::{json, key_page_params, query_param, random_id, read_json};
 use crate::problem::ApiError;
 use crate::records::{
-    all_companies, all_users, change_company, company_id, create_company, existing_company,
+    all_companies, change_company, company_id, create_company, existing_company, load_user,
     CompanyRecord,
 };
 use crate::store::Kv;
 
-/// `GET /api/v1/admin/companies`.
+/// `GET /api/v1/admin/companies?cursor=&limit=`: by name, a page at a time.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
-    let kv = Kv::open(env)?;
-    let views: Vec<_> = all_companies(&kv)
+    let (limit, after) = key_page_params(req)?;
+    let views: Vec<_> = all_companies(&Kv::open(env)?)
         .await?
         .iter()
         .map(CompanyRecord::view)
         .collect();
-    json(200, &views)
+    let page = page_by_key(
+        views,
+        |c| company_sort_key(&c.name, &c.id),
+        after.as_deref(),
+        limit,
+    );
+    json(200, &page)
 }
 
 /// `POST /api/v1/admin/companies`.
@@ -263,12 +270,26 @@ pub async fn delete_agreement(
     json(200, &company.view())
 }
 
-/// `GET /api/v1/admin/readiness`: every active user × every company.
+/// `GET /api/v1/admin/readiness?cursor=&limit=`: every active user × every company, a page of
+/// users (by e-mail address, `limit` of them) at a time; `?user=` for one user's row only.
 pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
+    let (limit, after) = key_page_params(req)?;
     let kv = Kv::open(env)?;
     let companies = all_companies(&kv).await?;
-    let users = all_users(&kv).await?;
+    let page = match query_param(req, "user")? {
+        Some(user) => ClaimsPage {
+            claims: vec![(String::new(), user)],
+            more: false,
+        },
+        None => list_claims(env, EMAIL, after, limit).await?,
+    };
+    let mut users = Vec::new();
+    for (_, owner) in &page.claims {
+        if let Ok(id) = UserId::parse(owner) {
+            users.extend(load_user(&kv, &id).await?);
+        }
+    }
     let mut rows = Vec::new();
     for user in users.iter().filter(|u| u.active) {
         for company in &companies {
@@ -283,5 +304,15 @@ pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
             });
         }
     }
-    json(200, &rows)
+    let next_cursor = page
+        .more
+        .then(|| page.claims.last().map(|(email, _)| key_cursor(email)))
+        .flatten();
+    json(
+        200,
+        &Page {
+            items: rows,
+            next_cursor,
+        },
+    )
 }

@@ -59,6 +59,12 @@ pub enum RegistryCommand {
         kind: String,
         key: String,
     },
+    /// At most `limit` claims of `kind` whose key sorts after `after`, in key order.
+    ListClaims {
+        kind: String,
+        after: Option<String>,
+        limit: usize,
+    },
     /// A new company (no bank agreements yet).
     CreateCompany {
         record: CompanyRecord,
@@ -109,6 +115,13 @@ pub enum CompanyChange {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimAnswer {
     pub owner: Option<String>,
+}
+
+/// A page of claims: `(key, owner)` in key order, and whether more follow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimsPage {
+    pub claims: Vec<(String, String)>,
+    pub more: bool,
 }
 
 /// The answer to a company command.
@@ -236,6 +249,9 @@ impl Registry {
                 (kind, key)
             }
             RegistryCommand::Lookup { kind, key } => (kind, key),
+            RegistryCommand::ListClaims { kind, after, limit } => {
+                return to_json(&self.list_claims(&kind, after.as_deref(), limit)?)
+            }
             RegistryCommand::AdoptCompanies { records } => return to_json(&self.adopt(records)?),
             company_command => {
                 let answer = if self.adopted()? {
@@ -260,6 +276,32 @@ impl Registry {
 }
 
 impl Registry {
+    fn list_claims(&self, kind: &str, after: Option<&str>, limit: usize) -> Result<ClaimsPage> {
+        #[derive(Deserialize)]
+        struct Row {
+            key: String,
+            owner: String,
+        }
+        let limit = limit.clamp(1, 1000);
+        let mut rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT key, owner FROM claims WHERE kind = ? AND key > ? ORDER BY key LIMIT ?",
+                vec![
+                    kind.into(),
+                    after.unwrap_or("").into(),
+                    ((limit + 1) as i64).into(),
+                ],
+            )?
+            .to_array()?;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        Ok(ClaimsPage {
+            claims: rows.into_iter().map(|r| (r.key, r.owner)).collect(),
+            more,
+        })
+    }
+
     fn adopted(&self) -> Result<bool> {
         let rows: Vec<MetaRow> = self
             .sql
@@ -563,6 +605,26 @@ pub async fn ask_registry(
     )
     .await?;
     Ok(answer.owner)
+}
+
+/// A page of the claims of `kind` after key `after`, in key order.
+pub async fn list_claims(
+    env: &Env,
+    kind: &str,
+    after: Option<String>,
+    limit: usize,
+) -> std::result::Result<ClaimsPage, crate::problem::ApiError> {
+    crate::store::call_object(
+        env,
+        crate::store::REGISTRY_BINDING,
+        crate::store::REGISTRY_NAME,
+        &RegistryCommand::ListClaims {
+            kind: kind.to_owned(),
+            after,
+            limit,
+        },
+    )
+    .await
 }
 
 /// Sends one company command to the registry.

@@ -4,12 +4,11 @@
 
 use ap_core::api::{EventView, Page};
 use ap_core::ids::CompanyId;
-use ap_core::listing::{instant_millis, page_cursor, page_limit, EventFilter, InRange};
+use ap_core::listing::{instant_millis, EventFilter, InRange};
 use worker::{Env, Request};
 
-use crate::approval::query_param;
 use crate::auth;
-use crate::http::{json, random_id};
+use crate::http::{json, page_params, query_param, random_id};
 use crate::problem::ApiError;
 use crate::records::rfc3339;
 use crate::store::Kv;
@@ -102,10 +101,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<worker::Response, ApiError
             "The end of the range is before its start.",
         ));
     }
-    let limit = page_limit(query_param(req, "limit")?.as_deref())
-        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
-    let mut cursor = page_cursor(query_param(req, "cursor")?.as_deref())
-        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
+    let (limit, mut cursor) = page_params(req)?;
     let kv = Kv::open(env)?;
     let mut items = Vec::new();
     let mut reads = 0;

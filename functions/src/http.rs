@@ -2,6 +2,7 @@
 //! random bytes. Handlers never touch `Date::now` or the CSPRNG directly.
 
 use ap_core::api::FieldError;
+use ap_core::listing::{cursor_key, page_cursor, page_limit};
 use futures_util::StreamExt;
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Headers, Request, Response};
@@ -117,6 +118,39 @@ fn human_bytes(n: usize) -> String {
 }
 
 /// The value of cookie `name` in the request, if any.
+/// The value of query parameter `name`; an empty value is none.
+pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    let url = req.url()?;
+    Ok(url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty()))
+}
+
+/// `?limit=` and `?cursor=` of a paged list, bounded by `ap_core::listing`; 400 naming the field
+/// when either is not one the list accepts.
+pub fn page_params(req: &Request) -> Result<(usize, Option<String>), ApiError> {
+    let limit = page_limit(query_param(req, "limit")?.as_deref())
+        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
+    let cursor = page_cursor(query_param(req, "cursor")?.as_deref())
+        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
+    Ok((limit, cursor))
+}
+
+/// [`page_params`] of a list sorted by a text key: the key the cursor names
+/// (`ap_core::listing::key_cursor`) instead of the cursor.
+pub fn key_page_params(req: &Request) -> Result<(usize, Option<String>), ApiError> {
+    let (limit, cursor) = page_params(req)?;
+    let after = match cursor {
+        None => None,
+        Some(c) => Some(cursor_key(&c).ok_or_else(|| {
+            ApiError::field("cursor", "The cursor is not one this list gave out.")
+        })?),
+    };
+    Ok((limit, after))
+}
+
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("cookie").ok().flatten()?;
     header.split(';').find_map(|pair| {

@@ -10,15 +10,14 @@ use ap_core::ids::CompanyId;
 use ap_core::integration::{
     ClientVersion, IntegrationKeySecret, KEY_BYTES, MIN_CLIENT_VERSION_TEXT,
 };
-use ap_core::listing::{page_cursor, page_limit, KeyStatus};
+use ap_core::listing::KeyStatus;
 use ap_core::org::check_name;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Request, Response};
 
-use crate::approval::query_param;
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::http::{json, now_secs, page_params, query_param, random_bytes, random_id, read_json};
 use crate::problem::ApiError;
 use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
@@ -140,10 +139,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
     let status = KeyStatus::parse(query_param(req, "status")?.as_deref())
         .ok_or_else(|| ApiError::field("status", "The status is all, live or revoked."))?;
-    let limit = page_limit(query_param(req, "limit")?.as_deref())
-        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
-    let mut cursor = page_cursor(query_param(req, "cursor")?.as_deref())
-        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
+    let (limit, mut cursor) = page_params(req)?;
     let kv = Kv::open(env)?;
     let mut items = Vec::new();
     for _ in 0..MAX_LIST_CALLS {

@@ -155,6 +155,8 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Get, ["api", "v1", "admin", "users"]) => users::list(&req, env).await,
         (Post, ["api", "v1", "admin", "users"]) => users::create(req, env).await,
         (_, ["api", "v1", "admin", "users"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Get, ["api", "v1", "admin", "users", id]) => users::get(&req, env, id).await,
+        (_, ["api", "v1", "admin", "users", _]) => Err(ApiError::method_not_allowed("GET")),
         (Put, ["api", "v1", "admin", "users", id, "roles"]) => users::put_roles(req, env, id).await,
         (Post, ["api", "v1", "admin", "users", id, "deactivate"]) => {
             users::deactivate(req, env, id).await

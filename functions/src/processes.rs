@@ -8,12 +8,12 @@ use worker::{Env, Request, Response};
 
 use crate::approval::{
     actor_label, comments_view, company_processes, current_warnings, history_view, invoice_view,
-    process_with_history, query_param, Names,
+    process_with_history, Names,
 };
 use crate::auth::require_session;
 use crate::do_ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::events;
-use crate::http::{json, now_secs};
+use crate::http::{json, now_secs, query_param};
 use crate::problem::ApiError;
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;

@@ -28,9 +28,6 @@ use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, Reg
 use crate::problem::ApiError;
 use crate::store::Kv;
 
-/// Most documents of one kind read for a listing.
-pub const MAX_LISTED: usize = 500;
-
 pub fn user_key(id: &UserId) -> String {
     format!("user:{id}")
 }
@@ -201,12 +198,6 @@ pub async fn publish_user(kv: &Kv, user: &UserRecord) -> Result<(), ApiError> {
     kv.put(&user_key(&user.id), user).await
 }
 
-pub async fn all_users(kv: &Kv) -> Result<Vec<UserRecord>, ApiError> {
-    let mut users: Vec<UserRecord> = kv.values("user:", MAX_LISTED).await?;
-    users.sort_by_key(|u| u.name.to_lowercase());
-    Ok(users)
-}
-
 /// One command to the registry about company records. Before the first one the registry asks
 /// for the records an older version kept in KV (`company:{id}`), adopts them, and the command
 /// is sent again.
@@ -215,7 +206,8 @@ async fn company_command(kv: &Kv, command: &RegistryCommand) -> Result<CompanyAn
     if !matches!(answer, CompanyAnswer::NotAdopted) {
         return Ok(answer);
     }
-    let records: Vec<CompanyRecord> = kv.values("company:", MAX_LISTED).await?;
+    // Every legacy record, however many: adopting only some would lose the rest for good.
+    let records: Vec<CompanyRecord> = kv.values("company:", usize::MAX).await?;
     do_registry::company_command(kv.env(), &RegistryCommand::AdoptCompanies { records }).await?;
     match do_registry::company_command(kv.env(), command).await? {
         CompanyAnswer::NotAdopted => Err(ApiError::Unavailable(

@@ -3,20 +3,21 @@
 
 use std::collections::BTreeSet;
 
-use ap_core::api::{FieldError, NewUserCreated, NewUserRequest, RolesRequest, UserView};
+use ap_core::api::{FieldError, NewUserCreated, NewUserRequest, Page, RolesRequest, UserView};
 use ap_core::ids::{CompanyId, Email, UserId};
+use ap_core::listing::key_cursor;
 use ap_core::org::check_name;
 use ap_core::password::{Password, PasswordHash};
 use ap_core::roles::UserRoles;
 use worker::{Env, Request, Response};
 
 use crate::auth::{create_user, require_session, SessionCtx};
-use crate::do_registry::{claim, EMAIL};
+use crate::do_registry::{claim, list_claims, EMAIL};
 use crate::do_user::{ask_guard, ask_guard_with_record, GuardCommand, Outcome, UserChange};
 use crate::events;
-use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::http::{json, key_page_params, now_secs, random_bytes, random_id, read_json};
 use crate::problem::ApiError;
-use crate::records::{all_users, load_company, publish_user, user_id, UserRecord};
+use crate::records::{load_company, load_user, publish_user, user_id, UserRecord};
 use crate::store::Kv;
 use crate::two_step::require_step_up;
 
@@ -65,15 +66,51 @@ fn initial_password() -> Result<(String, String), ApiError> {
     ))
 }
 
-/// `GET /api/v1/admin/users`.
+/// The user `id` as their guard holds them (the KV copy for a record the guard has not taken
+/// over yet); `None` when there is no such user.
+async fn current_view(env: &Env, kv: &Kv, id: &UserId) -> Result<Option<UserView>, ApiError> {
+    let status = ask_guard(env, id, &GuardCommand::Status { now: now_secs() }).await?;
+    let user = match status.user {
+        Some(user) => user,
+        None => match load_user(kv, id).await? {
+            Some(user) => user,
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(user.view(status.locked_until)))
+}
+
+/// `GET /api/v1/admin/users?cursor=&limit=`: by e-mail address, a page at a time (the e-mail
+/// claims in the registry are the directory), so every user can be found however many there are.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     admin(req, env).await?;
+    let (limit, after) = key_page_params(req)?;
     let kv = Kv::open(env)?;
-    let mut views = Vec::new();
-    for user in all_users(&kv).await? {
-        views.push(view(env, &user).await?);
+    let page = list_claims(env, EMAIL, after, limit).await?;
+    let mut items = Vec::new();
+    for (_, owner) in &page.claims {
+        // A claim whose user was never created (a failed creation) lists nobody.
+        let Ok(id) = UserId::parse(owner) else {
+            continue;
+        };
+        if let Some(view) = current_view(env, &kv, &id).await? {
+            items.push(view);
+        }
     }
-    json(200, &views)
+    let next_cursor = page
+        .more
+        .then(|| page.claims.last().map(|(email, _)| key_cursor(email)))
+        .flatten();
+    json(200, &Page { items, next_cursor })
+}
+
+/// `GET /api/v1/admin/users/{id}`.
+pub async fn get(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    admin(req, env).await?;
+    let view = current_view(env, &Kv::open(env)?, &user_id(id)?)
+        .await?
+        .ok_or_else(no_such_user)?;
+    json(200, &view)
 }
 
 /// `POST /api/v1/admin/users`: 409 when the e-mail address is taken.

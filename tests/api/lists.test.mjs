@@ -4,23 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, assertProblem } from '../support/http.mjs';
-import { firstAdmin, newCompany, integrationHeaders, unique } from '../support/org.mjs';
-
-/** Every item of a paged admin list, following next_cursor; asserts each page's bound. */
-async function everything(admin, path, limit) {
-  const items = [];
-  let cursor = null;
-  for (let pages = 0; pages < 1000; pages++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const res = await admin.call('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    assert.equal(res.status, 200, res.text);
-    assert.ok(res.body.items.length <= limit, `a page holds at most ${limit}`);
-    items.push(...res.body.items);
-    cursor = res.body.next_cursor;
-    if (!cursor) return items;
-  }
-  assert.fail('the list never ended');
-}
+import { allPages as everything, firstAdmin, newCompany, integrationHeaders, unique } from '../support/org.mjs';
 
 async function createKey(admin, company, label) {
   const res = await admin.call('POST', `/api/v1/admin/companies/${company.id}/integration-keys`, { json: { label, scopes: ['erp:read'] } });
@@ -56,6 +40,60 @@ test('the_last_of_520_integration_keys_is_listed_and_revocable', async () => {
   assert.ok(!(await everything(admin, '/api/v1/admin/integration-keys?status=live', 200)).some((k) => k.id === last.key.id));
   const gone = await everything(admin, '/api/v1/admin/integration-keys?status=revoked', 200);
   assert.ok(gone.some((k) => k.id === last.key.id && k.revoked_at));
+});
+
+test('the_last_of_520_users_and_the_last_of_many_companies_are_listed_once_in_order', async () => {
+  const admin = await firstAdmin();
+  const tag = unique('page');
+  // More users than one page of the largest size (and than the old cap of 500 with the rest).
+  const created = [];
+  const create = async (name) => {
+    const res = await admin.call('POST', '/api/v1/admin/users', { json: { name, email: `${unique('list')}@example.com` } });
+    assert.equal(res.status, 201, res.text);
+    return res.body.user;
+  };
+  for (let batch = 0; batch < 26; batch++) {
+    created.push(...await Promise.all(Array.from({ length: 20 }, (_, i) => create(`${tag} ${batch * 20 + i}`))));
+  }
+  const users = await everything(admin, '/api/v1/admin/users', 200);
+  const ids = users.map((u) => u.id);
+  assert.equal(new Set(ids).size, ids.length, 'no user listed twice');
+  for (const u of created) assert.ok(ids.includes(u.id), `${u.email} listed`);
+  const emails = users.map((u) => u.email);
+  assert.deepEqual(emails, [...emails].sort(), 'by e-mail address');
+  // Small pages give the same list.
+  assert.deepEqual((await everything(admin, '/api/v1/admin/users', 37)).map((u) => u.id), ids);
+  // One user by id; an unknown id is 404.
+  const one = await admin.call('GET', `/api/v1/admin/users/${created.at(-1).id}`);
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.body.email, created.at(-1).email);
+  assertProblem(await admin.call('GET', '/api/v1/admin/users/no-such-user'), 404);
+
+  // Companies page by name (case aside), every one once, however their names repeat.
+  const made = [];
+  for (const name of ['zeta', 'Alpha', 'alpha', 'Mu']) made.push(await newCompany(admin, { name: `${tag} ${name}` }));
+  const companies = await everything(admin, '/api/v1/admin/companies', 3);
+  const companyIds = companies.map((c) => c.id);
+  assert.equal(new Set(companyIds).size, companyIds.length, 'no company listed twice');
+  for (const c of made) assert.ok(companyIds.includes(c.id), `${c.name} listed`);
+  const names = companies.map((c) => c.name.toLowerCase());
+  assert.deepEqual(names, [...names].sort(), 'by name');
+
+  // The readiness table pages by user (by e-mail address), a row per company for each.
+  const usersOf = (rows) => [...new Set(rows.map((r) => r.user_id))];
+  const first = await admin.call('GET', '/api/v1/admin/readiness?limit=2');
+  assert.equal(first.status, 200, first.text);
+  assert.ok(first.body.next_cursor, 'more users follow');
+  const second = await admin.call('GET', `/api/v1/admin/readiness?limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`);
+  assert.equal(second.status, 200, second.text);
+  const [a, b] = [usersOf(first.body.items), usersOf(second.body.items)];
+  // (Deactivated users have no row, so a page may name fewer users than its limit.)
+  assert.ok(a.length <= 2 && b.length <= 2 && a.length + b.length > 0);
+  assert.ok(!b.some((id) => a.includes(id)), 'the next page starts after the last user');
+  assert.deepEqual(a.concat(b), ids.filter((id) => a.includes(id) || b.includes(id)), 'in the order of the user list');
+  const rows = first.body.items.concat(second.body.items);
+  const perUser = rows.filter((r) => r.user_id === a.concat(b)[0]).map((r) => r.company_id);
+  assert.ok(made.every((c) => perUser.includes(c.id)), 'a row for every company');
 });
 
 test('a_key_used_during_its_revocation_stays_revoked', async () => {
@@ -100,6 +138,11 @@ test('bad_list_parameters_are_a_400_naming_the_parameter', async () => {
     ['/api/v1/admin/events?to=2026-13-01', 'to'],
     ['/api/v1/admin/events?from=2026-02-01&to=2026-01-01', 'to'],
     ['/api/v1/admin/events?cursor=' + 'a'.repeat(2000), 'cursor'],
+    ['/api/v1/admin/users?limit=-1', 'limit'],
+    ['/api/v1/admin/users?cursor=k.zz', 'cursor'],
+    ['/api/v1/admin/users?cursor=abc', 'cursor'],
+    ['/api/v1/admin/companies?cursor=k.f', 'cursor'],
+    ['/api/v1/admin/readiness?limit=many', 'limit'],
   ]) {
     const res = await admin.call('GET', path);
     assertProblem(res, 400);

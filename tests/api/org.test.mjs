@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, assertProblem } from '../support/http.mjs';
-import { firstAdmin, newUser, newCompany, activateTwoStep, unique, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
+import { allPages, firstAdmin, newUser, newCompany, activateTwoStep, unique, uniqueNorwegianIban, paperIban } from '../support/org.mjs';
 // Each read of AGREEMENT.debtor_account is a fresh account: one account, one agreement.
 import { AGREEMENT } from '../support/approval.mjs';
 
@@ -49,7 +49,7 @@ async function fixture() {
 test('every administration endpoint is 401 without a session and 403 for a user without the role', async () => {
   const { admin, company, agreement, target, key } = await fixture();
   const plain = await newUser(admin);
-  const state = JSON.stringify((await admin.call('GET', '/api/v1/admin/companies')).body);
+  const state = JSON.stringify(await allPages(admin, '/api/v1/admin/companies'));
   for (const [method, path, json] of adminEndpoints(company.id, agreement, target.id, key)) {
     const anonymous = await call(method, path, { json });
     assertProblem(anonymous, 401);
@@ -58,9 +58,8 @@ test('every administration endpoint is 401 without a session and 403 for a user 
     assertProblem(forbidden, 403);
     assert.match(forbidden.body.detail, /System Administrator/, `${method} ${path}: ${forbidden.body.detail}`);
   }
-  assert.equal(JSON.stringify((await admin.call('GET', '/api/v1/admin/companies')).body), state, 'nothing changed');
-  const users = (await admin.call('GET', '/api/v1/admin/users')).body;
-  assert.equal(users.find((u) => u.id === target.id).active, true);
+  assert.equal(JSON.stringify(await allPages(admin, '/api/v1/admin/companies')), state, 'nothing changed');
+  assert.equal((await admin.call('GET', `/api/v1/admin/users/${target.id}`)).body.active, true);
 });
 
 test('an AutoPay Administrator edits bank agreements of their company only; other ids are 403/404', async () => {
@@ -83,7 +82,7 @@ test('an AutoPay Administrator edits bank agreements of their company only; othe
   assertProblem(await admin.call('PUT', '/api/v1/admin/companies/no-such-company', { json: { name: 'X', org_number: '1', country: 'NO', base_currency: 'NOK' } }), 404);
   assertProblem(await admin.call('PATCH', '/api/v1/companies/no-such-company/settings', { json: { two_step_for_autopay: true } }), 404);
   assertProblem(await admin.call('POST', '/api/v1/admin/users/no-such-user/deactivate'), 404);
-  const untouched = (await admin.call('GET', '/api/v1/admin/companies')).body.find((c) => c.id === other.id);
+  const untouched = (await admin.call('GET', `/api/v1/companies/${other.id}`)).body;
   assert.equal(untouched.bank_agreements.length, 1);
   assert.equal(untouched.settings.allow_pre_approval, false);
 });
@@ -111,7 +110,7 @@ test('Allow pre-approval: a System Administrator without AutoPay Administrator g
 
 test('bad input is a problem+json 4xx and changes nothing', async () => {
   const { admin, company } = await fixture();
-  const before = JSON.stringify((await admin.call('GET', '/api/v1/admin/companies')).body);
+  const before = JSON.stringify(await allPages(admin, '/api/v1/admin/companies'));
   const path = `/api/v1/admin/companies/${company.id}`;
   const malformed = await admin.call('PUT', path, { body: '{"name": ', headers: { 'content-type': 'application/json' } });
   assertProblem(malformed, 400);
@@ -140,10 +139,9 @@ test('bad input is a problem+json 4xx and changes nothing', async () => {
   assertProblem(badRoles, 400);
   const unknownCompanyRole = await admin.call('PUT', `/api/v1/admin/users/${(await newUser(admin)).id}/roles`, { json: { is_system_admin: false, roles: { 'no-such-company': ['invoice_approver'] } } });
   assertProblem(unknownCompanyRole, 400);
-  assert.equal(JSON.stringify((await admin.call('GET', '/api/v1/admin/companies')).body), before, 'nothing changed');
+  assert.equal(JSON.stringify(await allPages(admin, '/api/v1/admin/companies')), before, 'nothing changed');
   assertProblem(await admin.call('POST', '/api/v1/admin/users', { json: { name: 'Bad', email: 'not an email' } }), 400);
-  const users = (await admin.call('GET', '/api/v1/admin/users')).body;
-  assert.ok(!users.some((u) => u.name === 'Bad'));
+  assert.ok(!(await allPages(admin, '/api/v1/admin/users')).some((u) => u.name === 'Bad'));
   assertProblem(await admin.call('PATCH', '/api/v1/admin/users'), 405);
 });
 
@@ -170,7 +168,7 @@ test('the readiness table names what each user misses per company', async () => 
   const admin = await firstAdmin();
   const company = await newCompany(admin);
   const approver = await newUser(admin, { roles: { [company.id]: ['invoice_approver', 'autopay_approver', 'autopay_administrator'] } });
-  const rowFor = async () => (await admin.call('GET', '/api/v1/admin/readiness')).body.find((r) => r.user_id === approver.id && r.company_id === company.id);
+  const rowFor = async () => (await admin.call('GET', `/api/v1/admin/readiness?user=${approver.id}`)).body.items.find((r) => r.user_id === approver.id && r.company_id === company.id);
   let row = await rowFor();
   assert.equal(row.ready, false);
   assert.equal(row.missing.length, 4, row.missing.join('\n'));

@@ -197,6 +197,22 @@ export async function newUser(admin, { roles = {}, isSystemAdmin = false, name }
 }
 
 /** A new company created by `admin`. */
+/** Every item of a paged admin list, following next_cursor; asserts each page's bound. */
+export async function allPages(admin, path, limit = 200) {
+  const items = [];
+  let cursor = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await admin.call('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.body.items.length <= limit, `a page holds at most ${limit}`);
+    items.push(...res.body.items);
+    cursor = res.body.next_cursor;
+    if (!cursor) return items;
+  }
+  assert.fail('the list never ended');
+}
+
 export async function newCompany(admin, overrides = {}) {
   const res = await admin.call('POST', '/api/v1/admin/companies', {
     json: { name: unique('Company '), org_number: '912345678', country: 'NO', base_currency: 'NOK', ...overrides },

@@ -1,61 +1,24 @@
 //! `/admin/keys`: integration keys per company, shown once at creation, revocable. The list
 //! pages ("Load more") and filters by status, so every live key can be found and revoked.
 
-use ap_core::api::{IntegrationKeyView, NewIntegrationKey, NewIntegrationKeyRequest, Scope};
+use ap_core::api::{NewIntegrationKey, NewIntegrationKeyRequest, Scope};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
+use crate::paged::{LoadMore, Paged};
 use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
 
 /// Keys of every company with scopes and last use; create (secret shown once) and revoke.
 #[component]
 pub fn AdminKeys() -> impl IntoView {
     let revoke_error = RwSignal::new(None::<String>);
-    // The keys loaded so far (`None` while the first page loads) and where the next page starts.
-    let shown = RwSignal::new(None::<Result<Vec<IntegrationKeyView>, String>>);
-    let next = RwSignal::new(None::<String>);
-    let loading_more = RwSignal::new(false);
     let status = RwSignal::new(String::new());
-    let generation = StoredValue::new(0u32);
-    let load = move |more: bool| {
-        let cursor = if more { next.get_untracked() } else { None };
+    let keys = Paged::new(move |cursor| {
         let wanted = status.get_untracked();
-        let this = generation.get_value() + u32::from(!more);
-        generation.set_value(this);
-        if more {
-            loading_more.set(true);
-        } else {
-            loading_more.set(false);
-            shown.set(None);
-            next.set(None);
-        }
-        spawn_local(async move {
-            let result =
-                api::integration_keys((!wanted.is_empty()).then_some(wanted), cursor).await;
-            if generation.get_value() != this {
-                return; // the filter changed meanwhile: that answer is stale
-            }
-            loading_more.set(false);
-            match result {
-                Ok(page) => {
-                    next.set(page.next_cursor);
-                    if more {
-                        shown.update(|s| {
-                            if let Some(Ok(list)) = s {
-                                list.extend(page.items);
-                            }
-                        });
-                    } else {
-                        shown.set(Some(Ok(page.items)));
-                    }
-                }
-                Err(e) if more => revoke_error.set(Some(e.message)),
-                Err(e) => shown.set(Some(Err(e.message))),
-            }
-        });
-    };
+        api::integration_keys((!wanted.is_empty()).then_some(wanted), cursor)
+    });
     let companies = LocalResource::new(api::companies);
     let created = RwSignal::new(None::<NewIntegrationKey>);
 
@@ -76,7 +39,7 @@ pub fn AdminKeys() -> impl IntoView {
             if let Ok(k) = &result {
                 created.set(Some(k.clone()));
                 label.set(String::new());
-                load(false);
+                keys.reload();
             }
             result
         }
@@ -109,18 +72,11 @@ pub fn AdminKeys() -> impl IntoView {
         revoke_error.set(None);
         spawn_local(async move {
             match api::revoke_integration_key(id).await {
-                Ok(revoked) => shown.update(|s| {
-                    if let Some(Ok(list)) = s {
-                        for k in list.iter_mut().filter(|k| k.id == revoked.id) {
-                            *k = revoked.clone();
-                        }
-                    }
-                }),
+                Ok(revoked) => keys.update_where(|k| k.id == revoked.id, revoked.clone()),
                 Err(e) => revoke_error.set(Some(e.message)),
             }
         });
     };
-    load(false);
     view! {
         <section class="card" aria-labelledby="new-key-title">
             <h2 id="new-key-title">"New integration key"</h2>
@@ -169,14 +125,14 @@ pub fn AdminKeys() -> impl IntoView {
             <h2 id="keys-title">"Integration keys"</h2>
             <div class="field">
                 <label for="key-status">"Show"</label>
-                <select id="key-status" on:change=move |ev| { status.set(event_target_value(&ev)); load(false); }>
+                <select id="key-status" on:change=move |ev| { status.set(event_target_value(&ev)); keys.reload(); }>
                     <option value="" selected=move || status.get().is_empty()>"All keys, newest first"</option>
                     <option value="live" selected=move || status.get() == "live">"Active keys"</option>
                     <option value="revoked" selected=move || status.get() == "revoked">"Revoked keys"</option>
                 </select>
             </div>
             {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            {move || match shown.get() {
+            {move || match keys.items.get() {
                 None => view! { <p class="muted">"Loading keys…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No integration keys here."</p> }.into_any(),
@@ -214,12 +170,7 @@ pub fn AdminKeys() -> impl IntoView {
                     </table>
                 }.into_any(),
             }}
-            {move || next.get().map(|_| view! {
-                <div class="actions">
-                    <button type="button" class="secondary" data-testid="keys-load-more"
-                        disabled=move || loading_more.get() on:click=move |_| load(true)>"Load more"</button>
-                </div>
-            })}
+            <LoadMore paged=keys testid="keys-load-more" />
         </section>
     }
 }

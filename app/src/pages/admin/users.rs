@@ -9,40 +9,43 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
+use crate::paged::{LoadMore, Paged};
 use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
 
 /// Users with status, two-step verification and lock; create, deactivate, reactivate, reset
 /// two-step verification, unlock, and the roles editor.
 #[component]
 pub fn AdminUsers() -> impl IntoView {
-    let users = LocalResource::new(api::users);
+    let users = Paged::new(api::users);
     let companies = LocalResource::new(api::companies);
     let editing_roles = RwSignal::new(None::<String>);
     // The one-time password of the last created or reactivated user, shown once.
     let one_time = RwSignal::new(None::<NewUserCreated>);
     let row_error = RwSignal::new(None::<String>);
-    let reload = move || users.refetch();
+    // A changed user is changed in place, so the pages loaded so far stay.
+    let changed = move |user: UserView| users.update_where(|u| u.id == user.id, user.clone());
 
     let run = move |call: UserCall, user: String| {
         row_error.set(None);
         spawn_local(async move {
-            let result: Result<(), ApiFailure> = match call {
-                UserCall::Deactivate => api::deactivate_user(user).await.map(drop),
-                UserCall::ResetTwoStep => api::reset_two_step(user).await.map(drop),
-                UserCall::Unlock => api::unlock_user(user).await.map(drop),
-                UserCall::Reactivate => api::reactivate_user(user)
-                    .await
-                    .map(|c| one_time.set(Some(c))),
+            let result = match call {
+                UserCall::Deactivate => api::deactivate_user(user).await,
+                UserCall::ResetTwoStep => api::reset_two_step(user).await,
+                UserCall::Unlock => api::unlock_user(user).await,
+                UserCall::Reactivate => api::reactivate_user(user).await.map(|c| {
+                    one_time.set(Some(c.clone()));
+                    c.user
+                }),
             };
             match result {
-                Ok(()) => reload(),
+                Ok(user) => changed(user),
                 Err(e) => row_error.set(Some(e.message)),
             }
         });
     };
 
     view! {
-        <NewUserForm on_created=Callback::new(move |created: NewUserCreated| { one_time.set(Some(created)); reload(); }) />
+        <NewUserForm on_created=Callback::new(move |created: NewUserCreated| { one_time.set(Some(created)); users.reload(); }) />
         {move || one_time.get().map(|c| view! {
             <div class="note note-ok" role="status">
                 <p>"One-time password for " <strong>{c.user.name.clone()}</strong> " (" {c.user.email.clone()} "):"</p>
@@ -54,9 +57,9 @@ pub fn AdminUsers() -> impl IntoView {
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">"Users"</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            {move || match users.get() {
+            {move || match users.items.get() {
                 None => view! { <p class="muted">"Loading users…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
                 Some(Ok(list)) => view! {
                     <table class="table" data-testid="users">
                         <caption class="visually-hidden">"Users"</caption>
@@ -70,14 +73,18 @@ pub fn AdminUsers() -> impl IntoView {
                     </table>
                 }.into_any(),
             }}
+            <LoadMore paged=users testid="users-load-more" />
         </section>
         {move || {
             let id = editing_roles.get()?;
-            let user = users.get()?.ok()?.into_iter().find(|u| u.id == id)?;
+            let user = users.items.get()?.ok()?.into_iter().find(|u| u.id == id)?;
             let list = companies.get()?.ok()?;
             Some(view! {
                 <RolesEditor user=user companies=list
-                    on_done=Callback::new(move |saved: bool| { editing_roles.set(None); if saved { reload(); } }) />
+                    on_done=Callback::new(move |saved: Option<UserView>| {
+                        editing_roles.set(None);
+                        if let Some(user) = saved { changed(user); }
+                    }) />
             })
         }}
     }
@@ -206,7 +213,8 @@ fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
 fn RolesEditor(
     user: UserView,
     companies: Vec<CompanyView>,
-    on_done: Callback<bool>,
+    /// The user as saved, or `None` when cancelled.
+    on_done: Callback<Option<UserView>>,
 ) -> impl IntoView {
     let is_admin = RwSignal::new(user.is_system_admin);
     let roles = RwSignal::new(user.roles.clone());
@@ -215,8 +223,8 @@ fn RolesEditor(
         let (req, user_id) = (req.clone(), user_id.clone());
         async move {
             let result = api::set_roles(user_id, req).await;
-            if result.is_ok() {
-                on_done.run(true);
+            if let Ok(user) = &result {
+                on_done.run(Some(user.clone()));
             }
             result
         }
@@ -291,7 +299,7 @@ fn RolesEditor(
                 <ActionError failure=failure />
                 <div class="actions">
                     <button type="submit" disabled=move || save.pending().get()>"Save roles"</button>
-                    <button type="button" class="secondary" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>"Cancel"</button>
                 </div>
             </form>
         </section>
