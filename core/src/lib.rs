@@ -10,6 +10,7 @@ pub mod api_approval;
 pub mod api_autopay;
 pub mod approval;
 pub mod autopay;
+pub mod bank_report;
 pub mod bundle;
 pub mod dates;
 pub mod document;

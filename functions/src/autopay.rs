@@ -16,11 +16,12 @@ use ap_core::autopay::{
     content_hash, instr_id_hash, presented_token, suggestion_file, upload_needs_signing,
     PresentedToken, SuggestionItem,
 };
+use ap_core::bank_report::report_items;
 use ap_core::dates::{Date, Timestamp};
 use ap_core::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId};
 use ap_core::iso20022::{
     read_pain001, read_pain002, write_pain001_v03, IsoDateTime, PaymentFile, ReadError,
-    StatusReason, MAX_FILE_BYTES, MAX_PAYMENTS,
+    MAX_FILE_BYTES, MAX_PAYMENTS,
 };
 use ap_core::roles::Role;
 use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentNeeds};
@@ -31,7 +32,7 @@ use crate::approval::actor_label;
 use crate::auth::{require_session, SessionCtx};
 use crate::do_ledger::{
     ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
-    Presented, ReportItem, ReportTarget, SignFileAnswer, UploadOutcome,
+    Presented, SignFileAnswer, UploadOutcome,
 };
 use crate::events;
 use crate::http::{json, now_secs, query_param, random_id, read_body, read_json};
@@ -470,76 +471,11 @@ async fn accept_upload(
     json(if answer.replayed { 200 } else { 201 }, &answer.result)
 }
 
-fn reason_text(reasons: &[StatusReason]) -> Option<String> {
-    let parts: Vec<String> = reasons
-        .iter()
-        .map(|r| {
-            let info: Vec<&str> = r.additional_info.iter().map(|t| t.as_str()).collect();
-            match (&r.code, info.is_empty()) {
-                (Some(code), true) => code.clone(),
-                (Some(code), false) => format!("{code} {}", info.join(" ")),
-                (None, _) => info.join(" "),
-            }
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
-}
-
 /// `POST /api/v1/autopay/status-reports`.
 pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let key = require_integration_key(&req, env, None, Some(Scope::AutopayUpload)).await?;
     let bytes = read_body(&mut req, MAX_FILE_BYTES).await?;
     let report = read_pain002(&bytes).map_err(|e| read_error("status report", &e))?;
-    let mut items = Vec::new();
-    for info in &report.payment_infos {
-        for tx in &info.transactions {
-            let Some(code) = tx.status.clone().or_else(|| info.status.clone()) else {
-                continue;
-            };
-            let reasons = if tx.reasons.is_empty() {
-                &info.reasons
-            } else {
-                &tx.reasons
-            };
-            let e2e = tx.original_end_to_end_id.as_ref().map(|t| t.to_string());
-            let instr = tx.original_instr_id.as_ref().map(|t| t.as_str());
-            items.push(ReportItem {
-                reference: e2e
-                    .clone()
-                    .or_else(|| instr.map(|_| "InstrId".to_owned()))
-                    .unwrap_or_else(|| format!("line {}", tx.line)),
-                target: ReportTarget::Transaction {
-                    instr_hash: instr.map(instr_id_hash),
-                    end_to_end_id: e2e,
-                },
-                code,
-                reason: reason_text(reasons),
-            });
-        }
-        if info.transactions.is_empty() {
-            if let Some(code) = info.status.clone() {
-                items.push(ReportItem {
-                    reference: info.original_pmt_inf_id.to_string(),
-                    target: ReportTarget::PaymentInformation {
-                        pmt_inf_id: info.original_pmt_inf_id.to_string(),
-                    },
-                    code,
-                    reason: reason_text(&info.reasons),
-                });
-            }
-        }
-    }
-    if report.payment_infos.is_empty() {
-        if let Some(code) = report.group_status.clone() {
-            items.push(ReportItem {
-                reference: report.original_msg_id.to_string(),
-                target: ReportTarget::Group,
-                code,
-                reason: reason_text(&report.group_reasons),
-            });
-        }
-    }
     let result: StatusReportResult = ask_ledger(
         env,
         &key.company_id,
@@ -547,7 +483,7 @@ pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiE
             company: key.company_id.clone(),
             report_msg_id: report.msg_id.to_string(),
             original_msg_id: report.original_msg_id.to_string(),
-            items,
+            items: report_items(&report),
             now: now_secs(),
         },
     )

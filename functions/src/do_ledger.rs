@@ -21,6 +21,7 @@
 
 use ap_core::api_autopay::PaymentStatus;
 use ap_core::approval::revokes_on_account_change;
+use ap_core::bank_report::ReportItem;
 use ap_core::bundle::BundleItem;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentId, UserId};
 use ap_core::process::{
@@ -39,8 +40,8 @@ use crate::problem::ApiError;
 
 mod payments;
 pub use payments::{
-    ApprovePaymentAnswer, ExportAck, ExportAnswer, NewFile, NewPayment, Presented, ReportItem,
-    ReportTarget, SignFileAnswer, UploadOutcome,
+    ApprovePaymentAnswer, ExportAck, ExportAnswer, NewFile, NewPayment, Presented, SignFileAnswer,
+    UploadOutcome,
 };
 
 /// What an approver does to one process.

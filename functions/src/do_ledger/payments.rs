@@ -21,11 +21,10 @@ use ap_core::api_autopay::{
     StatusReportResult, UploadResult, UploadSummary, UploadedPayment,
 };
 use ap_core::approval::amount_view;
-use ap_core::autopay::after_bank_report;
+use ap_core::bank_report::{match_report, ReportItem, ReportedPayment};
 use ap_core::dates::{Date, Timestamp};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
-use ap_core::iso20022::StatusCode;
 use ap_core::money::{Money, Totals};
 use ap_core::settlement::{
     add_process_warning, approve_payment, check_warning_confirmed, exports_as_pre_approved,
@@ -33,6 +32,7 @@ use ap_core::settlement::{
     WarningTally,
 };
 use ap_core::token::{CreditorAccount, TokenBinding, TokenHash, TokenRecord};
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 /// The warnings one command leaves on processes, one per process and kind, written once at the
@@ -182,29 +182,6 @@ pub enum ApprovePaymentAnswer {
     Done { row: Box<PaymentRow> },
     Refused { reason: String },
     NotFound,
-}
-
-/// What a line of a status report is about.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ReportTarget {
-    Transaction {
-        instr_hash: Option<String>,
-        end_to_end_id: Option<String>,
-    },
-    PaymentInformation {
-        pmt_inf_id: String,
-    },
-    Group,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ReportItem {
-    pub target: ReportTarget,
-    /// How the report names it (for `unmatched`).
-    pub reference: String,
-    pub code: StatusCode,
-    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -1015,6 +992,10 @@ impl Ledger {
         })
     }
 
+    /// A bank status report on the files with message id `original_msg_id`: the payments of
+    /// those files are matched by [`match_report`]; each status change is written as a "bank"
+    /// event, the changed payments once each, and rejected token payments' warnings tallied on
+    /// their processes.
     pub(super) fn bank_report(
         &self,
         company: &CompanyId,
@@ -1023,122 +1004,96 @@ impl Ledger {
         items: Vec<ReportItem>,
         now: u64,
     ) -> Result<StatusReportResult> {
-        #[derive(Deserialize)]
-        struct Id {
-            id: String,
-        }
-        let files: Vec<Id> = self
-            .sql
-            .exec(
-                "SELECT id FROM payment_files WHERE msg_id = ?",
-                vec![text(original_msg_id)],
-            )?
-            .to_array()?;
+        let payments = self.reported_payments(original_msg_id)?;
+        let decided = match_report(report_msg_id, &items, &payments);
+        let mut changed: BTreeMap<usize, StoredPayment> = BTreeMap::new();
+        let mut rows = Vec::new();
         let mut tallies = Tallies::new();
-        let mut result = StatusReportResult {
-            report_msg_id: report_msg_id.to_owned(),
-            original_msg_id: original_msg_id.to_owned(),
-            matched: 0,
-            changed: 0,
-            unchanged: 0,
-            unmatched: Vec::new(),
-            payments: Vec::new(),
-        };
-        for item in items {
-            let mut found: Vec<StoredPayment> = Vec::new();
-            for file in &files {
-                let rows: Vec<Data> = match &item.target {
-                    ReportTarget::Transaction {
-                        instr_hash,
-                        end_to_end_id,
-                    } => {
-                        let by_instr: Vec<Data> = match instr_hash {
-                            Some(h) => self
-                                .sql
-                                .exec(
-                                    "SELECT data FROM payments WHERE file_id = ? AND instr_hash = ?",
-                                    vec![text(&file.id), text(h)],
-                                )?
-                                .to_array()?,
-                            None => Vec::new(),
-                        };
-                        match (by_instr.is_empty(), end_to_end_id) {
-                            (true, Some(e2e)) => self
-                                .sql
-                                .exec(
-                                    "SELECT data FROM payments WHERE file_id = ? AND end_to_end_id = ?",
-                                    vec![text(&file.id), text(e2e)],
-                                )?
-                                .to_array()?,
-                            _ => by_instr,
-                        }
-                    }
-                    ReportTarget::PaymentInformation { pmt_inf_id } => self
-                        .sql
-                        .exec(
-                            "SELECT data FROM payments WHERE file_id = ? AND pmt_inf_id = ?",
-                            vec![text(&file.id), text(pmt_inf_id)],
-                        )?
-                        .to_array()?,
-                    ReportTarget::Group => self
-                        .sql
-                        .exec(
-                            "SELECT data FROM payments WHERE file_id = ?",
-                            vec![text(&file.id)],
-                        )?
-                        .to_array()?,
-                };
-                for r in &rows {
-                    found.push(from_json(&r.data)?);
+        for change in decided.changes() {
+            let p = match changed.entry(change.payment) {
+                Entry::Occupied(loaded) => loaded.into_mut(),
+                Entry::Vacant(slot) => {
+                    let id = &payments[change.payment].id;
+                    let p = self.load_payment(id)?.ok_or_else(|| {
+                        worker::Error::RustError(format!("payment {id} vanished"))
+                    })?;
+                    slot.insert(p)
                 }
+            };
+            p.status = change.to;
+            p.updated_at = now;
+            if let Some(reason) = &change.bank_reason {
+                p.bank_reason = Some(reason.clone());
             }
-            if found.is_empty() {
-                result.unmatched.push(item.reference.clone());
-                continue;
+            self.payment_event(
+                &p.id,
+                now,
+                NewEvent::status("bank", change.detail.clone(), change.from, change.to),
+            )?;
+            if let Some(w) = &change.process_warning {
+                tally(&mut tallies, &w.process, w.warning.clone(), &p.id);
             }
-            result.matched += 1;
-            for mut p in found {
-                let Some(to) = after_bank_report(p.status, &item.code) else {
-                    result.unchanged += 1;
-                    continue;
-                };
-                let from = p.status;
-                p.status = to;
-                p.updated_at = now;
-                let reason_text = item
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| "no reason given".to_owned());
-                let detail = match to {
-                    PaymentStatus::RejectedInBank => {
-                        p.bank_reason = Some(reason_text.clone());
-                        format!(
-                            "The bank rejected the payment ({}): {reason_text}. Report {report_msg_id}.",
-                            item.code
-                        )
-                    }
-                    _ => format!(
-                        "The bank reported {} ({}). Report {report_msg_id}.",
-                        item.code,
-                        to.label()
-                    ),
-                };
-                self.payment_event(&p.id, now, NewEvent::status("bank", detail, from, to))?;
-                if to == PaymentStatus::RejectedInBank {
-                    if let Some(process) = &p.process_id {
-                        let warning = Warning::PaymentRejected {
-                            reason: format!("{} {reason_text}", item.code),
-                        };
-                        tally(&mut tallies, process, warning, &p.id);
-                    }
-                }
-                self.save_payment(&p)?;
-                result.changed += 1;
-                result.payments.push(payment_row(company, &p));
-            }
+            rows.push(payment_row(company, p));
+        }
+        for p in changed.values() {
+            self.save_payment(p)?;
         }
         self.write_tallies(tallies, &format!("status report {report_msg_id}"), now)?;
-        Ok(result)
+        Ok(StatusReportResult {
+            report_msg_id: report_msg_id.to_owned(),
+            original_msg_id: original_msg_id.to_owned(),
+            matched: decided.matched(),
+            changed: decided.changed(),
+            unchanged: decided.unchanged(),
+            unmatched: decided.unmatched(),
+            payments: rows,
+        })
+    }
+
+    /// The payments of every file with message id `msg_id`, file by file (in upload order),
+    /// each in file order: what a status report on that message can name. Only the columns
+    /// matching needs, so a report costs one parse per changed payment, not per payment.
+    fn reported_payments(&self, msg_id: &str) -> Result<Vec<ReportedPayment>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            file_id: String,
+            status: String,
+            instr_hash: Option<String>,
+            end_to_end_id: String,
+            pmt_inf_id: String,
+            process_id: Option<String>,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT p.id, p.file_id, p.status, p.instr_hash, p.end_to_end_id, p.pmt_inf_id, \
+                 json_extract(p.data, '$.process_id') AS process_id \
+                 FROM payments p JOIN payment_files f ON f.id = p.file_id \
+                 WHERE f.msg_id = ? ORDER BY f.uploaded_at, f.id, p.seq",
+                vec![text(msg_id)],
+            )?
+            .to_array()?;
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            worker::Error::RustError(format!("stored payment {what}: {e}"))
+        };
+        rows.into_iter()
+            .map(|r| {
+                Ok(ReportedPayment {
+                    id: PaymentId::parse(&r.id).map_err(|e| bad("id", &e))?,
+                    file_id: PaymentFileId::parse(&r.file_id).map_err(|e| bad("file", &e))?,
+                    status: PaymentStatus::parse_key(&r.status)
+                        .ok_or_else(|| bad("status", &r.status))?,
+                    instr_hash: r.instr_hash,
+                    end_to_end_id: r.end_to_end_id,
+                    pmt_inf_id: r.pmt_inf_id,
+                    process_id: r
+                        .process_id
+                        .map(|p| InvoiceId::parse(&p).map_err(|e| bad("process", &e)))
+                        .transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// The current payment-suggestion export of one kind: the unacknowledged one if there is
