@@ -52,10 +52,14 @@ use crate::warnings::Warning;
 //   POST   /api/v1/admin/processes/{id}/revoke-token     -> ProcessDetail
 // ---------------------------------------------------------------------------------------------
 
-/// An amount as the SPA shows it: exact minor units, and the text to display ("12500.50 NOK").
+/// An amount: exact minor units, the same as an exact decimal string (`value`, "12500.50"), and
+/// the text to display ("12500.50 NOK"). A JSON number is exact in every client only up to
+/// 2^53 − 1; `value` is exact for every amount Approve & Pay accepts (up to 18 digits), so
+/// clients that read JSON numbers as doubles (JavaScript) should compute with `value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountView {
     pub minor: i64,
+    pub value: String,
     pub currency: String,
     pub display: String,
 }

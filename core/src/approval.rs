@@ -214,6 +214,7 @@ pub fn matches_filter(filter: &ProcessFilter, facts: &FilterFacts<'_>) -> bool {
 pub fn amount_view(money: Money) -> AmountView {
     AmountView {
         minor: money.minor(),
+        value: money.to_decimal_string(),
         currency: money.currency().code().to_owned(),
         display: money.to_string(),
     }

@@ -92,6 +92,8 @@ test('an_amount_above_2_to_the_53_minor_units_stays_exact_and_more_than_18_digit
   assert.equal(big.status, 201, big.text);
   const shown = await task(user, big.body.process_id);
   assert.match(JSON.stringify(shown), /90071992547409\.93/);
+  // The exact decimal string, for clients whose JSON numbers are doubles.
+  assert.equal(shown.invoice.amount.value, '90071992547409.93');
 
   // A field error like every other one of the document (400), naming the limit.
   const tooBig = await sendDocument(a, documentFor(a, { amount: '100000000000000000.00' }));
@@ -109,6 +111,8 @@ test('an_amount_above_2_to_the_53_minor_units_stays_exact_and_more_than_18_digit
   assert.equal(res.status, 201, res.text);
   assert.equal(res.body.payments[0].amount.minor, 10_000_000_000_000_000);
   assert.equal(res.body.payments[0].amount.display.replace(/\D/g, ''), '10000000000000000');
+  assert.equal(res.body.payments[0].amount.value, '100000000000000.00');
+  assert.equal(res.body.totals[0].value, '100000000000000.00');
 
   const nineteen = pain001({
     debtor: agreement.debtor_account,

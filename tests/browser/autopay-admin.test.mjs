@@ -52,3 +52,29 @@ test('an AutoPay Administrator changes Allow pre-approval and bank agreements fr
   assert.deepEqual(stored.bank_agreements.map((a) => a.bank_name), ['DNB']);
   assert.deepEqual(unexpectedErrors(page), []);
 });
+
+test('a_switch_flipped_on_a_stale_screen_is_refused_and_the_screen_shows_the_company_as_it_is', async () => {
+  const admin = await firstAdmin();
+  const company = await newCompany(admin);
+  const user = await newUser(admin, { roles: { [company.id]: ['autopay_administrator'] } });
+  const page = await newPage(browser);
+  const [name, value] = user.client.cookie.split(/=(.*)/s);
+  await page.context().addCookies([{ name, value, url: BASE_URL }]);
+  await page.goto(`/company/${company.id}/autopay`);
+  await page.getByRole('heading', { level: 2, name: company.name }).waitFor();
+  const pre = page.getByRole('switch', { name: 'Allow pre-approval' });
+  assert.equal(await pre.isChecked(), false);
+
+  // Someone else switches it on while this screen still shows it off.
+  const other = await user.client.call('PATCH', `/api/v1/companies/${company.id}/settings`, { json: { allow_pre_approval: true } });
+  assert.equal(other.status, 200, other.text);
+  // Flipping the stale switch is refused rather than applied to a company this screen never saw.
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/companies/${company.id}/settings`) && r.request().method() === 'PATCH');
+  await pre.click();
+  assert.equal((await answer).status(), 409);
+  await page.getByRole('alert').filter({ hasText: 'changed meanwhile' }).waitFor();
+  // The screen now shows the company as it is: on.
+  for (let i = 0; i < 50 && !(await pre.isChecked()); i++) await page.waitForTimeout(100);
+  assert.equal(await pre.isChecked(), true);
+  assert.equal((await user.client.call('GET', `/api/v1/companies/${company.id}`)).body.settings.allow_pre_approval, true);
+});

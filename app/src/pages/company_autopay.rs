@@ -71,6 +71,8 @@ fn CompanyAutoPayCard(
             let on = input.checked();
             let patch = CompanySettingsPatch {
                 allow_pre_approval: Some(on),
+                // Made on the version on screen; a change by someone else meanwhile is a 409.
+                expected_version: current.with_untracked(|c| c.as_ref().map(|c| c.version)),
                 ..Default::default()
             };
             let company_id = company_id.clone();
@@ -78,6 +80,11 @@ fn CompanyAutoPayCard(
             spawn_local(async move {
                 match api::update_company_settings(company_id, patch).await {
                     Ok(_) => reload.run(()),
+                    Err(e) if e.status == 409 => {
+                        input.set_checked(!on);
+                        reload.run(());
+                        error.set(Some(e.message));
+                    }
                     Err(e) => {
                         input.set_checked(!on);
                         error.set(Some(e.message));

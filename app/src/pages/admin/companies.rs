@@ -194,6 +194,9 @@ fn CompanyEditor(
                     "send" => patch.send_workflows_to_approval = Some(on),
                     _ => patch.allow_pre_approval = Some(on),
                 }
+                // Made on the version on screen: a change by someone else meanwhile is a 409,
+                // and the screen then shows the company as it is now.
+                patch.expected_version = current.with_untracked(|c| c.as_ref().map(|c| c.version));
                 let id = id.clone();
                 settings_error.set(None);
                 spawn_local(async move {
@@ -201,6 +204,9 @@ fn CompanyEditor(
                         Ok(_) => reload.run(()),
                         Err(e) => {
                             input.set_checked(!on);
+                            if e.status == 409 {
+                                reload.run(());
+                            }
                             settings_error.set(Some(e.message));
                         }
                     }
@@ -221,10 +227,11 @@ fn CompanyEditor(
                 })?;
                 let patch = CompanySettingsPatch {
                     token_expiry_days: Some(days),
+                    expected_version: current.with_untracked(|c| c.as_ref().map(|c| c.version)),
                     ..Default::default()
                 };
                 let result = api::update_company_settings(id, patch).await;
-                if result.is_ok() {
+                if result.as_ref().is_ok() || result.as_ref().is_err_and(|e| e.status == 409) {
                     reload.run(());
                 }
                 result
