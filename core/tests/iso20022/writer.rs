@@ -300,8 +300,6 @@ fn generated_files_validate_against_the_schema() {
     for i in 0..5 {
         let file = any_file().new_tree(&mut runner).unwrap().current();
         let xml = write_pain001_v03(&file).unwrap();
-        if !validate_with_xmllint(&xml, "pain.001.001.03.xsd", &format!("generated_{i}.xml")) {
-            return;
-        }
+        validate_with_xmllint(&xml, "pain.001.001.03.xsd", &format!("generated_{i}.xml"));
     }
 }
