@@ -18,10 +18,10 @@ use ap_core::warnings::Warning;
 use worker::{Env, Headers, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
-use crate::do_ledger::ProcessWithHistory;
-use crate::do_ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::events;
 use crate::http::{json, now_secs, query_param, read_json};
+use crate::ledger::ProcessWithHistory;
+use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::problem::ApiError;
 use crate::records::{load_company, load_user, rfc3339, CompanyRecord, UserRecord};
 use crate::store::Kv;

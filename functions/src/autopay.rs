@@ -30,13 +30,13 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::approval::actor_label;
 use crate::auth::{require_session, SessionCtx};
-use crate::do_ledger::{
-    ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
-    Presented, SignFileAnswer, UploadOutcome,
-};
 use crate::events;
 use crate::http::{json, now_secs, query_param, random_id, read_body, read_json};
 use crate::integration::{require_integration_key, require_integration_key_with_any};
+use crate::ledger::{
+    ask_ledger, ApprovePaymentAnswer, ExportAck, ExportAnswer, LedgerCommand, NewFile, NewPayment,
+    PaymentApproval, Presented, SignFileAnswer, UploadOutcome,
+};
 use crate::problem::ApiError;
 use crate::records::{all_companies, company_id, load_company, rfc3339, CompanyRecord};
 use crate::secrets;
@@ -708,7 +708,7 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
     let answer: ApprovePaymentAnswer = ask_ledger(
         env,
         &company.id,
-        &LedgerCommand::ApprovePayment {
+        &LedgerCommand::ApprovePayment(PaymentApproval {
             company: company.id.clone(),
             payment_id: payment,
             user: ctx.user.id.clone(),
@@ -716,7 +716,7 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
             method,
             confirm_warning: body.confirm_warning,
             now: now_secs(),
-        },
+        }),
     )
     .await?;
     decided(

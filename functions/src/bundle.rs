@@ -22,9 +22,11 @@ use crate::approval::{
     act, actor_label, approver_companies, approver_scope, company_processes, no_such_task,
 };
 use crate::auth::{require_session, SessionCtx};
-use crate::do_ledger::{ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem};
 use crate::events;
 use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::ledger::{
+    ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, Signing,
+};
 use crate::problem::ApiError;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
@@ -260,7 +262,7 @@ async fn sign_company(
     let answer: SignAnswer = ask_ledger(
         env,
         &company.id,
-        &LedgerCommand::Sign {
+        &LedgerCommand::Sign(Signing {
             user: ctx.user.id.clone(),
             actor: actor_label(&ctx.user),
             bundle_id: bundle_id.to_owned(),
@@ -269,7 +271,7 @@ async fn sign_company(
             expiry_days: company.settings.token_expiry_days,
             items,
             now: now_secs(),
-        },
+        }),
     )
     .await?;
     Ok(match answer {

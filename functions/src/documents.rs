@@ -16,10 +16,10 @@ use ap_core::process::Process;
 use worker::{Env, Request, Response};
 
 use crate::approval::{current_warnings, pdf_key};
-use crate::do_ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
 use crate::events;
 use crate::http::{json, now_secs, parse_json, random_id, read_body};
 use crate::integration::require_integration_key;
+use crate::ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
 use crate::problem::ApiError;
 use crate::records::load_company;
 use crate::store::Kv;

@@ -8,10 +8,10 @@ use ap_core::api_approval::{ApprovedInvoice, ApprovedInvoicesPage};
 use ap_core::approval::{erp_limit, ErpCursor};
 use worker::{Env, Request, Response};
 
-use crate::do_ledger::{ask_ledger, ApprovedRow, LedgerCommand};
 use crate::http::json;
 use crate::http::query_param;
 use crate::integration::require_integration_key;
+use crate::ledger::{ask_ledger, ApprovedRow, LedgerCommand};
 use crate::problem::ApiError;
 use crate::records::{company_id, rfc3339};
 use crate::secrets;

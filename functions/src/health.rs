@@ -8,8 +8,8 @@ use ap_core::api::{Health, HealthCheck};
 use worker::{Env, Request};
 
 use crate::auth::current_session;
-use crate::do_ledger::{LedgerCommand, ProbeAnswer};
 use crate::http::json;
+use crate::ledger::{LedgerCommand, ProbeAnswer};
 use crate::problem::ApiError;
 use crate::store::{call_object, Kv, LEDGER_BINDING};
 

@@ -8,7 +8,6 @@ mod auth;
 mod autopay;
 mod bundle;
 mod companies;
-mod do_ledger;
 mod do_registry;
 mod do_throttle;
 mod do_user;
@@ -19,6 +18,7 @@ mod events;
 mod health;
 mod http;
 pub mod integration;
+mod ledger;
 mod me;
 mod openapi;
 mod problem;
@@ -30,10 +30,10 @@ mod throttle;
 mod two_step;
 mod users;
 
-pub use do_ledger::Ledger;
 pub use do_registry::Registry;
 pub use do_throttle::Throttle;
 pub use do_user::UserGuard;
+pub use ledger::Ledger;
 
 use problem::ApiError;
 use worker::{event, Context, Env, Method, Request, Response, Result};

@@ -11,9 +11,9 @@ use crate::approval::{
     process_with_history, Names,
 };
 use crate::auth::require_session;
-use crate::do_ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::events;
 use crate::http::{json, now_secs, query_param};
+use crate::ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::problem::ApiError;
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;
