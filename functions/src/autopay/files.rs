@@ -1,0 +1,118 @@
+//! Payment files: the list, one file's outcome, and signing an upload with a code.
+
+use ap_core::api_autopay::{PaymentFileRow, SignFileRequest, UploadResult};
+use ap_core::approval::company_of_process;
+use ap_core::ids::{CompanyId, PaymentFileId};
+use worker::{Env, Request, Response};
+
+use super::{approver_company, may_read, no_such_file, readable_companies, verify_code};
+use crate::approval::actor_label;
+use crate::auth::require_session;
+use crate::events;
+use crate::http::{json, now_secs, query_param, read_json};
+use crate::ledger::{ask_ledger, LedgerCommand, SignFileAnswer};
+use crate::problem::ApiError;
+use crate::store::Kv;
+
+/// `GET /api/v1/autopay/files?company=`.
+pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let only = query_param(req, "company")?;
+    let kv = Kv::open(env)?;
+    let mut rows: Vec<PaymentFileRow> = Vec::new();
+    for company in readable_companies(&kv, &ctx, only.as_deref()).await? {
+        let part: Vec<PaymentFileRow> = ask_ledger(
+            env,
+            &company.id,
+            &LedgerCommand::ListFiles {
+                company: company.id.clone(),
+            },
+        )
+        .await?;
+        rows.extend(part);
+    }
+    rows.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
+    json(200, &rows)
+}
+
+fn file_company(id: &str) -> Result<CompanyId, ApiError> {
+    let (company, _) = company_of_process(id).ok_or_else(no_such_file)?;
+    PaymentFileId::parse(id).map_err(|_| no_such_file())?;
+    Ok(company)
+}
+
+/// `GET /api/v1/autopay/files/{id}`.
+pub async fn file(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let company = file_company(id)?;
+    if !may_read(&ctx, &company) {
+        return Err(no_such_file());
+    }
+    let result: Option<UploadResult> = ask_ledger(
+        env,
+        &company,
+        &LedgerCommand::FileResult {
+            company: company.clone(),
+            file_id: id.to_owned(),
+        },
+    )
+    .await?;
+    json(200, &result.ok_or_else(no_such_file)?)
+}
+
+/// `POST /api/v1/autopay/files/{id}/sign`: an AutoPay Approver signs an upload with a code.
+pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let company_id = file_company(id)?;
+    let company = approver_company(&ctx, env, &company_id, no_such_file).await?;
+    let body: SignFileRequest = read_json(&mut req).await?;
+    let pending: Option<UploadResult> = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::FileResult {
+            company: company.id.clone(),
+            file_id: id.to_owned(),
+        },
+    )
+    .await?;
+    let pending = pending.ok_or_else(no_such_file)?;
+    if pending.status != ap_core::api_autopay::FileStatus::PendingSigning {
+        return Err(ApiError::Conflict(
+            "This payment file is not waiting for signing.".to_owned(),
+        ));
+    }
+    verify_code(env, &ctx, Some(&body.code)).await?;
+    let answer: SignFileAnswer = ask_ledger(
+        env,
+        &company.id,
+        &LedgerCommand::SignFile {
+            company: company.id.clone(),
+            file_id: id.to_owned(),
+            actor: actor_label(&ctx.user),
+            allow_pre_approval: company.settings.allow_pre_approval,
+            now: now_secs(),
+        },
+    )
+    .await?;
+    match answer {
+        SignFileAnswer::Signed { result } => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "payment_file_signed",
+                Some(&company.id),
+                format!(
+                    "Signed the upload of payment file {} with TOTP: {} sent to bank, {} pending \
+                     approval.",
+                    result.file_id, result.summary.sent_to_bank, result.summary.pending_approval
+                ),
+            )
+            .await?;
+            json(200, &result)
+        }
+        SignFileAnswer::NotPending => Err(ApiError::Conflict(
+            "This payment file is not waiting for signing.".to_owned(),
+        )),
+        SignFileAnswer::NotFound => Err(no_such_file()),
+    }
+}

@@ -1,0 +1,129 @@
+//! AutoPay: the reference ERP's payment-suggestion export, payment-file uploads with the token
+//! check, signing an upload, normal approval, payment events, and bank status reports.
+//!
+//! Storage per request: the key and the company from KV, then ONE call to the company's ledger
+//! Durable Object, which checks and consumes every token of the file and stores every payment
+//! and event in its SQLite in one atomic step. Operations therefore do not grow with the number
+//! of payments (see BENCHMARKS.md, "Payment file upload").
+//!
+//! One file per route group: `export` (payment suggestions), `upload` (payment files),
+//! `status_report` (pain.002), `payments` (list, events, approve, reject), `files` (list, one,
+//! sign). What several of them share lives here.
+
+mod export;
+mod files;
+mod payments;
+mod status_report;
+mod upload;
+
+pub use export::{acknowledge_export, payment_suggestions};
+pub use files::{file, list_files, sign_file};
+pub use payments::{approve_payment, list_payments, payment_events, reject_payment};
+pub use status_report::status_report;
+pub use upload::{upload, upload_signed_in};
+
+use ap_core::ids::CompanyId;
+use ap_core::iso20022::ReadError;
+use ap_core::roles::Role;
+use worker::Env;
+
+use crate::auth::SessionCtx;
+use crate::problem::ApiError;
+use crate::records::{all_companies, load_company, CompanyRecord};
+use crate::store::Kv;
+
+/// Most payments listed per company in the overview.
+pub(super) const MAX_LISTED_PAYMENTS: usize = 500;
+/// The longest `Idempotency-Key` accepted.
+pub(super) const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A refused ISO 20022 file: 400 with every problem and its line in `errors`.
+pub(super) fn read_error(what: &str, e: &ReadError) -> ApiError {
+    let first = e
+        .problems
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let errors = e
+        .problems
+        .iter()
+        .map(|p| ap_core::api::FieldError {
+            field: format!("line {}", p.line),
+            message: p.to_string(),
+        })
+        .collect();
+    ApiError::BadRequest {
+        detail: format!("The {what} was refused: {first}"),
+        errors,
+    }
+}
+
+/// Whether the user may see a company's AutoPay (AutoPay Approver there, or System
+/// Administrator).
+pub(super) fn may_read(ctx: &SessionCtx, company: &CompanyId) -> bool {
+    ctx.user.roles.is_system_admin || ctx.user.roles.has(company, Role::AutoPayApprover)
+}
+
+pub(super) fn no_such_payment() -> ApiError {
+    ApiError::NotFound("There is no such payment.".to_owned())
+}
+
+pub(super) fn no_such_file() -> ApiError {
+    ApiError::NotFound("There is no such payment file.".to_owned())
+}
+
+/// The companies whose payments the user may read, optionally only `only`.
+pub(super) async fn readable_companies(
+    kv: &Kv,
+    ctx: &SessionCtx,
+    only: Option<&str>,
+) -> Result<Vec<CompanyRecord>, ApiError> {
+    let companies: Vec<CompanyRecord> = all_companies(kv)
+        .await?
+        .into_iter()
+        .filter(|c| may_read(ctx, &c.id))
+        .filter(|c| only.is_none_or(|o| o == c.id.as_str()))
+        .collect();
+    if only.is_some() && companies.is_empty() {
+        return Err(ApiError::NotFound(
+            "You are not an AutoPay Approver in that company.".to_owned(),
+        ));
+    }
+    Ok(companies)
+}
+
+/// A TOTP code through the two-step service: the sign-in lockout and replay rules. Wrong or
+/// replayed: 403; locked: 423.
+pub(super) async fn verify_code(
+    env: &Env,
+    ctx: &SessionCtx,
+    code: Option<&str>,
+) -> Result<(), ApiError> {
+    crate::two_step::verify(
+        env,
+        ctx,
+        &crate::two_step::AUTOPAY,
+        crate::two_step::CodeCheck {
+            seed: crate::two_step::active_seed(&ctx.user)?,
+            code,
+            password: None,
+            then: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The company record for an AutoPay Approver's action (404 otherwise).
+pub(super) async fn approver_company(
+    ctx: &SessionCtx,
+    env: &Env,
+    company: &CompanyId,
+    not_found: fn() -> ApiError,
+) -> Result<CompanyRecord, ApiError> {
+    if !ctx.user.roles.has(company, Role::AutoPayApprover) {
+        return Err(not_found());
+    }
+    let kv = Kv::open(env)?;
+    load_company(&kv, company).await?.ok_or_else(not_found)
+}

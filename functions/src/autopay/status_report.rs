@@ -1,0 +1,48 @@
+//! Bank status reports (pain.002): read, turned into report items by `ap_core::bank_report`,
+//! and matched to payments by the ledger.
+
+use ap_core::api::Scope;
+use ap_core::api_autopay::StatusReportResult;
+use ap_core::bank_report::report_items;
+use ap_core::iso20022::{read_pain002, MAX_FILE_BYTES};
+use worker::{Env, Request, Response};
+
+use super::read_error;
+use crate::events;
+use crate::http::{json, now_secs, read_body};
+use crate::integration::require_integration_key;
+use crate::ledger::{ask_ledger, LedgerCommand};
+use crate::problem::ApiError;
+
+/// `POST /api/v1/autopay/status-reports`.
+pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let key = require_integration_key(&req, env, None, Some(Scope::AutopayUpload)).await?;
+    let bytes = read_body(&mut req, MAX_FILE_BYTES).await?;
+    let report = read_pain002(&bytes).map_err(|e| read_error("status report", &e))?;
+    let result: StatusReportResult = ask_ledger(
+        env,
+        &key.company_id,
+        &LedgerCommand::BankReport {
+            company: key.company_id.clone(),
+            report_msg_id: report.msg_id.to_string(),
+            original_msg_id: report.original_msg_id.to_string(),
+            items: report_items(&report),
+            now: now_secs(),
+        },
+    )
+    .await?;
+    if result.changed > 0 {
+        events::record(
+            env,
+            &format!("integration key {}", key.prefix),
+            "status_report_imported",
+            Some(&key.company_id),
+            format!(
+                "Status report {} on {}: {} payment(s) changed status.",
+                result.report_msg_id, result.original_msg_id, result.changed
+            ),
+        )
+        .await?;
+    }
+    json(200, &result)
+}
