@@ -3,27 +3,25 @@
 //! exactly like a task that does not exist. Also the views of processes shared with the bundle
 //! and the process overview.
 
-use std::collections::HashMap;
-
 use ap_core::api_approval::{
     CommentRequest, CommentView, HistoryEntry, InvoiceView, RejectRequest, SupplierView,
     TaskDetail, TaskRow, VersionedRequest,
 };
-use ap_core::approval::{amount_view, company_of_process, warnings_now, TaskSort};
+use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
-use ap_core::ids::{CompanyId, InvoiceId, UserId};
-use ap_core::process::{ProcessRefusal, ProcessState};
+use ap_core::ids::{CompanyId, InvoiceId};
+use ap_core::process::ProcessRefusal;
 use ap_core::roles::Role;
-use ap_core::warnings::Warning;
 use worker::{Env, Headers, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
-use crate::http::{json, now_secs, query_param, read_json};
+use crate::http::{json, query_param, read_json};
 use crate::ledger::ProcessWithHistory;
 use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
-use crate::records::{load_company, load_user, rfc3339, CompanyRecord, UserRecord};
+use crate::records::{actor_label, load_company, rfc3339, CompanyRecord, Names, UserRecord};
 use crate::store::Kv;
 
 /// The KV key of a process's PDF (raw bytes).
@@ -33,11 +31,6 @@ pub fn pdf_key(process: &InvoiceId) -> String {
 
 pub fn no_such_task() -> ApiError {
     ApiError::NotFound("There is no such task.".to_owned())
-}
-
-/// "Name <e-mail>": who did something, in histories and events.
-pub fn actor_label(user: &UserRecord) -> String {
-    format!("{} <{}>", user.name, user.email)
 }
 
 /// The process and company a path segment names, when the user is an Invoice Approver there.
@@ -100,49 +93,6 @@ pub async fn process_with_history(
         },
     )
     .await
-}
-
-/// The warnings of a process now (stored ones plus due date and token expiry).
-pub fn current_warnings(record: &ProcessRecord, now: u64) -> Vec<Warning> {
-    let unpaid = !matches!(record.process.state(), ProcessState::Rejected { .. })
-        && !record.process.payment_approved();
-    let unpaid = unpaid && !matches!(record.process.state(), ProcessState::Approved);
-    warnings_now(
-        &record.warnings,
-        record.process.document().due_date,
-        unpaid,
-        record.token.as_ref(),
-        now,
-    )
-}
-
-/// Names of users, read once per request.
-#[derive(Default)]
-pub struct Names(HashMap<UserId, String>);
-
-impl Names {
-    pub async fn of(&mut self, kv: &Kv, id: &UserId) -> Result<String, ApiError> {
-        if let Some(name) = self.0.get(id) {
-            return Ok(name.clone());
-        }
-        let name = load_user(kv, id)
-            .await?
-            .map_or_else(|| id.to_string(), |u| u.name);
-        self.0.insert(id.clone(), name.clone());
-        Ok(name)
-    }
-
-    pub async fn approvers(
-        &mut self,
-        kv: &Kv,
-        record: &ProcessRecord,
-    ) -> Result<Vec<String>, ApiError> {
-        let mut out = Vec::new();
-        for approval in record.process.approvals() {
-            out.push(self.of(kv, &approval.user).await?);
-        }
-        Ok(out)
-    }
 }
 
 pub fn invoice_view(record: &ProcessRecord, company_name: &str) -> InvoiceView {
@@ -232,7 +182,7 @@ fn task_row(
         amount: amount_view(doc.amount),
         due_date: doc.due_date.to_string(),
         status: record.process.state().name().to_owned(),
-        warnings: current_warnings(record, now),
+        warnings: record.warnings_at(now),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
         version: record.process.version(),
@@ -301,7 +251,7 @@ async fn detail_of(
         status: record.process.state().name().to_owned(),
         required_approvals: record.process.required_approvals(),
         approvers: names.approvers(kv, record).await?,
-        warnings: current_warnings(record, now_secs()),
+        warnings: record.warnings_at(now_secs()),
         can_approve,
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,

@@ -18,16 +18,16 @@ use ap_core::process::ProcessState;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
-use crate::approval::{
-    act, actor_label, approver_companies, approver_scope, company_processes, no_such_task,
-};
+use crate::approval::{act, approver_companies, approver_scope, company_processes, no_such_task};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
-use crate::http::{json, now_secs, random_bytes, random_id, read_json};
+use crate::http::{json, read_json};
 use crate::ledger::{
     ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, Signing,
 };
+use crate::platform::{now_secs, random_bytes, random_id};
 use crate::problem::ApiError;
+use crate::records::actor_label;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
 use crate::store::Kv;

@@ -17,7 +17,8 @@ use worker::{Env, Request, Response};
 use crate::auth::{require_session, SessionCtx};
 use crate::do_registry::{list_claims, ClaimsPage, CompanyChange, EMAIL};
 use crate::events;
-use crate::http::{json, key_page_params, query_param, random_id, read_json};
+use crate::http::{json, key_page_params, query_param, read_json};
+use crate::platform::random_id;
 use crate::problem::ApiError;
 use crate::records::{
     all_companies, change_company, company_id, create_company, existing_company, load_user,

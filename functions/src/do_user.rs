@@ -703,7 +703,7 @@ pub async fn current_user(
         env,
         user,
         &GuardCommand::Status {
-            now: crate::http::now_secs(),
+            now: crate::platform::now_secs(),
         },
     )
     .await?;

@@ -15,11 +15,12 @@ use ap_core::money::{Currency, Money};
 use ap_core::process::Process;
 use worker::{Env, Request, Response};
 
-use crate::approval::{current_warnings, pdf_key};
+use crate::approval::pdf_key;
 use crate::events;
-use crate::http::{json, now_secs, parse_json, random_id, read_body};
+use crate::http::{json, parse_json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
+use crate::platform::{now_secs, random_id};
 use crate::problem::ApiError;
 use crate::records::load_company;
 use crate::store::Kv;
@@ -31,7 +32,7 @@ fn accepted(record: &ProcessRecord) -> DocumentAccepted {
         document_id: doc.document_id.to_string(),
         company_id: doc.company_id.to_string(),
         status: record.process.state().name().to_owned(),
-        warnings: current_warnings(record, now_secs()),
+        warnings: record.warnings_at(now_secs()),
     }
 }
 

@@ -8,7 +8,8 @@ use ap_core::listing::{instant_millis, EventFilter, InRange};
 use worker::{Env, Request};
 
 use crate::auth;
-use crate::http::{json, page_params, query_param, random_id};
+use crate::http::{json, page_params, query_param};
+use crate::platform::random_id;
 use crate::problem::ApiError;
 use crate::records::rfc3339;
 use crate::store::Kv;

@@ -17,7 +17,8 @@ use worker::{Env, Request, Response};
 
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, now_secs, page_params, query_param, random_bytes, random_id, read_json};
+use crate::http::{json, page_params, query_param, read_json};
+use crate::platform::{now_secs, random_bytes, random_id};
 use crate::problem::ApiError;
 use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,

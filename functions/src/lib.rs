@@ -21,6 +21,7 @@ pub mod integration;
 mod ledger;
 mod me;
 mod openapi;
+mod platform;
 mod problem;
 mod processes;
 mod records;

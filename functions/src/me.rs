@@ -12,7 +12,8 @@ use crate::do_user::{
     ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
 };
 use crate::events;
-use crate::http::{json, no_content, now_secs, random_bytes, read_json};
+use crate::http::{json, no_content, read_json};
+use crate::platform::{now_secs, random_bytes};
 use crate::problem::ApiError;
 use crate::records::{load_company, publish_user, rfc3339, UserRecord};
 use crate::secrets;

@@ -7,14 +7,15 @@ use ap_core::approval::{amount_view, company_of_process, matches_filter, FilterF
 use worker::{Env, Request, Response};
 
 use crate::approval::{
-    actor_label, comments_view, company_processes, current_warnings, history_view, invoice_view,
-    process_with_history, Names,
+    comments_view, company_processes, history_view, invoice_view, process_with_history,
 };
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, now_secs, query_param};
+use crate::http::{json, query_param};
 use crate::ledger::{ask_ledger, LedgerCommand, ProcessRecord};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
+use crate::records::{actor_label, Names};
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;
 
@@ -59,7 +60,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
             continue;
         }
         for record in company_processes(env, &company.id).await? {
-            let warnings = current_warnings(&record, now);
+            let warnings = record.warnings_at(now);
             let facts = FilterFacts {
                 company_id: company.id.as_str(),
                 status: record.process.state().name(),
@@ -124,7 +125,7 @@ async fn detail_of(env: &Env, kv: &Kv, id: &str) -> Result<ProcessDetail, ApiErr
         approvers: names.approvers(kv, record).await?,
         payment_approved: record.process.payment_approved(),
         token: token_view(record),
-        warnings: current_warnings(record, now_secs()),
+        warnings: record.warnings_at(now_secs()),
         history: history_view(&found.history),
         comments: comments_view(&found.history),
         version: record.process.version(),

@@ -15,6 +15,8 @@
 //!   `integration-key-id:{key id}` → the hash (the administrators' listing).
 //! - `event:{inverted millis}:{id}` → [`EventView`] (also its metadata), newest first by key.
 
+use std::collections::HashMap;
+
 use ap_core::api::{
     BankAgreementView, CompanySettings, CompanyView, IntegrationKeyView, MyCompany, Scope, UserView,
 };
@@ -25,6 +27,7 @@ use ap_core::roles::{Role, UserRoles};
 use serde::{Deserialize, Serialize};
 
 use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
+use crate::ledger::ProcessRecord;
 use crate::problem::ApiError;
 use crate::store::Kv;
 
@@ -304,4 +307,38 @@ pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, A
     load_company(kv, &company_id(segment)?)
         .await?
         .ok_or_else(no_such_company)
+}
+
+/// "Name <e-mail>": who did something, in histories and events.
+pub fn actor_label(user: &UserRecord) -> String {
+    format!("{} <{}>", user.name, user.email)
+}
+
+/// Names of users, read once per request.
+#[derive(Default)]
+pub struct Names(HashMap<UserId, String>);
+
+impl Names {
+    pub async fn of(&mut self, kv: &Kv, id: &UserId) -> Result<String, ApiError> {
+        if let Some(name) = self.0.get(id) {
+            return Ok(name.clone());
+        }
+        let name = load_user(kv, id)
+            .await?
+            .map_or_else(|| id.to_string(), |u| u.name);
+        self.0.insert(id.clone(), name.clone());
+        Ok(name)
+    }
+
+    pub async fn approvers(
+        &mut self,
+        kv: &Kv,
+        record: &ProcessRecord,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut out = Vec::new();
+        for approval in record.process.approvals() {
+            out.push(self.of(kv, &approval.user).await?);
+        }
+        Ok(out)
+    }
 }

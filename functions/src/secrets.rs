@@ -6,7 +6,7 @@ use ap_core::seal::{open, seal, SealKey};
 use ap_core::totp::{self, TotpCode, TotpSecret, SECRET_BYTES};
 use worker::Env;
 
-use crate::http::random_bytes;
+use crate::platform::random_bytes;
 use crate::problem::ApiError;
 
 /// The name of the Worker secret holding the sealing key.

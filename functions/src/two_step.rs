@@ -16,7 +16,7 @@ use crate::do_user::{
     ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
 };
 use crate::events;
-use crate::http::now_secs;
+use crate::platform::now_secs;
 use crate::problem::ApiError;
 use crate::records::{publish_user, UserRecord};
 use crate::secrets;

@@ -11,9 +11,10 @@ use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
 use crate::events;
-use crate::http::{json, now_secs, random_id};
+use crate::http::json;
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, ExportAck, ExportAnswer, LedgerCommand};
+use crate::platform::{now_secs, random_id};
 use crate::problem::ApiError;
 use crate::records::{company_id, load_company, rfc3339};
 use crate::secrets;

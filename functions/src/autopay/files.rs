@@ -6,12 +6,13 @@ use ap_core::ids::{CompanyId, PaymentFileId};
 use worker::{Env, Request, Response};
 
 use super::{approver_company, may_read, no_such_file, readable_companies, verify_code};
-use crate::approval::actor_label;
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, now_secs, query_param, read_json};
+use crate::http::{json, query_param, read_json};
 use crate::ledger::{ask_ledger, LedgerCommand, SignFileAnswer};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
+use crate::records::actor_label;
 use crate::store::Kv;
 
 /// `GET /api/v1/autopay/files?company=`.

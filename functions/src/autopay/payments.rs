@@ -15,13 +15,14 @@ use super::{
     approver_company, may_read, no_such_file, no_such_payment, readable_companies, verify_code,
     MAX_LISTED_PAYMENTS,
 };
-use crate::approval::actor_label;
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
-use crate::http::{json, now_secs, query_param, read_json};
+use crate::http::{json, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
+use crate::records::actor_label;
 use crate::store::Kv;
 
 /// `GET /api/v1/autopay/payments?company=&status=&file=&date=`.

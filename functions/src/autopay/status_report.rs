@@ -9,9 +9,10 @@ use worker::{Env, Request, Response};
 
 use super::read_error;
 use crate::events;
-use crate::http::{json, now_secs, read_body};
+use crate::http::{json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
 
 /// `POST /api/v1/autopay/status-reports`.

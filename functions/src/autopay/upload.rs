@@ -13,13 +13,14 @@ use ap_core::settlement::PaymentNeeds;
 use worker::{Env, Request, Response};
 
 use super::{read_error, MAX_IDEMPOTENCY_KEY};
-use crate::approval::actor_label;
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, now_secs, read_body};
+use crate::http::{json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand, NewFile, NewPayment, Presented, UploadOutcome};
+use crate::platform::now_secs;
 use crate::problem::ApiError;
+use crate::records::actor_label;
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
 

@@ -3,13 +3,14 @@
 //! [`ask_ledger`], the one way to send them.
 
 use ap_core::api_autopay::{PaymentRow, PaymentStatus, UploadResult};
+use ap_core::approval::warnings_now;
 use ap_core::bank_report::ReportItem;
 use ap_core::bundle::BundleItem;
 use ap_core::dates::Date;
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
 use ap_core::money::Money;
-use ap_core::process::{Process, ProcessRefusal, Transition};
+use ap_core::process::{Process, ProcessRefusal, ProcessState, Transition};
 use ap_core::settlement::PaymentNeeds;
 use ap_core::token::{ApprovalToken, TokenHash, TokenRecord};
 use ap_core::warnings::Warning;
@@ -195,6 +196,25 @@ pub struct ProcessRecord {
     pub process: Process,
     pub warnings: Vec<Warning>,
     pub token: Option<TokenRecord>,
+}
+
+impl ProcessRecord {
+    /// The warnings of the process at `now`: the stored ones plus the due date and token expiry
+    /// (`ap_core::approval::warnings_now`).
+    pub fn warnings_at(&self, now: u64) -> Vec<Warning> {
+        let state = self.process.state();
+        let unpaid = !matches!(
+            state,
+            ProcessState::Rejected { .. } | ProcessState::Approved
+        ) && !self.process.payment_approved();
+        warnings_now(
+            &self.warnings,
+            self.process.document().due_date,
+            unpaid,
+            self.token.as_ref(),
+            now,
+        )
+    }
 }
 
 /// One history entry.
