@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use web_sys::HtmlInputElement;
 
 use crate::api;
-use crate::pages::admin::BankAgreements;
+use crate::pages::admin::{newest, BankAgreements};
 use crate::widgets::{ErrorNote, SignedInScreen};
 
 /// AutoPay settings of one company.
@@ -28,9 +28,18 @@ fn CompanyAutoPayScreen() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let loaded = LocalResource::new(move || api::company(id()));
     let reload = Callback::new(move |_: ()| loaded.refetch());
+    // The company as the last change answered it, newer than `loaded` until it reloads.
+    let answered = RwSignal::new(None::<CompanyView>);
+    let saved = Callback::new(move |c: CompanyView| {
+        answered.set(Some(c));
+        loaded.refetch();
+    });
     // The latest answer; the card below is rendered once and follows it, so the switch is
     // never replaced under the pointer.
-    let current = Memo::new(move |_| loaded.get().and_then(Result::ok));
+    let current = Memo::new(move |_| {
+        let listed = loaded.get().and_then(Result::ok)?;
+        Some(newest(listed, answered.get()))
+    });
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
         <p class="back"><A href="/my-details">"← Back to My details"</A></p>
@@ -39,7 +48,7 @@ fn CompanyAutoPayScreen() -> impl IntoView {
             Some(Err(e)) => Some(view! { <ErrorNote message=e.message /> }.into_any()),
             Some(Ok(_)) => None,
         }}
-        {move || shown.get().map(|company_id| view! { <CompanyAutoPayCard company_id=company_id current=current reload=reload /> })}
+        {move || shown.get().map(|company_id| view! { <CompanyAutoPayCard company_id=company_id current=current saved=saved reload=reload /> })}
     }
 }
 
@@ -48,6 +57,7 @@ fn CompanyAutoPayScreen() -> impl IntoView {
 fn CompanyAutoPayCard(
     company_id: String,
     current: Memo<Option<CompanyView>>,
+    saved: Callback<CompanyView>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
@@ -79,7 +89,7 @@ fn CompanyAutoPayCard(
             error.set(None);
             spawn_local(async move {
                 match api::update_company_settings(company_id, patch).await {
-                    Ok(_) => reload.run(()),
+                    Ok(c) => saved.run(c),
                     Err(e) if e.status == 409 => {
                         input.set_checked(!on);
                         reload.run(());
@@ -105,7 +115,7 @@ fn CompanyAutoPayCard(
                 <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
                 {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
-            {move || view! { <BankAgreements company_id=company_id.clone() company_name=name.get() agreements=agreements.get() reload=reload /> }}
+            {move || view! { <BankAgreements company_id=company_id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}
         </section>
     }
 }

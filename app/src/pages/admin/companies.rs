@@ -18,11 +18,19 @@ pub fn AdminCompanies() -> impl IntoView {
     let companies = LocalResource::new(api::companies);
     let selected = RwSignal::new(None::<String>);
     let creating = RwSignal::new(false);
+    // The company as the last change of this screen answered it: newer than the list until the
+    // list is reloaded, so a second change right after the first is made on the right version.
+    let answered = RwSignal::new(None::<CompanyView>);
+    let saved = Callback::new(move |c: CompanyView| {
+        answered.set(Some(c));
+        companies.refetch();
+    });
     let reload = Callback::new(move |_: ()| companies.refetch());
-    // The selected company as the latest list says, and its id once it is in the list.
+    // The selected company as the latest answer or list says, and its id once it is in the list.
     let current = Memo::new(move |_| {
         let id = selected.get()?;
-        companies.get()?.ok()?.into_iter().find(|c| c.id == id)
+        let listed = companies.get()?.ok()?.into_iter().find(|c| c.id == id)?;
+        Some(newest(listed, answered.get()))
     });
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
@@ -80,7 +88,7 @@ pub fn AdminCompanies() -> impl IntoView {
         // through a memo, so a switch being toggled is never replaced under the pointer.
         {move || shown.get().and_then(|_| {
             let company = current.get_untracked()?;
-            Some(view! { <CompanyEditor company=company current=current reload=reload on_close=Callback::new(move |_| selected.set(None)) /> })
+            Some(view! { <CompanyEditor company=company current=current saved=saved reload=reload on_close=Callback::new(move |_| selected.set(None)) /> })
         })}
     }
 }
@@ -176,10 +184,14 @@ fn CompanyEditor(
     company: CompanyView,
     /// The company as the latest list says.
     current: Memo<Option<CompanyView>>,
+    /// A change was made: the company as the server answered it.
+    saved: Callback<CompanyView>,
     reload: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let settings_error = RwSignal::new(None::<String>);
+    // One settings change at a time: the next is made on the version the last one answered.
+    let saving = RwSignal::new(false);
     let id = company.id.clone();
     let toggle = {
         let id = id.clone();
@@ -199,9 +211,12 @@ fn CompanyEditor(
                 patch.expected_version = current.with_untracked(|c| c.as_ref().map(|c| c.version));
                 let id = id.clone();
                 settings_error.set(None);
+                saving.set(true);
                 spawn_local(async move {
-                    match api::update_company_settings(id, patch).await {
-                        Ok(_) => reload.run(()),
+                    let result = api::update_company_settings(id, patch).await;
+                    saving.set(false);
+                    match result {
+                        Ok(c) => saved.run(c),
                         Err(e) => {
                             input.set_checked(!on);
                             if e.status == 409 {
@@ -231,8 +246,10 @@ fn CompanyEditor(
                     ..Default::default()
                 };
                 let result = api::update_company_settings(id, patch).await;
-                if result.as_ref().is_ok() || result.as_ref().is_err_and(|e| e.status == 409) {
-                    reload.run(());
+                match &result {
+                    Ok(c) => saved.run(c.clone()),
+                    Err(e) if e.status == 409 => reload.run(()),
+                    Err(_) => {}
                 }
                 result
             }
@@ -264,21 +281,21 @@ fn CompanyEditor(
                 <button type="button" class="secondary small" on:click=move |_| on_close.run(())>"Close"</button>
             </div>
             <h3>"Details"</h3>
-            <CompanyForm prefix="edit-company" existing=Some(company.clone()) on_saved=Callback::new(move |_| reload.run(())) />
+            <CompanyForm prefix="edit-company" existing=Some(company.clone()) on_saved=saved />
 
             <h3>"Settings"</h3>
             <fieldset class="switches">
                 <legend class="visually-hidden">"Company settings"</legend>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=two_step on:change=toggle("two_step") />
+                    <input type="checkbox" role="switch" prop:checked=two_step disabled=move || saving.get() on:change=toggle("two_step") />
                     "Enable two-step verification for AutoPay"
                 </label>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=send on:change=toggle("send") />
+                    <input type="checkbox" role="switch" prop:checked=send disabled=move || saving.get() on:change=toggle("send") />
                     "Send workflows to Approval"
                 </label>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=pre on:change=toggle("pre") aria-describedby="pre-approval-note" />
+                    <input type="checkbox" role="switch" prop:checked=pre disabled=move || saving.get() on:change=toggle("pre") aria-describedby="pre-approval-note" />
                     "Allow pre-approval"
                 </label>
                 <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
@@ -291,7 +308,7 @@ fn CompanyEditor(
             </form>
             <ActionError failure=expiry_failure />
 
-            {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() reload=reload /> }}
+            {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}
         </section>
     }
 }
@@ -302,7 +319,8 @@ pub(crate) fn BankAgreements(
     company_id: String,
     company_name: String,
     agreements: Vec<BankAgreementView>,
-    reload: Callback<()>,
+    /// An agreement was added, changed or deleted: the company as the server answered it.
+    saved: Callback<CompanyView>,
 ) -> impl IntoView {
     // None: no form open; Some(None): adding; Some(Some(id)): editing that agreement.
     let editing = RwSignal::new(None::<Option<String>>);
@@ -314,7 +332,7 @@ pub(crate) fn BankAgreements(
             let company_id = company_id.clone();
             spawn_local(async move {
                 match api::delete_bank_agreement(company_id, agreement).await {
-                    Ok(_) => reload.run(()),
+                    Ok(c) => saved.run(c),
                     Err(e) => delete_error.set(Some(e.message)),
                 }
             });
@@ -364,7 +382,7 @@ pub(crate) fn BankAgreements(
             let existing = which.and_then(|id| stored.with_value(|list| list.iter().find(|a| a.id == id).cloned()));
             view! {
                 <BankAgreementForm company_id=company_id.clone() existing=existing
-                    on_done=Callback::new(move |saved: bool| { editing.set(None); if saved { reload.run(()); } }) />
+                    on_done=Callback::new(move |answer: Option<CompanyView>| { editing.set(None); if let Some(c) = answer { saved.run(c); } }) />
             }
         })}
     }
@@ -375,8 +393,8 @@ pub(crate) fn BankAgreements(
 fn BankAgreementForm(
     company_id: String,
     existing: Option<BankAgreementView>,
-    /// `true` when saved, `false` when cancelled.
-    on_done: Callback<bool>,
+    /// The company as saved, or `None` when cancelled.
+    on_done: Callback<Option<CompanyView>>,
 ) -> impl IntoView {
     let agreement_id = existing.as_ref().map(|a| a.id.clone());
     let is_new = agreement_id.is_none();
@@ -408,8 +426,8 @@ fn BankAgreementForm(
                 Some(a) => api::update_bank_agreement(company_id, a, req).await,
                 None => api::add_bank_agreement(company_id, req).await,
             };
-            if result.is_ok() {
-                on_done.run(true);
+            if let Ok(c) = &result {
+                on_done.run(Some(c.clone()));
             }
             result
         }
@@ -461,9 +479,18 @@ fn BankAgreementForm(
                 <ActionError failure=failure />
                 <div class="actions">
                     <button type="submit" disabled=move || save.pending().get()>{if is_new { "Add bank agreement" } else { "Save bank agreement" }}</button>
-                    <button type="button" class="secondary" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>"Cancel"</button>
                 </div>
             </div>
         </form>
+    }
+}
+
+/// Of the company as listed and as a change answered it, the newer (a higher version); the
+/// answer counts only for the same company.
+pub(crate) fn newest(listed: CompanyView, answered: Option<CompanyView>) -> CompanyView {
+    match answered {
+        Some(a) if a.id == listed.id && a.version > listed.version => a,
+        _ => listed,
     }
 }

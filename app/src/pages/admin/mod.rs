@@ -7,7 +7,7 @@ mod readiness;
 mod users;
 
 pub use companies::AdminCompanies;
-pub(crate) use companies::BankAgreements;
+pub(crate) use companies::{newest, BankAgreements};
 pub use events::AdminEvents;
 pub use keys::AdminKeys;
 pub use readiness::AdminReadiness;
