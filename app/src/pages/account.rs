@@ -1,6 +1,7 @@
 //! Getting in: first-run setup, sign-in, and choosing a new password.
 
 use ap_core::api::{ChangePasswordRequest, FirstAdminRequest};
+use ap_core::password::MIN_PASSWORD_CHARS;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -8,25 +9,28 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::session::{safe_next, use_session};
-use crate::widgets::{ActionError, ErrorNote, PageHeader, SignInForm, TextField};
+use crate::widgets::{ActionError, Loaded, PageHeader, SignInForm, TextField};
 
-/// The shortest password the service accepts (no composition rules).
-pub const MIN_PASSWORD_CHARS: usize = 12;
-const PASSWORD_HINT: &str =
-    "At least 12 characters. A few unrelated words make a long password that is easy to remember.";
+/// The hint under a new password: the service's one rule is its length.
+fn password_hint() -> String {
+    format!(
+        "At least {MIN_PASSWORD_CHARS} characters. A few unrelated words make a long password \
+         that is easy to remember."
+    )
+}
 
 /// `/`: sends everyone where they belong — setup on first run, sign-in, or the task list.
 #[component]
 pub fn Home() -> impl IntoView {
     let session = use_session();
-    move || match session.state() {
-        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-        Some(Ok(state)) if state.first_run => view! { <Redirect path="/setup" /> }.into_any(),
-        Some(Ok(state)) if state.user.is_none() => {
-            view! { <Redirect path="/sign-in" /> }.into_any()
-        }
-        Some(Ok(_)) => view! { <Redirect path="/tasks" /> }.into_any(),
+    view! {
+        <Loaded from=session loading="Loading…" let:state>
+            {match state {
+                state if state.first_run => view! { <Redirect path="/setup" /> }.into_any(),
+                state if state.user.is_none() => view! { <Redirect path="/sign-in" /> }.into_any(),
+                _ => view! { <Redirect path="/tasks" /> }.into_any(),
+            }}
+        </Loaded>
     }
 }
 
@@ -88,7 +92,7 @@ pub fn Setup() -> impl IntoView {
                     <h2>"First System Administrator"</h2>
                     <TextField id="setup-name" label="Name" value=name autocomplete="name" required=true error=field("name") />
                     <TextField id="setup-email" label="E-mail" kind="email" value=email autocomplete="username" required=true error=field("email") />
-                    <TextField id="setup-password" label="Password" kind="password" value=password autocomplete="new-password" required=true hint=PASSWORD_HINT error=password_error />
+                    <TextField id="setup-password" label="Password" kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
                     <ActionError failure=failure />
                     <div class="actions">
                         <button type="submit" disabled=move || create.pending().get()>"Create administrator"</button>
@@ -124,16 +128,14 @@ pub fn ChoosePassword() -> impl IntoView {
     let next = move || safe_next(query.with_untracked(|q| q.get("next")));
     view! {
         <PageHeader title="Choose a new password" lead="You signed in with a one-time password. Choose your own before you continue." />
-        {move || match session.state() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(state)) => match state.user {
+        <Loaded from=session loading="Loading…" let:state>
+            {match state.user {
                 None => view! { <SignInForm /> }.into_any(),
                 // Done (or never needed): on to where the user was going.
                 Some(me) if !me.must_change_password => view! { <Redirect path=next() /> }.into_any(),
                 Some(_) => view! { <ChangePasswordForm current_label="One-time or current password" /> }.into_any(),
-            },
-        }}
+            }}
+        </Loaded>
     }
 }
 
@@ -195,7 +197,7 @@ pub fn ChangePasswordForm(
         <form class="form-narrow" on:submit=on_submit aria-label="Change password">
             <TextField id="pw-current" label=current_label kind="password" value=current autocomplete="current-password" required=true
                 error=Signal::derive(move || failure.get().and_then(|f| f.field("current_password"))) />
-            <TextField id="pw-new" label="New password" kind="password" value=new autocomplete="new-password" required=true hint=PASSWORD_HINT error=new_error />
+            <TextField id="pw-new" label="New password" kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
             <TextField id="pw-repeat" label="New password again" kind="password" value=repeat autocomplete="new-password" required=true />
             <ActionError failure=failure />
             {move || done().then(|| view! { <p class="note note-ok" role="status">"Your password has been changed."</p> })}

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
 use crate::pages::autopay::{AutoPayOnly, UploadOutcome};
-use crate::widgets::{ErrorNote, SignedInScreen};
+use crate::widgets::{Loaded, SignedInScreen};
 
 /// One payment file.
 #[component]
@@ -26,16 +26,12 @@ fn PaymentFileScreen() -> impl IntoView {
     let loaded = LocalResource::new(move || api_autopay::file(id()));
     view! {
         <p class="back"><A href="/autopay">"← Back to AutoPay"</A></p>
-        {move || match loaded.get() {
-            None => view! { <p class="muted">"Loading the payment file…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(r)) => view! {
-                <section class="card" aria-labelledby="file-title">
-                    <h2 id="file-title">{format!("File {}", r.msg_id)}</h2>
-                    <p class="muted mono">{format!("SHA-256 {}", r.content_sha256)}</p>
-                    <UploadOutcome result=r sign_here=true on_signed=Callback::new(|_| ()) />
-                </section>
-            }.into_any(),
-        }}
+        <Loaded from=loaded loading="Loading the payment file…" let:r>
+            <section class="card" aria-labelledby="file-title">
+                <h2 id="file-title">{format!("File {}", r.msg_id)}</h2>
+                <p class="muted mono">{format!("SHA-256 {}", r.content_sha256)}</p>
+                <UploadOutcome result=r sign_here=true on_signed=Callback::new(|_| ()) />
+            </section>
+        </Loaded>
     }
 }

@@ -10,7 +10,7 @@ use web_sys::HtmlInputElement;
 
 use crate::api;
 use crate::pages::admin::{newest, BankAgreements};
-use crate::widgets::{ErrorNote, SignedInScreen};
+use crate::widgets::{ErrorNote, Loaded, SignedInScreen};
 
 /// AutoPay settings of one company.
 #[component]
@@ -43,11 +43,10 @@ fn CompanyAutoPayScreen() -> impl IntoView {
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
         <p class="back"><A href="/my-details">"← Back to My details"</A></p>
-        {move || match loaded.get() {
-            None => Some(view! { <p class="muted">"Loading the company…"</p> }.into_any()),
-            Some(Err(e)) => Some(view! { <ErrorNote message=e.message /> }.into_any()),
-            Some(Ok(_)) => None,
-        }}
+        // Only the loading note or the failure here: the card follows `current`.
+        <Loaded from=loaded loading="Loading the company…" let:_company>
+            ""
+        </Loaded>
         {move || shown.get().map(|company_id| view! { <CompanyAutoPayCard company_id=company_id current=current saved=saved reload=reload /> })}
     }
 }

@@ -4,6 +4,7 @@
 //! company's AutoPay Approvers.
 
 use ap_core::api_autopay::{PaymentEvent, PaymentEvents, PaymentRow, PaymentStatus};
+use ap_core::settlement::MAX_REJECT_REASON;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,11 +12,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiFailure;
 use crate::api_autopay;
-use crate::pages::autopay::{
-    use_autopay_access, AutoPayOnly, PaymentStatusBadge, WarningText, YesNo,
+use crate::pages::autopay::{use_autopay_access, AutoPayOnly};
+use crate::widgets::{
+    amount_text, local_time, ActionError, Loaded, PaymentStatusBadge, SignedInScreen, TextField,
+    WarningText, YesNo,
 };
-use crate::pages::invoice::amount_text;
-use crate::widgets::{local_time, ActionError, ErrorNote, SignedInScreen, TextField};
 
 /// One payment and its events.
 #[component]
@@ -34,11 +35,9 @@ fn PaymentScreen() -> impl IntoView {
     let loaded = LocalResource::new(move || api_autopay::payment(id()));
     view! {
         <p class="back"><A href="/autopay">"← Back to AutoPay"</A></p>
-        {move || match loaded.get() {
-            None => view! { <p class="muted">"Loading the payment…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(p)) => view! { <PaymentView payment=p reload=Callback::new(move |_| loaded.refetch()) /> }.into_any(),
-        }}
+        <Loaded from=loaded loading="Loading the payment…" let:p>
+            <PaymentView payment=p reload=Callback::new(move |_| loaded.refetch()) />
+        </Loaded>
     }
 }
 
@@ -218,7 +217,7 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
             <h2 id="reject-title">"Reject payment"</h2>
             <p class="muted">"A rejected payment is never sent to the bank. The reason is kept in its events."</p>
             <label for="reject-reason">"Reason"</label>
-            <textarea id="reject-reason" rows="2" maxlength="500" required
+            <textarea id="reject-reason" rows="2" maxlength={MAX_REJECT_REASON.to_string()} required
                 aria-describedby="reject-reason-error"
                 prop:value=move || reason.get()
                 on:input=move |ev| reason.set(event_target_value(&ev))></textarea>

@@ -9,12 +9,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::api_approval;
-use crate::pages::invoice::{
-    amount_text, status_label, CommentList, HistoryTable, InvoiceFacts, StatusBadge, WarningBadges,
-    WarningPanel, STATUSES, WARNING_KINDS,
-};
+use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
-use crate::widgets::{local_time, ErrorNote, SignedInScreen};
+use crate::widgets::{
+    all, amount_text, local_time, status_label, ErrorNote, FilterSelect, Loaded, SignedInScreen,
+    StatusBadge, WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+};
 
 /// The overview of every process.
 #[component]
@@ -83,92 +83,65 @@ fn ProcessList() -> impl IntoView {
             s.set(String::new());
         }
     };
-    let select = move |id: &'static str,
-                       label: &'static str,
-                       value: RwSignal<String>,
-                       options: Vec<(String, String)>| {
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
-                    {options.into_iter().map(|(v, text)| {
-                        let v2 = v.clone();
-                        view! { <option value=v selected=move || value.get() == v2>{text}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-        }
-    };
-    let all = |text: &str| (String::new(), text.to_string());
     view! {
         <section class="card" aria-labelledby="processes-title">
             <div class="card-head">
                 <h2 id="processes-title">"Processes"</h2>
             </div>
             <form class="filters" aria-label="Filter processes" on:submit=|ev| ev.prevent_default()>
-                {move || {
-                    let mut options = vec![all("All companies")];
-                    options.extend(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)));
-                    select("filter-company", "Company", company, options)
-                }}
-                {select("filter-status", "Status", status,
-                    std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|s| (s.to_string(), status_label(s)))).collect())}
-                {select("filter-paid", "Payment approved", paid,
-                    vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())])}
-                {select("filter-warning", "Warning", warning,
-                    std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect())}
+                <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
+                    std::iter::once(all("All companies"))
+                        .chain(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)))
+                        .collect()
+                })} />
+                <FilterSelect id="filter-status" label="Status" value=status
+                    options={std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|s| (s.to_string(), status_label(s)))).collect::<Vec<_>>()} />
+                <FilterSelect id="filter-paid" label="Payment approved" value=paid
+                    options={vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())]} />
+                <FilterSelect id="filter-warning" label="Warning" value=warning
+                    options={std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
                 <div class="field filter-clear">
                     <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
                 </div>
             </form>
-            {move || match processes.get() {
-                None => view! { <p class="muted">"Loading processes…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-                Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
-                Some(Ok(rows)) => view! {
-                    <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
-                    <div class="table-scroll">
-                    <table class="table processes" data-testid="process-list">
-                        <caption class="visually-hidden">"Processes"</caption>
-                        <thead><tr>
-                            <th scope="col">"Invoice number"</th>
-                            <th scope="col">"Company"</th>
-                            <th scope="col">"Supplier"</th>
-                            <th scope="col" class="num">"Amount"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Approver(s)"</th>
-                            <th scope="col">"Payment approved"</th>
-                            <th scope="col">"Warnings"</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|p| { let number = p.invoice_number.clone(); view! {
-                                <tr data-invoice=p.invoice_number.clone()>
-                                    <th scope="row"><A href=format!("/process-overview/{}", p.id)>{number}</A></th>
-                                    <td>{p.company_name.clone()}</td>
-                                    <td>{p.supplier_name.clone()}</td>
-                                    <td class="num">{amount_text(&p.amount)}</td>
-                                    <td><StatusBadge status=p.status.clone() /></td>
-                                    <td>{if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") }}</td>
-                                    <td data-testid="payment-approved"><PaymentApproved yes=p.payment_approved /></td>
-                                    <td><WarningBadges warnings=p.warnings.clone() /></td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                }.into_any(),
-            }}
+            <Loaded from=processes loading="Loading processes…" let:rows>
+                {match rows {
+                    rows if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
+                    rows => view! {
+                        <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
+                        <div class="table-scroll">
+                        <table class="table processes" data-testid="process-list">
+                            <caption class="visually-hidden">"Processes"</caption>
+                            <thead><tr>
+                                <th scope="col">"Invoice number"</th>
+                                <th scope="col">"Company"</th>
+                                <th scope="col">"Supplier"</th>
+                                <th scope="col" class="num">"Amount"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Approver(s)"</th>
+                                <th scope="col">"Payment approved"</th>
+                                <th scope="col">"Warnings"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|p| { let number = p.invoice_number.clone(); view! {
+                                    <tr data-invoice=p.invoice_number.clone()>
+                                        <th scope="row"><A href=format!("/process-overview/{}", p.id)>{number}</A></th>
+                                        <td>{p.company_name.clone()}</td>
+                                        <td>{p.supplier_name.clone()}</td>
+                                        <td class="num">{amount_text(&p.amount)}</td>
+                                        <td><StatusBadge status=p.status.clone() /></td>
+                                        <td>{if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") }}</td>
+                                        <td data-testid="payment-approved"><YesNo yes=p.payment_approved /></td>
+                                        <td><WarningBadges warnings=p.warnings.clone() /></td>
+                                    </tr>
+                                }}).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any(),
+                }}
+            </Loaded>
         </section>
-    }
-}
-
-/// "Payment approved": Yes or No as a badge with the word in it.
-#[component]
-fn PaymentApproved(yes: bool) -> impl IntoView {
-    if yes {
-        view! { <span class="badge badge-yes">"Yes"</span> }
-    } else {
-        view! { <span class="badge badge-no">"No"</span> }
     }
 }
 
@@ -178,13 +151,13 @@ fn ProcessScreen() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let process = RwSignal::new(None::<Result<ProcessDetail, api::ApiFailure>>);
     let loaded = LocalResource::new(move || api_approval::process(id()));
+    // What an action answered replaces what was loaded.
+    let shown = Signal::derive(move || process.get().or_else(|| loaded.get()));
     view! {
         <p class="back"><A href="/process-overview">"← Back to the process overview"</A></p>
-        {move || match process.get().or_else(|| loaded.get()) {
-            None => view! { <p class="muted">"Loading the process…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(p)) => view! { <ProcessView process=p on_change=Callback::new(move |p| process.set(Some(Ok(p)))) /> }.into_any(),
-        }}
+        <Loaded from=shown loading="Loading the process…" let:p>
+            <ProcessView process=p on_change=Callback::new(move |p| process.set(Some(Ok(p)))) />
+        </Loaded>
     }
 }
 
@@ -222,7 +195,7 @@ fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> im
                 <div class="task-amount">
                     <span class="amount big">{amount_text(&process.invoice.amount)}</span>
                     <StatusBadge status=process.status.clone() />
-                    <span data-testid="payment-approved">"Payment approved: "<PaymentApproved yes=process.payment_approved /></span>
+                    <span data-testid="payment-approved">"Payment approved: "<YesNo yes=process.payment_approved /></span>
                 </div>
             </div>
         </section>

@@ -10,8 +10,7 @@ use web_sys::HtmlElement;
 
 use crate::api::ApiFailure;
 use crate::api_approval as api;
-use crate::pages::invoice::{amount_text, totals_text};
-use crate::widgets::{ActionError, TextField};
+use crate::widgets::{amount_text, totals_text, ActionError, TextField};
 
 /// What can take focus inside the dialog, in document order.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \

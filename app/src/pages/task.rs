@@ -2,6 +2,7 @@
 //! comments, and the actions Approve, Approve and pay (or why it is not offered) and Reject.
 
 use ap_core::api_approval::{CommentRequest, RejectRequest, TaskDetail};
+use ap_core::process::MAX_COMMENT_CHARS;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,11 +10,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::ApiFailure;
 use crate::api_approval as api;
-use crate::pages::invoice::{
-    amount_text, CommentList, HistoryTable, InvoiceFacts, InvoicePdf, StatusBadge, WarningPanel,
-};
+use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
 use crate::session::use_session;
-use crate::widgets::{ActionError, ErrorNote, SignedInScreen};
+use crate::widgets::{amount_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge};
 
 /// One task: the invoice and the decision on it.
 #[component]
@@ -41,11 +40,9 @@ fn TaskScreen() -> impl IntoView {
     let notice = TaskNotice::default();
     view! {
         <p class="back"><A href="/tasks">"← Back to tasks"</A></p>
-        {move || match task.get() {
-            None => view! { <p class="muted">"Loading the invoice…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(t)) => view! { <TaskView task=t notice=notice reload=Callback::new(move |_| task.refetch()) /> }.into_any(),
-        }}
+        <Loaded from=task loading="Loading the invoice…" let:t>
+            <TaskView task=t notice=notice reload=Callback::new(move |_| task.refetch()) />
+        </Loaded>
     }
 }
 
@@ -217,7 +214,7 @@ fn TaskView(
                 <form id="reject-form" class="subform" on:submit=on_reject aria-label="Reject the invoice">
                     <div class="field">
                         <label for="reject-reason">"Why do you reject this invoice?"</label>
-                        <textarea id="reject-reason" node_ref=reason_box rows="3" maxlength="1000" aria-required="true"
+                        <textarea id="reject-reason" node_ref=reason_box rows="3" maxlength={MAX_COMMENT_CHARS.to_string()} aria-required="true"
                             aria-invalid=move || reason_error.get().is_some().then_some("true")
                             aria-describedby="reject-reason-hint reject-reason-error"
                             prop:value=move || reason.get()
@@ -300,7 +297,7 @@ fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView 
         <form class="subform" on:submit=on_submit aria-label="New comment">
             <div class="field">
                 <label for="comment-text">"Add a comment"</label>
-                <textarea id="comment-text" rows="2" maxlength="1000" required=true
+                <textarea id="comment-text" rows="2" maxlength={MAX_COMMENT_CHARS.to_string()} required=true
                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             </div>
             <ActionError failure=failure />

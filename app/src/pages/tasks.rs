@@ -10,10 +10,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::ApiFailure;
 use crate::api_approval::{self as api, TaskSort};
-use crate::pages::invoice::{amount_text, totals_text, WarningBadges};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
-use crate::widgets::{ErrorNote, SignedInScreen};
+use crate::widgets::{
+    all, amount_text, totals_text, ErrorNote, FilterSelect, Loaded, SignedInScreen, WarningBadges,
+};
 
 /// The approver's task list with the bundle on top.
 #[component]
@@ -92,16 +93,9 @@ fn TaskBoard() -> impl IntoView {
             <div class="card-head">
                 <h2 id="tasks-title">"Waiting for your approval"</h2>
                 <form class="filters" aria-label="Filter and sort tasks" on:submit=|ev| ev.prevent_default()>
-                    <div class="field">
-                        <label for="tasks-company">"Company"</label>
-                        <select id="tasks-company" on:change=move |ev| company.set(event_target_value(&ev))>
-                            <option value="" selected=move || company.get().is_empty()>"All my companies"</option>
-                            {move || my_companies().into_iter().map(|c| {
-                                let id = c.id.clone();
-                                view! { <option value=c.id.clone() selected=move || company.get() == id>{c.name}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <FilterSelect id="tasks-company" label="Company" value=company options={Signal::derive(move || {
+                        std::iter::once(all("All my companies")).chain(my_companies().into_iter().map(|c| (c.id, c.name))).collect()
+                    })} />
                     <div class="field">
                         <label for="tasks-sort">"Sort by"</label>
                         <select id="tasks-sort" on:change=move |ev| sort.set(if event_target_value(&ev) == "amount" { TaskSort::Amount } else { TaskSort::DueDate })>
@@ -111,44 +105,44 @@ fn TaskBoard() -> impl IntoView {
                     </div>
                 </form>
             </div>
-            {move || match tasks.get() {
-                None => view! { <p class="muted">"Loading tasks…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-                Some(Ok(rows)) if rows.is_empty() => view! {
-                    <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
-                }.into_any(),
-                Some(Ok(rows)) => view! {
-                    <div class="table-scroll">
-                    <table class="table tasks" data-testid="task-list">
-                        <caption class="visually-hidden">"Invoices waiting for your approval"</caption>
-                        <thead><tr>
-                            <th scope="col">"Invoice number"</th>
-                            <th scope="col">"Supplier"</th>
-                            <th scope="col">"Company"</th>
-                            <th scope="col" class="num">"Amount"</th>
-                            <th scope="col">"Due date"</th>
-                            <th scope="col">"Warnings"</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|t| { let number = t.invoice_number.clone(); view! {
-                                <tr data-invoice=t.invoice_number.clone()>
-                                    <th scope="row">
-                                        <A href=format!("/tasks/{}", t.id) attr:aria-label=format!("Invoice {} from {}", t.invoice_number, t.supplier_name)>
-                                            {number}
-                                        </A>
-                                    </th>
-                                    <td>{t.supplier_name.clone()}</td>
-                                    <td>{t.company_name.clone()}</td>
-                                    <td class="num">{amount_text(&t.amount)}</td>
-                                    <td class="nowrap">{t.due_date.clone()}</td>
-                                    <td><WarningBadges warnings=t.warnings.clone() /></td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                }.into_any(),
-            }}
+            <Loaded from=tasks loading="Loading tasks…" let:rows>
+                {match rows {
+                    rows if rows.is_empty() => view! {
+                        <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
+                    }.into_any(),
+                    rows => view! {
+                        <div class="table-scroll">
+                        <table class="table tasks" data-testid="task-list">
+                            <caption class="visually-hidden">"Invoices waiting for your approval"</caption>
+                            <thead><tr>
+                                <th scope="col">"Invoice number"</th>
+                                <th scope="col">"Supplier"</th>
+                                <th scope="col">"Company"</th>
+                                <th scope="col" class="num">"Amount"</th>
+                                <th scope="col">"Due date"</th>
+                                <th scope="col">"Warnings"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|t| { let number = t.invoice_number.clone(); view! {
+                                    <tr data-invoice=t.invoice_number.clone()>
+                                        <th scope="row">
+                                            <A href=format!("/tasks/{}", t.id) attr:aria-label=format!("Invoice {} from {}", t.invoice_number, t.supplier_name)>
+                                                {number}
+                                            </A>
+                                        </th>
+                                        <td>{t.supplier_name.clone()}</td>
+                                        <td>{t.company_name.clone()}</td>
+                                        <td class="num">{amount_text(&t.amount)}</td>
+                                        <td class="nowrap">{t.due_date.clone()}</td>
+                                        <td><WarningBadges warnings=t.warnings.clone() /></td>
+                                    </tr>
+                                }}).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any(),
+                }}
+            </Loaded>
         </section>
     }
 }

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiFailure};
-use crate::widgets::{ActionError, ErrorNote, TextField};
+use crate::widgets::{ActionError, ErrorNote, Loaded, TextField};
 
 /// The list of companies, a form for a new one, and the editor of the selected one.
 #[component]
@@ -47,42 +47,42 @@ pub fn AdminCompanies() -> impl IntoView {
                         companies.refetch();
                     }) />
             })}
-            {move || match companies.get() {
-                None => view! { <p class="muted">"Loading companies…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="muted">"No companies yet. Create the first one with “New company”."</p>
-                }.into_any(),
-                Some(Ok(list)) => view! {
-                    <table class="table" data-testid="companies">
-                        <caption class="visually-hidden">"Companies"</caption>
-                        <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"Org. number"</th><th scope="col">"Country"</th>
-                            <th scope="col">"Currency"</th><th scope="col">"AutoPay two-step"</th><th scope="col">"Send to Approval"</th>
-                            <th scope="col">"Pre-approval"</th><th scope="col" class="num">"Bank agreements"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|c| {
-                                let id = c.id.clone();
-                                view! {
-                                    <tr data-company=c.name.clone()>
-                                        <th scope="row">{c.name.clone()}</th>
-                                        <td>{c.org_number.clone()}</td>
-                                        <td>{c.country.clone()}</td>
-                                        <td>{c.base_currency.clone()}</td>
-                                        <td><YesNo value=c.settings.two_step_for_autopay /></td>
-                                        <td><YesNo value=c.settings.send_workflows_to_approval /></td>
-                                        <td><YesNo value=c.settings.allow_pre_approval /></td>
-                                        <td class="num">{c.bank_agreements.len()}</td>
-                                        <td><button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
-                                            on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
+            <Loaded from=companies loading="Loading companies…" let:list>
+                {match list {
+                    list if list.is_empty() => view! {
+                        <p class="muted">"No companies yet. Create the first one with “New company”."</p>
+                    }.into_any(),
+                    list => view! {
+                        <table class="table" data-testid="companies">
+                            <caption class="visually-hidden">"Companies"</caption>
+                            <thead><tr>
+                                <th scope="col">"Name"</th><th scope="col">"Org. number"</th><th scope="col">"Country"</th>
+                                <th scope="col">"Currency"</th><th scope="col">"AutoPay two-step"</th><th scope="col">"Send to Approval"</th>
+                                <th scope="col">"Pre-approval"</th><th scope="col" class="num">"Bank agreements"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| {
+                                    let id = c.id.clone();
+                                    view! {
+                                        <tr data-company=c.name.clone()>
+                                            <th scope="row">{c.name.clone()}</th>
+                                            <td>{c.org_number.clone()}</td>
+                                            <td>{c.country.clone()}</td>
+                                            <td>{c.base_currency.clone()}</td>
+                                            <td><YesNo value=c.settings.two_step_for_autopay /></td>
+                                            <td><YesNo value=c.settings.send_workflows_to_approval /></td>
+                                            <td><YesNo value=c.settings.allow_pre_approval /></td>
+                                            <td class="num">{c.bank_agreements.len()}</td>
+                                            <td><button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
+                                                on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+            </Loaded>
         </section>
         // Re-rendered only when another company is shown: the editor follows the list's reloads
         // through a memo, so a switch being toggled is never replaced under the pointer.

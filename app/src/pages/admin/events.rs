@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, ErrorNote};
+use crate::widgets::{local_time, Loaded};
 
 /// Sign-in events, newest first, back to the first one with "Load more".
 #[component]
@@ -16,30 +16,30 @@ pub fn AdminEvents() -> impl IntoView {
                 <h2 id="events-title">"Sign-in events"</h2>
                 <button type="button" class="secondary small" on:click=move |_| events.reload()>"Refresh"</button>
             </div>
-            {move || match events.items.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No sign-in attempts yet."</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <table class="table" data-testid="events">
-                        <caption class="visually-hidden">"Sign-in events, newest first"</caption>
-                        <thead><tr><th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"Who"</th><th scope="col">"Detail"</th></tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|e| {
-                                let failed = e.kind.contains("fail");
-                                view! {
-                                    <tr data-kind=e.kind.clone()>
-                                        <td>{local_time(&e.at)}</td>
-                                        <td><span class=if failed { "badge badge-no" } else { "badge badge-yes" }>{e.kind.replace('_', " ")}</span></td>
-                                        <td>{e.actor.clone()}</td>
-                                        <td>{e.detail.clone()}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
+            <Loaded from=events loading="Loading…" let:list>
+                {match list {
+                    list if list.is_empty() => view! { <p class="muted">"No sign-in attempts yet."</p> }.into_any(),
+                    list => view! {
+                        <table class="table" data-testid="events">
+                            <caption class="visually-hidden">"Sign-in events, newest first"</caption>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"Who"</th><th scope="col">"Detail"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|e| {
+                                    let failed = e.kind.contains("fail");
+                                    view! {
+                                        <tr data-kind=e.kind.clone()>
+                                            <td>{local_time(&e.at)}</td>
+                                            <td><span class=if failed { "badge badge-no" } else { "badge badge-yes" }>{e.kind.replace('_', " ")}</span></td>
+                                            <td>{e.actor.clone()}</td>
+                                            <td>{e.detail.clone()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+            </Loaded>
             <LoadMore paged=events testid="events-load-more" />
         </section>
     }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
+use crate::widgets::{local_time, ActionError, ErrorNote, Loaded, TextField};
 
 /// Keys of every company with scopes and last use; create (secret shown once) and revoke.
 #[component]
@@ -132,44 +132,44 @@ pub fn AdminKeys() -> impl IntoView {
                 </select>
             </div>
             {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            {move || match keys.items.get() {
-                None => view! { <p class="muted">"Loading keys…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No integration keys here."</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <table class="table" data-testid="integration-keys">
-                        <caption class="visually-hidden">"Integration keys"</caption>
-                        <thead><tr>
-                            <th scope="col">"Company"</th><th scope="col">"Label"</th><th scope="col">"Scopes"</th><th scope="col">"Key starts with"</th>
-                            <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|k| {
-                                let id = k.id.clone();
-                                let label = k.label.clone();
-                                view! {
-                                    <tr data-key=k.label.clone()>
-                                        <td>{company_name(&k.company_id)}</td>
-                                        <th scope="row">{k.label.clone()}</th>
-                                        <td>{k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
-                                        <td class="mono">{format!("{}…", k.prefix)}</td>
-                                        <td>{local_time(&k.created_at)}</td>
-                                        <td>{k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into())}</td>
-                                        <td>{match &k.revoked_at {
-                                            Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
-                                            None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
-                                        }}</td>
-                                        <td>{k.revoked_at.is_none().then(|| view! {
-                                            <button type="button" class="danger small" aria-label=format!("Revoke {label}")
-                                                on:click=move |_| revoke(id.clone())>"Revoke"</button>
-                                        })}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
+            <Loaded from=keys loading="Loading keys…" let:list>
+                {match list {
+                    list if list.is_empty() => view! { <p class="muted">"No integration keys here."</p> }.into_any(),
+                    list => view! {
+                        <table class="table" data-testid="integration-keys">
+                            <caption class="visually-hidden">"Integration keys"</caption>
+                            <thead><tr>
+                                <th scope="col">"Company"</th><th scope="col">"Label"</th><th scope="col">"Scopes"</th><th scope="col">"Key starts with"</th>
+                                <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|k| {
+                                    let id = k.id.clone();
+                                    let label = k.label.clone();
+                                    view! {
+                                        <tr data-key=k.label.clone()>
+                                            <td>{company_name(&k.company_id)}</td>
+                                            <th scope="row">{k.label.clone()}</th>
+                                            <td>{k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
+                                            <td class="mono">{format!("{}…", k.prefix)}</td>
+                                            <td>{local_time(&k.created_at)}</td>
+                                            <td>{k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{match &k.revoked_at {
+                                                Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
+                                                None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
+                                            }}</td>
+                                            <td>{k.revoked_at.is_none().then(|| view! {
+                                                <button type="button" class="danger small" aria-label=format!("Revoke {label}")
+                                                    on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+            </Loaded>
             <LoadMore paged=keys testid="keys-load-more" />
         </section>
     }

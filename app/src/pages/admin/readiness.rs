@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::paged::{LoadMore, Paged};
-use crate::widgets::ErrorNote;
+use crate::widgets::Loaded;
 
 /// A user × company table: a ✓ where Approve and pay is available, otherwise the missing
 /// prerequisites in the words the user would see.
@@ -18,12 +18,12 @@ pub fn AdminReadiness() -> impl IntoView {
         <section class="card" aria-labelledby="readiness-title">
             <h2 id="readiness-title">"Approve and pay readiness"</h2>
             <p class="muted">"For every user with a role and every company: can they approve and pay there, and if not, what is missing."</p>
-            {move || match rows.items.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No users or companies yet."</p> }.into_any(),
-                Some(Ok(list)) => readiness_table(list).into_any(),
-            }}
+            <Loaded from=rows loading="Loading…" let:list>
+                {match list {
+                    list if list.is_empty() => view! { <p class="muted">"No users or companies yet."</p> }.into_any(),
+                    list => readiness_table(list).into_any(),
+                }}
+            </Loaded>
             <LoadMore paged=rows testid="readiness-load-more" />
         </section>
     }

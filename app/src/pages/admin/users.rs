@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, ActionError, ErrorNote, TextField};
+use crate::widgets::{local_time, ActionError, ErrorNote, Loaded, TextField};
 
 /// Users with status, two-step verification and lock; create, deactivate, reactivate, reset
 /// two-step verification, unlock, and the roles editor.
@@ -57,22 +57,18 @@ pub fn AdminUsers() -> impl IntoView {
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">"Users"</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            {move || match users.items.get() {
-                None => view! { <p class="muted">"Loading users…"</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNote message=e /> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <table class="table" data-testid="users">
-                        <caption class="visually-hidden">"Users"</caption>
-                        <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Status"</th>
-                            <th scope="col">"Two-step"</th><th scope="col">"Lock"</th><th scope="col">"Roles"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
+            <Loaded from=users loading="Loading users…" let:list>
+                <table class="table" data-testid="users">
+                    <caption class="visually-hidden">"Users"</caption>
+                    <thead><tr>
+                        <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Status"</th>
+                        <th scope="col">"Two-step"</th><th scope="col">"Lock"</th><th scope="col">"Roles"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect_view()}
+                    </tbody>
+                </table>
+            </Loaded>
             <LoadMore paged=users testid="users-load-more" />
         </section>
         {move || {

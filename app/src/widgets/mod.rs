@@ -1,4 +1,18 @@
-//! Widgets shared by several screens.
+//! Widgets shared by several screens: headings, notes, form fields, the sign-in form and the
+//! signed-in frame here; amounts, badges, loading and filter selects in their own files.
+
+mod amounts;
+mod badges;
+mod filter_select;
+mod loaded;
+
+pub use amounts::{amount_text, totals_text};
+pub use badges::{
+    status_label, warning_label, PaymentStatusBadge, StatusBadge, WarningBadges, WarningText,
+    YesNo, STATUSES, WARNING_KINDS,
+};
+pub use filter_select::{all, FilterSelect};
+pub use loaded::{Loaded, Loading};
 
 use ap_core::api::SignInRequest;
 use leptos::ev::SubmitEvent;
@@ -56,7 +70,7 @@ pub fn TextField(
     /// The input type: text, email, password, number…
     #[prop(default = "text")]
     kind: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
@@ -66,11 +80,12 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let has_hint = hint.is_some();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
             if error.get().is_some() {
@@ -182,28 +197,28 @@ pub fn SignedInScreen(
             Some(lead) => view! { <PageHeader title=title lead=lead /> }.into_any(),
             None => view! { <PageHeader title=title /> }.into_any(),
         }}
-        {move || match session.state() {
-            None => view! { <p class="muted" aria-live="polite">"Loading…"</p> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            Some(Ok(state)) if state.first_run => view! {
-                <div class="card">
-                    <h2>"Approve & Pay is not set up yet"</h2>
-                    <p>"Create the organisation's first System Administrator to begin."</p>
-                    <a class="button" href="/setup">"Set up Approve & Pay"</a>
-                </div>
-            }.into_any(),
-            Some(Ok(state)) => match state.user {
-                None => view! {
-                    <p class="note">"Sign in to see this page."</p>
-                    <SignInForm />
+        <Loaded from=session loading="Loading…" live=true let:state>
+            {match state {
+                state if state.first_run => view! {
+                    <div class="card">
+                        <h2>"Approve & Pay is not set up yet"</h2>
+                        <p>"Create the organisation's first System Administrator to begin."</p>
+                        <a class="button" href="/setup">"Set up Approve & Pay"</a>
+                    </div>
                 }.into_any(),
-                Some(me) if me.must_change_password => {
-                    let here = location.pathname.get_untracked();
-                    let to = format!("/choose-password?next={here}");
-                    view! { <leptos_router::components::Redirect path=to /> }.into_any()
-                }
-                Some(_) => children.read_value()().into_any(),
-            },
-        }}
+                state => match state.user {
+                    None => view! {
+                        <p class="note">"Sign in to see this page."</p>
+                        <SignInForm />
+                    }.into_any(),
+                    Some(me) if me.must_change_password => {
+                        let here = location.pathname.get_untracked();
+                        let to = format!("/choose-password?next={here}");
+                        view! { <leptos_router::components::Redirect path=to /> }.into_any()
+                    }
+                    Some(_) => children.read_value()().into_any(),
+                },
+            }}
+        </Loaded>
     }
 }

@@ -1,0 +1,108 @@
+//! The files of `/autopay` that wait in Pending signing, each with "Sign upload": an AutoPay
+//! Approver's authenticator code, after which its payments are checked.
+
+use ap_core::api_autopay::{FileStatus, PaymentFileRow, UploadResult};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::use_autopay_access;
+use crate::api_autopay;
+use crate::widgets::{local_time, ActionError, TextField};
+
+/// "Sign upload": an AutoPay Approver signs a file that waits in Pending signing with the code
+/// of their authenticator app; its payments are then checked.
+#[component]
+pub(super) fn SignUploadForm(
+    file_id: String,
+    msg_id: String,
+    on_signed: Callback<UploadResult>,
+) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let file = StoredValue::new(file_id.clone());
+    let sign = Action::new_local(move |code: &String| {
+        let code = code.clone();
+        async move {
+            let r = api_autopay::sign_file(file.get_value(), code).await;
+            if let Ok(r) = &r {
+                on_signed.run(r.clone());
+            }
+            r
+        }
+    });
+    let failure = Signal::derive(move || sign.value().get().and_then(|r| r.err()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        sign.dispatch(code.get_untracked().trim().to_owned());
+    };
+    let title_id = format!("sign-title-{file_id}");
+    view! {
+        <form class="card sign-upload" on:submit=on_submit aria-labelledby=title_id.clone() data-testid="sign-upload">
+            <h3 id=title_id.clone()>{format!("Sign upload of file {msg_id}")}</h3>
+            <p>"Its bank agreement asks for two-step verification on upload: nothing is checked or sent to the bank until an AutoPay Approver signs it."</p>
+            <TextField
+                id=format!("sign-code-{file_id}")
+                label="Code from your authenticator app"
+                value=code
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                required=true
+                error=Signal::derive(move || failure.get().and_then(|f| f.field("code")))
+            />
+            <ActionError failure=failure />
+            <div class="actions">
+                <button type="submit" disabled=move || sign.pending().get()>"Sign upload"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Files waiting in Pending signing, each with its "Sign upload" form.
+#[component]
+pub(super) fn FilesWaiting(
+    changed: RwSignal<u32>,
+    /// The upload area's last outcome, replaced when that file is signed here.
+    last_upload: RwSignal<Option<UploadResult>>,
+) -> impl IntoView {
+    let access = use_autopay_access();
+    let files = LocalResource::new(move || {
+        changed.get();
+        api_autopay::files(None)
+    });
+    move || {
+        let waiting: Vec<PaymentFileRow> = files
+            .get()
+            .and_then(|r| r.ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.status == FileStatus::PendingSigning)
+            .collect();
+        (!waiting.is_empty()).then(|| {
+            let may_sign = move |company: &str| access.get().is_some_and(|a| a.may_approve(company));
+            view! {
+                <section class="card" aria-labelledby="waiting-title" data-testid="files-waiting">
+                    <h2 id="waiting-title">"Files waiting for a signed upload"</h2>
+                    {waiting.into_iter().map(|f| {
+                        let signer = may_sign(&f.company_id);
+                        view! {
+                            <div class="waiting-file">
+                                <p>
+                                    <A href=format!("/autopay/files/{}", f.id)>{format!("File {}", f.msg_id)}</A>
+                                    {format!(" · {} payment(s) · uploaded {} by {}", f.payment_count, local_time(&f.uploaded_at), f.uploaded_by)}
+                                </p>
+                                {signer.then(|| view! {
+                                    <SignUploadForm file_id=f.id.clone() msg_id=f.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| {
+                                        if last_upload.with_untracked(|l| l.as_ref().is_some_and(|l| l.file_id == r.file_id)) {
+                                            last_upload.set(Some(r));
+                                        }
+                                        changed.update(|n| *n += 1);
+                                    }) />
+                                })}
+                            </div>
+                        }
+                    }).collect_view()}
+                </section>
+            }
+        })
+    }
+}

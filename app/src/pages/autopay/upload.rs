@@ -1,0 +1,278 @@
+//! The upload area of `/autopay`: a drop zone around a labelled file input, a progress bar fed
+//! by upload progress events, then the outcome per payment or the reasons a file was refused.
+//! `UploadOutcome` is also the body of `/autopay/files/:id`.
+
+use ap_core::api_autopay::{FileStatus, UploadResult};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use web_sys::{File, HtmlInputElement};
+
+use super::files::SignUploadForm;
+use super::use_autopay_access;
+use crate::api::ApiFailure;
+use crate::api_autopay;
+use crate::widgets::{amount_text, PaymentStatusBadge, WarningText, YesNo};
+
+/// A file's size in words.
+fn size_text(bytes: f64) -> String {
+    if bytes >= 1_048_576.0 {
+        format!("{:.1} MiB", bytes / 1_048_576.0)
+    } else if bytes >= 1024.0 {
+        format!("{:.0} KiB", bytes / 1024.0)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The upload area: a drop zone holding a labelled file input (so it works by keyboard too),
+/// "Upload payment file", a progress bar while the file travels, then the outcome per payment
+/// or the reasons the file was refused.
+#[component]
+pub(super) fn UploadArea(
+    /// The outcome of the last upload (also updated when that file is signed below).
+    result: RwSignal<Option<UploadResult>>,
+    /// Runs after an upload was accepted.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let chosen = RwSignal::new_local(None::<File>);
+    let dragging = RwSignal::new(false);
+    // None while the size is not known yet: the bar is then indeterminate.
+    let progress = RwSignal::new(None::<f64>);
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let upload = Action::new_local(move |file: &File| {
+        let file = file.clone();
+        async move {
+            progress.set(None);
+            result.set(None);
+            failure.set(None);
+            match api_autopay::upload_file(file, move |share| progress.set(Some(share))).await {
+                Ok(r) => {
+                    result.set(Some(r));
+                    on_done.run(());
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        }
+    });
+    let choose = move |file: Option<File>| {
+        result.set(None);
+        failure.set(None);
+        chosen.set(file);
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        choose(input.files().and_then(|f| f.get(0)));
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0));
+        if file.is_some() {
+            choose(file);
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match chosen.get_untracked() {
+            Some(file) => {
+                upload.dispatch_local(file);
+            }
+            None => failure.set(Some(ApiFailure {
+                status: 0,
+                message: "Choose a pain.001 payment file first.".to_owned(),
+                fields: Vec::new(),
+            })),
+        }
+    };
+    let pending = upload.pending();
+    view! {
+        <section class="card" aria-labelledby="upload-title">
+            <h2 id="upload-title">"Upload a payment file"</h2>
+            <form on:submit=on_submit aria-labelledby="upload-title">
+                <div
+                    class="drop-zone"
+                    class:dragging=move || dragging.get()
+                    data-testid="drop-zone"
+                    on:dragenter=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop
+                >
+                    <p class="drop-zone-text" aria-hidden="true">"Drop a pain.001 file here, or choose one:"</p>
+                    <label for="upload-file">"Payment file (pain.001)"</label>
+                    <input
+                        id="upload-file"
+                        class="file-input"
+                        type="file"
+                        accept=".xml,application/xml,text/xml"
+                        aria-describedby="upload-hint"
+                        on:change=on_input
+                    />
+                    <p class="hint" id="upload-hint">
+                        "ISO 20022 pain.001.001.03 or .09, up to 25 MiB and 10,000 payments. Payments whose approval token matches are sent to bank; the others wait for approval here."
+                    </p>
+                    {move || chosen.with(|f| f.as_ref().map(|f| view! {
+                        <p class="chosen-file" data-testid="chosen-file">"Chosen: "<strong>{f.name()}</strong>{format!(" ({})", size_text(f.size()))}</p>
+                    }))}
+                </div>
+                <div class="actions">
+                    <button type="submit" disabled=move || pending.get()>
+                        {move || if pending.get() { "Uploading…" } else { "Upload payment file" }}
+                    </button>
+                </div>
+                {move || pending.get().then(|| view! {
+                    <div class="upload-progress">
+                        <label for="upload-progress">"Upload progress"</label>
+                        {move || match progress.get() {
+                            Some(share) => view! { <progress id="upload-progress" max="100" value=format!("{:.0}", share * 100.0)></progress> }.into_any(),
+                            None => view! { <progress id="upload-progress" max="100"></progress> }.into_any(),
+                        }}
+                        <span class="hint" aria-live="polite">{move || match progress.get() {
+                            Some(share) if share >= 1.0 => "Sent; checking the payments…".to_owned(),
+                            Some(share) => format!("{:.0} % sent", share * 100.0),
+                            None => "Sending…".to_owned(),
+                        }}</span>
+                    </div>
+                })}
+            </form>
+            {move || failure.get().map(|f| view! { <UploadProblem failure=f /> })}
+            {move || result.get().map(|r| view! { <UploadOutcome result=r sign_here=false on_signed=on_done /> })}
+        </section>
+    }
+}
+
+/// A refused upload: the server's sentence and every problem it named (with its line).
+#[component]
+fn UploadProblem(failure: ApiFailure) -> impl IntoView {
+    view! {
+        <div class="note note-error" role="alert" data-testid="upload-error">
+            <p>{failure.message.clone()}</p>
+            {
+                // Every problem with its line; a lone problem the sentence already says is not
+                // repeated.
+                let problems: Vec<String> = failure.fields.iter()
+                    .map(|f| if f.message.contains(&f.field) { f.message.clone() } else { format!("{}: {}", f.field, f.message) })
+                    .collect();
+                let repeated = problems.len() == 1 && failure.message.contains(&problems[0]);
+                (!problems.is_empty() && !repeated).then(|| view! {
+                    <ul class="reasons">
+                        {problems.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}
+                    </ul>
+                })
+            }
+        </div>
+    }
+}
+
+/// One sentence summing up an upload.
+fn summary_text(r: &UploadResult) -> String {
+    let s = &r.summary;
+    let mut text = format!(
+        "{} {}: {} sent to bank, {} pending approval",
+        s.payments,
+        if s.payments == 1 {
+            "payment"
+        } else {
+            "payments"
+        },
+        s.sent_to_bank,
+        s.pending_approval
+    );
+    if s.pending_signing > 0 {
+        text.push_str(&format!(", {} pending signing", s.pending_signing));
+    }
+    text.push_str(&format!(
+        ", {} {}.",
+        s.warnings,
+        if s.warnings == 1 {
+            "warning"
+        } else {
+            "warnings"
+        }
+    ));
+    text
+}
+
+/// The outcome of an upload: summary, totals, the sign form when the file waits for a signed
+/// upload, and the result per payment.
+#[component]
+pub(crate) fn UploadOutcome(
+    result: UploadResult,
+    /// Whether to offer "Sign upload" here when the file waits for it (the overview offers it
+    /// in its list of waiting files instead).
+    sign_here: bool,
+    /// Runs after the file was signed here.
+    on_signed: Callback<()>,
+) -> impl IntoView {
+    let access = use_autopay_access();
+    let may_sign = {
+        let company = result.company_id.clone();
+        Memo::new(move |_| access.get().is_some_and(|a| a.may_approve(&company)))
+    };
+    let current = RwSignal::new(result);
+    view! {
+        <div class="upload-outcome" data-testid="upload-result">
+            {move || {
+                let r = current.get();
+                let pending = r.status == FileStatus::PendingSigning;
+                let file_id = r.file_id.clone();
+                view! {
+                    <div class=if pending { "note note-warn" } else { "note note-ok" } role="status" data-testid="upload-summary">
+                        <p>
+                            <strong>{format!("File {} ({}) ", r.msg_id, r.status_label)}</strong>
+                            {summary_text(&r)}
+                        </p>
+                        {r.replayed.then(|| view! { <p>"This file was uploaded before: its first outcome is shown and nothing new was created."</p> })}
+                        <p>"Total: "{r.totals.iter().map(amount_text).collect::<Vec<_>>().join(", ")}
+                           " · "<A href=format!("/autopay/files/{}", r.file_id)>"Open the file"</A></p>
+                    </div>
+                    {(pending && !sign_here).then(|| view! {
+                        <p class="hint">"Sign it under “Files waiting for a signed upload”."</p>
+                    })}
+                    {(pending && sign_here && may_sign.get()).then(|| view! {
+                        <SignUploadForm file_id=file_id msg_id=r.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| { current.set(r); on_signed.run(()); }) />
+                    })}
+                    <UploadedPayments result=r />
+                }
+            }}
+        </div>
+    }
+}
+
+/// The per-payment table of an upload.
+#[component]
+fn UploadedPayments(result: UploadResult) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table" data-testid="uploaded-payments">
+                <caption class="visually-hidden">{format!("Payments of file {}", result.msg_id)}</caption>
+                <thead><tr>
+                    <th scope="col">"End-to-end id"</th>
+                    <th scope="col">"Creditor"</th>
+                    <th scope="col" class="num">"Amount"</th>
+                    <th scope="col">"Requested date"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Pre-approved"</th>
+                    <th scope="col">"Warning"</th>
+                </tr></thead>
+                <tbody>
+                    {result.payments.into_iter().map(|p| { let e2e = p.end_to_end_id.clone(); view! {
+                        <tr data-e2e=p.end_to_end_id.clone()>
+                            <th scope="row"><A href=format!("/autopay/payments/{}", p.payment_id)>{e2e}</A></th>
+                            <td>{p.creditor_name.clone()}<br /><span class="mono hint">{p.creditor_account.clone()}</span></td>
+                            <td class="num">{amount_text(&p.amount)}</td>
+                            <td>{p.requested_execution_date.clone()}</td>
+                            <td data-testid="status"><PaymentStatusBadge status=p.status /></td>
+                            <td data-testid="pre-approved"><YesNo yes=p.pre_approved /></td>
+                            <td><WarningText warning=p.warning.clone() /></td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
