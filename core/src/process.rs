@@ -112,6 +112,25 @@ pub struct Approval {
     pub at: Timestamp,
 }
 
+/// Every process status as (key, label): the key of [`ProcessState::name`] and the words an
+/// approver reads, in the order of an invoice's life (for filters and badges).
+pub const STATUSES: [(&str, &str); 6] = [
+    ("awaiting_approval", "Awaiting approval"),
+    ("awaiting_second_approval", "Awaiting second approval"),
+    ("in_bundle", "In a bundle"),
+    ("approved", "Approved"),
+    ("payment_approved", "Payment pre-approved"),
+    ("rejected", "Rejected"),
+];
+
+/// The label of a status key (the key itself, spaced, for one this version does not know).
+pub fn status_label(key: &str) -> String {
+    STATUSES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.replace('_', " "), |(_, label)| (*label).to_owned())
+}
+
 /// Where an invoice is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -599,6 +618,29 @@ mod tests {
 
     const T0: Timestamp = Timestamp(1_772_000_000);
     const T1: Timestamp = Timestamp(1_772_000_060);
+
+    #[test]
+    fn every_state_has_one_labelled_status_and_unknown_keys_read_as_words() {
+        let states = [
+            ProcessState::AwaitingApproval,
+            ProcessState::AwaitingSecondApproval,
+            ProcessState::InBundle { user: user("u") },
+            ProcessState::Approved,
+            ProcessState::PaymentApproved,
+            ProcessState::Rejected {
+                by: user("u"),
+                comment: Comment::parse("no").unwrap(),
+            },
+        ];
+        let keys: Vec<&str> = states.iter().map(ProcessState::name).collect();
+        assert_eq!(
+            keys,
+            STATUSES.map(|(k, _)| k),
+            "one status per state, in order"
+        );
+        assert_eq!(status_label("in_bundle"), "In a bundle");
+        assert_eq!(status_label("on_hold"), "on hold");
+    }
 
     fn user(name: &str) -> UserId {
         UserId::parse(name).unwrap()

@@ -22,6 +22,31 @@ pub enum DuplicateMatch {
     AmountAndDate,
 }
 
+/// Every warning kind as (key, label): the key of [`Warning::kind`] and its short label (for
+/// filters and badges).
+pub const KINDS: [(&str, &str); 9] = [
+    ("possible_duplicate", "Possible duplicate invoice"),
+    ("supplier_account_changed", "Supplier bank account changed"),
+    ("due_date_passed", "Due date passed"),
+    (
+        "account_changed_after_approval",
+        "Bank account changed after approval",
+    ),
+    ("token_revoked", "Token revoked"),
+    ("token_expired", "Token expired"),
+    ("token_mismatch", "Token mismatch"),
+    ("token_reused", "Token reused"),
+    ("payment_rejected", "Payment rejected"),
+];
+
+/// The short label of a warning kind ("Warning" for one this version does not know).
+pub fn kind_label(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Warning", |(_, label)| label)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {
@@ -299,6 +324,29 @@ mod tests {
             due_date_passed(date("2026-03-31"), date("2026-03-31")),
             None
         );
+    }
+
+    #[test]
+    fn every_warning_kind_has_one_label() {
+        let mut keys: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), KINDS.len(), "no kind twice");
+        for w in [
+            Warning::TokenRevoked,
+            Warning::TokenExpired,
+            Warning::TokenReused,
+            Warning::DueDatePassed {
+                due_date: Date::parse("2026-01-01").unwrap(),
+            },
+            Warning::SupplierAccountChanged {
+                previous_last4: "7947".into(),
+            },
+        ] {
+            assert_ne!(kind_label(w.kind()), "Warning", "{}", w.kind());
+        }
+        assert_eq!(kind_label("payment_rejected"), "Payment rejected");
+        assert_eq!(kind_label("something_new"), "Warning");
     }
 
     #[test]

@@ -12,8 +12,8 @@ use crate::api_approval;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, local_time, status_label, ErrorNote, FilterSelect, Loaded, SignedInScreen,
-    StatusBadge, WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+    all, amount_text, local_time, ErrorNote, FilterSelect, Loaded, SignedInScreen, StatusBadge,
+    WarningBadges, YesNo, STATUSES, WARNING_KINDS,
 };
 
 /// The overview of every process.
@@ -95,7 +95,7 @@ fn ProcessList() -> impl IntoView {
                         .collect()
                 })} />
                 <FilterSelect id="filter-status" label="Status" value=status
-                    options={std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|s| (s.to_string(), status_label(s)))).collect::<Vec<_>>()} />
+                    options={std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
                 <FilterSelect id="filter-paid" label="Payment approved" value=paid
                     options={vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())]} />
                 <FilterSelect id="filter-warning" label="Warning" value=warning

@@ -1,58 +1,14 @@
 //! Statuses and warnings as badges that carry their words (never only a colour): process
 //! statuses and warnings of the approval screens, payment statuses, Yes/No and payment warnings
-//! of AutoPay. The filter tables of process statuses and warning kinds live here with their
-//! labels.
+//! of AutoPay. The tables of process statuses and warning kinds with their labels are
+//! ap-core's (`process::STATUSES`, `warnings::KINDS`).
 
 use ap_core::api_autopay::PaymentStatus;
 use ap_core::warnings::Warning;
 use leptos::prelude::*;
 
-/// A process status in words.
-pub fn status_label(status: &str) -> String {
-    match status {
-        "awaiting_approval" => "Awaiting approval".into(),
-        "awaiting_second_approval" => "Awaiting second approval".into(),
-        "in_bundle" => "In a bundle".into(),
-        "approved" => "Approved".into(),
-        "payment_approved" => "Payment pre-approved".into(),
-        "rejected" => "Rejected".into(),
-        other => other.replace('_', " "),
-    }
-}
-
-/// The statuses a process can have, for filters.
-pub const STATUSES: [&str; 6] = [
-    "awaiting_approval",
-    "awaiting_second_approval",
-    "in_bundle",
-    "approved",
-    "payment_approved",
-    "rejected",
-];
-
-/// Warning kinds, for filters: (value, label).
-pub const WARNING_KINDS: [(&str, &str); 9] = [
-    ("possible_duplicate", "Possible duplicate invoice"),
-    ("supplier_account_changed", "Supplier bank account changed"),
-    ("due_date_passed", "Due date passed"),
-    (
-        "account_changed_after_approval",
-        "Bank account changed after approval",
-    ),
-    ("token_revoked", "Token revoked"),
-    ("token_expired", "Token expired"),
-    ("token_mismatch", "Token mismatch"),
-    ("token_reused", "Token reused"),
-    ("payment_rejected", "Payment rejected"),
-];
-
-/// The short label of a warning kind.
-pub fn warning_label(kind: &str) -> &'static str {
-    WARNING_KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("Warning", |(_, label)| label)
-}
+pub use ap_core::process::{status_label, STATUSES};
+pub use ap_core::warnings::{kind_label as warning_label, KINDS as WARNING_KINDS};
 
 /// A status as a badge.
 #[component]
