@@ -1,4 +1,9 @@
 //! Bank account and bank identifiers: [`Iban`] (ISO 13616) and [`Bic`] (ISO 9362).
+//!
+//! An IBAN is checked for its country's length (the table below, kept so a refusal can say how
+//! many characters that country's IBANs have), its check digits, and its country's BBAN structure
+//! (the `iban_validate` crate, maintained against the SWIFT IBAN registry; its tables are private,
+//! which is why the lengths are kept here too).
 
 use std::fmt;
 
@@ -125,6 +130,11 @@ pub enum IbanError {
     },
     #[error("IBAN {input:?} has wrong check digits; check for a typing error")]
     BadChecksum { input: String },
+    #[error(
+        "IBAN {input:?} does not have the structure of IBANs from {country}: a letter stands \
+         where a digit belongs, or a digit where a letter belongs"
+    )]
+    WrongStructure { input: String, country: String },
 }
 
 impl Iban {
@@ -172,6 +182,13 @@ impl Iban {
         if mod97(&compact) != 1 {
             return Err(IbanError::BadChecksum {
                 input: input.to_owned(),
+            });
+        }
+        // The country's BBAN structure, from the registry as `iban_validate` keeps it.
+        if compact.parse::<::iban::Iban>().is_err() {
+            return Err(IbanError::WrongStructure {
+                input: input.to_owned(),
+                country: country.to_owned(),
             });
         }
         Ok(Iban(compact))
@@ -435,6 +452,25 @@ mod tests {
             Iban::parse("NO93860111179470"),
             Err(IbanError::WrongLength { .. })
         ));
+    }
+
+    #[test]
+    fn an_iban_whose_bban_breaks_its_country_s_structure_is_rejected() {
+        // Norway's BBAN is 11 digits; this one has a letter, and its check digits are right.
+        let bban = "8601111794A";
+        let check = 98 - mod97(&format!("NO00{bban}"));
+        let iban = format!("NO{check:02}{bban}");
+        assert_eq!(
+            Iban::parse(&iban),
+            Err(IbanError::WrongStructure {
+                input: iban.clone(),
+                country: "NO".into()
+            })
+        );
+        assert!(Iban::parse(&iban)
+            .unwrap_err()
+            .to_string()
+            .contains("structure of IBANs from NO"));
     }
 
     #[test]
