@@ -1,4 +1,9 @@
 //! Calendar dates and instants, computed without a clock: callers pass the unix time in.
+//!
+//! Kept here rather than taken from `jiff` or `time`: the product needs only `YYYY-MM-DD` dates,
+//! whole UTC seconds and the civil-from-days conversion (Howard Hinnant's algorithm, tested
+//! below against known days); a general calendar crate (time zones, formatting, spans) would put
+//! far more code into both WebAssembly bundles, and the SPA's first load has a size budget.
 
 use std::fmt;
 

@@ -1,5 +1,9 @@
 //! Amounts of money: an ISO 4217 [`Currency`] and an integer number of its minor units.
 //!
+//! The ISO 4217 table below (code and minor-unit exponent of the active currencies) is kept here
+//! rather than taken from a currency crate: it is the only part of such a crate the product
+//! uses, it changes a few times a decade, and the SPA's first load has a size budget.
+//!
 //! Amounts are never floating point. Decimal strings (as found in payment files and forms) are
 //! parsed exactly with [`Money::parse_decimal`]; the number of decimals must not exceed what the
 //! currency allows.
