@@ -13,5 +13,7 @@ export TRUNK_OFFLINE=true
 TRUNK_VERSION=0.21.14
 WORKER_BUILD_VERSION=0.8.7
 WASM_BINDGEN_VERSION=0.2.130
+# The OpenAPI robustness run (tests/openapi), installed into .venv-tests by setup.sh --test.
+SCHEMATHESIS_VERSION=4.32.5
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }

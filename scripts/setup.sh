@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, skipping what is already there at the right version.
 #   scripts/setup.sh          toolchains and npm packages (for `make dev`)
-#   scripts/setup.sh --test   also the Debian packages the tests need (for `make test`)
+#   scripts/setup.sh --test   also what the tests need (for `make test`): Debian packages, and
+#                             Schemathesis in the virtual environment .venv-tests
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
@@ -14,6 +15,10 @@ if [ "${1:-}" = "--test" ]; then
   for pkg in chromium oathtool libxml2-utils zbar-tools; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
+  # Schemathesis needs a Python 3 that can make a virtual environment (Debian: python3-venv).
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3 python3-venv)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       step "Installing Debian packages: ${missing[*]}"
@@ -24,6 +29,12 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
+fi
+
+if [ "${1:-}" = "--test" ] && ! has_version .venv-tests/bin/st "$SCHEMATHESIS_VERSION"; then
+  step "Installing Schemathesis $SCHEMATHESIS_VERSION into .venv-tests"
+  python3 -m venv --clear .venv-tests
+  .venv-tests/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -1,5 +1,6 @@
 // Starts one isolated `wrangler dev` (free port, its own temporary --persist-to directory), runs
-// the browser tests and then the API tests against it, and stops it. Exit code: the tests'.
+// the browser tests, the API tests and then the OpenAPI robustness run against it, and stops it.
+// Exit code: the tests'.
 //
 //   node tests/run.mjs                          all suites
 //   node tests/run.mjs tests/api/x.test.mjs     only the given files
@@ -19,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const given = process.argv.slice(2);
 const runs = given.length
   ? [given]
-  : ['browser', 'api'].map((s) =>
+  : ['browser', 'api', 'openapi'].map((s) =>
       readdirSync(join(here, s))
         .filter((f) => f.endsWith('.test.mjs'))
         .sort()

@@ -64,15 +64,16 @@ impl ErpCursor {
 pub const ERP_DEFAULT_LIMIT: usize = 100;
 pub const ERP_MAX_LIMIT: usize = 500;
 
-/// The page size asked for, bounded; `None` when it is not a positive number.
+/// The page size asked for, bounded; `None` when it is not a positive whole number. A number
+/// above the largest page is served as the largest page, however many digits it has.
 pub fn erp_limit(text: Option<&str>) -> Option<usize> {
     match text {
         None | Some("") => Some(ERP_DEFAULT_LIMIT),
-        Some(t) => t
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(|n| n.min(ERP_MAX_LIMIT)),
+        Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => {
+            let n = t.parse::<usize>().unwrap_or(usize::MAX);
+            (n > 0).then(|| n.min(ERP_MAX_LIMIT))
+        }
+        Some(_) => None,
     }
 }
 
@@ -300,6 +301,17 @@ mod tests {
         assert_eq!(erp_limit(Some("100000")), Some(ERP_MAX_LIMIT));
         assert_eq!(erp_limit(Some("0")), None);
         assert_eq!(erp_limit(Some("-1")), None);
+        assert_eq!(erp_limit(Some("1.5")), None);
+        assert_eq!(erp_limit(Some("000")), None);
+    }
+
+    #[test]
+    fn an_erp_page_size_of_any_length_is_served_as_the_largest_page() {
+        assert_eq!(erp_limit(Some("18446744073709551616")), Some(ERP_MAX_LIMIT));
+        assert_eq!(
+            erp_limit(Some("99999999999999999999999999999999")),
+            Some(ERP_MAX_LIMIT)
+        );
     }
 
     #[test]

@@ -118,14 +118,19 @@ fn human_bytes(n: usize) -> String {
 }
 
 /// The value of cookie `name` in the request, if any.
-/// The value of query parameter `name`; an empty value is none.
+/// The query parameter `name`, `None` when absent or empty. Given more than once it is refused
+/// (400): which value counts would be a guess, and a proxy in front could guess otherwise.
 pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
     let url = req.url()?;
-    Ok(url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .filter(|v| !v.is_empty()))
+    let mut values = url.query_pairs().filter(|(k, _)| k == name).map(|(_, v)| v);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(ApiError::field(
+            name,
+            format!("The query parameter {name} is given more than once; give it once."),
+        ));
+    }
+    Ok(first.map(|v| v.into_owned()).filter(|v| !v.is_empty()))
 }
 
 /// `?limit=` and `?cursor=` of a paged list, bounded by `ap_core::listing`; 400 naming the field

@@ -82,6 +82,18 @@ fn secure(response: &mut Response) {
     }
 }
 
+/// The request's method. workers-rs reads a method it does not know (QUERY, PROPFIND, …) as GET;
+/// such a request gets a method no route serves (TRACE), so it is answered 405 with the path's
+/// `Allow` (and counts as state-changing for the CSRF rule), never served as a read.
+fn request_method(req: &Request) -> Method {
+    let method = req.method();
+    if req.inner().method().eq_ignore_ascii_case(method.as_ref()) {
+        method
+    } else {
+        Method::Trace
+    }
+}
+
 /// The route table: every `/api/*` request comes here (the SPA and its assets are served by
 /// Workers static assets before the Worker runs).
 async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
@@ -91,7 +103,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         .map_err(|_| ApiError::bad_request("The request URL is not valid."))?;
     let path = url.path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let method = req.method();
+    let method = request_method(&req);
     let changes_state = !matches!(method, Get | Method::Head | Method::Options);
     // Session routes are protected against cross-site requests; the integration API is not
     // cookie-authenticated and has no such risk.

@@ -241,6 +241,15 @@ test('signing: a changed bundle and a replayed code are refused; one company ref
   assertProblem(await approvedInvoices(a, '', a.docKey), 403);
   assertProblem(await approvedInvoices(a, '', b.erpKey), 403);
   assertProblem(await approvedInvoices(a, '?cursor=nonsense'), 400);
+  // A page size above the largest is served as the largest page, however many digits it has.
+  const largest = await approvedInvoices(a, '?limit=99999999999999999999');
+  assert.equal(largest.status, 200, largest.text);
+  assert.equal(largest.body.items.length, 2);
+  for (const bad of ['0', '-1', '1.5', 'ten']) assertProblem(await approvedInvoices(a, `?limit=${bad}`), 400);
+  // A parameter given twice is refused, not read as one of its values.
+  const twice = await approvedInvoices(a, '?limit=&limit=ten');
+  assertProblem(twice, 400);
+  assert.equal(twice.body.errors[0].field, 'limit');
 
   // SPA answers never carry a full token.
   assertNoToken(signed.text, tokens);

@@ -279,6 +279,9 @@ test('a_method_a_resource_does_not_accept_is_405_naming_the_allowed_methods', as
     ['PATCH', '/api/v1/autopay/payments/x_1-1/events', 'GET'],
     ['PUT', '/api/v1/autopay/payments/x_1-1/reject', 'POST'],
     ['DELETE', '/api/v1/documents', 'POST'],
+    // A method the Worker's runtime does not know is not read as GET.
+    ['QUERY', '/api/v1/integration/whoami', 'GET'],
+    ['QUERY', '/api/v1/health', 'GET'],
   ]) {
     const res = await call(method, path, { headers: { 'x-client-version': '14.00' } });
     assertProblem(res, 405);
