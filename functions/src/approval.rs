@@ -10,7 +10,6 @@ use ap_core::api_approval::{
 use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
-use ap_core::process::ProcessRefusal;
 use ap_core::roles::Role;
 use worker::{Env, Headers, Request, Response};
 
@@ -189,18 +188,6 @@ fn task_row(
     }
 }
 
-/// A process refused an action: 409 when the state moved on under the user, 422 when the
-/// action does not apply, 400 for a bad comment.
-pub fn refusal_error(refusal: ProcessRefusal) -> ApiError {
-    match refusal {
-        ProcessRefusal::Comment(e) => ApiError::field("comment", e.to_string()),
-        ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
-            ApiError::Unprocessable(refusal.to_string())
-        }
-        other => ApiError::Conflict(other.to_string()),
-    }
-}
-
 /// `GET /api/v1/tasks?company=&sort=due_date|amount`.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
@@ -325,7 +312,7 @@ pub async fn act(
             .await?;
             Ok(record)
         }
-        ActAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        ActAnswer::Refused { refusal } => Err(refusal.into()),
         ActAnswer::NotFound => Err(no_such_task()),
     }
 }

@@ -23,7 +23,7 @@ use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, read_json};
 use crate::ledger::{
-    ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, Signing,
+    ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, SignRefusal, Signing,
 };
 use crate::platform::{now_secs, random_bytes, random_id};
 use crate::problem::ApiError;
@@ -210,14 +210,15 @@ async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Re
     Ok(())
 }
 
-/// Signs one company's part of the bundle, or says why not.
+/// Signs one company's part of the bundle, or says why not (the ledger's answer, or the same
+/// refusal made here before the ledger is asked).
 async fn sign_company(
     env: &Env,
     ctx: &SessionCtx,
     bundle_id: &str,
     company: &CompanyRecord,
     records: &[&ProcessRecord],
-) -> Result<Result<Vec<ProcessRecord>, String>, ApiError> {
+) -> Result<SignAnswer, ApiError> {
     // Settings may have changed since the invoices went into the bundle: read them again.
     let shown_company = company;
     let kv = Kv::open(env)?;
@@ -226,13 +227,14 @@ async fn sign_company(
         .ok_or_else(|| ApiError::internal("sign", "company vanished"))?;
     let readiness = company.readiness_of(&ctx.user);
     if !readiness.ready {
-        return Ok(Err(readiness.messages(&company.name).join(" ")));
+        return Ok(refused(SignRefusal::NotReady {
+            messages: readiness.messages(&company.name),
+        }));
     }
     let Some(agreement) = debtor_agreement(&company.bank_agreements) else {
-        return Ok(Err(format!(
-            "No bank agreement of {} asks for two-step authentication on approval.",
-            company.name
-        )));
+        return Ok(refused(SignRefusal::NoSigningAgreement {
+            company: company.name.clone(),
+        }));
     };
     let bank_agreement_id = BankAgreementId::parse(&agreement.id)
         .map_err(|e| ApiError::internal("bank agreement id", e))?;
@@ -243,11 +245,9 @@ async fn sign_company(
         // What you see is what you sign: the debtor account, bank and approvals shown with the
         // digest must still be the ones this signature binds.
         if item_of(record, &company) != item_of(record, shown_company) {
-            return Ok(Err(format!(
-                "The bank agreement of {} changed since the bundle was shown; nothing was signed \
-                 in this company. Review the bundle and sign again.",
-                company.name
-            )));
+            return Ok(refused(SignRefusal::AgreementChanged {
+                company: company.name.clone(),
+            }));
         }
         let token = ApprovalToken::from_random_bytes(random_bytes::<17>()?);
         let sealed_token = secrets::seal_text(env, token.as_str(), record.process.id().as_str())?;
@@ -259,7 +259,7 @@ async fn sign_company(
             sealed_token,
         });
     }
-    let answer: SignAnswer = ask_ledger(
+    ask_ledger(
         env,
         &company.id,
         &LedgerCommand::Sign(Signing {
@@ -273,11 +273,11 @@ async fn sign_company(
             now: now_secs(),
         }),
     )
-    .await?;
-    Ok(match answer {
-        SignAnswer::Signed { records } => Ok(records),
-        SignAnswer::Refused { reason } => Err(reason),
-    })
+    .await
+}
+
+fn refused(refusal: SignRefusal) -> SignAnswer {
+    SignAnswer::Refused { refusal }
 }
 
 /// `POST /api/v1/bundle/sign`.
@@ -315,7 +315,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     for (company, records) in by_company.values() {
         let outcome = sign_company(env, &ctx, &bundle_id, company, records).await?;
         let result = match outcome {
-            Ok(signed) => {
+            SignAnswer::Signed { records: signed } => {
                 let invoices: Vec<SignedInvoice> = signed
                     .iter()
                     .map(|r| {
@@ -350,7 +350,8 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     refused: Vec::new(),
                 }
             }
-            Err(reason) => {
+            SignAnswer::Refused { refusal } => {
+                let reason = refusal.to_string();
                 events::record(
                     env,
                     &ctx.actor(),

@@ -3,7 +3,11 @@
 //! Internal details (storage errors, Durable Object failures) are logged and never returned.
 
 use ap_core::api::{FieldError, Problem};
+use ap_core::process::ProcessRefusal;
+use ap_core::settlement::{PaymentApprovalRefusal, UnconfirmedWarning};
 use worker::{Headers, Response};
+
+use crate::ledger::PaymentRefusal;
 
 /// Every way a request can fail. Each variant maps to exactly one status code.
 #[derive(Debug, thiserror::Error)]
@@ -161,5 +165,38 @@ impl From<worker::Error> for ApiError {
 impl From<worker::kv::KvError> for ApiError {
     fn from(err: worker::kv::KvError) -> Self {
         Self::internal("kv", err)
+    }
+}
+
+/// A process refused an action: 409 when the state moved on under the user, 422 when the
+/// action does not apply, 400 for a bad comment.
+impl From<ProcessRefusal> for ApiError {
+    fn from(refusal: ProcessRefusal) -> Self {
+        match refusal {
+            ProcessRefusal::Comment(e) => Self::field("comment", e.to_string()),
+            ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
+                Self::Unprocessable(refusal.to_string())
+            }
+            other => Self::Conflict(other.to_string()),
+        }
+    }
+}
+
+/// A decision on an AutoPay payment the payment's state does not allow: 409.
+impl From<PaymentRefusal> for ApiError {
+    fn from(refusal: PaymentRefusal) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<PaymentApprovalRefusal> for ApiError {
+    fn from(refusal: PaymentApprovalRefusal) -> Self {
+        PaymentRefusal::from(refusal).into()
+    }
+}
+
+impl From<UnconfirmedWarning> for ApiError {
+    fn from(refusal: UnconfirmedWarning) -> Self {
+        PaymentRefusal::from(refusal).into()
     }
 }

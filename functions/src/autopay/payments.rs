@@ -8,7 +8,7 @@ use ap_core::api_autopay::{
 use ap_core::approval::company_of_process;
 use ap_core::dates::Date;
 use ap_core::ids::{CompanyId, PaymentId};
-use ap_core::settlement::{check_warning_confirmed, reject_reason};
+use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
 use worker::{Env, Request, Response};
 
 use super::{
@@ -130,21 +130,13 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
     let current = current.ok_or_else(no_such_payment)?.payment;
     // Refused before a code is asked for, so a second try does not spend one.
     if current.approvals.contains(&actor_label(&ctx.user)) {
-        return Err(ApiError::Conflict(
-            "You already approved this payment; its bank agreement needs another, different \
-             approver."
-                .to_owned(),
-        ));
+        return Err(PaymentApprovalRefusal::SameApprover.into());
     }
     if current.status != PaymentStatus::PendingApproval {
-        return Err(ApiError::Conflict(format!(
-            "The payment is {}; only a payment pending approval can be approved.",
-            current.status.label()
-        )));
+        return Err(PaymentApprovalRefusal::NotPending(current.status).into());
     }
     // A refused approval token is looked at first; refused before a code is spent.
-    check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)
-        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)?;
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
@@ -200,7 +192,7 @@ async fn decided(
             events::record(env, &ctx.actor(), kind, Some(company), detail(&row)).await?;
             json(200, &row)
         }
-        ApprovePaymentAnswer::Refused { reason } => Err(ApiError::Conflict(reason)),
+        ApprovePaymentAnswer::Refused { refusal } => Err(refusal.into()),
         ApprovePaymentAnswer::NotFound => Err(no_such_payment()),
     }
 }
