@@ -19,7 +19,7 @@ use crate::http::{json, query_param, read_json};
 use crate::ledger::ProcessWithHistory;
 use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{actor_label, load_company, rfc3339, CompanyRecord, Names, UserRecord};
 use crate::store::Kv;
 
@@ -28,21 +28,17 @@ pub fn pdf_key(process: &InvoiceId) -> String {
     format!("pdf:{process}")
 }
 
-pub fn no_such_task() -> ApiError {
-    ApiError::NotFound("There is no such task.".to_owned())
-}
-
 /// The process and company a path segment names, when the user is an Invoice Approver there.
 pub async fn approver_scope(
     kv: &Kv,
     ctx: &SessionCtx,
     segment: &str,
 ) -> Result<(CompanyRecord, InvoiceId), ApiError> {
-    let (company, process) = company_of_process(segment).ok_or_else(no_such_task)?;
+    let (company, process) = company_of_process(segment).ok_or(Missing::Task)?;
     if !ctx.user.roles.has(&company, Role::InvoiceApprover) {
-        return Err(no_such_task());
+        return Err(Missing::Task.into());
     }
-    let record = load_company(kv, &company).await?.ok_or_else(no_such_task)?;
+    let record = load_company(kv, &company).await?.ok_or(Missing::Task)?;
     Ok((record, process))
 }
 
@@ -63,9 +59,7 @@ pub async fn approver_companies(
     }
     if let Some(only) = only {
         if out.is_empty() {
-            return Err(ApiError::NotFound(format!(
-                "You are not an Invoice Approver in company {only}."
-            )));
+            return Err(Missing::NotInvoiceApproverIn(only.to_owned()).into());
         }
     }
     Ok(out)
@@ -222,7 +216,7 @@ async fn detail_of(
 ) -> Result<TaskDetail, ApiError> {
     let found = process_with_history(env, &company.id, process)
         .await?
-        .ok_or_else(no_such_task)?;
+        .ok_or(Missing::Task)?;
     let record = &found.record;
     let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
     let mut names = Names::default();
@@ -264,7 +258,7 @@ pub async fn pdf(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErro
     let bytes = kv
         .get_bytes(&pdf_key(&process))
         .await?
-        .ok_or_else(|| ApiError::NotFound("This invoice has no PDF.".to_owned()))?;
+        .ok_or(Missing::Pdf)?;
     let headers = Headers::new();
     headers.set("content-type", "application/pdf")?;
     headers.set("content-disposition", "inline")?;
@@ -313,7 +307,7 @@ pub async fn act(
             Ok(record)
         }
         ActAnswer::Refused { refusal } => Err(refusal.into()),
-        ActAnswer::NotFound => Err(no_such_task()),
+        ActAnswer::NotFound => Err(Missing::Task.into()),
     }
 }
 

@@ -18,7 +18,7 @@ use ap_core::process::ProcessState;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
-use crate::approval::{act, approver_companies, approver_scope, company_processes, no_such_task};
+use crate::approval::{act, approver_companies, approver_scope, company_processes};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, read_json};
@@ -26,7 +26,7 @@ use crate::ledger::{
     ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, SignRefusal, Signing,
 };
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
@@ -145,7 +145,7 @@ pub async fn remove(req: &Request, env: &Env, id: &str) -> Result<Response, ApiE
     let (company, process) = approver_scope(&kv, &ctx, id).await?;
     let found = crate::approval::process_with_history(env, &company.id, &process)
         .await?
-        .ok_or_else(no_such_task)?;
+        .ok_or(Missing::Task)?;
     act(
         env,
         &ctx,

@@ -21,7 +21,7 @@ use crate::http::{json, parse_json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
 use crate::platform::{now_secs, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::load_company;
 use crate::store::Kv;
 
@@ -69,7 +69,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such company.".to_owned()))?;
+        .ok_or(Missing::Company)?;
     if !company.settings.send_workflows_to_approval {
         return Err(ApiError::Unprocessable(format!(
             "“Send workflows to Approval” is off for {}: documents for this company are not \

@@ -19,7 +19,7 @@ use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, page_params, query_param, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
 };
@@ -261,18 +261,17 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
     let kv = Kv::open(env)?;
-    let not_found = || ApiError::NotFound("There is no such integration key.".to_owned());
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(not_found());
+        return Err(Missing::IntegrationKey.into());
     }
     let hash: String = kv
         .get(&integration_key_id_key(id))
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(Missing::IntegrationKey)?;
     let mut key: IntegrationKeyRecord = kv
         .get(&integration_key_key(&hash))
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(Missing::IntegrationKey)?;
     require_step_up(&ctx)?;
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());

@@ -47,6 +47,53 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// Something a request names that is not there, or that the caller may not see (which the
+/// answer must not tell apart): 404 with this sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("There is no such user.")]
+    User,
+    #[error("There is no such company.")]
+    Company,
+    /// An integration key's company was deleted after the key was made.
+    #[error("The key's company no longer exists.")]
+    KeyCompany,
+    #[error("There is no such task.")]
+    Task,
+    #[error("There is no such process.")]
+    Process,
+    #[error("This invoice has no PDF.")]
+    Pdf,
+    #[error("There is no such payment.")]
+    Payment,
+    #[error("There is no such payment file.")]
+    PaymentFile,
+    #[error("There is no such integration key.")]
+    IntegrationKey,
+    #[error("Payment suggestions are pre-approved or regular.")]
+    SuggestionKind,
+    #[error(
+        "There is no {kind} payment-suggestion export {} for this company.",
+        .export_id.chars().take(40).collect::<String>()
+    )]
+    Export { kind: String, export_id: String },
+    /// `?company=` names a company where the user is no Invoice Approver.
+    #[error("You are not an Invoice Approver in company {0}.")]
+    NotInvoiceApproverIn(String),
+    /// `?company=` names a company where the user is no AutoPay Approver.
+    #[error("You are not an AutoPay Approver in that company.")]
+    NotAutoPayApproverIn,
+    /// No route has this path.
+    #[error("There is no resource at {0}.")]
+    Resource(String),
+}
+
+impl From<Missing> for ApiError {
+    fn from(missing: Missing) -> Self {
+        Self::NotFound(missing.to_string())
+    }
+}
+
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::BadRequest {
@@ -69,10 +116,6 @@ impl ApiError {
             field: field.to_owned(),
             message: message.into(),
         }])
-    }
-
-    pub fn not_found(path: &str) -> Self {
-        Self::NotFound(format!("There is no resource at {path}."))
     }
 
     pub fn method_not_allowed(allowed: &'static str) -> Self {

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
 use crate::ledger::ProcessRecord;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::store::Kv;
 
 pub fn user_key(id: &UserId) -> String {
@@ -236,10 +236,6 @@ fn unexpected(answer: &CompanyAnswer) -> ApiError {
     ApiError::internal("registry", format!("unexpected answer {answer:?}"))
 }
 
-fn no_such_company() -> ApiError {
-    ApiError::NotFound("There is no such company.".into())
-}
-
 /// The company as the registry holds it now; an unreadable record is a 503, never a default.
 pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecord>, ApiError> {
     let command = RegistryCommand::GetCompany {
@@ -288,7 +284,7 @@ pub async fn change_company(
     };
     match company_command(kv, &command).await? {
         CompanyAnswer::Changed { before, after } => Ok((before, after)),
-        CompanyAnswer::NotFound => Err(no_such_company()),
+        CompanyAnswer::NotFound => Err(Missing::Company.into()),
         CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
         other => Err(unexpected(&other)),
     }
@@ -296,17 +292,17 @@ pub async fn change_company(
 
 /// A company id from a path segment; a malformed one is simply not found.
 pub fn company_id(segment: &str) -> Result<CompanyId, ApiError> {
-    CompanyId::parse(segment).map_err(|_| ApiError::NotFound("There is no such company.".into()))
+    CompanyId::parse(segment).map_err(|_| Missing::Company.into())
 }
 
 pub fn user_id(segment: &str) -> Result<UserId, ApiError> {
-    UserId::parse(segment).map_err(|_| ApiError::NotFound("There is no such user.".into()))
+    UserId::parse(segment).map_err(|_| Missing::User.into())
 }
 
 pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, ApiError> {
     load_company(kv, &company_id(segment)?)
         .await?
-        .ok_or_else(no_such_company)
+        .ok_or_else(|| Missing::Company.into())
 }
 
 /// "Name <e-mail>": who did something, in histories and events.

@@ -17,7 +17,7 @@ use crate::do_user::{ask_guard, ask_guard_with_record, GuardCommand, Outcome, Us
 use crate::events;
 use crate::http::{json, key_page_params, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{load_company, load_user, publish_user, user_id, UserRecord};
 use crate::store::Kv;
 use crate::two_step::require_step_up;
@@ -38,18 +38,14 @@ async fn view(env: &Env, user: &UserRecord) -> Result<UserView, ApiError> {
         .view(status.locked_until))
 }
 
-fn no_such_user() -> ApiError {
-    ApiError::NotFound("There is no such user.".into())
-}
-
 /// One change of user `id`'s record, applied by their guard to the record as it is now (never a
 /// copy read earlier), then published to the KV read model. Answers the changed record.
 async fn change_user(env: &Env, id: &str, change: UserChange) -> Result<UserRecord, ApiError> {
     let id = user_id(id)?;
     let answer = ask_guard_with_record(env, &id, &GuardCommand::Change { change })
         .await?
-        .ok_or_else(no_such_user)?;
-    let user = answer.user.ok_or_else(no_such_user)?;
+        .ok_or(Missing::User)?;
+    let user = answer.user.ok_or(Missing::User)?;
     if answer.outcome == Outcome::Refused {
         return Err(ApiError::Conflict(answer.refusal.unwrap_or_default()));
     }
@@ -110,7 +106,7 @@ pub async fn get(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErro
     admin(req, env).await?;
     let view = current_view(env, &Kv::open(env)?, &user_id(id)?)
         .await?
-        .ok_or_else(no_such_user)?;
+        .ok_or(Missing::User)?;
     json(200, &view)
 }
 
@@ -305,7 +301,7 @@ pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
     let ctx = admin(&req, env).await?;
     let user = crate::do_user::current_user(env, &user_id(id)?)
         .await?
-        .ok_or_else(no_such_user)?
+        .ok_or(Missing::User)?
         .0;
     ask_guard(env, &user.id, &GuardCommand::Unlock).await?;
     events::record(

@@ -15,7 +15,7 @@ use crate::http::json;
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, ExportAck, ExportAnswer, LedgerCommand};
 use crate::platform::{now_secs, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{company_id, load_company, rfc3339};
 use crate::secrets;
 use crate::store::Kv;
@@ -36,9 +36,7 @@ fn suggestion_kind(kind: &str) -> Result<bool, ApiError> {
     match kind {
         "pre-approved" => Ok(true),
         "regular" => Ok(false),
-        _ => Err(ApiError::NotFound(
-            "Payment suggestions are pre-approved or regular.".to_owned(),
-        )),
+        _ => Err(Missing::SuggestionKind.into()),
     }
 }
 
@@ -57,9 +55,7 @@ pub async fn payment_suggestions(
     let pre_approved = suggestion_kind(kind)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
     let kv = Kv::open(env)?;
-    let record = load_company(&kv, &company)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such company.".into()))?;
+    let record = load_company(&kv, &company).await?.ok_or(Missing::Company)?;
     let fallback = debtor_agreement(&record.bank_agreements)
         .or_else(|| record.bank_agreements.first())
         .cloned()
@@ -161,18 +157,16 @@ pub async fn acknowledge_export(
     let company = company_id(company)?;
     let pre_approved = suggestion_kind(kind)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
-    let no_such_export = || {
-        ApiError::NotFound(format!(
-            "There is no {kind} payment-suggestion export {} for this company.",
-            export_id.chars().take(40).collect::<String>()
-        ))
+    let no_such_export = || Missing::Export {
+        kind: kind.to_owned(),
+        export_id: export_id.to_owned(),
     };
     let well_formed = export_id.len() <= 64
         && export_id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !well_formed {
-        return Err(no_such_export());
+        return Err(no_such_export().into());
     }
     let ack: Option<ExportAck> = ask_ledger(
         env,

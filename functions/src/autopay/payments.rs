@@ -11,17 +11,14 @@ use ap_core::ids::{CompanyId, PaymentId};
 use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
 use worker::{Env, Request, Response};
 
-use super::{
-    approver_company, may_read, no_such_file, no_such_payment, readable_companies, verify_code,
-    MAX_LISTED_PAYMENTS,
-};
+use super::{approver_company, may_read, readable_companies, verify_code, MAX_LISTED_PAYMENTS};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::store::Kv;
 
@@ -45,7 +42,7 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
     let file = query_param(req, "file")?;
     let mut only = query_param(req, "company")?;
     if let Some(f) = &file {
-        let (company, _) = company_of_process(f).ok_or_else(no_such_file)?;
+        let (company, _) = company_of_process(f).ok_or(Missing::PaymentFile)?;
         if only.as_deref().is_some_and(|o| o != company.as_str()) {
             return json(200, &Vec::<PaymentRow>::new());
         }
@@ -73,8 +70,8 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
 }
 
 fn payment_company(id: &str) -> Result<(CompanyId, PaymentId), ApiError> {
-    let (company, _) = company_of_process(id).ok_or_else(no_such_payment)?;
-    let payment = PaymentId::parse(id).map_err(|_| no_such_payment())?;
+    let (company, _) = company_of_process(id).ok_or(Missing::Payment)?;
+    let payment = PaymentId::parse(id).map_err(|_| Missing::Payment)?;
     Ok((company, payment))
 }
 
@@ -97,7 +94,7 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
     } else {
         let ctx = require_session(req, env).await?;
         if !may_read(&ctx, &company) {
-            return Err(no_such_payment());
+            return Err(Missing::Payment.into());
         }
     }
     let events: Option<PaymentEvents> = ask_ledger(
@@ -109,14 +106,14 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
         },
     )
     .await?;
-    json(200, &events.ok_or_else(no_such_payment)?)
+    json(200, &events.ok_or(Missing::Payment)?)
 }
 
 /// `POST /api/v1/autopay/payments/{id}/approve`.
 pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let (company_id, payment) = payment_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
+    let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
     let body: ApprovePaymentRequest = read_json(&mut req).await?;
     let current: Option<PaymentEvents> = ask_ledger(
         env,
@@ -127,7 +124,7 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
         },
     )
     .await?;
-    let current = current.ok_or_else(no_such_payment)?.payment;
+    let current = current.ok_or(Missing::Payment)?.payment;
     // Refused before a code is asked for, so a second try does not spend one.
     if current.approvals.contains(&actor_label(&ctx.user)) {
         return Err(PaymentApprovalRefusal::SameApprover.into());
@@ -193,7 +190,7 @@ async fn decided(
             json(200, &row)
         }
         ApprovePaymentAnswer::Refused { refusal } => Err(refusal.into()),
-        ApprovePaymentAnswer::NotFound => Err(no_such_payment()),
+        ApprovePaymentAnswer::NotFound => Err(Missing::Payment.into()),
     }
 }
 
@@ -202,7 +199,7 @@ async fn decided(
 pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let (company_id, payment) = payment_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
+    let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
     let body: RejectPaymentRequest = read_json(&mut req).await?;
     // The reason is judged here as a field (400); whether the payment can still be stopped is
     // the ledger's decision (409).

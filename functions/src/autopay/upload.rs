@@ -19,7 +19,7 @@ use crate::http::{json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand, NewFile, NewPayment, Presented, UploadOutcome};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
@@ -51,7 +51,7 @@ pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("The key's company no longer exists.".into()))?;
+        .ok_or(Missing::KeyCompany)?;
     let uploader = Uploader {
         label: format!("integration key {} ({}…)", key.label, key.prefix),
         actor: format!("integration key {}", key.prefix),
