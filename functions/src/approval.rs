@@ -182,6 +182,13 @@ fn task_row(
     }
 }
 
+/// Approve and pay asked by someone not ready for it in the company (422): what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Approve and pay is not available: {}", .missing.join(" "))]
+pub struct ApproveAndPayUnavailable {
+    pub missing: Vec<String>,
+}
+
 /// `GET /api/v1/tasks?company=&sort=due_date|amount`.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
@@ -339,10 +346,10 @@ pub async fn approve_and_pay(mut req: Request, env: &Env, id: &str) -> Result<Re
     let body: VersionedRequest = read_json(&mut req).await?;
     let readiness = company.readiness_of(&ctx.user);
     if !readiness.ready {
-        return Err(ApiError::Unprocessable(format!(
-            "Approve and pay is not available: {}",
-            readiness.messages(&company.name).join(" ")
-        )));
+        return Err(ApproveAndPayUnavailable {
+            missing: readiness.messages(&company.name),
+        }
+        .into());
     }
     act(
         env,

@@ -210,6 +210,20 @@ async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Re
     Ok(())
 }
 
+/// Why a signing was refused as a whole, before any company was asked (409). Statuses in
+/// `problem.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BundleRefusal {
+    #[error("Your bundle is empty: there is nothing to sign.")]
+    Empty,
+    /// The digest sent is not the bundle's now.
+    #[error(
+        "The bundle changed since it was shown; nothing was signed. Review the bundle and sign \
+         again."
+    )]
+    Changed,
+}
+
 /// Signs one company's part of the bundle, or says why not (the ledger's answer, or the same
 /// refusal made here before the ledger is asked).
 async fn sign_company(
@@ -289,16 +303,10 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let now_bundle = current(env, &kv, &ctx.user).await?;
     if now_bundle.bundle.is_empty() {
-        return Err(ApiError::Conflict(
-            "Your bundle is empty: there is nothing to sign.".to_owned(),
-        ));
+        return Err(BundleRefusal::Empty.into());
     }
     if now_bundle.bundle.check_digest(&shown).is_err() {
-        return Err(ApiError::Conflict(
-            "The bundle changed since it was shown; nothing was signed. Review the bundle and \
-             sign again."
-                .to_owned(),
-        ));
+        return Err(BundleRefusal::Changed.into());
     }
     verify_signature(env, &ctx, &body).await?;
 

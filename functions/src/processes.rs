@@ -19,6 +19,11 @@ use crate::records::{actor_label, Names};
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;
 
+/// A revocation of a process that holds no approval token (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("This invoice has no approval token: its payment was not pre-approved.")]
+pub struct NoToken;
+
 fn filter_of(req: &Request) -> Result<ProcessFilter, ApiError> {
     let payment_approved = match query_param(req, "payment_approved")?.as_deref() {
         None => None,
@@ -151,11 +156,7 @@ pub async fn revoke_token(req: &Request, env: &Env, id: &str) -> Result<Response
     .await?;
     match answer {
         None => return Err(Missing::Process.into()),
-        Some(None) => {
-            return Err(ApiError::Conflict(
-                "This invoice has no approval token: its payment was not pre-approved.".to_owned(),
-            ))
-        }
+        Some(None) => return Err(NoToken.into()),
         Some(Some(_)) => {
             events::record(
                 env,

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
 use crate::ledger::ProcessRecord;
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, Missing, Unavailable};
 use crate::store::Kv;
 
 pub fn user_key(id: &UserId) -> String {
@@ -213,9 +213,7 @@ async fn company_command(kv: &Kv, command: &RegistryCommand) -> Result<CompanyAn
     let records: Vec<CompanyRecord> = kv.values("company:", usize::MAX).await?;
     do_registry::company_command(kv.env(), &RegistryCommand::AdoptCompanies { records }).await?;
     match do_registry::company_command(kv.env(), command).await? {
-        CompanyAnswer::NotAdopted => Err(ApiError::Unavailable(
-            "The company records are being set up; please try again in a moment.".into(),
-        )),
+        CompanyAnswer::NotAdopted => Err(Unavailable::CompanyRecordsSettingUp.into()),
         answer => Ok(answer),
     }
 }

@@ -4,9 +4,9 @@
 use ap_core::api::{BankAgreementView, Scope};
 use ap_core::api_autopay::ExportAcknowledgement;
 use ap_core::approval::debtor_agreement;
-use ap_core::autopay::{suggestion_file, SuggestionItem};
+use ap_core::autopay::{suggestion_file, SuggestionError, SuggestionItem};
 use ap_core::dates::{Date, Timestamp};
-use ap_core::iso20022::{write_pain001_v03, IsoDateTime, MAX_PAYMENTS};
+use ap_core::iso20022::{write_pain001_v03, IsoDateTime, WriteError, MAX_PAYMENTS};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
@@ -29,6 +29,17 @@ fn xml_response(xml: String, filename: &str) -> Result<Response, ApiError> {
         &format!("attachment; filename=\"{filename}\""),
     )?;
     Ok(Response::ok(xml)?.with_headers(headers))
+}
+
+/// Why a payment-suggestion file cannot be made (422). Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportRefusal {
+    #[error("{company} has no bank agreement to pay from; add one first.")]
+    NoBankAgreement { company: String },
+    #[error(transparent)]
+    Suggestion(#[from] SuggestionError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// `pre-approved` → true, `regular` → false; anything else is no such resource.
@@ -59,11 +70,8 @@ pub async fn payment_suggestions(
     let fallback = debtor_agreement(&record.bank_agreements)
         .or_else(|| record.bank_agreements.first())
         .cloned()
-        .ok_or_else(|| {
-            ApiError::Unprocessable(format!(
-                "{} has no bank agreement to pay from; add one first.",
-                record.name
-            ))
+        .ok_or_else(|| ExportRefusal::NoBankAgreement {
+            company: record.name.clone(),
         })?;
     let proposed_id = format!(
         "AP-{}-{}",
@@ -135,8 +143,8 @@ pub async fn payment_suggestions(
     let created = IsoDateTime::parse(&Timestamp(export.created_at).to_rfc3339())
         .map_err(|e| ApiError::internal("date", e))?;
     let file = suggestion_file(export_id, created, &record.name, &items, today)
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    let xml = write_pain001_v03(&file).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        .map_err(ExportRefusal::from)?;
+    let xml = write_pain001_v03(&file).map_err(ExportRefusal::from)?;
     let response = xml_response(xml, &format!("{export_id}.xml"))?;
     let mut response = response;
     response.headers_mut().set("x-export-id", export_id)?;

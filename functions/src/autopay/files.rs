@@ -15,6 +15,11 @@ use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::store::Kv;
 
+/// A signing of a payment file that is not (or no longer) waiting for it (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("This payment file is not waiting for signing.")]
+pub struct NotPendingSigning;
+
 /// `GET /api/v1/autopay/files?company=`.
 pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
@@ -78,9 +83,7 @@ pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response
     .await?;
     let pending = pending.ok_or(Missing::PaymentFile)?;
     if pending.status != ap_core::api_autopay::FileStatus::PendingSigning {
-        return Err(ApiError::Conflict(
-            "This payment file is not waiting for signing.".to_owned(),
-        ));
+        return Err(NotPendingSigning.into());
     }
     verify_code(env, &ctx, Some(&body.code)).await?;
     let answer: SignFileAnswer = ask_ledger(
@@ -111,9 +114,7 @@ pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response
             .await?;
             json(200, &result)
         }
-        SignFileAnswer::NotPending => Err(ApiError::Conflict(
-            "This payment file is not waiting for signing.".to_owned(),
-        )),
+        SignFileAnswer::NotPending => Err(NotPendingSigning.into()),
         SignFileAnswer::NotFound => Err(Missing::PaymentFile.into()),
     }
 }

@@ -16,11 +16,11 @@ mod payments;
 mod status_report;
 mod upload;
 
-pub use export::{acknowledge_export, payment_suggestions};
-pub use files::{file, list_files, sign_file};
+pub use export::{acknowledge_export, payment_suggestions, ExportRefusal};
+pub use files::{file, list_files, sign_file, NotPendingSigning};
 pub use payments::{approve_payment, list_payments, payment_events, reject_payment};
 pub use status_report::status_report;
-pub use upload::{upload, upload_signed_in};
+pub use upload::{upload, upload_signed_in, UploadRefusal};
 
 use ap_core::ids::CompanyId;
 use ap_core::iso20022::ReadError;
