@@ -5,6 +5,7 @@
 use ap_core::account::AccountRefusal;
 use ap_core::api::{FieldError, Problem};
 use ap_core::guard::Locked;
+use ap_core::org::{AgreementRefusal, SettingsRefusal};
 use ap_core::process::ProcessRefusal;
 use ap_core::settlement::{PaymentApprovalRefusal, UnconfirmedWarning};
 use worker::{Headers, Response};
@@ -13,6 +14,7 @@ use crate::approval::ApproveAndPayUnavailable;
 use crate::auth::{AlreadySetUp, Denied};
 use crate::autopay::{ExportRefusal, NotPendingSigning, UploadRefusal};
 use crate::bundle::BundleRefusal;
+use crate::do_registry::CompanyRefusal;
 use crate::do_user::GuardRefusal;
 use crate::documents::DocumentRefusal;
 use crate::integration::KeyRefusal;
@@ -415,6 +417,32 @@ impl From<Throttled> for ApiError {
         Self::TooManyRequests {
             detail: throttled.to_string(),
             retry_after: throttled.retry_after,
+        }
+    }
+}
+
+/// A company command the registry refused: a stale version or a debtor account held elsewhere
+/// 409, settings the caller may not change 403 (invalid ones 400 by field), no such agreement
+/// 404, too many agreements 422, an unreadable record 503.
+impl From<CompanyRefusal> for ApiError {
+    fn from(refusal: CompanyRefusal) -> Self {
+        match refusal {
+            CompanyRefusal::Settings(SettingsRefusal::Invalid(errors)) => {
+                Self::invalid_fields(errors)
+            }
+            CompanyRefusal::Settings(_) => Self::Forbidden(refusal.to_string()),
+            CompanyRefusal::Agreement(AgreementRefusal::NoSuchAgreement) => {
+                Self::NotFound(refusal.to_string())
+            }
+            CompanyRefusal::Agreement(AgreementRefusal::TooMany) => {
+                Self::Unprocessable(refusal.to_string())
+            }
+            CompanyRefusal::IdTaken
+            | CompanyRefusal::Stale(_)
+            | CompanyRefusal::Agreement(AgreementRefusal::AccountInUse { .. }) => {
+                Self::Conflict(refusal.to_string())
+            }
+            CompanyRefusal::Unreadable => Self::Unavailable(refusal.to_string()),
         }
     }
 }

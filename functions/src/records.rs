@@ -26,7 +26,7 @@ use ap_core::readiness::{approve_and_pay_readiness, Readiness, ReadinessInput};
 use ap_core::roles::{Role, UserRoles};
 use serde::{Deserialize, Serialize};
 
-use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
+use crate::do_registry::{self, CompanyAnswer, CompanyChange, RegistryCommand};
 use crate::ledger::ProcessRecord;
 use crate::problem::{ApiError, Missing, Unavailable};
 use crate::store::Kv;
@@ -218,18 +218,6 @@ async fn company_command(kv: &Kv, command: &RegistryCommand) -> Result<CompanyAn
     }
 }
 
-/// Why a company command changed nothing, as the answer to the request.
-fn refusal_error(refusal: CompanyRefusal) -> ApiError {
-    match refusal {
-        CompanyRefusal::Conflict(text) => ApiError::Conflict(text),
-        CompanyRefusal::Forbidden(text) => ApiError::Forbidden(text),
-        CompanyRefusal::Invalid(errors) => ApiError::invalid_fields(errors),
-        CompanyRefusal::NoSuchAgreement(text) => ApiError::NotFound(text),
-        CompanyRefusal::Unprocessable(text) => ApiError::Unprocessable(text),
-        CompanyRefusal::Unreadable(text) => ApiError::Unavailable(text),
-    }
-}
-
 fn unexpected(answer: &CompanyAnswer) -> ApiError {
     ApiError::internal("registry", format!("unexpected answer {answer:?}"))
 }
@@ -242,7 +230,7 @@ pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecor
     match company_command(kv, &command).await? {
         CompanyAnswer::Found { company } => Ok(Some(company)),
         CompanyAnswer::NotFound => Ok(None),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
@@ -251,7 +239,7 @@ pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecor
 pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
     let mut companies = match company_command(kv, &RegistryCommand::ListCompanies).await? {
         CompanyAnswer::Listed { companies } => companies,
-        CompanyAnswer::Refused { refusal } => return Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => return Err(refusal.into()),
         other => return Err(unexpected(&other)),
     };
     companies.sort_by_key(|c| c.name.to_lowercase());
@@ -262,7 +250,7 @@ pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
 pub async fn create_company(kv: &Kv, record: CompanyRecord) -> Result<CompanyRecord, ApiError> {
     match company_command(kv, &RegistryCommand::CreateCompany { record }).await? {
         CompanyAnswer::Created { company } => Ok(company),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
@@ -283,7 +271,7 @@ pub async fn change_company(
     match company_command(kv, &command).await? {
         CompanyAnswer::Changed { before, after } => Ok((before, after)),
         CompanyAnswer::NotFound => Err(Missing::Company.into()),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
