@@ -1,5 +1,15 @@
 //! The one place where errors become HTTP answers: RFC 9457 `application/problem+json`.
 //!
+//! How the mapping works: a refusal is a typed value made where the decision is made — an
+//! ap-core rule's refusal (`ProcessRefusal`, `PaymentApprovalRefusal`, `StaleVersion`, …), a
+//! Durable Object's answer that carries one (`SignRefusal`, `PaymentRefusal`, `GuardRefusal`,
+//! `CompanyRefusal`), or a handler's own enum (`Denied`, `KeyRefusal`, `UploadRefusal`, …). Its
+//! `Display` (thiserror) is the sentence the client reads; the `From` impls below decide its
+//! status, once, and handlers only write `?` or `.into()`. A thing that is not there, or that
+//! the caller may not see, is a [`Missing`] variant (404). What handlers still build themselves
+//! is request parsing: `ApiError::field`/`invalid_fields` for named fields, `bad_request` and
+//! the size and media-type answers of `http.rs`, the router's 405, and `ApiError::internal`.
+//!
 //! Internal details (storage errors, Durable Object failures) are logged and never returned.
 
 use ap_core::account::AccountRefusal;
