@@ -138,10 +138,10 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
         let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
+            // The ledger's refusal, said as a field error before a code is spent.
             return Err(ApiError::field(
                 "code",
-                "This payment asks for two-step verification on approval: enter the code your \
-                 authenticator app shows.",
+                PaymentApprovalRefusal::CodeRequired.to_string(),
             ));
         };
         verify_code(env, &ctx, Some(code)).await?;
