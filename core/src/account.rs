@@ -7,7 +7,9 @@
 //! Seeds are opaque here (`S`: the sealed text in the Worker, anything comparable in tests).
 
 /// Why a change does not apply to the account as it is now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
 pub enum AccountRefusal {
     #[error(
         "Two-step verification is already active. Deactivate it first to enrol a new authenticator."

@@ -143,7 +143,7 @@ pub fn validate_bank_agreement(
 }
 
 /// Why a settings change was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum SettingsRefusal {
     #[error("Changing “Allow pre-approval” needs the AutoPay Administrator role in this company.")]
     NeedsAutoPayAdministrator,
@@ -214,7 +214,7 @@ pub fn apply_settings_patch(
 }
 
 /// A change refused because the company changed since the caller read it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error(
     "This company was changed meanwhile (it is at version {current}, you sent {expected}). \
      Reload it and make your change again."
@@ -249,7 +249,7 @@ pub struct AccountClaims {
 }
 
 /// Why a bank-agreement change was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AgreementRefusal {
     #[error("This company has no such bank agreement.")]
     NoSuchAgreement,

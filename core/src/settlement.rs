@@ -225,10 +225,13 @@ pub fn add_process_warning(warnings: &mut Vec<Warning>, warning: Warning) -> boo
 }
 
 /// Why a normal approval was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum PaymentApprovalRefusal {
-    #[error("The payment is {0}; only a payment pending approval can be approved.")]
-    NotPending(&'static str),
+    #[error(
+        "The payment is {}; only a payment pending approval can be approved.",
+        .0.label()
+    )]
+    NotPending(PaymentStatus),
     #[error(
         "You already approved this payment; its bank agreement needs another, different approver."
     )]
@@ -252,7 +255,7 @@ pub fn approve_payment(
     with_code: bool,
 ) -> Result<bool, PaymentApprovalRefusal> {
     if status != PaymentStatus::PendingApproval {
-        return Err(PaymentApprovalRefusal::NotPending(status.label()));
+        return Err(PaymentApprovalRefusal::NotPending(status));
     }
     if approvals.contains(user) {
         return Err(PaymentApprovalRefusal::SameApprover);
@@ -276,10 +279,13 @@ pub fn exports_as_pre_approved(token: Option<&TokenRecord>, sealed: bool, now: u
 pub const MAX_REJECT_REASON: usize = 500;
 
 /// Why a payment could not be rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum RejectRefusal {
-    #[error("The payment is {0}; only a payment pending approval can be rejected.")]
-    NotPending(&'static str),
+    #[error(
+        "The payment is {}; only a payment pending approval can be rejected.",
+        .0.label()
+    )]
+    NotPending(PaymentStatus),
     #[error("Say why the payment is rejected: the reason is kept in its events.")]
     NoReason,
     #[error("The reason is too long: at most {MAX_REJECT_REASON} characters.")]
@@ -302,14 +308,14 @@ pub fn reject_reason(reason: &str) -> Result<String, RejectRefusal> {
 pub fn reject_payment(status: PaymentStatus, reason: &str) -> Result<String, RejectRefusal> {
     let reason = reject_reason(reason)?;
     if status != PaymentStatus::PendingApproval {
-        return Err(RejectRefusal::NotPending(status.label()));
+        return Err(RejectRefusal::NotPending(status));
     }
     Ok(reason)
 }
 
 /// A payment whose approval token was refused must be looked at before it is approved: the
 /// approval names the warning it overrides.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error(
     "This payment carried an approval token that was refused: {warning} Check it, then confirm \
      that you approve it all the same."

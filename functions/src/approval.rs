@@ -10,7 +10,6 @@ use ap_core::api_approval::{
 use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
-use ap_core::process::ProcessRefusal;
 use ap_core::roles::Role;
 use worker::{Env, Headers, Request, Response};
 
@@ -20,7 +19,7 @@ use crate::http::{json, query_param, read_json};
 use crate::ledger::ProcessWithHistory;
 use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{actor_label, load_company, rfc3339, CompanyRecord, Names, UserRecord};
 use crate::store::Kv;
 
@@ -29,21 +28,17 @@ pub fn pdf_key(process: &InvoiceId) -> String {
     format!("pdf:{process}")
 }
 
-pub fn no_such_task() -> ApiError {
-    ApiError::NotFound("There is no such task.".to_owned())
-}
-
 /// The process and company a path segment names, when the user is an Invoice Approver there.
 pub async fn approver_scope(
     kv: &Kv,
     ctx: &SessionCtx,
     segment: &str,
 ) -> Result<(CompanyRecord, InvoiceId), ApiError> {
-    let (company, process) = company_of_process(segment).ok_or_else(no_such_task)?;
+    let (company, process) = company_of_process(segment).ok_or(Missing::Task)?;
     if !ctx.user.roles.has(&company, Role::InvoiceApprover) {
-        return Err(no_such_task());
+        return Err(Missing::Task.into());
     }
-    let record = load_company(kv, &company).await?.ok_or_else(no_such_task)?;
+    let record = load_company(kv, &company).await?.ok_or(Missing::Task)?;
     Ok((record, process))
 }
 
@@ -64,9 +59,7 @@ pub async fn approver_companies(
     }
     if let Some(only) = only {
         if out.is_empty() {
-            return Err(ApiError::NotFound(format!(
-                "You are not an Invoice Approver in company {only}."
-            )));
+            return Err(Missing::NotInvoiceApproverIn(only.to_owned()).into());
         }
     }
     Ok(out)
@@ -189,16 +182,11 @@ fn task_row(
     }
 }
 
-/// A process refused an action: 409 when the state moved on under the user, 422 when the
-/// action does not apply, 400 for a bad comment.
-pub fn refusal_error(refusal: ProcessRefusal) -> ApiError {
-    match refusal {
-        ProcessRefusal::Comment(e) => ApiError::field("comment", e.to_string()),
-        ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
-            ApiError::Unprocessable(refusal.to_string())
-        }
-        other => ApiError::Conflict(other.to_string()),
-    }
+/// Approve and pay asked by someone not ready for it in the company (422): what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Approve and pay is not available: {}", .missing.join(" "))]
+pub struct ApproveAndPayUnavailable {
+    pub missing: Vec<String>,
 }
 
 /// `GET /api/v1/tasks?company=&sort=due_date|amount`.
@@ -235,7 +223,7 @@ async fn detail_of(
 ) -> Result<TaskDetail, ApiError> {
     let found = process_with_history(env, &company.id, process)
         .await?
-        .ok_or_else(no_such_task)?;
+        .ok_or(Missing::Task)?;
     let record = &found.record;
     let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
     let mut names = Names::default();
@@ -277,7 +265,7 @@ pub async fn pdf(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErro
     let bytes = kv
         .get_bytes(&pdf_key(&process))
         .await?
-        .ok_or_else(|| ApiError::NotFound("This invoice has no PDF.".to_owned()))?;
+        .ok_or(Missing::Pdf)?;
     let headers = Headers::new();
     headers.set("content-type", "application/pdf")?;
     headers.set("content-disposition", "inline")?;
@@ -325,8 +313,8 @@ pub async fn act(
             .await?;
             Ok(record)
         }
-        ActAnswer::Refused { refusal } => Err(refusal_error(refusal)),
-        ActAnswer::NotFound => Err(no_such_task()),
+        ActAnswer::Refused { refusal } => Err(refusal.into()),
+        ActAnswer::NotFound => Err(Missing::Task.into()),
     }
 }
 
@@ -358,10 +346,10 @@ pub async fn approve_and_pay(mut req: Request, env: &Env, id: &str) -> Result<Re
     let body: VersionedRequest = read_json(&mut req).await?;
     let readiness = company.readiness_of(&ctx.user);
     if !readiness.ready {
-        return Err(ApiError::Unprocessable(format!(
-            "Approve and pay is not available: {}",
-            readiness.messages(&company.name).join(" ")
-        )));
+        return Err(ApproveAndPayUnavailable {
+            missing: readiness.messages(&company.name),
+        }
+        .into());
     }
     act(
         env,

@@ -1,14 +1,17 @@
 //! Accounts and sessions: first run, sign-in, sign-out, the session cookie, the CSRF rule, and
 //! the checks every other handler starts with (`require_session`, `require_system_admin`).
 
+use ap_core::account::StepUpRefusal;
 use ap_core::api::{FieldError, FirstAdminRequest, SessionState, SignInRequest};
 use ap_core::dates::Timestamp;
 use ap_core::guard::Locked;
 use ap_core::ids::{Email, UserId};
 use ap_core::org::check_name;
 use ap_core::password::{dummy_verify, Password, PasswordHash};
-use ap_core::roles::{UserRoles, SYSTEM_ADMINISTRATOR};
-use ap_core::session::{check_same_origin, cookie_name, SessionToken, SIGN_IN_NOT_CORRECT};
+use ap_core::roles::{Role, UserRoles, SYSTEM_ADMINISTRATOR};
+use ap_core::session::{
+    check_same_origin, cookie_name, CrossSiteRefusal, SessionToken, SIGN_IN_NOT_CORRECT,
+};
 use worker::{Env, Request, Response};
 
 use crate::do_registry::{ask_registry, claim, RegistryCommand, EMAIL, FIRST_ADMIN};
@@ -32,15 +35,43 @@ pub struct SessionCtx {
     pub stepped_up_at: Option<u64>,
 }
 
+/// Why a request is refused for who is asking (401: no one signed in) or for what they may do
+/// (403). Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("Please sign in.")]
+    SignInRequired,
+    /// E-mail, password or code wrong: deliberately one answer for all.
+    #[error("{SIGN_IN_NOT_CORRECT}")]
+    SignInNotCorrect,
+    #[error("Choose a new password first.")]
+    MustChangePassword,
+    #[error("This needs the {SYSTEM_ADMINISTRATOR} role.")]
+    NotSystemAdministrator,
+    /// Neither System Administrator nor holding `role` in the company.
+    #[error(
+        "This needs the System Administrator role, or the {} role in this company.",
+        .0.display_name()
+    )]
+    NeedsRoleHere(Role),
+    #[error(transparent)]
+    CrossSite(#[from] CrossSiteRefusal),
+    #[error(transparent)]
+    StepUp(#[from] StepUpRefusal),
+}
+
+/// First run is over: a System Administrator exists (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("The organisation is already set up. Please sign in.")]
+pub struct AlreadySetUp;
+
 impl SessionCtx {
     /// Refuses with 403 unless the user is a System Administrator.
     pub fn require_system_admin(&self) -> Result<(), ApiError> {
         if self.user.roles.is_system_admin {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "This needs the {SYSTEM_ADMINISTRATOR} role."
-            )))
+            Err(Denied::NotSystemAdministrator.into())
         }
     }
 
@@ -60,8 +91,7 @@ pub fn check_csrf(req: &Request) -> Result<(), ApiError> {
     let headers = req.headers();
     let site = headers.get("sec-fetch-site")?;
     let origin = headers.get("origin")?;
-    check_same_origin(site.as_deref(), origin.as_deref(), &own)
-        .map_err(|e| ApiError::Forbidden(e.to_string()))
+    Ok(check_same_origin(site.as_deref(), origin.as_deref(), &own).map_err(Denied::from)?)
 }
 
 /// The session of this request, if it carries a live one of an active user. The user record is
@@ -93,16 +123,14 @@ pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionC
 pub async fn require_signed_in(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
     current_session(req, env)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))
+        .ok_or_else(|| Denied::SignInRequired.into())
 }
 
 /// A signed-in user who has replaced their one-time initial password.
 pub async fn require_session(req: &Request, env: &Env) -> Result<SessionCtx, ApiError> {
     let ctx = require_signed_in(req, env).await?;
     if ctx.user.must_change_password {
-        return Err(ApiError::Forbidden(
-            "Choose a new password first.".to_owned(),
-        ));
+        return Err(Denied::MustChangePassword.into());
     }
     Ok(ctx)
 }
@@ -141,8 +169,7 @@ fn field(field: &str, message: impl ToString) -> FieldError {
 /// concurrent requests exactly one wins (the registry claim), the other gets 409.
 pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let body: FirstAdminRequest = read_json(&mut req).await?;
-    let already =
-        || ApiError::Conflict("The organisation is already set up. Please sign in.".to_owned());
+    let already = || ApiError::from(AlreadySetUp);
     let mut errors = Vec::new();
     let name = check_name(&body.name, "name", &mut errors);
     let email = Email::parse(&body.email)
@@ -271,7 +298,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
     let typed = body.email.trim().chars().take(254).collect::<String>();
     let mut limits = SignInKeys::of(&req, &typed);
     limits.begin(env, now).await?;
-    let not_correct = || ApiError::Unauthorized(SIGN_IN_NOT_CORRECT.to_owned());
+    let not_correct = || ApiError::from(Denied::SignInNotCorrect);
     let kv = Kv::open(env)?;
     let password = Password::parse(&body.password).ok();
     let id = match Email::parse(&body.email) {
@@ -364,7 +391,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
             )
             .await?;
             limits.failed(env, &actor).await?;
-            Err(ApiError::Locked(Locked { until }.to_string()))
+            Err(Locked { until }.into())
         }
     }
 }

@@ -18,15 +18,15 @@ use ap_core::process::ProcessState;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
-use crate::approval::{act, approver_companies, approver_scope, company_processes, no_such_task};
+use crate::approval::{act, approver_companies, approver_scope, company_processes};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, read_json};
 use crate::ledger::{
-    ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, Signing,
+    ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, SignRefusal, Signing,
 };
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
@@ -145,7 +145,7 @@ pub async fn remove(req: &Request, env: &Env, id: &str) -> Result<Response, ApiE
     let (company, process) = approver_scope(&kv, &ctx, id).await?;
     let found = crate::approval::process_with_history(env, &company.id, &process)
         .await?
-        .ok_or_else(no_such_task)?;
+        .ok_or(Missing::Task)?;
     act(
         env,
         &ctx,
@@ -210,14 +210,29 @@ async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Re
     Ok(())
 }
 
-/// Signs one company's part of the bundle, or says why not.
+/// Why a signing was refused as a whole, before any company was asked (409). Statuses in
+/// `problem.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BundleRefusal {
+    #[error("Your bundle is empty: there is nothing to sign.")]
+    Empty,
+    /// The digest sent is not the bundle's now.
+    #[error(
+        "The bundle changed since it was shown; nothing was signed. Review the bundle and sign \
+         again."
+    )]
+    Changed,
+}
+
+/// Signs one company's part of the bundle, or says why not (the ledger's answer, or the same
+/// refusal made here before the ledger is asked).
 async fn sign_company(
     env: &Env,
     ctx: &SessionCtx,
     bundle_id: &str,
     company: &CompanyRecord,
     records: &[&ProcessRecord],
-) -> Result<Result<Vec<ProcessRecord>, String>, ApiError> {
+) -> Result<SignAnswer, ApiError> {
     // Settings may have changed since the invoices went into the bundle: read them again.
     let shown_company = company;
     let kv = Kv::open(env)?;
@@ -226,13 +241,14 @@ async fn sign_company(
         .ok_or_else(|| ApiError::internal("sign", "company vanished"))?;
     let readiness = company.readiness_of(&ctx.user);
     if !readiness.ready {
-        return Ok(Err(readiness.messages(&company.name).join(" ")));
+        return Ok(refused(SignRefusal::NotReady {
+            messages: readiness.messages(&company.name),
+        }));
     }
     let Some(agreement) = debtor_agreement(&company.bank_agreements) else {
-        return Ok(Err(format!(
-            "No bank agreement of {} asks for two-step authentication on approval.",
-            company.name
-        )));
+        return Ok(refused(SignRefusal::NoSigningAgreement {
+            company: company.name.clone(),
+        }));
     };
     let bank_agreement_id = BankAgreementId::parse(&agreement.id)
         .map_err(|e| ApiError::internal("bank agreement id", e))?;
@@ -243,11 +259,9 @@ async fn sign_company(
         // What you see is what you sign: the debtor account, bank and approvals shown with the
         // digest must still be the ones this signature binds.
         if item_of(record, &company) != item_of(record, shown_company) {
-            return Ok(Err(format!(
-                "The bank agreement of {} changed since the bundle was shown; nothing was signed \
-                 in this company. Review the bundle and sign again.",
-                company.name
-            )));
+            return Ok(refused(SignRefusal::AgreementChanged {
+                company: company.name.clone(),
+            }));
         }
         let token = ApprovalToken::from_random_bytes(random_bytes::<17>()?);
         let sealed_token = secrets::seal_text(env, token.as_str(), record.process.id().as_str())?;
@@ -259,7 +273,7 @@ async fn sign_company(
             sealed_token,
         });
     }
-    let answer: SignAnswer = ask_ledger(
+    ask_ledger(
         env,
         &company.id,
         &LedgerCommand::Sign(Signing {
@@ -273,11 +287,11 @@ async fn sign_company(
             now: now_secs(),
         }),
     )
-    .await?;
-    Ok(match answer {
-        SignAnswer::Signed { records } => Ok(records),
-        SignAnswer::Refused { reason } => Err(reason),
-    })
+    .await
+}
+
+fn refused(refusal: SignRefusal) -> SignAnswer {
+    SignAnswer::Refused { refusal }
 }
 
 /// `POST /api/v1/bundle/sign`.
@@ -289,16 +303,10 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let now_bundle = current(env, &kv, &ctx.user).await?;
     if now_bundle.bundle.is_empty() {
-        return Err(ApiError::Conflict(
-            "Your bundle is empty: there is nothing to sign.".to_owned(),
-        ));
+        return Err(BundleRefusal::Empty.into());
     }
     if now_bundle.bundle.check_digest(&shown).is_err() {
-        return Err(ApiError::Conflict(
-            "The bundle changed since it was shown; nothing was signed. Review the bundle and \
-             sign again."
-                .to_owned(),
-        ));
+        return Err(BundleRefusal::Changed.into());
     }
     verify_signature(env, &ctx, &body).await?;
 
@@ -315,7 +323,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     for (company, records) in by_company.values() {
         let outcome = sign_company(env, &ctx, &bundle_id, company, records).await?;
         let result = match outcome {
-            Ok(signed) => {
+            SignAnswer::Signed { records: signed } => {
                 let invoices: Vec<SignedInvoice> = signed
                     .iter()
                     .map(|r| {
@@ -350,7 +358,8 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     refused: Vec::new(),
                 }
             }
-            Err(reason) => {
+            SignAnswer::Refused { refusal } => {
+                let reason = refusal.to_string();
                 events::record(
                     env,
                     &ctx.actor(),

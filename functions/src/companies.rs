@@ -14,7 +14,7 @@ use ap_core::org::{validate_bank_agreement, validate_company};
 use ap_core::roles::Role;
 use worker::{Env, Request, Response};
 
-use crate::auth::{require_session, SessionCtx};
+use crate::auth::{require_session, Denied, SessionCtx};
 use crate::do_registry::{list_claims, ClaimsPage, CompanyChange, EMAIL};
 use crate::events;
 use crate::http::{json, key_page_params, query_param, read_json};
@@ -106,10 +106,7 @@ fn require_some_say(ctx: &SessionCtx, id: &str, role: Role) -> Result<(), ApiErr
     if ctx.user.roles.is_system_admin || holds {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
-            "This needs the System Administrator role, or the {} role in this company.",
-            role.display_name()
-        )))
+        Err(Denied::NeedsRoleHere(role).into())
     }
 }
 

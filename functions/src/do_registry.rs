@@ -22,10 +22,11 @@
 //! account exactly one wins.
 
 use crate::durable::{answer_command, Transactions};
-use ap_core::api::{BankAgreementView, CompanySettingsPatch, FieldError};
+use ap_core::api::{BankAgreementView, CompanySettingsPatch};
 use ap_core::org::{
     apply_settings_patch, check_expected_version, may_claim_account, put_agreement,
     remove_agreement, AccountClaims, AccountHolder, AgreementRefusal, SettingsRefusal,
+    StaleVersion,
 };
 use ap_core::roles::UserRoles;
 use serde::{Deserialize, Serialize};
@@ -150,29 +151,24 @@ pub enum CompanyAnswer {
     NotAdopted,
 }
 
-/// Why a company command changed nothing.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+/// Why a company command changed nothing: the `ap_core::org` rule that refused, or the
+/// registry's own. Statuses in `problem.rs`.
+#[derive(Debug, Serialize, Deserialize, thiserror::Error)]
 pub enum CompanyRefusal {
-    /// The record changed since the caller read it, or the debtor account is held elsewhere.
-    Conflict(String),
-    Forbidden(String),
-    Invalid(Vec<FieldError>),
-    NoSuchAgreement(String),
-    Unprocessable(String),
+    /// A new company drew an id that exists already.
+    #[error("A company with this id exists already; please try again.")]
+    IdTaken,
+    /// The record changed since the caller read it.
+    #[error(transparent)]
+    Stale(#[from] StaleVersion),
+    #[error(transparent)]
+    Settings(#[from] SettingsRefusal),
+    /// Includes a debtor account held by another agreement.
+    #[error(transparent)]
+    Agreement(#[from] AgreementRefusal),
     /// A stored record could not be read: nothing is assumed in its place.
-    Unreadable(String),
-}
-
-impl From<AgreementRefusal> for CompanyRefusal {
-    fn from(refusal: AgreementRefusal) -> Self {
-        let text = refusal.to_string();
-        match refusal {
-            AgreementRefusal::NoSuchAgreement => Self::NoSuchAgreement(text),
-            AgreementRefusal::TooMany => Self::Unprocessable(text),
-            AgreementRefusal::AccountInUse { .. } => Self::Conflict(text),
-        }
-    }
+    #[error("A company record could not be read; nothing was changed. Please contact support.")]
+    Unreadable,
 }
 
 #[derive(Deserialize)]
@@ -362,9 +358,7 @@ impl Registry {
         record.version = 1;
         record.bank_agreements.clear();
         if !matches!(self.record(record.id.as_str())?, Ok(None)) {
-            return Ok(refused(CompanyRefusal::Conflict(
-                "A company with this id exists already; please try again.".to_owned(),
-            )));
+            return Ok(refused(CompanyRefusal::IdTaken));
         }
         self.sql.exec(
             "INSERT INTO companies (id, record) VALUES (?, ?)",
@@ -385,7 +379,7 @@ impl Registry {
             Err(refusal) => return Ok(CompanyAnswer::Refused { refusal }),
         };
         if let Err(stale) = check_expected_version(before.version, expected_version) {
-            return Ok(refused(CompanyRefusal::Conflict(stale.to_string())));
+            return Ok(refused(stale));
         }
         let mut after = before.clone();
         let (claims, agreement) = match apply(&mut after, change) {
@@ -546,10 +540,7 @@ fn to_json<T: Serialize>(value: &T) -> Result<String> {
 fn parse_record(text: &str) -> std::result::Result<CompanyRecord, CompanyRefusal> {
     serde_json::from_str(text).map_err(|e| {
         worker::console_error!("registry: unreadable company record: {e}");
-        CompanyRefusal::Unreadable(
-            "A company record could not be read; nothing was changed. Please contact support."
-                .to_owned(),
-        )
+        CompanyRefusal::Unreadable
     })
 }
 
@@ -573,11 +564,7 @@ fn apply(
             Ok((AccountClaims::default(), None))
         }
         CompanyChange::Settings { patch, roles } => {
-            record.settings = apply_settings_patch(&record.settings, &patch, &roles, &record.id)
-                .map_err(|e| match e {
-                    SettingsRefusal::Invalid(errors) => CompanyRefusal::Invalid(errors),
-                    other => CompanyRefusal::Forbidden(other.to_string()),
-                })?;
+            record.settings = apply_settings_patch(&record.settings, &patch, &roles, &record.id)?;
             Ok((AccountClaims::default(), None))
         }
         CompanyChange::PutAgreement { agreement, adding } => {

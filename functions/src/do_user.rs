@@ -139,6 +139,17 @@ pub enum Outcome {
     Missing,
 }
 
+/// Why the guard refused a change ([`Outcome::Refused`]); statuses in `problem.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum GuardRefusal {
+    /// The change does not apply to the account as it is now (409).
+    #[error(transparent)]
+    Account(#[from] AccountRefusal),
+    /// The session a password change keeps ended meanwhile (401).
+    #[error("Your session has ended. Please sign in again.")]
+    SessionEnded,
+}
+
 /// The answer to every [`GuardCommand`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GuardAnswer {
@@ -149,10 +160,19 @@ pub struct GuardAnswer {
     #[serde(default)]
     pub user: Option<UserRecord>,
     #[serde(default)]
-    pub refusal: Option<String>,
+    pub refusal: Option<GuardRefusal>,
     /// For `Touch`: when this session last confirmed a fresh code (step-up).
     #[serde(default)]
     pub stepped_up_at: Option<u64>,
+}
+
+impl GuardAnswer {
+    /// Why a [`Outcome::Refused`] answer refused; the guard always says, and an answer that
+    /// did not is read as a change made meanwhile.
+    pub fn refusal(&self) -> GuardRefusal {
+        self.refusal
+            .unwrap_or(GuardRefusal::Account(AccountRefusal::ChangedMeanwhile))
+    }
 }
 
 #[derive(Deserialize)]
@@ -517,7 +537,7 @@ impl UserGuard {
                 if live.is_empty() {
                     // The session ended meanwhile (deactivation, reactivation, two-step reset).
                     return Ok(GuardAnswer {
-                        refusal: Some("Your session has ended. Please sign in again.".to_owned()),
+                        refusal: Some(GuardRefusal::SessionEnded),
                         ..answer(Outcome::Refused, &guard, Some(now), Some(record))
                     });
                 }
@@ -646,7 +666,7 @@ fn answer(
 
 fn refused(guard: &TwoStepGuard, user: UserRecord, why: AccountRefusal) -> GuardAnswer {
     GuardAnswer {
-        refusal: Some(why.to_string()),
+        refusal: Some(why.into()),
         ..answer(Outcome::Refused, guard, None, Some(user))
     }
 }

@@ -11,6 +11,7 @@ use ap_core::api_approval::DocumentAccepted;
 use ap_core::approval::process_id;
 use ap_core::dates::Timestamp;
 use ap_core::document::{Document, DocumentRequest, MAX_DOCUMENT_BODY_BYTES};
+use ap_core::ids::InvoiceId;
 use ap_core::money::{Currency, Money};
 use ap_core::process::Process;
 use worker::{Env, Request, Response};
@@ -18,12 +19,38 @@ use worker::{Env, Request, Response};
 use crate::approval::pdf_key;
 use crate::events;
 use crate::http::{json, parse_json, read_body};
-use crate::integration::require_integration_key;
+use crate::integration::{require_integration_key, KeyRefusal};
 use crate::ledger::{ask_ledger, LedgerCommand, OpenAnswer, ProcessRecord};
 use crate::platform::{now_secs, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::load_company;
 use crate::store::Kv;
+
+/// Why a document was not accepted. Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentRefusal {
+    /// 415.
+    #[error("Send the document as JSON: Content-Type: application/json.")]
+    NotJson,
+    /// 413.
+    #[error("The PDF is larger than 10 MiB (10485760 bytes).")]
+    PdfTooLarge,
+    /// The company's "Send workflows to Approval" is off (422).
+    #[error(
+        "“Send workflows to Approval” is off for {company}: documents for this company are not \
+         accepted. A System Administrator can turn the setting on."
+    )]
+    SendingOff { company: String },
+    /// The document id was received before with other content (409).
+    #[error(
+        "Document {document_id} was already received (process {process_id}) with different \
+         content. Send changed invoices under a new document id."
+    )]
+    DifferentContent {
+        document_id: String,
+        process_id: InvoiceId,
+    },
+}
 
 fn accepted(record: &ProcessRecord) -> DocumentAccepted {
     let doc = record.process.document();
@@ -47,35 +74,26 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         .trim()
         .eq_ignore_ascii_case("application/json")
     {
-        return Err(ApiError::UnsupportedMediaType(
-            "Send the document as JSON: Content-Type: application/json.".to_owned(),
-        ));
+        return Err(DocumentRefusal::NotJson.into());
     }
     let body = read_body(&mut req, MAX_DOCUMENT_BODY_BYTES).await?;
     let request: DocumentRequest = parse_json(&body)?;
     drop(body);
     if request.pdf_too_large() {
-        return Err(ApiError::PayloadTooLarge(
-            "The PDF is larger than 10 MiB (10485760 bytes).".to_owned(),
-        ));
+        return Err(DocumentRefusal::PdfTooLarge.into());
     }
     if request.company_id.trim() != key.company_id.as_str() {
-        return Err(ApiError::Forbidden(
-            "This integration key belongs to another company: send documents for company_id \
-             with that company's key."
-                .to_owned(),
-        ));
+        return Err(KeyRefusal::DocumentOfOtherCompany.into());
     }
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such company.".to_owned()))?;
+        .ok_or(Missing::Company)?;
     if !company.settings.send_workflows_to_approval {
-        return Err(ApiError::Unprocessable(format!(
-            "“Send workflows to Approval” is off for {}: documents for this company are not \
-             accepted. A System Administrator can turn the setting on.",
-            company.name
-        )));
+        return Err(DocumentRefusal::SendingOff {
+            company: company.name,
+        }
+        .into());
     }
     let document = Document::parse(&request).map_err(ApiError::invalid_fields)?;
     drop(request);
@@ -139,10 +157,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             }
             json(200, &accepted(&record))
         }
-        OpenAnswer::DifferentContent { process_id } => Err(ApiError::Conflict(format!(
-            "Document {} was already received (process {process_id}) with different content. \
-             Send changed invoices under a new document id.",
-            document.summary.document_id
-        ))),
+        OpenAnswer::DifferentContent { process_id } => Err(DocumentRefusal::DifferentContent {
+            document_id: document.summary.document_id.to_string(),
+            process_id,
+        }
+        .into()),
     }
 }

@@ -19,7 +19,7 @@ use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, page_params, query_param, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
 };
@@ -60,6 +60,31 @@ pub async fn require_integration_key(
     require_integration_key_with_any(req, env, company, scope.as_slice()).await
 }
 
+/// Why an integration API call is refused before it is looked at. Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyRefusal {
+    /// No key, an unknown one or a revoked one (401).
+    #[error("Send a valid integration key: Authorization: Bearer ap_live_….")]
+    NoValidKey,
+    /// `X-Client-Version` missing or below the minimum (426).
+    #[error(
+        "This client is too old: X-Client-Version must be at least {MIN_CLIENT_VERSION_TEXT}. \
+         Please upgrade the integration."
+    )]
+    ClientTooOld,
+    #[error("This integration key belongs to another company.")]
+    OtherCompany,
+    /// A document for another company than the key's.
+    #[error(
+        "This integration key belongs to another company: send documents for company_id \
+         with that company's key."
+    )]
+    DocumentOfOtherCompany,
+    /// None of the scopes the call accepts (`a or b`).
+    #[error("This integration key lacks the scope {0}.")]
+    LacksScope(String),
+}
+
 /// Like [`require_integration_key`], for calls that any one of `scopes` allows (none given:
 /// any live key of the company).
 pub async fn require_integration_key_with_any(
@@ -68,38 +93,28 @@ pub async fn require_integration_key_with_any(
     company: Option<&CompanyId>,
     scopes: &[Scope],
 ) -> Result<IntegrationKeyRecord, ApiError> {
-    let unauthorized = || {
-        ApiError::Unauthorized(
-            "Send a valid integration key: Authorization: Bearer ap_live_….".to_owned(),
-        )
-    };
     let header = req.headers().get("authorization")?.unwrap_or_default();
-    let secret = IntegrationKeySecret::from_authorization(&header).ok_or_else(unauthorized)?;
+    let secret = IntegrationKeySecret::from_authorization(&header).ok_or(KeyRefusal::NoValidKey)?;
     let kv = Kv::open(env)?;
     let key: IntegrationKeyRecord = kv
         .get(&integration_key_key(&secret.hash()))
         .await?
         .filter(|k: &IntegrationKeyRecord| k.revoked_at.is_none())
-        .ok_or_else(unauthorized)?;
+        .ok_or(KeyRefusal::NoValidKey)?;
     let version = req.headers().get("x-client-version")?;
     let supported = version
         .as_deref()
         .and_then(|v| ClientVersion::parse(v).ok())
         .is_some_and(ClientVersion::is_supported);
     if !supported {
-        return Err(ApiError::UpgradeRequired(MIN_CLIENT_VERSION_TEXT));
+        return Err(KeyRefusal::ClientTooOld.into());
     }
     if company.is_some_and(|c| *c != key.company_id) {
-        return Err(ApiError::Forbidden(
-            "This integration key belongs to another company.".to_owned(),
-        ));
+        return Err(KeyRefusal::OtherCompany.into());
     }
     if !scopes.is_empty() && !scopes.iter().any(|s| key.scopes.contains(s)) {
         let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
-        return Err(ApiError::Forbidden(format!(
-            "This integration key lacks the scope {}.",
-            names.join(" or ")
-        )));
+        return Err(KeyRefusal::LacksScope(names.join(" or ")).into());
     }
     let now = now_secs();
     let used_key = integration_key_used_key(&key.id);
@@ -261,18 +276,17 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
     let kv = Kv::open(env)?;
-    let not_found = || ApiError::NotFound("There is no such integration key.".to_owned());
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(not_found());
+        return Err(Missing::IntegrationKey.into());
     }
     let hash: String = kv
         .get(&integration_key_id_key(id))
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(Missing::IntegrationKey)?;
     let mut key: IntegrationKeyRecord = kv
         .get(&integration_key_key(&hash))
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(Missing::IntegrationKey)?;
     require_step_up(&ctx)?;
     if key.revoked_at.is_none() {
         key.revoked_at = Some(now_secs());

@@ -36,7 +36,7 @@ pub use do_throttle::Throttle;
 pub use do_user::UserGuard;
 pub use ledger::Ledger;
 
-use problem::ApiError;
+use problem::{ApiError, Missing};
 use worker::{event, Context, Env, Method, Request, Response, Result};
 
 /// The build version reported by `/api/v1/health`.
@@ -285,6 +285,6 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Post, ["api", "v1", "admin", "processes", id, "revoke-token"]) => {
             processes::revoke_token(&req, env, id).await
         }
-        _ => Err(ApiError::not_found(&path)),
+        _ => Err(Missing::Resource(path).into()),
     }
 }

@@ -1,13 +1,14 @@
 //! My details: the signed-in user's own view, password change and two-step verification.
 
+use ap_core::account::AccountRefusal;
 use ap_core::api::{ChangePasswordRequest, Me, TwoStepCodeRequest, TwoStepEnrolment};
-use ap_core::guard::LOCK_SECONDS;
+use ap_core::guard::{Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
 use ap_core::qr::qr_svg;
 use ap_core::totp::{otpauth_uri, TotpCode};
 use worker::{Env, Request, Response};
 
-use crate::auth::{require_session, require_signed_in, SessionCtx};
+use crate::auth::{require_session, require_signed_in, Denied, SessionCtx};
 use crate::do_user::{
     ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
 };
@@ -49,7 +50,7 @@ async fn change_own(
 ) -> Result<GuardAnswer, ApiError> {
     let answer = ask_guard_with_record(env, &ctx.user.id, command)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))?;
+        .ok_or(Denied::SignInRequired)?;
     if let Some(record) = &answer.user {
         publish_user(&Kv::open(env)?, record).await?;
     }
@@ -103,11 +104,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
             .await?;
             no_content()
         }
-        Outcome::Refused => Err(ApiError::Unauthorized(
-            answer
-                .refusal
-                .unwrap_or_else(|| "Please sign in.".to_owned()),
-        )),
+        Outcome::Refused => Err(answer.refusal().into()),
         Outcome::Locked => {
             let until = answer.locked_until.unwrap_or(now + LOCK_SECONDS);
             events::record(
@@ -118,7 +115,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
                 format!("Password change refused: locked until {}.", rfc3339(until)),
             )
             .await?;
-            Err(two_step::locked(until))
+            Err(Locked { until }.into())
         }
         _ => {
             events::record(
@@ -150,7 +147,7 @@ pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
     )
     .await?;
     if answer.outcome == Outcome::Refused {
-        return Err(ApiError::Conflict(answer.refusal.unwrap_or_default()));
+        return Err(answer.refusal().into());
     }
     let uri = otpauth_uri(&secret, &ctx.user.email);
     let qr_svg = qr_svg(&uri).map_err(|e| ApiError::internal("qr", e))?;
@@ -204,9 +201,7 @@ pub async fn activate(mut req: Request, env: &Env) -> Result<Response, ApiError>
     let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
     let Some(pending) = ctx.user.pending_two_step.clone() else {
-        return Err(ApiError::Conflict(
-            "There is no two-step enrolment to activate. Start the enrolment first.".to_owned(),
-        ));
+        return Err(AccountRefusal::NoEnrolment.into());
     };
     let (user, locked_until) = check_code(
         env,
@@ -232,9 +227,7 @@ pub async fn deactivate(mut req: Request, env: &Env) -> Result<Response, ApiErro
     let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
     let Some(active) = ctx.user.two_step.clone() else {
-        return Err(ApiError::Conflict(
-            "Two-step verification is not active.".to_owned(),
-        ));
+        return Err(AccountRefusal::NotActive.into());
     };
     let (user, locked_until) = check_code(
         env,

@@ -1,9 +1,38 @@
 //! The one place where errors become HTTP answers: RFC 9457 `application/problem+json`.
 //!
+//! How the mapping works: a refusal is a typed value made where the decision is made — an
+//! ap-core rule's refusal (`ProcessRefusal`, `PaymentApprovalRefusal`, `StaleVersion`, …), a
+//! Durable Object's answer that carries one (`SignRefusal`, `PaymentRefusal`, `GuardRefusal`,
+//! `CompanyRefusal`), or a handler's own enum (`Denied`, `KeyRefusal`, `UploadRefusal`, …). Its
+//! `Display` (thiserror) is the sentence the client reads; the `From` impls below decide its
+//! status, once, and handlers only write `?` or `.into()`. A thing that is not there, or that
+//! the caller may not see, is a [`Missing`] variant (404). What handlers still build themselves
+//! is request parsing: `ApiError::field`/`invalid_fields` for named fields, `bad_request` and
+//! the size and media-type answers of `http.rs`, the router's 405, and `ApiError::internal`.
+//!
 //! Internal details (storage errors, Durable Object failures) are logged and never returned.
 
+use ap_core::account::AccountRefusal;
 use ap_core::api::{FieldError, Problem};
+use ap_core::guard::Locked;
+use ap_core::org::{AgreementRefusal, SettingsRefusal};
+use ap_core::process::ProcessRefusal;
+use ap_core::settlement::{PaymentApprovalRefusal, UnconfirmedWarning};
 use worker::{Headers, Response};
+
+use crate::approval::ApproveAndPayUnavailable;
+use crate::auth::{AlreadySetUp, Denied};
+use crate::autopay::{ExportRefusal, NotPendingSigning, UploadRefusal};
+use crate::bundle::BundleRefusal;
+use crate::do_registry::CompanyRefusal;
+use crate::do_user::GuardRefusal;
+use crate::documents::DocumentRefusal;
+use crate::integration::KeyRefusal;
+use crate::ledger::PaymentRefusal;
+use crate::processes::NoToken;
+use crate::throttle::Throttled;
+use crate::two_step::CodeRefusal;
+use crate::users::UserRefusal;
 
 /// Every way a request can fail. Each variant maps to exactly one status code.
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +58,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
-    #[error("This client is too old: X-Client-Version must be at least {0}. Please upgrade the integration.")]
-    UpgradeRequired(&'static str),
+    #[error("{0}")]
+    UpgradeRequired(String),
     #[error("{0}")]
     Locked(String),
     /// Too many failed attempts: refused for `retry_after` seconds (sent as `Retry-After`).
@@ -41,6 +70,74 @@ pub enum ApiError {
     Unavailable(String),
     #[error("storage failure: {0}")]
     Internal(String),
+}
+
+/// Something a request names that is not there, or that the caller may not see (which the
+/// answer must not tell apart): 404 with this sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("There is no such user.")]
+    User,
+    #[error("There is no such company.")]
+    Company,
+    /// An integration key's company was deleted after the key was made.
+    #[error("The key's company no longer exists.")]
+    KeyCompany,
+    #[error("There is no such task.")]
+    Task,
+    #[error("There is no such process.")]
+    Process,
+    #[error("This invoice has no PDF.")]
+    Pdf,
+    #[error("There is no such payment.")]
+    Payment,
+    #[error("There is no such payment file.")]
+    PaymentFile,
+    #[error("There is no such integration key.")]
+    IntegrationKey,
+    #[error("Payment suggestions are pre-approved or regular.")]
+    SuggestionKind,
+    #[error(
+        "There is no {kind} payment-suggestion export {} for this company.",
+        .export_id.chars().take(40).collect::<String>()
+    )]
+    Export { kind: String, export_id: String },
+    /// `?company=` names a company where the user is no Invoice Approver.
+    #[error("You are not an Invoice Approver in company {0}.")]
+    NotInvoiceApproverIn(String),
+    /// `?company=` names a company where the user is no AutoPay Approver.
+    #[error("You are not an AutoPay Approver in that company.")]
+    NotAutoPayApproverIn,
+    /// No route has this path.
+    #[error("There is no resource at {0}.")]
+    Resource(String),
+}
+
+/// The service cannot answer now: misconfigured, or a record it needs cannot be read (503).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    #[error(
+        "The server is not configured: the secret SECRETS_KEY is missing. An operator must set it \
+         (scripts/setup.sh writes one into .dev.vars; `wrangler secret put SECRETS_KEY` at the edge)."
+    )]
+    SecretsKeyMissing,
+    #[error("The server is not configured: SECRETS_KEY is not valid. {0}")]
+    SecretsKeyInvalid(String),
+    /// The registry is adopting the company records an older version kept in KV.
+    #[error("The company records are being set up; please try again in a moment.")]
+    CompanyRecordsSettingUp,
+}
+
+impl From<Unavailable> for ApiError {
+    fn from(unavailable: Unavailable) -> Self {
+        Self::Unavailable(unavailable.to_string())
+    }
+}
+
+impl From<Missing> for ApiError {
+    fn from(missing: Missing) -> Self {
+        Self::NotFound(missing.to_string())
+    }
 }
 
 impl ApiError {
@@ -65,10 +162,6 @@ impl ApiError {
             field: field.to_owned(),
             message: message.into(),
         }])
-    }
-
-    pub fn not_found(path: &str) -> Self {
-        Self::NotFound(format!("There is no resource at {path}."))
     }
 
     pub fn method_not_allowed(allowed: &'static str) -> Self {
@@ -161,5 +254,205 @@ impl From<worker::Error> for ApiError {
 impl From<worker::kv::KvError> for ApiError {
     fn from(err: worker::kv::KvError) -> Self {
         Self::internal("kv", err)
+    }
+}
+
+/// A process refused an action: 409 when the state moved on under the user, 422 when the
+/// action does not apply, 400 for a bad comment.
+impl From<ProcessRefusal> for ApiError {
+    fn from(refusal: ProcessRefusal) -> Self {
+        match refusal {
+            ProcessRefusal::Comment(e) => Self::field("comment", e.to_string()),
+            ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
+                Self::Unprocessable(refusal.to_string())
+            }
+            other => Self::Conflict(other.to_string()),
+        }
+    }
+}
+
+/// A decision on an AutoPay payment the payment's state does not allow: 409.
+impl From<PaymentRefusal> for ApiError {
+    fn from(refusal: PaymentRefusal) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<PaymentApprovalRefusal> for ApiError {
+    fn from(refusal: PaymentApprovalRefusal) -> Self {
+        PaymentRefusal::from(refusal).into()
+    }
+}
+
+impl From<UnconfirmedWarning> for ApiError {
+    fn from(refusal: UnconfirmedWarning) -> Self {
+        PaymentRefusal::from(refusal).into()
+    }
+}
+
+/// Who is asking (401) or what they may do (403).
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::SignInRequired | Denied::SignInNotCorrect => {
+                Self::Unauthorized(denied.to_string())
+            }
+            Denied::MustChangePassword
+            | Denied::NotSystemAdministrator
+            | Denied::NeedsRoleHere(_)
+            | Denied::CrossSite(_)
+            | Denied::StepUp(_) => Self::Forbidden(denied.to_string()),
+        }
+    }
+}
+
+impl From<AlreadySetUp> for ApiError {
+    fn from(refusal: AlreadySetUp) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+/// No valid key 401, a client too old 426, a key that may not do this 403.
+impl From<KeyRefusal> for ApiError {
+    fn from(refusal: KeyRefusal) -> Self {
+        match refusal {
+            KeyRefusal::NoValidKey => Self::Unauthorized(refusal.to_string()),
+            KeyRefusal::ClientTooOld => Self::UpgradeRequired(refusal.to_string()),
+            KeyRefusal::OtherCompany
+            | KeyRefusal::DocumentOfOtherCompany
+            | KeyRefusal::LacksScope(_) => Self::Forbidden(refusal.to_string()),
+        }
+    }
+}
+
+/// Two-step verification not activated 422; a wrong code 403.
+impl From<CodeRefusal> for ApiError {
+    fn from(refusal: CodeRefusal) -> Self {
+        match refusal {
+            CodeRefusal::NotActivated => Self::Unprocessable(refusal.to_string()),
+            CodeRefusal::NotCorrect(_) => Self::Forbidden(refusal.to_string()),
+        }
+    }
+}
+
+/// Locked after too many failed codes: 423.
+impl From<Locked> for ApiError {
+    fn from(locked: Locked) -> Self {
+        Self::Locked(locked.to_string())
+    }
+}
+
+/// A change that does not apply to the account as it is now: 409.
+impl From<AccountRefusal> for ApiError {
+    fn from(refusal: AccountRefusal) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+/// The guard's refusal: the account changed (409), or the session ended (401).
+impl From<GuardRefusal> for ApiError {
+    fn from(refusal: GuardRefusal) -> Self {
+        match refusal {
+            GuardRefusal::Account(account) => account.into(),
+            GuardRefusal::SessionEnded => Self::Unauthorized(refusal.to_string()),
+        }
+    }
+}
+
+impl From<UserRefusal> for ApiError {
+    fn from(refusal: UserRefusal) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<NoToken> for ApiError {
+    fn from(refusal: NoToken) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<BundleRefusal> for ApiError {
+    fn from(refusal: BundleRefusal) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<ApproveAndPayUnavailable> for ApiError {
+    fn from(refusal: ApproveAndPayUnavailable) -> Self {
+        Self::Unprocessable(refusal.to_string())
+    }
+}
+
+impl From<DocumentRefusal> for ApiError {
+    fn from(refusal: DocumentRefusal) -> Self {
+        match refusal {
+            DocumentRefusal::NotJson => Self::UnsupportedMediaType(refusal.to_string()),
+            DocumentRefusal::PdfTooLarge => Self::PayloadTooLarge(refusal.to_string()),
+            DocumentRefusal::SendingOff { .. } => Self::Unprocessable(refusal.to_string()),
+            DocumentRefusal::DifferentContent { .. } => Self::Conflict(refusal.to_string()),
+        }
+    }
+}
+
+/// A malformed Idempotency-Key 400; a file that cannot be accepted as it is 422.
+impl From<UploadRefusal> for ApiError {
+    fn from(refusal: UploadRefusal) -> Self {
+        match refusal {
+            UploadRefusal::BadIdempotencyKey => Self::bad_request(refusal.to_string()),
+            UploadRefusal::NotYourAccount { .. }
+            | UploadRefusal::ForeignAccount { .. }
+            | UploadRefusal::NotAnIban { .. }
+            | UploadRefusal::IdempotencyKeyReused { .. } => {
+                Self::Unprocessable(refusal.to_string())
+            }
+        }
+    }
+}
+
+impl From<NotPendingSigning> for ApiError {
+    fn from(refusal: NotPendingSigning) -> Self {
+        Self::Conflict(refusal.to_string())
+    }
+}
+
+impl From<ExportRefusal> for ApiError {
+    fn from(refusal: ExportRefusal) -> Self {
+        Self::Unprocessable(refusal.to_string())
+    }
+}
+
+/// A spent sign-in budget: 429 with `Retry-After`.
+impl From<Throttled> for ApiError {
+    fn from(throttled: Throttled) -> Self {
+        Self::TooManyRequests {
+            detail: throttled.to_string(),
+            retry_after: throttled.retry_after,
+        }
+    }
+}
+
+/// A company command the registry refused: a stale version or a debtor account held elsewhere
+/// 409, settings the caller may not change 403 (invalid ones 400 by field), no such agreement
+/// 404, too many agreements 422, an unreadable record 503.
+impl From<CompanyRefusal> for ApiError {
+    fn from(refusal: CompanyRefusal) -> Self {
+        match refusal {
+            CompanyRefusal::Settings(SettingsRefusal::Invalid(errors)) => {
+                Self::invalid_fields(errors)
+            }
+            CompanyRefusal::Settings(_) => Self::Forbidden(refusal.to_string()),
+            CompanyRefusal::Agreement(AgreementRefusal::NoSuchAgreement) => {
+                Self::NotFound(refusal.to_string())
+            }
+            CompanyRefusal::Agreement(AgreementRefusal::TooMany) => {
+                Self::Unprocessable(refusal.to_string())
+            }
+            CompanyRefusal::IdTaken
+            | CompanyRefusal::Stale(_)
+            | CompanyRefusal::Agreement(AgreementRefusal::AccountInUse { .. }) => {
+                Self::Conflict(refusal.to_string())
+            }
+            CompanyRefusal::Unreadable => Self::Unavailable(refusal.to_string()),
+        }
     }
 }

@@ -14,14 +14,15 @@ use crate::events;
 use crate::http::{json, query_param};
 use crate::ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{actor_label, Names};
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;
 
-fn no_such_process() -> ApiError {
-    ApiError::NotFound("There is no such process.".to_owned())
-}
+/// A revocation of a process that holds no approval token (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("This invoice has no approval token: its payment was not pre-approved.")]
+pub struct NoToken;
 
 fn filter_of(req: &Request) -> Result<ProcessFilter, ApiError> {
     let payment_approved = match query_param(req, "payment_approved")?.as_deref() {
@@ -92,10 +93,8 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 async fn scope(kv: &Kv, id: &str) -> Result<(CompanyRecord, ap_core::ids::InvoiceId), ApiError> {
-    let (company, process) = company_of_process(id).ok_or_else(no_such_process)?;
-    let company = load_company(kv, &company)
-        .await?
-        .ok_or_else(no_such_process)?;
+    let (company, process) = company_of_process(id).ok_or(Missing::Process)?;
+    let company = load_company(kv, &company).await?.ok_or(Missing::Process)?;
     Ok((company, process))
 }
 
@@ -114,7 +113,7 @@ async fn detail_of(env: &Env, kv: &Kv, id: &str) -> Result<ProcessDetail, ApiErr
     let (company, process) = scope(kv, id).await?;
     let found = process_with_history(env, &company.id, &process)
         .await?
-        .ok_or_else(no_such_process)?;
+        .ok_or(Missing::Process)?;
     let record = &found.record;
     let mut names = Names::default();
     Ok(ProcessDetail {
@@ -156,12 +155,8 @@ pub async fn revoke_token(req: &Request, env: &Env, id: &str) -> Result<Response
     )
     .await?;
     match answer {
-        None => return Err(no_such_process()),
-        Some(None) => {
-            return Err(ApiError::Conflict(
-                "This invoice has no approval token: its payment was not pre-approved.".to_owned(),
-            ))
-        }
+        None => return Err(Missing::Process.into()),
+        Some(None) => return Err(NoToken.into()),
         Some(Some(_)) => {
             events::record(
                 env,

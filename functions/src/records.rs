@@ -26,9 +26,9 @@ use ap_core::readiness::{approve_and_pay_readiness, Readiness, ReadinessInput};
 use ap_core::roles::{Role, UserRoles};
 use serde::{Deserialize, Serialize};
 
-use crate::do_registry::{self, CompanyAnswer, CompanyChange, CompanyRefusal, RegistryCommand};
+use crate::do_registry::{self, CompanyAnswer, CompanyChange, RegistryCommand};
 use crate::ledger::ProcessRecord;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing, Unavailable};
 use crate::store::Kv;
 
 pub fn user_key(id: &UserId) -> String {
@@ -213,31 +213,13 @@ async fn company_command(kv: &Kv, command: &RegistryCommand) -> Result<CompanyAn
     let records: Vec<CompanyRecord> = kv.values("company:", usize::MAX).await?;
     do_registry::company_command(kv.env(), &RegistryCommand::AdoptCompanies { records }).await?;
     match do_registry::company_command(kv.env(), command).await? {
-        CompanyAnswer::NotAdopted => Err(ApiError::Unavailable(
-            "The company records are being set up; please try again in a moment.".into(),
-        )),
+        CompanyAnswer::NotAdopted => Err(Unavailable::CompanyRecordsSettingUp.into()),
         answer => Ok(answer),
-    }
-}
-
-/// Why a company command changed nothing, as the answer to the request.
-fn refusal_error(refusal: CompanyRefusal) -> ApiError {
-    match refusal {
-        CompanyRefusal::Conflict(text) => ApiError::Conflict(text),
-        CompanyRefusal::Forbidden(text) => ApiError::Forbidden(text),
-        CompanyRefusal::Invalid(errors) => ApiError::invalid_fields(errors),
-        CompanyRefusal::NoSuchAgreement(text) => ApiError::NotFound(text),
-        CompanyRefusal::Unprocessable(text) => ApiError::Unprocessable(text),
-        CompanyRefusal::Unreadable(text) => ApiError::Unavailable(text),
     }
 }
 
 fn unexpected(answer: &CompanyAnswer) -> ApiError {
     ApiError::internal("registry", format!("unexpected answer {answer:?}"))
-}
-
-fn no_such_company() -> ApiError {
-    ApiError::NotFound("There is no such company.".into())
 }
 
 /// The company as the registry holds it now; an unreadable record is a 503, never a default.
@@ -248,7 +230,7 @@ pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecor
     match company_command(kv, &command).await? {
         CompanyAnswer::Found { company } => Ok(Some(company)),
         CompanyAnswer::NotFound => Ok(None),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
@@ -257,7 +239,7 @@ pub async fn load_company(kv: &Kv, id: &CompanyId) -> Result<Option<CompanyRecor
 pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
     let mut companies = match company_command(kv, &RegistryCommand::ListCompanies).await? {
         CompanyAnswer::Listed { companies } => companies,
-        CompanyAnswer::Refused { refusal } => return Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => return Err(refusal.into()),
         other => return Err(unexpected(&other)),
     };
     companies.sort_by_key(|c| c.name.to_lowercase());
@@ -268,7 +250,7 @@ pub async fn all_companies(kv: &Kv) -> Result<Vec<CompanyRecord>, ApiError> {
 pub async fn create_company(kv: &Kv, record: CompanyRecord) -> Result<CompanyRecord, ApiError> {
     match company_command(kv, &RegistryCommand::CreateCompany { record }).await? {
         CompanyAnswer::Created { company } => Ok(company),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
@@ -288,25 +270,25 @@ pub async fn change_company(
     };
     match company_command(kv, &command).await? {
         CompanyAnswer::Changed { before, after } => Ok((before, after)),
-        CompanyAnswer::NotFound => Err(no_such_company()),
-        CompanyAnswer::Refused { refusal } => Err(refusal_error(refusal)),
+        CompanyAnswer::NotFound => Err(Missing::Company.into()),
+        CompanyAnswer::Refused { refusal } => Err(refusal.into()),
         other => Err(unexpected(&other)),
     }
 }
 
 /// A company id from a path segment; a malformed one is simply not found.
 pub fn company_id(segment: &str) -> Result<CompanyId, ApiError> {
-    CompanyId::parse(segment).map_err(|_| ApiError::NotFound("There is no such company.".into()))
+    CompanyId::parse(segment).map_err(|_| Missing::Company.into())
 }
 
 pub fn user_id(segment: &str) -> Result<UserId, ApiError> {
-    UserId::parse(segment).map_err(|_| ApiError::NotFound("There is no such user.".into()))
+    UserId::parse(segment).map_err(|_| Missing::User.into())
 }
 
 pub async fn existing_company(kv: &Kv, segment: &str) -> Result<CompanyRecord, ApiError> {
     load_company(kv, &company_id(segment)?)
         .await?
-        .ok_or_else(no_such_company)
+        .ok_or_else(|| Missing::Company.into())
 }
 
 /// "Name <e-mail>": who did something, in histories and events.

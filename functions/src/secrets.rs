@@ -7,24 +7,17 @@ use ap_core::totp::{self, TotpCode, TotpSecret, SECRET_BYTES};
 use worker::Env;
 
 use crate::platform::random_bytes;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Unavailable};
 
 /// The name of the Worker secret holding the sealing key.
 pub const SECRETS_KEY: &str = "SECRETS_KEY";
 
 fn seal_key(env: &Env) -> Result<SealKey, ApiError> {
-    let text = env.secret(SECRETS_KEY).map(|s| s.to_string()).map_err(|_| {
-        ApiError::Unavailable(
-            "The server is not configured: the secret SECRETS_KEY is missing. An operator must set it \
-             (scripts/setup.sh writes one into .dev.vars; `wrangler secret put SECRETS_KEY` at the edge)."
-                .to_owned(),
-        )
-    })?;
-    SealKey::from_base64(&text).map_err(|e| {
-        ApiError::Unavailable(format!(
-            "The server is not configured: SECRETS_KEY is not valid. {e}"
-        ))
-    })
+    let text = env
+        .secret(SECRETS_KEY)
+        .map(|s| s.to_string())
+        .map_err(|_| Unavailable::SecretsKeyMissing)?;
+    Ok(SealKey::from_base64(&text).map_err(|e| Unavailable::SecretsKeyInvalid(e.to_string()))?)
 }
 
 /// A fresh 160-bit seed from the CSPRNG, and its sealed form for storage.

@@ -64,13 +64,7 @@ impl SignInKeys {
                 for (earlier, limit, _) in &self.keys[..i] {
                     do_throttle::refund(env, earlier, *limit, now).await?;
                 }
-                return Err(ApiError::TooManyRequests {
-                    detail: format!(
-                        "Too many failed sign-ins. Wait {} before you try again.",
-                        wait_text(retry_after)
-                    ),
-                    retry_after,
-                });
+                return Err(Throttled { retry_after }.into());
             }
             self.reached[i] = answer.reached;
         }
@@ -106,6 +100,16 @@ impl SignInKeys {
         }
         Ok(())
     }
+}
+
+/// A spent sign-in budget (429 with `Retry-After`, in `problem.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Too many failed sign-ins. Wait {} before you try again.",
+    wait_text(*retry_after)
+)]
+pub struct Throttled {
+    pub retry_after: u64,
 }
 
 fn wait_text(secs: u64) -> String {

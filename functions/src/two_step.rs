@@ -11,7 +11,7 @@ use ap_core::password::{Password, PasswordHash};
 use ap_core::totp::TotpCode;
 use worker::Env;
 
-use crate::auth::SessionCtx;
+use crate::auth::{Denied, SessionCtx};
 use crate::do_user::{
     ask_guard_with_record, CheckedSeed, GuardAnswer, GuardCommand, Outcome, UserChange,
 };
@@ -73,17 +73,19 @@ pub fn active_seed(user: &UserRecord) -> Result<CheckedSeed, ApiError> {
     user.two_step
         .clone()
         .map(CheckedSeed::Active)
-        .ok_or_else(|| {
-            ApiError::Unprocessable(
-                "You have not activated two-step verification. Activate it on My details."
-                    .to_owned(),
-            )
-        })
+        .ok_or_else(|| CodeRefusal::NotActivated.into())
 }
 
-/// The 423 for a lock in force until `until`.
-pub fn locked(until: u64) -> ApiError {
-    ApiError::Locked(Locked { until }.to_string())
+/// Why a two-step code was not accepted (a lock is `ap_core::guard::Locked`, 423). Statuses in
+/// `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodeRefusal {
+    /// The user has no active seed to check a code against (422).
+    #[error("You have not activated two-step verification. Activate it on My details.")]
+    NotActivated,
+    /// Wrong or replayed code (or password), said as the purpose says it (403).
+    #[error("{0}")]
+    NotCorrect(&'static str),
 }
 
 /// Verifies `check` for the signed-in user through their guard. Wrong password, wrong or
@@ -126,7 +128,7 @@ async fn verify_for_session(
     };
     let answer = ask_guard_with_record(env, &user.id, &command)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("Please sign in.".to_owned()))?;
+        .ok_or(Denied::SignInRequired)?;
     match answer.outcome {
         Outcome::Accepted => {
             if let Some(record) = &answer.user {
@@ -147,7 +149,7 @@ async fn verify_for_session(
             .await?;
             Err(match purpose.field {
                 Some(field) => ApiError::field(field, purpose.not_correct),
-                None => ApiError::Forbidden(purpose.not_correct.to_owned()),
+                None => CodeRefusal::NotCorrect(purpose.not_correct).into(),
             })
         }
         Outcome::Locked => {
@@ -163,11 +165,9 @@ async fn verify_for_session(
                 ),
             )
             .await?;
-            Err(locked(until))
+            Err(Locked { until }.into())
         }
-        Outcome::Refused => Err(ApiError::Conflict(answer.refusal.unwrap_or_else(|| {
-            "Your account changed meanwhile. Reload and try again.".to_owned()
-        }))),
+        Outcome::Refused => Err(answer.refusal().into()),
     }
 }
 
@@ -177,7 +177,7 @@ async fn verify_for_session(
 /// to do otherwise. Call it after the role check, before the change.
 pub fn require_step_up(ctx: &SessionCtx) -> Result<(), ApiError> {
     check_step_up(ctx.user.two_step.is_some(), ctx.stepped_up_at, now_secs())
-        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))
+        .map_err(|refusal| Denied::from(refusal).into())
 }
 
 /// Confirms a fresh code for this session (step-up), through the same checks as any code.

@@ -17,7 +17,7 @@ use crate::do_user::{ask_guard, ask_guard_with_record, GuardCommand, Outcome, Us
 use crate::events;
 use crate::http::{json, key_page_params, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{load_company, load_user, publish_user, user_id, UserRecord};
 use crate::store::Kv;
 use crate::two_step::require_step_up;
@@ -38,8 +38,17 @@ async fn view(env: &Env, user: &UserRecord) -> Result<UserView, ApiError> {
         .view(status.locked_until))
 }
 
-fn no_such_user() -> ApiError {
-    ApiError::NotFound("There is no such user.".into())
+/// Why a System Administrator's change of users was refused (409). Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserRefusal {
+    #[error("A user with the e-mail address {0} already exists.")]
+    EmailTaken(String),
+    #[error(
+        "You cannot remove your own System Administrator role; ask another System Administrator."
+    )]
+    OwnAdministratorRole,
+    #[error("You cannot deactivate yourself.")]
+    DeactivateYourself,
 }
 
 /// One change of user `id`'s record, applied by their guard to the record as it is now (never a
@@ -48,11 +57,11 @@ async fn change_user(env: &Env, id: &str, change: UserChange) -> Result<UserReco
     let id = user_id(id)?;
     let answer = ask_guard_with_record(env, &id, &GuardCommand::Change { change })
         .await?
-        .ok_or_else(no_such_user)?;
-    let user = answer.user.ok_or_else(no_such_user)?;
-    if answer.outcome == Outcome::Refused {
-        return Err(ApiError::Conflict(answer.refusal.unwrap_or_default()));
+        .ok_or(Missing::User)?;
+    if answer.outcome == Outcome::Refused && answer.user.is_some() {
+        return Err(answer.refusal().into());
     }
+    let user = answer.user.ok_or(Missing::User)?;
     publish_user(&Kv::open(env)?, &user).await?;
     Ok(user)
 }
@@ -110,7 +119,7 @@ pub async fn get(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErro
     admin(req, env).await?;
     let view = current_view(env, &Kv::open(env)?, &user_id(id)?)
         .await?
-        .ok_or_else(no_such_user)?;
+        .ok_or(Missing::User)?;
     json(200, &view)
 }
 
@@ -133,9 +142,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     };
     let id = UserId::parse(&random_id()?).map_err(|e| ApiError::internal("user id", e))?;
     if !claim(env, EMAIL, email.as_str(), id.as_str()).await? {
-        return Err(ApiError::Conflict(format!(
-            "A user with the e-mail address {email} already exists."
-        )));
+        return Err(UserRefusal::EmailTaken(email.to_string()).into());
     }
     let (initial_password, hash) = initial_password()?;
     let user = create_user(
@@ -204,7 +211,7 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
         return Err(ApiError::invalid_fields(errors));
     }
     if target == ctx.user.id && !roles.is_system_admin {
-        return Err(ApiError::Conflict("You cannot remove your own System Administrator role; ask another System Administrator.".to_owned()));
+        return Err(UserRefusal::OwnAdministratorRole.into());
     }
     require_step_up(&ctx)?;
     let user = change_user(env, id, UserChange::Roles { roles }).await?;
@@ -232,9 +239,7 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
 pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
     if user_id(id)? == ctx.user.id {
-        return Err(ApiError::Conflict(
-            "You cannot deactivate yourself.".to_owned(),
-        ));
+        return Err(UserRefusal::DeactivateYourself.into());
     }
     let user = change_user(env, id, UserChange::Deactivate).await?;
     events::record(
@@ -305,7 +310,7 @@ pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
     let ctx = admin(&req, env).await?;
     let user = crate::do_user::current_user(env, &user_id(id)?)
         .await?
-        .ok_or_else(no_such_user)?
+        .ok_or(Missing::User)?
         .0;
     ask_guard(env, &user.id, &GuardCommand::Unlock).await?;
     events::record(

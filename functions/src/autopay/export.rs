@@ -4,9 +4,9 @@
 use ap_core::api::{BankAgreementView, Scope};
 use ap_core::api_autopay::ExportAcknowledgement;
 use ap_core::approval::debtor_agreement;
-use ap_core::autopay::{suggestion_file, SuggestionItem};
+use ap_core::autopay::{suggestion_file, SuggestionError, SuggestionItem};
 use ap_core::dates::{Date, Timestamp};
-use ap_core::iso20022::{write_pain001_v03, IsoDateTime, MAX_PAYMENTS};
+use ap_core::iso20022::{write_pain001_v03, IsoDateTime, WriteError, MAX_PAYMENTS};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Headers, Request, Response};
 
@@ -15,7 +15,7 @@ use crate::http::json;
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, ExportAck, ExportAnswer, LedgerCommand};
 use crate::platform::{now_secs, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{company_id, load_company, rfc3339};
 use crate::secrets;
 use crate::store::Kv;
@@ -31,14 +31,23 @@ fn xml_response(xml: String, filename: &str) -> Result<Response, ApiError> {
     Ok(Response::ok(xml)?.with_headers(headers))
 }
 
+/// Why a payment-suggestion file cannot be made (422). Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportRefusal {
+    #[error("{company} has no bank agreement to pay from; add one first.")]
+    NoBankAgreement { company: String },
+    #[error(transparent)]
+    Suggestion(#[from] SuggestionError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
 /// `pre-approved` → true, `regular` → false; anything else is no such resource.
 fn suggestion_kind(kind: &str) -> Result<bool, ApiError> {
     match kind {
         "pre-approved" => Ok(true),
         "regular" => Ok(false),
-        _ => Err(ApiError::NotFound(
-            "Payment suggestions are pre-approved or regular.".to_owned(),
-        )),
+        _ => Err(Missing::SuggestionKind.into()),
     }
 }
 
@@ -57,17 +66,12 @@ pub async fn payment_suggestions(
     let pre_approved = suggestion_kind(kind)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
     let kv = Kv::open(env)?;
-    let record = load_company(&kv, &company)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("There is no such company.".into()))?;
+    let record = load_company(&kv, &company).await?.ok_or(Missing::Company)?;
     let fallback = debtor_agreement(&record.bank_agreements)
         .or_else(|| record.bank_agreements.first())
         .cloned()
-        .ok_or_else(|| {
-            ApiError::Unprocessable(format!(
-                "{} has no bank agreement to pay from; add one first.",
-                record.name
-            ))
+        .ok_or_else(|| ExportRefusal::NoBankAgreement {
+            company: record.name.clone(),
         })?;
     let proposed_id = format!(
         "AP-{}-{}",
@@ -139,8 +143,8 @@ pub async fn payment_suggestions(
     let created = IsoDateTime::parse(&Timestamp(export.created_at).to_rfc3339())
         .map_err(|e| ApiError::internal("date", e))?;
     let file = suggestion_file(export_id, created, &record.name, &items, today)
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    let xml = write_pain001_v03(&file).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        .map_err(ExportRefusal::from)?;
+    let xml = write_pain001_v03(&file).map_err(ExportRefusal::from)?;
     let response = xml_response(xml, &format!("{export_id}.xml"))?;
     let mut response = response;
     response.headers_mut().set("x-export-id", export_id)?;
@@ -161,18 +165,16 @@ pub async fn acknowledge_export(
     let company = company_id(company)?;
     let pre_approved = suggestion_kind(kind)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
-    let no_such_export = || {
-        ApiError::NotFound(format!(
-            "There is no {kind} payment-suggestion export {} for this company.",
-            export_id.chars().take(40).collect::<String>()
-        ))
+    let no_such_export = || Missing::Export {
+        kind: kind.to_owned(),
+        export_id: export_id.to_owned(),
     };
     let well_formed = export_id.len() <= 64
         && export_id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !well_formed {
-        return Err(no_such_export());
+        return Err(no_such_export().into());
     }
     let ack: Option<ExportAck> = ask_ledger(
         env,

@@ -5,15 +5,20 @@ use ap_core::approval::company_of_process;
 use ap_core::ids::{CompanyId, PaymentFileId};
 use worker::{Env, Request, Response};
 
-use super::{approver_company, may_read, no_such_file, readable_companies, verify_code};
+use super::{approver_company, may_read, readable_companies, verify_code};
 use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, query_param, read_json};
 use crate::ledger::{ask_ledger, LedgerCommand, SignFileAnswer};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::store::Kv;
+
+/// A signing of a payment file that is not (or no longer) waiting for it (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("This payment file is not waiting for signing.")]
+pub struct NotPendingSigning;
 
 /// `GET /api/v1/autopay/files?company=`.
 pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> {
@@ -37,8 +42,8 @@ pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> 
 }
 
 fn file_company(id: &str) -> Result<CompanyId, ApiError> {
-    let (company, _) = company_of_process(id).ok_or_else(no_such_file)?;
-    PaymentFileId::parse(id).map_err(|_| no_such_file())?;
+    let (company, _) = company_of_process(id).ok_or(Missing::PaymentFile)?;
+    PaymentFileId::parse(id).map_err(|_| Missing::PaymentFile)?;
     Ok(company)
 }
 
@@ -47,7 +52,7 @@ pub async fn file(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErr
     let ctx = require_session(req, env).await?;
     let company = file_company(id)?;
     if !may_read(&ctx, &company) {
-        return Err(no_such_file());
+        return Err(Missing::PaymentFile.into());
     }
     let result: Option<UploadResult> = ask_ledger(
         env,
@@ -58,14 +63,14 @@ pub async fn file(req: &Request, env: &Env, id: &str) -> Result<Response, ApiErr
         },
     )
     .await?;
-    json(200, &result.ok_or_else(no_such_file)?)
+    json(200, &result.ok_or(Missing::PaymentFile)?)
 }
 
 /// `POST /api/v1/autopay/files/{id}/sign`: an AutoPay Approver signs an upload with a code.
 pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let company_id = file_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, no_such_file).await?;
+    let company = approver_company(&ctx, env, &company_id, Missing::PaymentFile).await?;
     let body: SignFileRequest = read_json(&mut req).await?;
     let pending: Option<UploadResult> = ask_ledger(
         env,
@@ -76,11 +81,9 @@ pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response
         },
     )
     .await?;
-    let pending = pending.ok_or_else(no_such_file)?;
+    let pending = pending.ok_or(Missing::PaymentFile)?;
     if pending.status != ap_core::api_autopay::FileStatus::PendingSigning {
-        return Err(ApiError::Conflict(
-            "This payment file is not waiting for signing.".to_owned(),
-        ));
+        return Err(NotPendingSigning.into());
     }
     verify_code(env, &ctx, Some(&body.code)).await?;
     let answer: SignFileAnswer = ask_ledger(
@@ -111,9 +114,7 @@ pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response
             .await?;
             json(200, &result)
         }
-        SignFileAnswer::NotPending => Err(ApiError::Conflict(
-            "This payment file is not waiting for signing.".to_owned(),
-        )),
-        SignFileAnswer::NotFound => Err(no_such_file()),
+        SignFileAnswer::NotPending => Err(NotPendingSigning.into()),
+        SignFileAnswer::NotFound => Err(Missing::PaymentFile.into()),
     }
 }

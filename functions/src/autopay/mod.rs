@@ -16,11 +16,11 @@ mod payments;
 mod status_report;
 mod upload;
 
-pub use export::{acknowledge_export, payment_suggestions};
-pub use files::{file, list_files, sign_file};
+pub use export::{acknowledge_export, payment_suggestions, ExportRefusal};
+pub use files::{file, list_files, sign_file, NotPendingSigning};
 pub use payments::{approve_payment, list_payments, payment_events, reject_payment};
 pub use status_report::status_report;
-pub use upload::{upload, upload_signed_in};
+pub use upload::{upload, upload_signed_in, UploadRefusal};
 
 use ap_core::ids::CompanyId;
 use ap_core::iso20022::ReadError;
@@ -28,7 +28,7 @@ use ap_core::roles::Role;
 use worker::Env;
 
 use crate::auth::SessionCtx;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
 
@@ -64,14 +64,6 @@ pub(super) fn may_read(ctx: &SessionCtx, company: &CompanyId) -> bool {
     ctx.user.roles.is_system_admin || ctx.user.roles.has(company, Role::AutoPayApprover)
 }
 
-pub(super) fn no_such_payment() -> ApiError {
-    ApiError::NotFound("There is no such payment.".to_owned())
-}
-
-pub(super) fn no_such_file() -> ApiError {
-    ApiError::NotFound("There is no such payment file.".to_owned())
-}
-
 /// The companies whose payments the user may read, optionally only `only`.
 pub(super) async fn readable_companies(
     kv: &Kv,
@@ -85,9 +77,7 @@ pub(super) async fn readable_companies(
         .filter(|c| only.is_none_or(|o| o == c.id.as_str()))
         .collect();
     if only.is_some() && companies.is_empty() {
-        return Err(ApiError::NotFound(
-            "You are not an AutoPay Approver in that company.".to_owned(),
-        ));
+        return Err(Missing::NotAutoPayApproverIn.into());
     }
     Ok(companies)
 }
@@ -119,11 +109,11 @@ pub(super) async fn approver_company(
     ctx: &SessionCtx,
     env: &Env,
     company: &CompanyId,
-    not_found: fn() -> ApiError,
+    missing: Missing,
 ) -> Result<CompanyRecord, ApiError> {
     if !ctx.user.roles.has(company, Role::AutoPayApprover) {
-        return Err(not_found());
+        return Err(missing.into());
     }
     let kv = Kv::open(env)?;
-    load_company(&kv, company).await?.ok_or_else(not_found)
+    Ok(load_company(&kv, company).await?.ok_or(missing)?)
 }

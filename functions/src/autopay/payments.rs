@@ -8,20 +8,17 @@ use ap_core::api_autopay::{
 use ap_core::approval::company_of_process;
 use ap_core::dates::Date;
 use ap_core::ids::{CompanyId, PaymentId};
-use ap_core::settlement::{check_warning_confirmed, reject_reason};
+use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
 use worker::{Env, Request, Response};
 
-use super::{
-    approver_company, may_read, no_such_file, no_such_payment, readable_companies, verify_code,
-    MAX_LISTED_PAYMENTS,
-};
+use super::{approver_company, may_read, readable_companies, verify_code, MAX_LISTED_PAYMENTS};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::store::Kv;
 
@@ -45,7 +42,7 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
     let file = query_param(req, "file")?;
     let mut only = query_param(req, "company")?;
     if let Some(f) = &file {
-        let (company, _) = company_of_process(f).ok_or_else(no_such_file)?;
+        let (company, _) = company_of_process(f).ok_or(Missing::PaymentFile)?;
         if only.as_deref().is_some_and(|o| o != company.as_str()) {
             return json(200, &Vec::<PaymentRow>::new());
         }
@@ -73,8 +70,8 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
 }
 
 fn payment_company(id: &str) -> Result<(CompanyId, PaymentId), ApiError> {
-    let (company, _) = company_of_process(id).ok_or_else(no_such_payment)?;
-    let payment = PaymentId::parse(id).map_err(|_| no_such_payment())?;
+    let (company, _) = company_of_process(id).ok_or(Missing::Payment)?;
+    let payment = PaymentId::parse(id).map_err(|_| Missing::Payment)?;
     Ok((company, payment))
 }
 
@@ -97,7 +94,7 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
     } else {
         let ctx = require_session(req, env).await?;
         if !may_read(&ctx, &company) {
-            return Err(no_such_payment());
+            return Err(Missing::Payment.into());
         }
     }
     let events: Option<PaymentEvents> = ask_ledger(
@@ -109,14 +106,14 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
         },
     )
     .await?;
-    json(200, &events.ok_or_else(no_such_payment)?)
+    json(200, &events.ok_or(Missing::Payment)?)
 }
 
 /// `POST /api/v1/autopay/payments/{id}/approve`.
 pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let (company_id, payment) = payment_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
+    let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
     let body: ApprovePaymentRequest = read_json(&mut req).await?;
     let current: Option<PaymentEvents> = ask_ledger(
         env,
@@ -127,32 +124,24 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
         },
     )
     .await?;
-    let current = current.ok_or_else(no_such_payment)?.payment;
+    let current = current.ok_or(Missing::Payment)?.payment;
     // Refused before a code is asked for, so a second try does not spend one.
     if current.approvals.contains(&actor_label(&ctx.user)) {
-        return Err(ApiError::Conflict(
-            "You already approved this payment; its bank agreement needs another, different \
-             approver."
-                .to_owned(),
-        ));
+        return Err(PaymentApprovalRefusal::SameApprover.into());
     }
     if current.status != PaymentStatus::PendingApproval {
-        return Err(ApiError::Conflict(format!(
-            "The payment is {}; only a payment pending approval can be approved.",
-            current.status.label()
-        )));
+        return Err(PaymentApprovalRefusal::NotPending(current.status).into());
     }
     // A refused approval token is looked at first; refused before a code is spent.
-    check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)
-        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)?;
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
         let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
+            // The ledger's refusal, said as a field error before a code is spent.
             return Err(ApiError::field(
                 "code",
-                "This payment asks for two-step verification on approval: enter the code your \
-                 authenticator app shows.",
+                PaymentApprovalRefusal::CodeRequired.to_string(),
             ));
         };
         verify_code(env, &ctx, Some(code)).await?;
@@ -200,8 +189,8 @@ async fn decided(
             events::record(env, &ctx.actor(), kind, Some(company), detail(&row)).await?;
             json(200, &row)
         }
-        ApprovePaymentAnswer::Refused { reason } => Err(ApiError::Conflict(reason)),
-        ApprovePaymentAnswer::NotFound => Err(no_such_payment()),
+        ApprovePaymentAnswer::Refused { refusal } => Err(refusal.into()),
+        ApprovePaymentAnswer::NotFound => Err(Missing::Payment.into()),
     }
 }
 
@@ -210,7 +199,7 @@ async fn decided(
 pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let (company_id, payment) = payment_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, no_such_payment).await?;
+    let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
     let body: RejectPaymentRequest = read_json(&mut req).await?;
     // The reason is judged here as a field (400); whether the payment can still be stopped is
     // the ledger's decision (409).

@@ -19,10 +19,45 @@ use crate::http::{json, read_body};
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand, NewFile, NewPayment, Presented, UploadOutcome};
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
+
+/// Why a payment file was refused before anything was stored. Statuses in `problem.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadRefusal {
+    /// 400: the header is malformed.
+    #[error(
+        "The Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters."
+    )]
+    BadIdempotencyKey,
+    /// The screen's upload: no company where the user is AutoPay Approver holds the account.
+    #[error(
+        "The file pays from account {account}, which is not the debtor account of a bank \
+         agreement of any company where you are AutoPay Approver. Nothing was stored."
+    )]
+    NotYourAccount { account: String },
+    /// A payment information pays from an account none of the company's agreements holds.
+    #[error(
+        "Payment information {pmt_inf_id} (line {line}) pays from account {account}, which is \
+         not the debtor account of any bank agreement of {company}. Nothing was stored."
+    )]
+    ForeignAccount {
+        pmt_inf_id: String,
+        line: u32,
+        account: String,
+        company: String,
+    },
+    #[error("Payment information {pmt_inf_id} pays from an account that is not an IBAN.")]
+    NotAnIban { pmt_inf_id: String },
+    /// The ledger holds a file with other content under this key.
+    #[error(
+        "The Idempotency-Key {key} was already used for a payment file with other content. \
+         Send a new file with a new key; nothing was stored."
+    )]
+    IdempotencyKeyReused { key: String },
+}
 
 fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
     let Some(key) = req.headers().get("idempotency-key")? else {
@@ -33,9 +68,7 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
         && key.len() <= MAX_IDEMPOTENCY_KEY
         && key.bytes().all(|b| b.is_ascii_graphic());
     if !fine {
-        return Err(ApiError::bad_request(format!(
-            "The Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters."
-        )));
+        return Err(UploadRefusal::BadIdempotencyKey.into());
     }
     Ok(Some(key))
 }
@@ -51,7 +84,7 @@ pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("The key's company no longer exists.".into()))?;
+        .ok_or(Missing::KeyCompany)?;
     let uploader = Uploader {
         label: format!("integration key {} ({}…)", key.label, key.prefix),
         actor: format!("integration key {}", key.prefix),
@@ -84,12 +117,7 @@ pub async fn upload_signed_in(mut req: Request, env: &Env) -> Result<Response, A
                 .iter()
                 .any(|a| a.debtor_account == account)
         })
-        .ok_or_else(|| {
-            ApiError::Unprocessable(format!(
-                "The file pays from account {account}, which is not the debtor account of a \
-                 bank agreement of any company where you are AutoPay Approver. Nothing was stored."
-            ))
-        })?;
+        .ok_or(UploadRefusal::NotYourAccount { account })?;
     let uploader = Uploader {
         label: actor_label(&ctx.user),
         actor: ctx.actor(),
@@ -123,11 +151,13 @@ async fn accept_upload(
             .iter()
             .find(|a| a.debtor_account == account)
         else {
-            return Err(ApiError::Unprocessable(format!(
-                "Payment information {} (line {}) pays from account {account}, which is not the \
-                 debtor account of any bank agreement of {}. Nothing was stored.",
-                info.pmt_inf_id, info.line, company.name
-            )));
+            return Err(UploadRefusal::ForeignAccount {
+                pmt_inf_id: info.pmt_inf_id.to_string(),
+                line: info.line,
+                account: account.to_owned(),
+                company: company.name.clone(),
+            }
+            .into());
         };
         if !used.iter().any(|a| a.id == agreement.id) {
             used.push(agreement);
@@ -140,12 +170,13 @@ async fn accept_upload(
     for (info, agreement) in file.payment_infos.iter().zip(&agreement_of) {
         let bank_agreement_id = BankAgreementId::parse(&agreement.id)
             .map_err(|e| ApiError::internal("bank agreement id", e))?;
-        let debtor_iban = info.debtor_account.iban().cloned().ok_or_else(|| {
-            ApiError::Unprocessable(format!(
-                "Payment information {} pays from an account that is not an IBAN.",
-                info.pmt_inf_id
-            ))
-        })?;
+        let debtor_iban =
+            info.debtor_account
+                .iban()
+                .cloned()
+                .ok_or_else(|| UploadRefusal::NotAnIban {
+                    pmt_inf_id: info.pmt_inf_id.to_string(),
+                })?;
         for tx in &info.transactions {
             let instr = tx.instr_id.as_ref().map(|i| i.as_str());
             let presented = match presented_token(instr) {
@@ -209,10 +240,7 @@ async fn accept_upload(
     let answer = match outcome {
         UploadOutcome::Accepted(answer) => answer,
         UploadOutcome::IdempotencyKeyReused { key } => {
-            return Err(ApiError::Unprocessable(format!(
-                "The Idempotency-Key {key} was already used for a payment file with other \
-                 content. Send a new file with a new key; nothing was stored."
-            )))
+            return Err(UploadRefusal::IdempotencyKeyReused { key }.into())
         }
     };
     if !answer.replayed {

@@ -62,9 +62,9 @@ mod views;
 
 pub use protocol::{
     ask_ledger, ActAnswer, Action, ApprovePaymentAnswer, ApprovedRow, ExportAck, ExportAnswer,
-    HistoryRow, LedgerCommand, NewFile, NewPayment, OpenAnswer, PaymentApproval, Presented,
-    ProbeAnswer, ProcessRecord, ProcessWithHistory, SignAnswer, SignFileAnswer, SignItem, Signing,
-    UploadOutcome,
+    HistoryRow, LedgerCommand, NewFile, NewPayment, OpenAnswer, PaymentApproval, PaymentRefusal,
+    Presented, ProbeAnswer, ProcessRecord, ProcessWithHistory, SignAnswer, SignFileAnswer,
+    SignItem, SignRefusal, Signing, UploadOutcome,
 };
 use schema::{text, to_json};
 

@@ -28,7 +28,7 @@ impl Ledger {
         };
         if let Err(unconfirmed) = check_warning_confirmed(p.warning.as_deref(), confirm_warning) {
             return Ok(ApprovePaymentAnswer::Refused {
-                reason: unconfirmed.to_string(),
+                refusal: unconfirmed.into(),
             });
         }
         let needs = p.payment.needs();
@@ -37,7 +37,7 @@ impl Ledger {
                 Ok(complete) => complete,
                 Err(refusal) => {
                     return Ok(ApprovePaymentAnswer::Refused {
-                        reason: refusal.to_string(),
+                        refusal: refusal.into(),
                     })
                 }
             };
@@ -92,7 +92,7 @@ impl Ledger {
             Ok(reason) => reason,
             Err(refusal) => {
                 return Ok(ApprovePaymentAnswer::Refused {
-                    reason: refusal.to_string(),
+                    refusal: refusal.into(),
                 })
             }
         };

@@ -12,7 +12,9 @@ use worker::Result;
 
 use super::process_store::{change_kind, HistoryEntry};
 use super::schema::{int, text, to_json, DataRow};
-use super::{ActAnswer, Action, Ledger, OpenAnswer, ProcessRecord, SignAnswer, Signing};
+use super::{
+    ActAnswer, Action, Ledger, OpenAnswer, ProcessRecord, SignAnswer, SignRefusal, Signing,
+};
 
 impl Ledger {
     pub(super) fn open(
@@ -199,7 +201,7 @@ impl Ledger {
         for item in &items {
             let Some(record) = self.load(&item.process_id)? else {
                 return Ok(SignAnswer::Refused {
-                    reason: format!("Invoice {} no longer exists.", item.process_id),
+                    refusal: SignRefusal::InvoiceGone(item.process_id.clone()),
                 });
             };
             let doc = record.process.document();
@@ -210,9 +212,7 @@ impl Ledger {
                 && doc.supplier.account.creditor_account() == item.shown.creditor_account;
             if !still_shown {
                 return Ok(SignAnswer::Refused {
-                    reason: "The bundle changed since it was shown; nothing was signed in this \
-                             company. Review the bundle and sign again."
-                        .to_owned(),
+                    refusal: SignRefusal::BundleChanged,
                 });
             }
             loaded.push(record);
@@ -239,7 +239,7 @@ impl Ledger {
                 Err(refusal) => {
                     // Unreachable after the checks above; refuse rather than half-sign.
                     return Ok(SignAnswer::Refused {
-                        reason: refusal.to_string(),
+                        refusal: SignRefusal::Process(refusal),
                     });
                 }
             };

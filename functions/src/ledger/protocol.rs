@@ -11,7 +11,9 @@ use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
 use ap_core::money::Money;
 use ap_core::process::{Process, ProcessRefusal, ProcessState, Transition};
-use ap_core::settlement::PaymentNeeds;
+use ap_core::settlement::{
+    PaymentApprovalRefusal, PaymentNeeds, RejectRefusal, UnconfirmedWarning,
+};
 use ap_core::token::{ApprovalToken, TokenHash, TokenRecord};
 use ap_core::warnings::Warning;
 use serde::{Deserialize, Serialize};
@@ -255,7 +257,32 @@ pub enum ActAnswer {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SignAnswer {
     Signed { records: Vec<ProcessRecord> },
-    Refused { reason: String },
+    Refused { refusal: SignRefusal },
+}
+
+/// Why one company's part of a bundle was not signed (nothing was signed in that company). The
+/// Worker refuses the first three before it asks the ledger; the ledger the others.
+#[derive(Debug, Clone, Serialize, Deserialize, thiserror::Error)]
+pub enum SignRefusal {
+    /// The signer is not ready in this company (`ap_core::readiness`): what is missing.
+    #[error("{}", .messages.join(" "))]
+    NotReady { messages: Vec<String> },
+    #[error("No bank agreement of {company} asks for two-step authentication on approval.")]
+    NoSigningAgreement { company: String },
+    #[error(
+        "The bank agreement of {company} changed since the bundle was shown; nothing was signed \
+         in this company. Review the bundle and sign again."
+    )]
+    AgreementChanged { company: String },
+    #[error("Invoice {0} no longer exists.")]
+    InvoiceGone(InvoiceId),
+    #[error(
+        "The bundle changed since it was shown; nothing was signed in this company. Review the \
+         bundle and sign again."
+    )]
+    BundleChanged,
+    #[error("{0}")]
+    Process(ProcessRefusal),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -363,8 +390,19 @@ pub enum SignFileAnswer {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ApprovePaymentAnswer {
     Done { row: Box<PaymentRow> },
-    Refused { reason: String },
+    Refused { refusal: PaymentRefusal },
     NotFound,
+}
+
+/// Why the ledger refused an AutoPay Approver's decision on a payment: the core's refusals.
+#[derive(Debug, Clone, Serialize, Deserialize, thiserror::Error)]
+pub enum PaymentRefusal {
+    #[error(transparent)]
+    Unconfirmed(#[from] UnconfirmedWarning),
+    #[error(transparent)]
+    Approval(#[from] PaymentApprovalRefusal),
+    #[error(transparent)]
+    Reject(#[from] RejectRefusal),
 }
 
 /// A payment-suggestion export: its id, when it was made, and its invoices.
