@@ -196,22 +196,17 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
     claim(env, EMAIL, email.as_str(), id.as_str()).await?;
     let user = create_user(
         env,
-        UserRecord {
-            id: id.clone(),
+        UserRecord::new(
+            id.clone(),
             name,
-            email: email.clone(),
-            password_hash: hash,
-            active: true,
-            must_change_password: false,
-            roles: UserRoles {
+            email.clone(),
+            hash,
+            UserRoles {
                 is_system_admin: true,
                 ..UserRoles::default()
             },
-            two_step: None,
-            pending_two_step: None,
-            created_at: now_secs(),
-            version: 0,
-        },
+            now_secs(),
+        ),
     )
     .await?;
     events::record(

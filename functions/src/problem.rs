@@ -22,7 +22,7 @@ use worker::{Headers, Response};
 
 use crate::approval::ApproveAndPayUnavailable;
 use crate::auth::{AlreadySetUp, Denied};
-use crate::autopay::{ExportRefusal, NotPendingSigning, UploadRefusal};
+use crate::autopay::{ExportRefusal, NotPendingSigning, RefusedFile, UploadRefusal};
 use crate::bundle::BundleRefusal;
 use crate::do_registry::CompanyRefusal;
 use crate::do_user::GuardRefusal;
@@ -453,6 +453,27 @@ impl From<CompanyRefusal> for ApiError {
                 Self::Conflict(refusal.to_string())
             }
             CompanyRefusal::Unreadable => Self::Unavailable(refusal.to_string()),
+        }
+    }
+}
+
+impl From<RefusedFile> for ApiError {
+    /// 400 naming the first problem, and every problem with its line in `errors`.
+    fn from(refused: RefusedFile) -> Self {
+        let problems = &refused.error.problems;
+        let first = problems
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        ApiError::BadRequest {
+            detail: format!("The {} was refused: {first}", refused.what),
+            errors: problems
+                .iter()
+                .map(|p| FieldError {
+                    field: format!("line {}", p.line),
+                    message: p.to_string(),
+                })
+                .collect(),
         }
     }
 }

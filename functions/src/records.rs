@@ -71,6 +71,33 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// A new, active user without two-step verification, created at `now` (version 0: the
+    /// guard counts from its first change).
+    pub fn new(
+        id: UserId,
+        name: String,
+        email: Email,
+        password_hash: String,
+        roles: UserRoles,
+        now: u64,
+    ) -> Self {
+        UserRecord {
+            id,
+            name,
+            email,
+            password_hash,
+            active: true,
+            must_change_password: false,
+            roles,
+            two_step: None,
+            pending_two_step: None,
+            created_at: now,
+            version: 0,
+        }
+    }
+}
+
+impl UserRecord {
     pub fn view(&self, locked_until: Option<u64>) -> UserView {
         UserView {
             id: self.id.to_string(),

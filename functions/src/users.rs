@@ -147,18 +147,17 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let (initial_password, hash) = initial_password()?;
     let user = create_user(
         env,
+        // A one-time password: the user chooses their own at first sign-in.
         UserRecord {
-            id: id.clone(),
-            name,
-            email: email.clone(),
-            password_hash: hash,
-            active: true,
             must_change_password: true,
-            roles: UserRoles::default(),
-            two_step: None,
-            pending_two_step: None,
-            created_at: now_secs(),
-            version: 0,
+            ..UserRecord::new(
+                id.clone(),
+                name,
+                email.clone(),
+                hash,
+                UserRoles::default(),
+                now_secs(),
+            )
         },
     )
     .await?;

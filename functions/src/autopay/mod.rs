@@ -37,25 +37,20 @@ pub(super) const MAX_LISTED_PAYMENTS: usize = 500;
 /// The longest `Idempotency-Key` accepted.
 pub(super) const MAX_IDEMPOTENCY_KEY: usize = 255;
 
-/// A refused ISO 20022 file: 400 with every problem and its line in `errors`.
-pub(super) fn read_error(what: &str, e: &ReadError) -> ApiError {
-    let first = e
-        .problems
-        .first()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let errors = e
-        .problems
-        .iter()
-        .map(|p| ap_core::api::FieldError {
-            field: format!("line {}", p.line),
-            message: p.to_string(),
-        })
-        .collect();
-    ApiError::BadRequest {
-        detail: format!("The {what} was refused: {first}"),
-        errors,
-    }
+/// An ISO 20022 file the reader refused (`what` names it: "payment file", "status report");
+/// `problem.rs` answers 400 with every problem and its line.
+pub struct RefusedFile {
+    pub what: &'static str,
+    pub error: ReadError,
+}
+
+/// `read` (`read_pain001` or `read_pain002`) over `bytes`, a refusal as a [`RefusedFile`].
+pub(super) fn read_file<T>(
+    what: &'static str,
+    bytes: &[u8],
+    read: impl FnOnce(&[u8]) -> Result<T, ReadError>,
+) -> Result<T, ApiError> {
+    read(bytes).map_err(|error| RefusedFile { what, error }.into())
 }
 
 /// Whether the user may see a company's AutoPay (AutoPay Approver there, or System

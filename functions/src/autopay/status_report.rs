@@ -7,7 +7,7 @@ use ap_core::bank_report::report_items;
 use ap_core::iso20022::{read_pain002, MAX_FILE_BYTES};
 use worker::{Env, Request, Response};
 
-use super::read_error;
+use super::read_file;
 use crate::events;
 use crate::http::{json, read_body};
 use crate::integration::require_integration_key;
@@ -19,7 +19,7 @@ use crate::problem::ApiError;
 pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let key = require_integration_key(&req, env, None, Some(Scope::AutopayUpload)).await?;
     let bytes = read_body(&mut req, MAX_FILE_BYTES).await?;
-    let report = read_pain002(&bytes).map_err(|e| read_error("status report", &e))?;
+    let report = read_file("status report", &bytes, read_pain002)?;
     let result: StatusReportResult = ask_ledger(
         env,
         &key.company_id,

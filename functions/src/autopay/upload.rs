@@ -12,7 +12,7 @@ use ap_core::roles::Role;
 use ap_core::settlement::PaymentNeeds;
 use worker::{Env, Request, Response};
 
-use super::{read_error, MAX_IDEMPOTENCY_KEY};
+use super::{read_file, MAX_IDEMPOTENCY_KEY};
 use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, read_body};
@@ -73,14 +73,33 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
     Ok(Some(key))
 }
 
+/// A payment file as uploaded: read (its refusal a 400 with every problem and line), the
+/// hash of its bytes, and the request's Idempotency-Key; the bytes themselves are dropped.
+struct Received {
+    file: PaymentFile,
+    hash: String,
+    idempotency: Option<String>,
+}
+
+async fn receive(req: &mut Request) -> Result<Received, ApiError> {
+    let idempotency = idempotency_key(req)?;
+    let bytes = read_body(req, MAX_FILE_BYTES).await?;
+    let file = read_file("payment file", &bytes, read_pain001)?;
+    Ok(Received {
+        file,
+        hash: content_hash(&bytes),
+        idempotency,
+    })
+}
+
 /// `POST /api/v1/autopay/payment-files`.
 pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let key = require_integration_key(&req, env, None, Some(Scope::AutopayUpload)).await?;
-    let idempotency = idempotency_key(&req)?;
-    let bytes = read_body(&mut req, MAX_FILE_BYTES).await?;
-    let file = read_pain001(&bytes).map_err(|e| read_error("payment file", &e))?;
-    let hash = content_hash(&bytes);
-    drop(bytes);
+    let Received {
+        file,
+        hash,
+        idempotency,
+    } = receive(&mut req).await?;
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
@@ -97,11 +116,11 @@ pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 /// whose bank agreement holds the file's first debtor account; then as an integration upload.
 pub async fn upload_signed_in(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
-    let idempotency = idempotency_key(&req)?;
-    let bytes = read_body(&mut req, MAX_FILE_BYTES).await?;
-    let file = read_pain001(&bytes).map_err(|e| read_error("payment file", &e))?;
-    let hash = content_hash(&bytes);
-    drop(bytes);
+    let Received {
+        file,
+        hash,
+        idempotency,
+    } = receive(&mut req).await?;
     let kv = Kv::open(env)?;
     let account = file
         .payment_infos
