@@ -10,6 +10,7 @@ use ap_core::api_approval::{
 use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
+use ap_core::process::Comment;
 use ap_core::roles::Role;
 use worker::{Env, Headers, Request, Response};
 
@@ -391,27 +392,15 @@ pub async fn comment(mut req: Request, env: &Env, id: &str) -> Result<Response, 
     let kv = Kv::open(env)?;
     let (company, process) = approver_scope(&kv, &ctx, id).await?;
     let body: CommentRequest = read_json(&mut req).await?;
-    let answer = act(
+    // Read at the boundary, so a refusal names the request's field (`text`).
+    Comment::parse(&body.text).map_err(|e| ApiError::field("text", e.to_string()))?;
+    act(
         env,
         &ctx,
         &company,
         &process,
         Action::Comment { text: body.text },
     )
-    .await;
-    // The comment's field is `text` on the wire.
-    let answer = answer.map_err(|e| match e {
-        ApiError::BadRequest { errors, .. } => ApiError::invalid_fields(
-            errors
-                .into_iter()
-                .map(|mut f| {
-                    f.field = "text".to_owned();
-                    f
-                })
-                .collect(),
-        ),
-        other => other,
-    });
-    answer?;
+    .await?;
     json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
 }

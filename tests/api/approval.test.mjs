@@ -100,6 +100,9 @@ test('an approver sees and acts on the tasks of their own companies only', async
 
   // Reject needs a comment; comments show in the history.
   assertProblem(await me.client.call('POST', `/api/v1/tasks/${own}/reject`, { json: { expected_version: 1, comment: ' ' } }), 400);
+  const blank = await me.client.call('POST', `/api/v1/tasks/${own}/comments`, { json: { text: '  ' } });
+  assertProblem(blank, 400);
+  assert.deepEqual(blank.body.errors.map((e) => e.field), ['text'], 'the refusal names the request field');
   const commented = await me.client.call('POST', `/api/v1/tasks/${own}/comments`, { json: { text: 'Checking with purchasing.' } });
   assert.equal(commented.status, 200, commented.text);
   assert.equal(commented.body.comments[0].text, 'Checking with purchasing.');
