@@ -1,5 +1,6 @@
 // Small helpers for the API tests.
 import assert from 'node:assert/strict';
+import { checkExchange } from './openapi.mjs';
 
 export const BASE_URL = process.env.BASE_URL;
 if (!BASE_URL) throw new Error('BASE_URL is not set: run the tests through `node tests/run.mjs`.');
@@ -17,6 +18,8 @@ export async function call(method, path, { json, body, headers = {} } = {}) {
   const text = await r.text();
   let parsed;
   try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+  // Every exchange with an operation of the OpenAPI document is held against it.
+  checkExchange({ method, path, requestJson: json, status: r.status, contentType: r.headers.get('content-type'), body: parsed });
   return { status: r.status, headers: r.headers, body: parsed, text };
 }
 
