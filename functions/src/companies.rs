@@ -9,17 +9,17 @@ use ap_core::api::{
     Page, ReadinessRow,
 };
 use ap_core::ids::{CompanyId, UserId};
-use ap_core::listing::{company_sort_key, key_cursor, page_by_key};
+use ap_core::listing::{company_sort_key, page_by_key};
 use ap_core::org::{validate_bank_agreement, validate_company};
 use ap_core::roles::Role;
 use worker::{Env, Request, Response};
 
 use crate::auth::{require_session, Denied, SessionCtx};
-use crate::do_registry::{list_claims, ClaimsPage, CompanyChange, EMAIL};
+use crate::do_registry::{list_claims, CompanyChange, EMAIL};
 use crate::events;
 use crate::http::{json, key_page_params, query_param, read_json};
 use crate::platform::random_id;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Missing};
 use crate::records::{
     all_companies, change_company, company_id, create_company, existing_company, load_user,
     CompanyRecord,
@@ -275,19 +275,23 @@ pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let (limit, after) = key_page_params(req)?;
     let kv = Kv::open(env)?;
     let companies = all_companies(&kv).await?;
-    let page = match query_param(req, "user")? {
-        Some(user) => ClaimsPage {
-            claims: vec![(String::new(), user)],
-            more: false,
-        },
-        None => list_claims(env, EMAIL, after, limit).await?,
-    };
-    let mut users = Vec::new();
-    for (_, owner) in &page.claims {
-        if let Ok(id) = UserId::parse(owner) {
-            users.extend(load_user(&kv, &id).await?);
+    let (users, next_cursor) = match query_param(req, "user")? {
+        // One user: an id that names nobody is a 404, never an empty table.
+        Some(user) => {
+            let id = UserId::parse(&user).map_err(|_| Missing::User)?;
+            (vec![load_user(&kv, &id).await?.ok_or(Missing::User)?], None)
         }
-    }
+        None => {
+            let page = list_claims(env, EMAIL, after, limit).await?;
+            let mut users = Vec::new();
+            for (_, owner) in &page.claims {
+                if let Ok(id) = UserId::parse(owner) {
+                    users.extend(load_user(&kv, &id).await?);
+                }
+            }
+            (users, page.next_cursor())
+        }
+    };
     let mut rows = Vec::new();
     for user in users.iter().filter(|u| u.active) {
         for company in &companies {
@@ -302,10 +306,6 @@ pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
             });
         }
     }
-    let next_cursor = page
-        .more
-        .then(|| page.claims.last().map(|(email, _)| key_cursor(email)))
-        .flatten();
     json(
         200,
         &Page {

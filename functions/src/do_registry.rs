@@ -125,6 +125,17 @@ pub struct ClaimsPage {
     pub more: bool,
 }
 
+impl ClaimsPage {
+    /// The cursor of the page after this one (`ap_core::listing::key_cursor` of its last key)
+    /// while more claims follow.
+    pub fn next_cursor(&self) -> Option<String> {
+        self.more
+            .then(|| self.claims.last())
+            .flatten()
+            .map(|(key, _)| ap_core::listing::key_cursor(key))
+    }
+}
+
 /// The answer to a company command.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use ap_core::api::{FieldError, NewUserCreated, NewUserRequest, Page, RolesRequest, UserView};
 use ap_core::ids::{CompanyId, Email, UserId};
-use ap_core::listing::key_cursor;
 use ap_core::org::check_name;
 use ap_core::password::{Password, PasswordHash};
 use ap_core::roles::UserRoles;
@@ -107,11 +106,13 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
             items.push(view);
         }
     }
-    let next_cursor = page
-        .more
-        .then(|| page.claims.last().map(|(email, _)| key_cursor(email)))
-        .flatten();
-    json(200, &Page { items, next_cursor })
+    json(
+        200,
+        &Page {
+            items,
+            next_cursor: page.next_cursor(),
+        },
+    )
 }
 
 /// `GET /api/v1/admin/users/{id}`.

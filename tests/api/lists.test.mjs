@@ -94,6 +94,14 @@ test('the_last_of_520_users_and_the_last_of_many_companies_are_listed_once_in_or
   const rows = first.body.items.concat(second.body.items);
   const perUser = rows.filter((r) => r.user_id === a.concat(b)[0]).map((r) => r.company_id);
   assert.ok(made.every((c) => perUser.includes(c.id)), 'a row for every company');
+
+  // One user's rows; an id that names nobody is a 404, never an empty table.
+  const mine = await admin.call('GET', `/api/v1/admin/readiness?user=${created[0].id}`);
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(!mine.body.next_cursor);
+  assert.ok(mine.body.items.length > 0 && mine.body.items.every((r) => r.user_id === created[0].id));
+  assertProblem(await admin.call('GET', '/api/v1/admin/readiness?user=no-such-user'), 404);
+  assertProblem(await admin.call('GET', '/api/v1/admin/readiness?user=%3Cscript%3E'), 404);
 });
 
 test('a_key_used_during_its_revocation_stays_revoked', async () => {
@@ -143,6 +151,7 @@ test('bad_list_parameters_are_a_400_naming_the_parameter', async () => {
     ['/api/v1/admin/users?cursor=abc', 'cursor'],
     ['/api/v1/admin/companies?cursor=k.f', 'cursor'],
     ['/api/v1/admin/readiness?limit=many', 'limit'],
+    ['/api/v1/admin/readiness?user=a&user=b', 'user'],
   ]) {
     const res = await admin.call('GET', path);
     assertProblem(res, 400);
