@@ -58,7 +58,7 @@ pub fn AdminUsers() -> impl IntoView {
             <h2 id="users-title">"Users"</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
             <Loaded from=users loading="Loading users…" let:list>
-                <table class="table" data-testid="users">
+                <div class="table-scroll"><table class="table" data-testid="users">
                     <caption class="visually-hidden">"Users"</caption>
                     <thead><tr>
                         <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Status"</th>
@@ -67,7 +67,7 @@ pub fn AdminUsers() -> impl IntoView {
                     <tbody>
                         {list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             </Loaded>
             <LoadMore paged=users testid="users-load-more" />
         </section>
