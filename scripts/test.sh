@@ -10,11 +10,11 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
-cargo clippy -p ap-core --all-targets -- -D warnings
+cargo clippy -p ap-core -p ap-openapi --all-targets -- -D warnings
 cargo clippy -p ap-functions -p ap-app --target wasm32-unknown-unknown -- -D warnings
 
-step "Core unit tests"
-cargo test -p ap-core
+step "Core unit tests and the OpenAPI drift tests"
+cargo test -p ap-core -p ap-openapi
 
 bash scripts/build.sh
 

@@ -20,6 +20,7 @@ pub struct Health {
 
 /// RFC 9457 problem details, the body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -32,6 +33,7 @@ pub struct Problem {
 
 /// One invalid field named in a problem answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -304,6 +306,8 @@ pub struct RolesRequest {
 
 /// What an integration key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::plain_enum))]
 pub enum Scope {
     #[serde(rename = "documents:write")]
     DocumentsWrite,
@@ -363,6 +367,7 @@ pub struct NewIntegrationKey {
 /// Answer of `GET /api/v1/integration/whoami` (integration key, `X-Client-Version` ≥ 14.00):
 /// which company and scopes the presented key has. A probe for integration clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct IntegrationWhoAmI {
     pub key_id: String,
     pub company_id: String,

@@ -57,8 +57,10 @@ use crate::warnings::Warning;
 /// 2^53 − 1; `value` is exact for every amount Approve & Pay accepts (up to 18 digits), so
 /// clients that read JSON numbers as doubles (JavaScript) should compute with `value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AmountView {
     pub minor: i64,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::decimal))]
     pub value: String,
     pub currency: String,
     pub display: String,
@@ -66,7 +68,9 @@ pub struct AmountView {
 
 /// Answer of `POST /api/v1/documents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DocumentAccepted {
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::id))]
     pub process_id: String,
     pub document_id: String,
     pub company_id: String,
@@ -341,6 +345,7 @@ pub struct ProcessDetail {
 
 /// One approved invoice for the ERP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ApprovedInvoice {
     pub process_id: String,
     pub document_id: String,
@@ -350,25 +355,31 @@ pub struct ApprovedInvoice {
     pub creditor_account: String,
     pub bic: Option<String>,
     pub invoice_number: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date))]
     pub invoice_date: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date))]
     pub due_date: String,
     /// Decimal string, e.g. `"12500.50"`.
     pub amount: String,
     pub currency: String,
     pub payment_reference: String,
     /// RFC 3339 UTC.
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub approved_at: String,
     pub payment_approved: bool,
     /// The full approval token (26 characters, Crockford base32) for pre-approved invoices;
     /// `null` otherwise. The "Approval token" column.
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::approval_token))]
     pub approval_token: Option<String>,
     /// Debtor bank agreement the token is bound to.
     pub bank_agreement_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub token_expires_at: Option<String>,
 }
 
 /// `GET /api/v1/companies/{company}/approved-invoices`: in approval order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ApprovedInvoicesPage {
     pub items: Vec<ApprovedInvoice>,
     /// Pass as `cursor` for the next page; `null` when there is nothing more right now.

@@ -51,6 +51,8 @@ use crate::api_approval::AmountView;
 
 /// Where a payment stands in AutoPay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::plain_enum))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     /// Its file waits for a user to sign the upload with a code.
@@ -109,6 +111,8 @@ impl PaymentStatus {
 
 /// Where an uploaded file stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::plain_enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     /// A bank agreement asks for two-step authentication on upload: an AutoPay Approver must
@@ -129,6 +133,7 @@ impl FileStatus {
 
 /// One payment of an upload, as the uploader sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UploadedPayment {
     pub payment_id: String,
     pub end_to_end_id: String,
@@ -137,6 +142,7 @@ pub struct UploadedPayment {
     pub creditor_name: String,
     pub creditor_account: String,
     pub amount: AmountView,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date))]
     pub requested_execution_date: String,
     pub status: PaymentStatus,
     pub status_label: String,
@@ -147,6 +153,7 @@ pub struct UploadedPayment {
 
 /// Counts of an upload by outcome.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UploadSummary {
     pub payments: usize,
     pub sent_to_bank: usize,
@@ -157,6 +164,7 @@ pub struct UploadSummary {
 
 /// `POST /api/v1/autopay/payment-files`, `GET`/`POST …/files/{id}[/sign]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct UploadResult {
     pub file_id: String,
     pub company_id: String,
@@ -165,6 +173,7 @@ pub struct UploadResult {
     pub status_label: String,
     /// SHA-256 of the file's bytes (hex): the same content is the same upload.
     pub content_sha256: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub uploaded_at: String,
     /// True when this answer repeats an earlier upload's outcome and nothing new was created.
     pub replayed: bool,
@@ -192,6 +201,7 @@ pub struct PaymentFileRow {
 
 /// One payment in the payments overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PaymentRow {
     pub id: String,
     pub company_id: String,
@@ -205,6 +215,7 @@ pub struct PaymentRow {
     pub creditor_name: String,
     pub creditor_account: String,
     pub amount: AmountView,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date))]
     pub requested_execution_date: String,
     pub status: PaymentStatus,
     pub status_label: String,
@@ -222,7 +233,9 @@ pub struct PaymentRow {
     pub warning: Option<String>,
     /// The bank's reason of a rejection (code and text).
     pub bank_reason: Option<String>,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub created_at: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub updated_at: String,
 }
 
@@ -242,7 +255,9 @@ pub struct PaymentFilter {
 
 /// One entry of a payment's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PaymentEvent {
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub at: String,
     /// `received`, `pre_approved`, `token_refused`, `approved`, `sent_to_bank`,
     /// `accepted_by_bank`, `rejected_in_bank`, `paid`, `signed_upload`.
@@ -256,6 +271,7 @@ pub struct PaymentEvent {
     /// The two-step method used (`TOTP`).
     pub method: Option<String>,
     /// When the pre-approval was signed (RFC 3339), for `pre_approved`.
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub approved_at: Option<String>,
     /// Status before and after, for status changes.
     pub from_status: Option<PaymentStatus>,
@@ -264,6 +280,7 @@ pub struct PaymentEvent {
 
 /// `GET /api/v1/autopay/payments/{id}/events`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PaymentEvents {
     pub payment: PaymentRow,
     pub events: Vec<PaymentEvent>,
@@ -294,6 +311,7 @@ pub struct SignFileRequest {
 
 /// `POST /api/v1/autopay/status-reports`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct StatusReportResult {
     pub report_msg_id: String,
     pub original_msg_id: String,
@@ -313,12 +331,17 @@ pub struct StatusReportResult {
 /// `POST /api/v1/companies/{company}/payment-suggestions/{kind}/{export_id}/acknowledge`: the
 /// ERP has the file; its invoices are exported and never offered again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ExportAcknowledgement {
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::export_id))]
     pub export_id: String,
     /// `pre-approved` or `regular`.
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::export_kind))]
     pub kind: String,
     /// How many invoices the export holds.
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::at_least_one))]
     pub invoices: usize,
     /// RFC 3339 UTC, the first acknowledgement (acknowledging again answers the same).
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub acknowledged_at: String,
 }

@@ -41,38 +41,56 @@ pub const DOCUMENT_REFERENCE_POLICY: ReferencePolicy = ReferencePolicy::AllowUns
 /// The body of `POST /api/v1/documents`. Missing strings read as empty, so a missing field is
 /// reported by name like any other invalid one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::document_request))]
 #[serde(default)]
 pub struct DocumentRequest {
-    /// The Document Center's id of the document; the key for idempotency.
+    /// The Document Center's id of the document; the key for idempotency. 1-64 of A-Z a-z 0-9
+    /// - _.
     pub document_id: String,
+    /// The integration key's company (else 403).
     pub company_id: String,
+    /// An IBAN (BIC optional), or a national `account_number` with the bank's BIC; not both.
     pub supplier: SupplierRequest,
+    /// 1-64 characters, no control characters.
     pub invoice_number: String,
     /// `YYYY-MM-DD`.
     pub invoice_date: String,
     /// `YYYY-MM-DD`, not before the invoice date.
     pub due_date: String,
-    /// A plain decimal string such as `"1234.50"`, never a JSON number.
+    /// A plain decimal string such as `"1234.50"`, never a JSON number: more than zero, parsed
+    /// exactly into minor units of the currency, with at most the currency's decimals (2 for
+    /// NOK, 0 for JPY).
     pub amount: String,
     /// ISO 4217, e.g. `"NOK"`.
     pub currency: String,
-    /// A KID, an ISO 11649 reference (`RF…`), or free text up to 140 characters.
+    /// A KID (digits, valid MOD10 or MOD11 check digit), an ISO 11649 reference (`RF…`, valid
+    /// check digits), or other free text up to 140 characters.
     pub payment_reference: String,
-    /// The invoice PDF, base64 (standard alphabet; line breaks allowed), at most 10 MiB decoded.
+    /// The invoice PDF, base64 (standard alphabet; line breaks allowed), at most 10 MiB decoded
+    /// (413 when larger); null or absent: no PDF.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_base64: Option<String>,
 }
 
 /// The supplier: an IBAN (BIC optional), or a national account number with the bank's BIC.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::supplier_request))]
 #[serde(default)]
 pub struct SupplierRequest {
+    /// 1-140 characters, no line breaks or other control characters.
     pub name: String,
+    /// Organisation or VAT number: 1-35 letters, digits, - . / (spaces are ignored).
     pub organisation_number: String,
+    /// ISO 13616 IBAN, spaces allowed; its country's length and valid check digits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
+    /// A national account number (not an IBAN). With a Norwegian BIC: 11 digits (dots and
+    /// spaces as printed allowed) with a valid MOD11 check digit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
+    /// BIC (8 or 11 characters); empty or null: none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
 }

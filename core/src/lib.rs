@@ -21,6 +21,8 @@ pub mod integration;
 pub mod iso20022;
 pub mod listing;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod org;
 pub mod password;
 pub mod payment_ref;

@@ -97,7 +97,7 @@ fn request_method(req: &Request) -> Method {
 /// The route table: every `/api/*` request comes here (the SPA and its assets are served by
 /// Workers static assets before the Worker runs).
 async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
-    use Method::{Delete, Get, Patch, Post, Put};
+    use Method::Get;
     let url = req
         .url()
         .map_err(|_| ApiError::bad_request("The request URL is not valid."))?;
@@ -110,7 +110,72 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
     if changes_state && !matches!(segments.as_slice(), ["api", "v1", "integration", ..]) {
         auth::check_csrf(&req)?;
     }
-    match (method, segments.as_slice()) {
+    integration_api(req, env, method, &segments, &path).await
+}
+
+/// The integration API (integration keys): every route here is an operation of the OpenAPI
+/// document and every operation there is a route here (`openapi/tests/drift.rs` holds the two
+/// equal). The routes of the SPA come after, in [`app_api`].
+async fn integration_api(
+    req: Request,
+    env: &Env,
+    method: Method,
+    segments: &[&str],
+    path: &str,
+) -> std::result::Result<Response, ApiError> {
+    use Method::{Get, Post};
+    match (method, segments) {
+        (Get, ["api", "v1", "integration", "whoami"]) => integration::whoami(&req, env).await,
+        (_, ["api", "v1", "integration", "whoami"]) => Err(ApiError::method_not_allowed("GET")),
+        (Post, ["api", "v1", "documents"]) => documents::create(req, env).await,
+        (_, ["api", "v1", "documents"]) => Err(ApiError::method_not_allowed("POST")),
+        (Get, ["api", "v1", "companies", company, "approved-invoices"]) => {
+            erp::approved_invoices(&req, env, company).await
+        }
+        (_, ["api", "v1", "companies", _, "approved-invoices"]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        (Get, ["api", "v1", "companies", company, "payment-suggestions", kind]) => {
+            autopay::payment_suggestions(&req, env, company, kind).await
+        }
+        (_, ["api", "v1", "companies", _, "payment-suggestions", _]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        (
+            Post,
+            ["api", "v1", "companies", company, "payment-suggestions", kind, export, "acknowledge"],
+        ) => autopay::acknowledge_export(&req, env, company, kind, export).await,
+        (_, ["api", "v1", "companies", _, "payment-suggestions", _, _, "acknowledge"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        (Post, ["api", "v1", "autopay", "payment-files"]) => autopay::upload(req, env).await,
+        (_, ["api", "v1", "autopay", "payment-files"]) => Err(ApiError::method_not_allowed("POST")),
+        (Post, ["api", "v1", "autopay", "status-reports"]) => {
+            autopay::status_report(req, env).await
+        }
+        (_, ["api", "v1", "autopay", "status-reports"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
+        (Get, ["api", "v1", "autopay", "payments", id, "events"]) => {
+            autopay::payment_events(&req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "payments", _, "events"]) => {
+            Err(ApiError::method_not_allowed("GET"))
+        }
+        (method, segments) => app_api(req, env, method, segments, path).await,
+    }
+}
+
+/// The routes of the SPA (session cookie) and of operators (`/health`, `/openapi.json`).
+async fn app_api(
+    req: Request,
+    env: &Env,
+    method: Method,
+    segments: &[&str],
+    path: &str,
+) -> std::result::Result<Response, ApiError> {
+    use Method::{Delete, Get, Patch, Post, Put};
+    match (method, segments) {
         (Get, ["api", "v1", "health"]) => health::get(&req, env).await,
         (_, ["api", "v1", "health"]) => Err(ApiError::method_not_allowed("GET")),
 
@@ -202,47 +267,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Get, ["api", "v1", "admin", "events"]) => events::list(&req, env).await,
         (_, ["api", "v1", "admin", "events"]) => Err(ApiError::method_not_allowed("GET")),
 
-        (Get, ["api", "v1", "integration", "whoami"]) => integration::whoami(&req, env).await,
-        (_, ["api", "v1", "integration", "whoami"]) => Err(ApiError::method_not_allowed("GET")),
-
         (Get, ["api", "v1", "openapi.json"]) => openapi::get(),
-        (Post, ["api", "v1", "documents"]) => documents::create(req, env).await,
-        (_, ["api", "v1", "documents"]) => Err(ApiError::method_not_allowed("POST")),
-        (Get, ["api", "v1", "companies", company, "approved-invoices"]) => {
-            erp::approved_invoices(&req, env, company).await
-        }
-        (_, ["api", "v1", "companies", _, "approved-invoices"]) => {
-            Err(ApiError::method_not_allowed("GET"))
-        }
-        (Get, ["api", "v1", "companies", company, "payment-suggestions", kind]) => {
-            autopay::payment_suggestions(&req, env, company, kind).await
-        }
-        (_, ["api", "v1", "companies", _, "payment-suggestions", _]) => {
-            Err(ApiError::method_not_allowed("GET"))
-        }
-        (
-            Post,
-            ["api", "v1", "companies", company, "payment-suggestions", kind, export, "acknowledge"],
-        ) => autopay::acknowledge_export(&req, env, company, kind, export).await,
-        (_, ["api", "v1", "companies", _, "payment-suggestions", _, _, "acknowledge"]) => {
-            Err(ApiError::method_not_allowed("POST"))
-        }
-        (Post, ["api", "v1", "autopay", "payment-files"]) => autopay::upload(req, env).await,
-        (_, ["api", "v1", "autopay", "payment-files"]) => Err(ApiError::method_not_allowed("POST")),
-        (Post, ["api", "v1", "autopay", "status-reports"]) => {
-            autopay::status_report(req, env).await
-        }
-        (_, ["api", "v1", "autopay", "status-reports"]) => {
-            Err(ApiError::method_not_allowed("POST"))
-        }
         (Get, ["api", "v1", "autopay", "payments"]) => autopay::list_payments(&req, env).await,
         (_, ["api", "v1", "autopay", "payments"]) => Err(ApiError::method_not_allowed("GET")),
-        (Get, ["api", "v1", "autopay", "payments", id, "events"]) => {
-            autopay::payment_events(&req, env, id).await
-        }
-        (_, ["api", "v1", "autopay", "payments", _, "events"]) => {
-            Err(ApiError::method_not_allowed("GET"))
-        }
         (Post, ["api", "v1", "autopay", "payments", id, "approve"]) => {
             autopay::approve_payment(req, env, id).await
         }
@@ -285,6 +312,6 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
         (Post, ["api", "v1", "admin", "processes", id, "revoke-token"]) => {
             processes::revoke_token(&req, env, id).await
         }
-        _ => Err(Missing::Resource(path).into()),
+        _ => Err(Missing::Resource(path.to_owned()).into()),
     }
 }

@@ -1,4 +1,5 @@
-//! `GET /api/v1/openapi.json`: the hand-written OpenAPI 3.1 document of the integration API.
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the integration API, written from
+//! `ap_core`'s types by the `openapi/` crate (`cargo run -p ap-openapi`) and served as it is.
 
 use worker::{Headers, Response};
 

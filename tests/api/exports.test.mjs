@@ -159,5 +159,6 @@ test('the_openapi_document_describes_the_acknowledgement_and_the_read_scope', as
   assert.match(openapi.paths['/api/v1/companies/{company}/payment-suggestions/pre-approved'].get.description, /no side effect/);
   assert.ok(openapi.paths['/api/v1/companies/{company}/payment-suggestions/regular'].get.responses['200'].headers['X-Export-Id']);
   assert.match(openapi.paths['/api/v1/autopay/payments/{id}/events'].get.summary, /autopay:read/);
-  assert.ok(openapi.components.schemas.WhoAmI.properties.scopes.items.enum.includes('autopay:read'));
+  assert.equal(openapi.components.schemas.IntegrationWhoAmI.properties.scopes.items.$ref, '#/components/schemas/Scope');
+  assert.ok(openapi.components.schemas.Scope.enum.includes('autopay:read'));
 });
