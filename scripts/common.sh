@@ -16,4 +16,4 @@ WASM_BINDGEN_VERSION=0.2.130
 # The OpenAPI robustness run (tests/openapi), installed into .venv-tests by setup.sh --test.
 SCHEMATHESIS_VERSION=4.32.5
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+step() { printf '\n\033[1;34m==> %s\033[0m (at %d s)\n' "$*" "$SECONDS"; }

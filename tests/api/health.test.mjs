@@ -78,3 +78,17 @@ test('an unknown API path is a problem+json 404', async () => {
 test('a wrong method on health is a problem+json 405', async () => {
   assertProblem(await call('DELETE', '/api/v1/health'), 405);
 });
+
+test('the_spa_s_hashed_files_are_kept_for_a_year_and_its_page_is_revalidated', async () => {
+  const page = await call('GET', '/');
+  assert.doesNotMatch(page.headers.get('cache-control') ?? '', /immutable|max-age=[1-9]/, 'index.html is revalidated');
+  const hashed = [...page.text.matchAll(/(?:href|src)="\/?((?:ap-app|style)-[0-9a-f]{16}[^"]*)"/g)].map((m) => m[1]);
+  assert.ok(hashed.some((f) => f.endsWith('.wasm')) && hashed.some((f) => f.endsWith('.css')), `hashed files named by the page: ${hashed}`);
+  for (const file of new Set(hashed)) {
+    const res = await call('GET', `/${file}`);
+    assert.equal(res.status, 200, file);
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable', file);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', file);
+  }
+  assert.doesNotMatch((await call('GET', '/favicon.svg')).headers.get('cache-control') ?? '', /immutable/, 'an unhashed file is not kept');
+});
