@@ -20,8 +20,8 @@ use crate::http::{json, query_param, read_json};
 use crate::ledger::ProcessWithHistory;
 use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
-use crate::problem::{ApiError, Missing};
-use crate::records::{actor_label, load_company, rfc3339, CompanyRecord, Names, UserRecord};
+use crate::problem::{ApiError, BadField, BadQuery, Missing};
+use crate::records::{actor_label, load_company, rfc3339, CompanyRecord, UserRecord};
 use crate::store::Kv;
 
 /// The KV key of a process's PDF (raw bytes).
@@ -159,28 +159,72 @@ pub fn approve_and_pay_offer(
     (missing.is_empty(), missing)
 }
 
+/// A list row of a process (`TaskRow` on the task list, `ProcessRow` on the process overview):
+/// the invoice facts every row shows, written once here, then the row's own fields
+/// (`field: value`, or `field` alone for a local of that name).
+macro_rules! process_row {
+    (
+        $row:ident, $record:expr, $company:expr,
+        { $($field:ident $(: $value:expr)?),* $(,)? }
+    ) => {{
+        let record: &$crate::ledger::ProcessRecord = $record;
+        let company: &$crate::records::CompanyRecord = $company;
+        let doc = record.process.document();
+        $row {
+            id: record.process.id().to_string(),
+            company_id: company.id.to_string(),
+            company_name: company.name.clone(),
+            supplier_name: doc.supplier.name.as_str().to_owned(),
+            invoice_number: doc.invoice_number.as_str().to_owned(),
+            amount: ::ap_core::approval::amount_view(doc.amount),
+            due_date: doc.due_date.to_string(),
+            status: record.process.state().name().to_owned(),
+            version: record.process.version(),
+            $($field $(: $value)?,)*
+        }
+    }};
+}
+pub(crate) use process_row;
+
+/// The detail of a process (`TaskDetail` for an Invoice Approver, `ProcessDetail` on the process
+/// overview) from its record and history: what every detail shows, written once here, then the
+/// detail's own fields as in [`process_row!`]. The approvers' names are read through `$kv` with
+/// `?`, so it expands inside an async function answering `ApiError`.
+macro_rules! process_detail {
+    (
+        $detail:ident, $found:expr, $company_name:expr, $kv:expr,
+        { $($field:ident $(: $value:expr)?),* $(,)? }
+    ) => {{
+        let found: &$crate::ledger::ProcessWithHistory = $found;
+        let record = &found.record;
+        $detail {
+            id: record.process.id().to_string(),
+            invoice: $crate::approval::invoice_view(record, $company_name),
+            status: record.process.state().name().to_owned(),
+            required_approvals: record.process.required_approvals(),
+            approvers: $crate::records::Names::default().approvers($kv, record).await?,
+            warnings: record.warnings_at($crate::platform::now_secs()),
+            history: $crate::approval::history_view(&found.history),
+            comments: $crate::approval::comments_view(&found.history),
+            version: record.process.version(),
+            $($field $(: $value)?,)*
+        }
+    }};
+}
+pub(crate) use process_detail;
+
 fn task_row(
     record: &ProcessRecord,
     company: &CompanyRecord,
     user: &UserRecord,
     now: u64,
 ) -> TaskRow {
-    let doc = record.process.document();
     let (offered, missing) = approve_and_pay_offer(record, company, user);
-    TaskRow {
-        id: record.process.id().to_string(),
-        company_id: company.id.to_string(),
-        company_name: company.name.clone(),
-        supplier_name: doc.supplier.name.as_str().to_owned(),
-        invoice_number: doc.invoice_number.as_str().to_owned(),
-        amount: amount_view(doc.amount),
-        due_date: doc.due_date.to_string(),
-        status: record.process.state().name().to_owned(),
+    process_row!(TaskRow, record, company, {
         warnings: record.warnings_at(now),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
-        version: record.process.version(),
-    }
+    })
 }
 
 /// Approve and pay asked by someone not ready for it in the company (422): what is missing.
@@ -193,8 +237,7 @@ pub struct ApproveAndPayUnavailable {
 /// `GET /api/v1/tasks?company=&sort=due_date|amount`.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
-    let sort = TaskSort::parse(query_param(req, "sort")?.as_deref())
-        .ok_or_else(|| ApiError::field("sort", "Sort by due_date or amount."))?;
+    let sort = TaskSort::parse(query_param(req, "sort")?.as_deref()).ok_or(BadQuery::Sort)?;
     let kv = Kv::open(env)?;
     let only = query_param(req, "company")?;
     let now = now_secs();
@@ -227,27 +270,17 @@ async fn detail_of(
         .ok_or(Missing::Task)?;
     let record = &found.record;
     let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
-    let mut names = Names::default();
     let can_approve = record.process.state().is_open_task()
         && !record
             .process
             .approvals()
             .iter()
             .any(|a| a.user == ctx.user.id);
-    Ok(TaskDetail {
-        id: record.process.id().to_string(),
-        invoice: invoice_view(record, &company.name),
-        status: record.process.state().name().to_owned(),
-        required_approvals: record.process.required_approvals(),
-        approvers: names.approvers(kv, record).await?,
-        warnings: record.warnings_at(now_secs()),
+    Ok(process_detail!(TaskDetail, &found, &company.name, kv, {
         can_approve,
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
-        history: history_view(&found.history),
-        comments: comments_view(&found.history),
-        version: record.process.version(),
-    })
+    }))
 }
 
 /// `GET /api/v1/tasks/{id}`.
@@ -319,23 +352,30 @@ pub async fn act(
     }
 }
 
-/// `POST /api/v1/tasks/{id}/approve`.
-pub async fn approve(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+/// An action on a task made from the request's body (`action` may refuse it), run in the
+/// company's ledger; answers the task as it is then.
+async fn act_on_task<B: serde::de::DeserializeOwned>(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    action: impl FnOnce(B) -> Result<Action, ApiError>,
+) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let kv = Kv::open(env)?;
     let (company, process) = approver_scope(&kv, &ctx, id).await?;
-    let body: VersionedRequest = read_json(&mut req).await?;
-    act(
-        env,
-        &ctx,
-        &company,
-        &process,
-        Action::Approve {
-            expected_version: body.expected_version,
-        },
-    )
-    .await?;
+    let body: B = read_json(&mut req).await?;
+    act(env, &ctx, &company, &process, action(body)?).await?;
     json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+}
+
+/// `POST /api/v1/tasks/{id}/approve`.
+pub async fn approve(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    act_on_task(req, env, id, |body: VersionedRequest| {
+        Ok(Action::Approve {
+            expected_version: body.expected_version,
+        })
+    })
+    .await
 }
 
 /// `POST /api/v1/tasks/{id}/approve-and-pay`: only when the prerequisites hold and this
@@ -367,40 +407,22 @@ pub async fn approve_and_pay(mut req: Request, env: &Env, id: &str) -> Result<Re
 }
 
 /// `POST /api/v1/tasks/{id}/reject`: a comment is required.
-pub async fn reject(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let (company, process) = approver_scope(&kv, &ctx, id).await?;
-    let body: RejectRequest = read_json(&mut req).await?;
-    act(
-        env,
-        &ctx,
-        &company,
-        &process,
-        Action::Reject {
+pub async fn reject(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    act_on_task(req, env, id, |body: RejectRequest| {
+        Ok(Action::Reject {
             expected_version: body.expected_version,
             comment: body.comment,
-        },
-    )
-    .await?;
-    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+        })
+    })
+    .await
 }
 
 /// `POST /api/v1/tasks/{id}/comments`.
-pub async fn comment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let kv = Kv::open(env)?;
-    let (company, process) = approver_scope(&kv, &ctx, id).await?;
-    let body: CommentRequest = read_json(&mut req).await?;
-    // Read at the boundary, so a refusal names the request's field (`text`).
-    Comment::parse(&body.text).map_err(|e| ApiError::field("text", e.to_string()))?;
-    act(
-        env,
-        &ctx,
-        &company,
-        &process,
-        Action::Comment { text: body.text },
-    )
-    .await?;
-    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
+pub async fn comment(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    act_on_task(req, env, id, |body: CommentRequest| {
+        // Read at the boundary, so a refusal names the request's field (`text`).
+        Comment::parse(&body.text).map_err(BadField::CommentText)?;
+        Ok(Action::Comment { text: body.text })
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 //! the checks every other handler starts with (`require_session`, `require_system_admin`).
 
 use ap_core::account::StepUpRefusal;
-use ap_core::api::{FieldError, FirstAdminRequest, SessionState, SignInRequest};
+use ap_core::api::{FirstAdminRequest, SessionState, SignInRequest};
 use ap_core::dates::Timestamp;
 use ap_core::guard::Locked;
 use ap_core::ids::{Email, UserId};
@@ -20,7 +20,7 @@ use crate::events;
 use crate::http::{cookie, json, no_content, read_json};
 use crate::me;
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadField};
 use crate::records::{email_key, publish_user, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
@@ -158,13 +158,6 @@ async fn session_state(env: &Env, ctx: Option<&SessionCtx>) -> Result<SessionSta
     Ok(SessionState { first_run, user })
 }
 
-fn field(field: &str, message: impl ToString) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: message.to_string(),
-    }
-}
-
 /// `POST /api/v1/setup/first-admin`: only while no System Administrator exists; of two
 /// concurrent requests exactly one wins (the registry claim), the other gets 409.
 pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiError> {
@@ -173,13 +166,13 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
     let mut errors = Vec::new();
     let name = check_name(&body.name, "name", &mut errors);
     let email = Email::parse(&body.email)
-        .map_err(|e| errors.push(field("email", e)))
+        .map_err(|e| errors.push(BadField::Email(e).into()))
         .ok();
     let password = Password::parse(&body.password)
-        .map_err(|e| errors.push(field("password", e)))
+        .map_err(|e| errors.push(BadField::Password(e).into()))
         .ok();
     let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
-        return Err(ApiError::invalid_fields(errors));
+        return Err(errors.into());
     };
     let lookup = RegistryCommand::Lookup {
         kind: FIRST_ADMIN.0.to_owned(),

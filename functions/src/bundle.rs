@@ -26,7 +26,7 @@ use crate::ledger::{
     ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, SignRefusal, Signing,
 };
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadField, Missing};
 use crate::records::actor_label;
 use crate::records::{CompanyRecord, UserRecord};
 use crate::secrets;
@@ -298,8 +298,7 @@ fn refused(refusal: SignRefusal) -> SignAnswer {
 pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let body: SignRequest = read_json(&mut req).await?;
-    let shown =
-        BundleDigest::parse(&body.digest).map_err(|e| ApiError::field("digest", e.to_string()))?;
+    let shown = BundleDigest::parse(&body.digest).map_err(BadField::Digest)?;
     let kv = Kv::open(env)?;
     let now_bundle = current(env, &kv, &ctx.user).await?;
     if now_bundle.bundle.is_empty() {

@@ -49,7 +49,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     ctx.require_system_admin()?;
     let body: CompanyRequest = read_json(&mut req).await?;
-    let valid = validate_company(&body).map_err(ApiError::invalid_fields)?;
+    let valid = validate_company(&body)?;
     let id = CompanyId::parse(&random_id()?).map_err(|e| ApiError::internal("company id", e))?;
     let company = CompanyRecord {
         id: id.clone(),
@@ -80,7 +80,7 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> Result<Response, A
     ctx.require_system_admin()?;
     let body: CompanyRequest = read_json(&mut req).await?;
     let id = company_id(id)?;
-    let valid = validate_company(&body).map_err(ApiError::invalid_fields)?;
+    let valid = validate_company(&body)?;
     let change = CompanyChange::MasterData {
         name: valid.name,
         org_number: valid.org_number,
@@ -199,7 +199,7 @@ pub async fn put_agreement(
     }
     let body: BankAgreementRequest = read_json(&mut req).await?;
     let id = company_id(id)?;
-    let valid = validate_bank_agreement(&body).map_err(ApiError::invalid_fields)?;
+    let valid = validate_bank_agreement(&body)?;
     let view = BankAgreementView {
         id: match agreement {
             Some(a) => a.to_owned(),

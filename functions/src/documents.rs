@@ -95,7 +95,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         .into());
     }
-    let document = Document::parse(&request).map_err(ApiError::invalid_fields)?;
+    let document = Document::parse(&request)?;
     drop(request);
 
     let threshold = match (

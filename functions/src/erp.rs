@@ -12,7 +12,7 @@ use crate::http::json;
 use crate::http::query_param;
 use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, ApprovedRow, LedgerCommand};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadQuery};
 use crate::records::{company_id, rfc3339};
 use crate::secrets;
 
@@ -25,11 +25,8 @@ pub async fn approved_invoices(
     let company = company_id(company)?;
     require_integration_key(req, env, Some(&company), Some(Scope::ErpRead)).await?;
     let cursor_text = query_param(req, "cursor")?.unwrap_or_default();
-    let cursor = ErpCursor::parse(&cursor_text).ok_or_else(|| {
-        ApiError::field("cursor", "The cursor is not one this endpoint gave out.")
-    })?;
-    let limit = erp_limit(query_param(req, "limit")?.as_deref())
-        .ok_or_else(|| ApiError::field("limit", "The limit must be a positive whole number."))?;
+    let cursor = ErpCursor::parse(&cursor_text).ok_or(BadQuery::ApprovedCursor)?;
+    let limit = erp_limit(query_param(req, "limit")?.as_deref()).ok_or(BadQuery::ApprovedLimit)?;
     let rows: Vec<ApprovedRow> = ask_ledger(
         env,
         &company,

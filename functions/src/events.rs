@@ -2,7 +2,7 @@
 //! what). `GET /api/v1/admin/events` lists them newest first, a page at a time, filtered by
 //! kind, actor, company and time.
 
-use ap_core::api::{EventView, Page};
+use ap_core::api::EventView;
 use ap_core::ids::CompanyId;
 use ap_core::listing::{instant_millis, EventFilter, InRange};
 use worker::{Env, Request};
@@ -10,7 +10,7 @@ use worker::{Env, Request};
 use crate::auth;
 use crate::http::{json, page_params, query_param};
 use crate::platform::random_id;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadQuery};
 use crate::records::rfc3339;
 use crate::store::Kv;
 
@@ -63,16 +63,13 @@ fn key_millis(key: &str) -> Option<u64> {
 }
 
 /// A `?from=`/`?to=` bound, or a 400 naming the field.
-fn bound(req: &Request, name: &str, end: bool) -> Result<Option<u64>, ApiError> {
+fn bound(req: &Request, name: &'static str, end: bool) -> Result<Option<u64>, ApiError> {
     match query_param(req, name)? {
         None => Ok(None),
         Some(t) if t.is_empty() => Ok(None),
-        Some(t) => instant_millis(&t, end).map(Some).ok_or_else(|| {
-            ApiError::field(
-                name,
-                "Give a date like 2026-11-29 or a UTC time like 2026-11-29T17:48:23Z.",
-            )
-        }),
+        Some(t) => Ok(Some(
+            instant_millis(&t, end).ok_or(BadQuery::TimeBound(name))?,
+        )),
     }
 }
 
@@ -97,26 +94,23 @@ pub async fn list(req: &Request, env: &Env) -> Result<worker::Response, ApiError
         .zip(filter.to_millis)
         .is_some_and(|(f, t)| f > t)
     {
-        return Err(ApiError::field(
-            "to",
-            "The end of the range is before its start.",
-        ));
+        return Err(BadQuery::RangeReversed.into());
     }
-    let (limit, mut cursor) = page_params(req)?;
+    let (limit, cursor) = page_params(req)?;
     let kv = Kv::open(env)?;
+    let mut scan = kv.scan("event:", limit, cursor, MAX_LIST_CALLS);
     let mut items = Vec::new();
     let mut reads = 0;
-    'pages: for _ in 0..MAX_LIST_CALLS {
-        let page = kv
-            .list_page("event:", cursor.take(), limit - items.len())
-            .await?;
-        cursor = page.next_cursor;
-        for (key, metadata) in page.keys {
+    while reads < MAX_READS {
+        let Some(keys) = scan.next(items.len()).await? else {
+            break;
+        };
+        for (key, metadata) in keys {
             match key_millis(&key).map(|m| filter.range(m)) {
                 Some(InRange::Older) => {
                     // Newest first: everything after this is older still.
-                    cursor = None;
-                    break 'pages;
+                    scan.stop();
+                    break;
                 }
                 Some(InRange::Newer) => continue,
                 _ => {}
@@ -132,15 +126,6 @@ pub async fn list(req: &Request, env: &Env) -> Result<worker::Response, ApiError
                 items.push(event);
             }
         }
-        if cursor.is_none() || items.len() >= limit || reads >= MAX_READS {
-            break;
-        }
     }
-    json(
-        200,
-        &Page {
-            items,
-            next_cursor: cursor,
-        },
-    )
+    json(200, &scan.page(items))
 }

@@ -1,13 +1,12 @@
 //! Small helpers shared by handlers: reading bounded bodies, typed JSON, cookies, the clock and
 //! random bytes. Handlers never touch `Date::now` or the CSPRNG directly.
 
-use ap_core::api::FieldError;
 use ap_core::listing::{cursor_key, page_cursor, page_limit};
 use futures_util::StreamExt;
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Headers, Request, Response};
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadBody, BadQuery};
 
 /// Largest JSON body any session endpoint accepts.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
@@ -31,21 +30,11 @@ pub fn no_content() -> Result<Response, ApiError> {
 /// Reads the body, refusing more than `limit` bytes before reading them all when the client
 /// declares a length, and while streaming when it does not.
 pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!(
-            "The request body is larger than the limit of {} for this endpoint.",
-            human_bytes(limit)
-        ))
-    };
     if let Some(len) = req.headers().get("content-length")? {
         match len.trim().parse::<usize>() {
-            Ok(n) if n > limit => return Err(too_large()),
+            Ok(n) if n > limit => return Err(BadBody::TooLarge { limit }.into()),
             Ok(_) => {}
-            Err(_) => {
-                return Err(ApiError::bad_request(
-                    "The Content-Length header is not a number.",
-                ))
-            }
+            Err(_) => return Err(BadBody::LengthNotANumber.into()),
         }
     }
     let mut body = Vec::new();
@@ -53,10 +42,9 @@ pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, ApiEr
         return Ok(body); // no body at all
     };
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::bad_request("The request body could not be read."))?;
+        let chunk = chunk.map_err(|_| BadBody::Unreadable)?;
         if body.len() + chunk.len() > limit {
-            return Err(too_large());
+            return Err(BadBody::TooLarge { limit }.into());
         }
         body.extend_from_slice(&chunk);
     }
@@ -74,9 +62,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
         .trim()
         .to_ascii_lowercase();
     if essence != "application/json" {
-        return Err(ApiError::UnsupportedMediaType(
-            "This endpoint accepts only JSON: send Content-Type: application/json.".to_owned(),
-        ));
+        return Err(BadBody::NotJson.into());
     }
     let body = read_body(req, MAX_JSON_BYTES).await?;
     parse_json(&body)
@@ -87,11 +73,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
-            Category::Syntax | Category::Eof => ApiError::bad_request(format!(
-                "The body is not valid JSON (line {}, column {}).",
-                e.line(),
-                e.column()
-            )),
+            Category::Syntax | Category::Eof => BadBody::Syntax {
+                line: e.line(),
+                column: e.column(),
+            }
+            .into(),
             _ => {
                 let msg = e.to_string();
                 let field = msg
@@ -101,20 +87,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                     .unwrap_or("body")
                     .to_owned();
                 let message = msg.split(" at line").next().unwrap_or(&msg).to_owned();
-                ApiError::invalid_fields(vec![FieldError { field, message }])
+                BadBody::Shape { field, message }.into()
             }
         }
     })
-}
-
-fn human_bytes(n: usize) -> String {
-    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", n / (1024 * 1024))
-    } else if n >= 1024 && n.is_multiple_of(1024) {
-        format!("{} KiB", n / 1024)
-    } else {
-        format!("{n} bytes")
-    }
 }
 
 /// The value of cookie `name` in the request, if any.
@@ -125,10 +101,7 @@ pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError
     let mut values = url.query_pairs().filter(|(k, _)| k == name).map(|(_, v)| v);
     let first = values.next();
     if values.next().is_some() {
-        return Err(ApiError::field(
-            name,
-            format!("The query parameter {name} is given more than once; give it once."),
-        ));
+        return Err(BadQuery::Repeated(name.to_owned()).into());
     }
     Ok(first.map(|v| v.into_owned()).filter(|v| !v.is_empty()))
 }
@@ -136,10 +109,8 @@ pub fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError
 /// `?limit=` and `?cursor=` of a paged list, bounded by `ap_core::listing`; 400 naming the field
 /// when either is not one the list accepts.
 pub fn page_params(req: &Request) -> Result<(usize, Option<String>), ApiError> {
-    let limit = page_limit(query_param(req, "limit")?.as_deref())
-        .ok_or_else(|| ApiError::field("limit", "The limit is a positive whole number."))?;
-    let cursor = page_cursor(query_param(req, "cursor")?.as_deref())
-        .ok_or_else(|| ApiError::field("cursor", "The cursor is not one this list gave out."))?;
+    let limit = page_limit(query_param(req, "limit")?.as_deref()).ok_or(BadQuery::Limit)?;
+    let cursor = page_cursor(query_param(req, "cursor")?.as_deref()).ok_or(BadQuery::Cursor)?;
     Ok((limit, cursor))
 }
 
@@ -149,9 +120,7 @@ pub fn key_page_params(req: &Request) -> Result<(usize, Option<String>), ApiErro
     let (limit, cursor) = page_params(req)?;
     let after = match cursor {
         None => None,
-        Some(c) => Some(cursor_key(&c).ok_or_else(|| {
-            ApiError::field("cursor", "The cursor is not one this list gave out.")
-        })?),
+        Some(c) => Some(cursor_key(&c).ok_or(BadQuery::Cursor)?),
     };
     Ok((limit, after))
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use ap_core::api::{
-    IntegrationKeyView, IntegrationWhoAmI, NewIntegrationKey, NewIntegrationKeyRequest, Page, Scope,
+    IntegrationKeyView, IntegrationWhoAmI, NewIntegrationKey, NewIntegrationKeyRequest, Scope,
 };
 use ap_core::ids::CompanyId;
 use ap_core::integration::{
@@ -19,7 +19,7 @@ use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, page_params, query_param, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadField, BadQuery, Missing};
 use crate::records::{
     existing_company, integration_key_id_key, integration_key_key, rfc3339, IntegrationKeyRecord,
 };
@@ -153,16 +153,14 @@ pub async fn whoami(req: &Request, env: &Env) -> Result<Response, ApiError> {
 /// next page while there is more, so every live key can be found and revoked.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
-    let status = KeyStatus::parse(query_param(req, "status")?.as_deref())
-        .ok_or_else(|| ApiError::field("status", "The status is all, live or revoked."))?;
-    let (limit, mut cursor) = page_params(req)?;
+    let status =
+        KeyStatus::parse(query_param(req, "status")?.as_deref()).ok_or(BadQuery::KeyStatus)?;
+    let (limit, cursor) = page_params(req)?;
     let kv = Kv::open(env)?;
+    let mut scan = kv.scan("integration-key-id:", limit, cursor, MAX_LIST_CALLS);
     let mut items = Vec::new();
-    for _ in 0..MAX_LIST_CALLS {
-        let page = kv
-            .list_page("integration-key-id:", cursor.take(), limit - items.len())
-            .await?;
-        for (index, metadata) in page.keys {
+    while let Some(keys) = scan.next(items.len()).await? {
+        for (index, metadata) in keys {
             let meta = metadata.and_then(|m| serde_json::from_value::<IndexMeta>(m).ok());
             if meta.as_ref().is_some_and(|m| !status.admits(m.revoked)) {
                 continue;
@@ -182,18 +180,8 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
                 items.push(key_view(&kv, &key).await?);
             }
         }
-        cursor = page.next_cursor;
-        if cursor.is_none() || items.len() >= limit {
-            break;
-        }
     }
-    json(
-        200,
-        &Page {
-            items,
-            next_cursor: cursor,
-        },
-    )
+    json(200, &scan.page(items))
 }
 
 /// `POST /api/v1/admin/companies/{id}/integration-keys`: the key is answered once. Step-up: this
@@ -207,13 +195,10 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
     let mut errors = Vec::new();
     let label = check_name(&body.label, "label", &mut errors);
     if body.scopes.is_empty() {
-        errors.push(ap_core::api::FieldError {
-            field: "scopes".into(),
-            message: "Choose at least one scope.".into(),
-        });
+        errors.push(BadField::NoScopes.into());
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(errors));
+        return Err(errors.into());
     }
     require_step_up(&ctx)?;
     let scopes: Vec<Scope> = body

@@ -15,7 +15,7 @@ use crate::do_user::{
 use crate::events;
 use crate::http::{json, no_content, read_json};
 use crate::platform::{now_secs, random_bytes};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadField};
 use crate::records::{load_company, publish_user, rfc3339, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
@@ -68,13 +68,9 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
     let current_ok = Password::parse(&body.current_password)
         .is_ok_and(|p| PasswordHash::parse(&ctx.user.password_hash).is_ok_and(|h| h.verify(&p)));
     let new_hash = if current_ok {
-        let new = Password::parse(&body.new_password)
-            .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+        let new = Password::parse(&body.new_password).map_err(BadField::NewPassword)?;
         if body.new_password == body.current_password {
-            return Err(ApiError::field(
-                "new_password",
-                "Choose a password different from the current one.",
-            ));
+            return Err(BadField::SamePassword.into());
         }
         Some(PasswordHash::create(&new, random_bytes()?).encode())
     } else {
@@ -126,10 +122,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
                 "Password change refused: the current password was not correct.",
             )
             .await?;
-            Err(ApiError::field(
-                "current_password",
-                "The current password is not correct.",
-            ))
+            Err(BadField::CurrentPassword.into())
         }
     }
 }
@@ -169,18 +162,65 @@ pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
     )
 }
 
-/// A code of `seed` through the two-step service; on success `then` applies in the same step.
-async fn check_code(
+/// Turning one's own two-step verification on or off, with a code of the secret it concerns.
+#[derive(Debug, Clone, Copy)]
+enum Switch {
+    /// The pending secret becomes active.
+    On,
+    /// The active secret is removed.
+    Off,
+}
+
+impl Switch {
+    /// The secret whose code is checked; refused when the user has none.
+    fn seed(self, user: &UserRecord) -> Result<CheckedSeed, AccountRefusal> {
+        match self {
+            Self::On => user
+                .pending_two_step
+                .clone()
+                .map(CheckedSeed::Pending)
+                .ok_or(AccountRefusal::NoEnrolment),
+            Self::Off => user
+                .two_step
+                .clone()
+                .map(CheckedSeed::Active)
+                .ok_or(AccountRefusal::NotActive),
+        }
+    }
+
+    /// The change, and the audit event (kind and sentence) once it is made.
+    fn change(self) -> (UserChange, &'static str, &'static str) {
+        match self {
+            Self::On => (
+                UserChange::ActivateTwoStep,
+                "two_step_activated",
+                "Activated two-step verification.",
+            ),
+            Self::Off => (
+                UserChange::DeactivateTwoStep,
+                "two_step_deactivated",
+                "Deactivated two-step verification.",
+            ),
+        }
+    }
+}
+
+/// Switches the signed-in user's two-step verification: a code of the secret `switch` concerns,
+/// checked through the two-step service, with the change applied in the same guard step; the
+/// event, and My details as they are then.
+async fn switch_two_step(
+    mut req: Request,
     env: &Env,
-    ctx: &SessionCtx,
-    seed: CheckedSeed,
-    code: &str,
-    then: UserChange,
-) -> Result<(UserRecord, Option<u64>), ApiError> {
-    let code = TotpCode::parse(code).map_err(|e| ApiError::field("code", e.to_string()))?;
+    switch: Switch,
+) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: TwoStepCodeRequest = read_json(&mut req).await?;
+    let seed = switch.seed(&ctx.user)?;
+    let (then, kind, detail) = switch.change();
+    let code = TotpCode::parse(&body.code).map_err(BadField::Code)?;
     let answer = two_step::verify(
         env,
-        ctx,
+        &ctx,
         &MY_TWO_STEP,
         CodeCheck {
             seed,
@@ -193,59 +233,18 @@ async fn check_code(
     let user = answer
         .user
         .ok_or_else(|| ApiError::internal("user guard", "no record in answer"))?;
-    Ok((user, answer.locked_until))
+    events::record(env, &ctx.actor(), kind, None, detail).await?;
+    json(200, &view(env, &user, answer.locked_until).await?)
 }
 
 /// `POST /api/v1/me/two-step/activate`: the pending secret becomes active with a valid code.
-pub async fn activate(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let body: TwoStepCodeRequest = read_json(&mut req).await?;
-    let Some(pending) = ctx.user.pending_two_step.clone() else {
-        return Err(AccountRefusal::NoEnrolment.into());
-    };
-    let (user, locked_until) = check_code(
-        env,
-        &ctx,
-        CheckedSeed::Pending(pending),
-        &body.code,
-        UserChange::ActivateTwoStep,
-    )
-    .await?;
-    events::record(
-        env,
-        &ctx.actor(),
-        "two_step_activated",
-        None,
-        "Activated two-step verification.",
-    )
-    .await?;
-    json(200, &view(env, &user, locked_until).await?)
+pub async fn activate(req: Request, env: &Env) -> Result<Response, ApiError> {
+    switch_two_step(req, env, Switch::On).await
 }
 
 /// `POST /api/v1/me/two-step/deactivate`: needs a valid code of the active secret.
-pub async fn deactivate(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let body: TwoStepCodeRequest = read_json(&mut req).await?;
-    let Some(active) = ctx.user.two_step.clone() else {
-        return Err(AccountRefusal::NotActive.into());
-    };
-    let (user, locked_until) = check_code(
-        env,
-        &ctx,
-        CheckedSeed::Active(active),
-        &body.code,
-        UserChange::DeactivateTwoStep,
-    )
-    .await?;
-    events::record(
-        env,
-        &ctx.actor(),
-        "two_step_deactivated",
-        None,
-        "Deactivated two-step verification.",
-    )
-    .await?;
-    json(200, &view(env, &user, locked_until).await?)
+pub async fn deactivate(req: Request, env: &Env) -> Result<Response, ApiError> {
+    switch_two_step(req, env, Switch::Off).await
 }
 
 /// `POST /api/v1/me/step-up`: confirms a fresh code, so this session may make a System

@@ -6,18 +6,25 @@
 //! `CompanyRefusal`), or a handler's own enum (`Denied`, `KeyRefusal`, `UploadRefusal`, …). Its
 //! `Display` (thiserror) is the sentence the client reads; the `From` impls below decide its
 //! status, once, and handlers only write `?` or `.into()`. A thing that is not there, or that
-//! the caller may not see, is a [`Missing`] variant (404). What handlers still build themselves
-//! is request parsing: `ApiError::field`/`invalid_fields` for named fields, `bad_request` and
-//! the size and media-type answers of `http.rs`, the router's 405, and `ApiError::internal`.
+//! the caller may not see, is a [`Missing`] variant (404). A request that cannot be read is
+//! typed too: a query parameter is a [`BadQuery`], a body field a [`BadField`], the body itself
+//! a [`BadBody`], and an ap-core validator's field errors (`Vec<FieldError>`) convert as they
+//! are (400 naming each field). What callers still build themselves is the router's 405 (and
+//! its 400 for a URL that is not one) and `ApiError::internal`.
 //!
 //! Internal details (storage errors, Durable Object failures) are logged and never returned.
 
 use ap_core::account::AccountRefusal;
 use ap_core::api::{FieldError, Problem};
+use ap_core::bundle::BundleDigestError;
+use ap_core::dates::DateError;
 use ap_core::guard::Locked;
+use ap_core::ids::EmailError;
 use ap_core::org::{AgreementRefusal, SettingsRefusal};
-use ap_core::process::ProcessRefusal;
-use ap_core::settlement::{PaymentApprovalRefusal, UnconfirmedWarning};
+use ap_core::password::PasswordError;
+use ap_core::process::{CommentError, ProcessRefusal};
+use ap_core::settlement::{PaymentApprovalRefusal, RejectRefusal, UnconfirmedWarning};
+use ap_core::totp::TotpCodeError;
 use worker::{Headers, Response};
 
 use crate::approval::ApproveAndPayUnavailable;
@@ -113,6 +120,204 @@ pub enum Missing {
     Resource(String),
 }
 
+/// A query parameter the endpoint cannot take: 400 naming it ([`BadQuery::name`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadQuery {
+    /// Which of several values counts would be a guess, and a proxy in front could guess
+    /// otherwise.
+    #[error("The query parameter {0} is given more than once; give it once.")]
+    Repeated(String),
+    /// `?limit=` of an administration list (`ap_core::listing::page_limit`).
+    #[error("The limit is a positive whole number.")]
+    Limit,
+    /// `?cursor=` of an administration list that no page of it could have answered.
+    #[error("The cursor is not one this list gave out.")]
+    Cursor,
+    /// `?cursor=` of a KV listing that the store did not understand.
+    #[error("The cursor is not one this list gave out; start again without it.")]
+    CursorRefused,
+    /// `?limit=` of the ERP's approved invoices (`ap_core::approval::erp_limit`).
+    #[error("The limit must be a positive whole number.")]
+    ApprovedLimit,
+    /// `?cursor=` of the ERP's approved invoices.
+    #[error("The cursor is not one this endpoint gave out.")]
+    ApprovedCursor,
+    /// `?sort=` of the task list.
+    #[error("Sort by due_date or amount.")]
+    Sort,
+    /// `?payment_approved=` of the process overview.
+    #[error("Filter payment_approved with yes or no.")]
+    PaymentApproved,
+    /// `?status=` of the integration-key list.
+    #[error("The status is all, live or revoked.")]
+    KeyStatus,
+    /// `?status=` of the AutoPay payment list.
+    #[error(
+        "Filter status with pending_signing, pending_approval, sent_to_bank, \
+         accepted_by_bank, rejected_in_bank or paid."
+    )]
+    PaymentStatus,
+    /// `?date=` of the AutoPay payment list.
+    #[error("{0}")]
+    Date(DateError),
+    /// `?from=` or `?to=` (named) of the audit-event list.
+    #[error("Give a date like 2026-11-29 or a UTC time like 2026-11-29T17:48:23Z.")]
+    TimeBound(&'static str),
+    /// `?to=` before `?from=`.
+    #[error("The end of the range is before its start.")]
+    RangeReversed,
+}
+
+impl BadQuery {
+    /// The query parameter the sentence is about.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Repeated(name) => name,
+            Self::Limit | Self::ApprovedLimit => "limit",
+            Self::Cursor | Self::CursorRefused | Self::ApprovedCursor => "cursor",
+            Self::Sort => "sort",
+            Self::PaymentApproved => "payment_approved",
+            Self::KeyStatus | Self::PaymentStatus => "status",
+            Self::Date(_) => "date",
+            Self::TimeBound(name) => name,
+            Self::RangeReversed => "to",
+        }
+    }
+}
+
+/// A field of a request body the endpoint cannot take: 400 naming it ([`BadField::name`]), or
+/// one of several field errors (`errors.push(bad_field.into())`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadField {
+    #[error("{0}")]
+    Email(EmailError),
+    /// The password of the first System Administrator.
+    #[error("{0}")]
+    Password(PasswordError),
+    #[error("{0}")]
+    NewPassword(PasswordError),
+    #[error("Choose a password different from the current one.")]
+    SamePassword,
+    /// A wrong current password on a password change (it counts toward the lockout).
+    #[error("The current password is not correct.")]
+    CurrentPassword,
+    /// A two-step code that cannot be one.
+    #[error("{0}")]
+    Code(TotpCodeError),
+    /// A payment whose approval asks for a code, approved without one: the ledger's refusal,
+    /// said as a field error before a code is spent.
+    #[error("{}", PaymentApprovalRefusal::CodeRequired)]
+    CodeRequired,
+    /// The text of a comment on a task.
+    #[error("{0}")]
+    CommentText(CommentError),
+    /// The reason for rejecting an AutoPay payment.
+    #[error("{0}")]
+    Reason(RejectRefusal),
+    #[error("{0}")]
+    Digest(BundleDigestError),
+    /// An integration key with no scope.
+    #[error("Choose at least one scope.")]
+    NoScopes,
+    /// A role granted in a company (named by the id as sent) that does not exist.
+    #[error("There is no such company.")]
+    RoleCompany(String),
+}
+
+impl BadField {
+    /// The field the sentence is about.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Email(_) => "email".to_owned(),
+            Self::Password(_) => "password".to_owned(),
+            Self::NewPassword(_) | Self::SamePassword => "new_password".to_owned(),
+            Self::CurrentPassword => "current_password".to_owned(),
+            Self::Code(_) | Self::CodeRequired => "code".to_owned(),
+            Self::CommentText(_) => "text".to_owned(),
+            Self::Reason(_) => "reason".to_owned(),
+            Self::Digest(_) => "digest".to_owned(),
+            Self::NoScopes => "scopes".to_owned(),
+            Self::RoleCompany(company) => {
+                format!("roles.{}", company.chars().take(64).collect::<String>())
+            }
+        }
+    }
+}
+
+/// A request body that cannot be read: too large 413, not JSON 415, otherwise 400.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadBody {
+    #[error(
+        "The request body is larger than the limit of {} for this endpoint.",
+        human_bytes(*.limit)
+    )]
+    TooLarge { limit: usize },
+    #[error("The Content-Length header is not a number.")]
+    LengthNotANumber,
+    #[error("The request body could not be read.")]
+    Unreadable,
+    #[error("This endpoint accepts only JSON: send Content-Type: application/json.")]
+    NotJson,
+    #[error("The body is not valid JSON (line {line}, column {column}).")]
+    Syntax { line: usize, column: usize },
+    /// JSON of the wrong shape: the field as serde saw it (or `body`) and serde's sentence.
+    #[error("{message}")]
+    Shape { field: String, message: String },
+}
+
+/// A size for people: whole MiB or KiB when it is one, otherwise bytes.
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+impl From<BadQuery> for ApiError {
+    fn from(bad: BadQuery) -> Self {
+        Self::field(bad.name(), bad.to_string())
+    }
+}
+
+impl From<BadField> for FieldError {
+    fn from(bad: BadField) -> Self {
+        FieldError {
+            field: bad.name(),
+            message: bad.to_string(),
+        }
+    }
+}
+
+impl From<BadField> for ApiError {
+    fn from(bad: BadField) -> Self {
+        Self::invalid_fields(vec![bad.into()])
+    }
+}
+
+impl From<BadBody> for ApiError {
+    fn from(bad: BadBody) -> Self {
+        match bad {
+            BadBody::TooLarge { .. } => Self::PayloadTooLarge(bad.to_string()),
+            BadBody::NotJson => Self::UnsupportedMediaType(bad.to_string()),
+            BadBody::Shape { field, message } => Self::field(&field, message),
+            BadBody::LengthNotANumber | BadBody::Unreadable | BadBody::Syntax { .. } => {
+                Self::bad_request(bad.to_string())
+            }
+        }
+    }
+}
+
+/// Field errors of a request, as an ap-core validator (or a handler, from [`BadField`]s)
+/// collected them: 400 naming each field.
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::invalid_fields(errors)
+    }
+}
+
 /// The service cannot answer now: misconfigured, or a record it needs cannot be read (503).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
@@ -141,6 +346,7 @@ impl From<Missing> for ApiError {
 }
 
 impl ApiError {
+    /// A 400 without field errors (the router's answer to a URL that is not one).
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::BadRequest {
             detail: detail.into(),
@@ -149,7 +355,7 @@ impl ApiError {
     }
 
     /// A 400 naming each invalid field.
-    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+    fn invalid_fields(errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
             [one] => format!("{}: {}", one.field, one.message),
             _ => format!("{} fields are not valid; see errors.", errors.len()),
@@ -157,7 +363,7 @@ impl ApiError {
         Self::BadRequest { detail, errors }
     }
 
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    fn field(field: &str, message: impl Into<String>) -> Self {
         Self::invalid_fields(vec![FieldError {
             field: field.to_owned(),
             message: message.into(),
@@ -325,12 +531,16 @@ impl From<KeyRefusal> for ApiError {
     }
 }
 
-/// Two-step verification not activated 422; a wrong code 403.
+/// Two-step verification not activated 422; a wrong code 403, or 400 naming the form's code
+/// field.
 impl From<CodeRefusal> for ApiError {
     fn from(refusal: CodeRefusal) -> Self {
         match refusal {
             CodeRefusal::NotActivated => Self::Unprocessable(refusal.to_string()),
-            CodeRefusal::NotCorrect(_) => Self::Forbidden(refusal.to_string()),
+            CodeRefusal::NotCorrect {
+                field: Some(field), ..
+            } => Self::field(field, refusal.to_string()),
+            CodeRefusal::NotCorrect { field: None, .. } => Self::Forbidden(refusal.to_string()),
         }
     }
 }

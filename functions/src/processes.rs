@@ -3,18 +3,16 @@
 //! only its last four characters.
 
 use ap_core::api_approval::{ProcessDetail, ProcessFilter, ProcessRow, TokenView};
-use ap_core::approval::{amount_view, company_of_process, matches_filter, FilterFacts};
+use ap_core::approval::{company_of_process, matches_filter, FilterFacts};
 use worker::{Env, Request, Response};
 
-use crate::approval::{
-    comments_view, company_processes, history_view, invoice_view, process_with_history,
-};
+use crate::approval::{company_processes, process_detail, process_row, process_with_history};
 use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, query_param};
 use crate::ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadQuery, Missing};
 use crate::records::{actor_label, Names};
 use crate::records::{all_companies, load_company, rfc3339, CompanyRecord};
 use crate::store::Kv;
@@ -29,12 +27,7 @@ fn filter_of(req: &Request) -> Result<ProcessFilter, ApiError> {
         None => None,
         Some("yes" | "true") => Some(true),
         Some("no" | "false") => Some(false),
-        Some(_) => {
-            return Err(ApiError::field(
-                "payment_approved",
-                "Filter payment_approved with yes or no.",
-            ))
-        }
+        Some(_) => return Err(BadQuery::PaymentApproved.into()),
     };
     Ok(ProcessFilter {
         company: query_param(req, "company")?,
@@ -71,21 +64,11 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
             if !matches_filter(&filter, &facts) {
                 continue;
             }
-            let doc = record.process.document();
-            rows.push(ProcessRow {
-                id: record.process.id().to_string(),
-                company_id: company.id.to_string(),
-                company_name: company.name.clone(),
-                supplier_name: doc.supplier.name.as_str().to_owned(),
-                invoice_number: doc.invoice_number.as_str().to_owned(),
-                amount: amount_view(doc.amount),
-                due_date: doc.due_date.to_string(),
-                status: record.process.state().name().to_owned(),
+            rows.push(process_row!(ProcessRow, &record, &company, {
                 approvers: names.approvers(&kv, &record).await?,
                 payment_approved: record.process.payment_approved(),
                 warnings,
-                version: record.process.version(),
-            });
+            }));
         }
     }
     rows.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.id.cmp(&b.id)));
@@ -114,21 +97,10 @@ async fn detail_of(env: &Env, kv: &Kv, id: &str) -> Result<ProcessDetail, ApiErr
     let found = process_with_history(env, &company.id, &process)
         .await?
         .ok_or(Missing::Process)?;
-    let record = &found.record;
-    let mut names = Names::default();
-    Ok(ProcessDetail {
-        id: record.process.id().to_string(),
-        invoice: invoice_view(record, &company.name),
-        status: record.process.state().name().to_owned(),
-        required_approvals: record.process.required_approvals(),
-        approvers: names.approvers(kv, record).await?,
-        payment_approved: record.process.payment_approved(),
-        token: token_view(record),
-        warnings: record.warnings_at(now_secs()),
-        history: history_view(&found.history),
-        comments: comments_view(&found.history),
-        version: record.process.version(),
-    })
+    Ok(process_detail!(ProcessDetail, &found, &company.name, kv, {
+        payment_approved: found.record.process.payment_approved(),
+        token: token_view(&found.record),
+    }))
 }
 
 /// `GET /api/v1/admin/processes/{id}`.

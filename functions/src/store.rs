@@ -3,10 +3,11 @@
 //!
 //! Architecture Invariant: handlers reach storage only through this module.
 
+use ap_core::api::Page;
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Env, Method, Request, RequestInit};
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadQuery};
 
 /// The KV binding that holds documents and read models.
 pub const KV_BINDING: &str = "DATA";
@@ -24,9 +25,59 @@ pub const REGISTRY_NAME: &str = "organisation";
 const LIST_PAGE: u64 = 1000;
 
 /// One page of a KV listing: key names with their metadata, and where the next page starts.
-pub struct KeyPage {
-    pub keys: Vec<(String, Option<serde_json::Value>)>,
-    pub next_cursor: Option<String>,
+struct KeyPage {
+    keys: Vec<(String, Option<serde_json::Value>)>,
+    next_cursor: Option<String>,
+}
+
+/// One page of an API list read from KV keys under a prefix (the audit events, the integration
+/// keys): KV list calls, each asking for no more keys than the page still needs, until the page
+/// is full, the keys run out, the listing is stopped, or its calls are spent. The cursor it ends
+/// on is the page's `next_cursor`, so the list never stops silently.
+pub struct KeyScan<'a> {
+    kv: &'a Kv,
+    prefix: &'a str,
+    limit: usize,
+    cursor: Option<String>,
+    calls_left: usize,
+    started: bool,
+}
+
+impl KeyScan<'_> {
+    /// The next KV page's keys with their metadata, while the page (`kept` items so far) wants
+    /// more; `None` once it is full, the keys ran out, the listing was stopped or the calls are
+    /// spent.
+    pub async fn next(
+        &mut self,
+        kept: usize,
+    ) -> Result<Option<Vec<(String, Option<serde_json::Value>)>>, ApiError> {
+        let ran_out = self.started && self.cursor.is_none();
+        if kept >= self.limit || self.calls_left == 0 || ran_out {
+            return Ok(None);
+        }
+        self.calls_left -= 1;
+        self.started = true;
+        let page = self
+            .kv
+            .list_page(self.prefix, self.cursor.take(), self.limit - kept)
+            .await?;
+        self.cursor = page.next_cursor;
+        Ok(Some(page.keys))
+    }
+
+    /// Ends the listing where it is: nothing after what was read belongs to it (no next page).
+    pub fn stop(&mut self) {
+        self.started = true;
+        self.cursor = None;
+    }
+
+    /// The page: the items kept, and the cursor of the next page while there may be more.
+    pub fn page<T>(self, items: Vec<T>) -> Page<T> {
+        Page {
+            items,
+            next_cursor: self.cursor,
+        }
+    }
 }
 
 /// Documents and read models in Workers KV. It also carries the `Env`, so that readers of records
@@ -111,11 +162,30 @@ impl Kv {
         Ok(out)
     }
 
+    /// A paged listing of the keys starting with `prefix` ([`KeyScan`]): a page of at most
+    /// `limit` items from `cursor` on, read in at most `max_calls` KV list calls.
+    pub fn scan<'a>(
+        &'a self,
+        prefix: &'a str,
+        limit: usize,
+        cursor: Option<String>,
+        max_calls: usize,
+    ) -> KeyScan<'a> {
+        KeyScan {
+            kv: self,
+            prefix,
+            limit,
+            cursor,
+            calls_left: max_calls,
+            started: false,
+        }
+    }
+
     /// One page of keys starting with `prefix`, in key order, with their metadata: at most
     /// `limit` keys from `cursor` on (a cursor an earlier page answered), and the cursor of the
     /// next page when there is more. A cursor the store does not understand is the caller's
     /// mistake: 400, never 500.
-    pub async fn list_page(
+    async fn list_page(
         &self,
         prefix: &str,
         cursor: Option<String>,
@@ -134,10 +204,7 @@ impl Kv {
             Ok(page) => page,
             Err(e) if given => {
                 worker::console_warn!("kv list with a client cursor failed: {e}");
-                return Err(ApiError::field(
-                    "cursor",
-                    "The cursor is not one this list gave out; start again without it.",
-                ));
+                return Err(BadQuery::CursorRefused.into());
             }
             Err(e) => return Err(e.into()),
         };

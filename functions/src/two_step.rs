@@ -17,7 +17,7 @@ use crate::do_user::{
 };
 use crate::events;
 use crate::platform::now_secs;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadField};
 use crate::records::{publish_user, UserRecord};
 use crate::secrets;
 use crate::store::Kv;
@@ -83,9 +83,13 @@ pub enum CodeRefusal {
     /// The user has no active seed to check a code against (422).
     #[error("You have not activated two-step verification. Activate it on My details.")]
     NotActivated,
-    /// Wrong or replayed code (or password), said as the purpose says it (403).
-    #[error("{0}")]
-    NotCorrect(&'static str),
+    /// Wrong or replayed code (or password), said as the purpose says it: 403, or 400 naming
+    /// `field` where the purpose has a form field for the code.
+    #[error("{sentence}")]
+    NotCorrect {
+        sentence: &'static str,
+        field: Option<&'static str>,
+    },
 }
 
 /// Verifies `check` for the signed-in user through their guard. Wrong password, wrong or
@@ -147,10 +151,11 @@ async fn verify_for_session(
                 "Two-step verification failed.",
             )
             .await?;
-            Err(match purpose.field {
-                Some(field) => ApiError::field(field, purpose.not_correct),
-                None => CodeRefusal::NotCorrect(purpose.not_correct).into(),
-            })
+            Err(CodeRefusal::NotCorrect {
+                sentence: purpose.not_correct,
+                field: purpose.field,
+            }
+            .into())
         }
         Outcome::Locked => {
             let until = answer.locked_until.unwrap_or(now + LOCK_SECONDS);
@@ -182,7 +187,7 @@ pub fn require_step_up(ctx: &SessionCtx) -> Result<(), ApiError> {
 
 /// Confirms a fresh code for this session (step-up), through the same checks as any code.
 pub async fn step_up(env: &Env, ctx: &SessionCtx, code: &str) -> Result<(), ApiError> {
-    let code = TotpCode::parse(code).map_err(|e| ApiError::field("code", e.to_string()))?;
+    let code = TotpCode::parse(code).map_err(BadField::Code)?;
     verify_for_session(
         env,
         ctx,

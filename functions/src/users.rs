@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use ap_core::api::{FieldError, NewUserCreated, NewUserRequest, Page, RolesRequest, UserView};
+use ap_core::api::{NewUserCreated, NewUserRequest, Page, RolesRequest, UserView};
 use ap_core::ids::{CompanyId, Email, UserId};
 use ap_core::org::check_name;
 use ap_core::password::{Password, PasswordHash};
@@ -16,7 +16,7 @@ use crate::do_user::{ask_guard, ask_guard_with_record, GuardCommand, Outcome, Us
 use crate::events;
 use crate::http::{json, key_page_params, read_json};
 use crate::platform::{now_secs, random_bytes, random_id};
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadField, Missing};
 use crate::records::{load_company, load_user, publish_user, user_id, UserRecord};
 use crate::store::Kv;
 use crate::two_step::require_step_up;
@@ -35,6 +35,19 @@ async fn view(env: &Env, user: &UserRecord) -> Result<UserView, ApiError> {
         .as_ref()
         .unwrap_or(user)
         .view(status.locked_until))
+}
+
+/// The answer to a System Administrator's change of `user`: the audit event `kind`, then the
+/// user as their guard holds them now.
+async fn changed(
+    env: &Env,
+    ctx: &SessionCtx,
+    user: &UserRecord,
+    kind: &str,
+    detail: String,
+) -> Result<Response, ApiError> {
+    events::record(env, &ctx.actor(), kind, None, detail).await?;
+    json(200, &view(env, user).await?)
 }
 
 /// Why a System Administrator's change of users was refused (409). Statuses in `problem.rs`.
@@ -131,15 +144,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
     let name = check_name(&body.name, "name", &mut errors);
     let email = Email::parse(&body.email)
-        .map_err(|e| {
-            errors.push(FieldError {
-                field: "email".into(),
-                message: e.to_string(),
-            })
-        })
+        .map_err(|e| errors.push(BadField::Email(e).into()))
         .ok();
     let (Some(email), true) = (email, errors.is_empty()) else {
-        return Err(ApiError::invalid_fields(errors));
+        return Err(errors.into());
     };
     let id = UserId::parse(&random_id()?).map_err(|e| ApiError::internal("user id", e))?;
     if !claim(env, EMAIL, email.as_str(), id.as_str()).await? {
@@ -193,7 +201,6 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
     };
     let mut errors = Vec::new();
     for (company, granted) in &body.roles {
-        let field = format!("roles.{}", company.chars().take(64).collect::<String>());
         match CompanyId::parse(company) {
             Ok(c) if load_company(&kv, &c).await?.is_some() => {
                 let set: BTreeSet<_> = granted.iter().copied().collect();
@@ -201,14 +208,11 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
                     roles.companies.insert(c, set);
                 }
             }
-            _ => errors.push(FieldError {
-                field,
-                message: "There is no such company.".into(),
-            }),
+            _ => errors.push(BadField::RoleCompany(company.clone()).into()),
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(errors));
+        return Err(errors.into());
     }
     if target == ctx.user.id && !roles.is_system_admin {
         return Err(UserRefusal::OwnAdministratorRole.into());
@@ -216,11 +220,11 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
     require_step_up(&ctx)?;
     let user = change_user(env, id, UserChange::Roles { roles }).await?;
     let summary = serde_json::to_string(&user.view(None).roles).unwrap_or_default();
-    events::record(
+    changed(
         env,
-        &ctx.actor(),
+        &ctx,
+        &user,
         "roles_changed",
-        None,
         format!(
             "Roles of {}: System Administrator {}, companies {summary}.",
             user.email,
@@ -231,8 +235,7 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
             }
         ),
     )
-    .await?;
-    json(200, &view(env, &user).await?)
+    .await
 }
 
 /// `POST /api/v1/admin/users/{id}/deactivate`: the user's sessions end at once.
@@ -242,15 +245,14 @@ pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
         return Err(UserRefusal::DeactivateYourself.into());
     }
     let user = change_user(env, id, UserChange::Deactivate).await?;
-    events::record(
+    changed(
         env,
-        &ctx.actor(),
+        &ctx,
+        &user,
         "user_deactivated",
-        None,
         format!("Deactivated {}; their sessions ended.", user.email),
     )
-    .await?;
-    json(200, &view(env, &user).await?)
+    .await
 }
 
 /// `POST /api/v1/admin/users/{id}/reactivate`: a new one-time password; every session of the
@@ -291,18 +293,17 @@ pub async fn reactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
 pub async fn reset_two_step(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
     let ctx = admin(&req, env).await?;
     let user = change_user(env, id, UserChange::ResetTwoStep).await?;
-    events::record(
+    changed(
         env,
-        &ctx.actor(),
+        &ctx,
+        &user,
         "two_step_reset",
-        None,
         format!(
             "Reset two-step verification of {}; their sessions ended and they must enrol again.",
             user.email
         ),
     )
-    .await?;
-    json(200, &view(env, &user).await?)
+    .await
 }
 
 /// `POST /api/v1/admin/users/{id}/unlock`.
@@ -313,16 +314,15 @@ pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         .ok_or(Missing::User)?
         .0;
     ask_guard(env, &user.id, &GuardCommand::Unlock).await?;
-    events::record(
+    changed(
         env,
-        &ctx.actor(),
+        &ctx,
+        &user,
         "user_unlocked",
-        None,
         format!(
             "Unlocked sign-in and two-step verification of {}.",
             user.email
         ),
     )
-    .await?;
-    json(200, &view(env, &user).await?)
+    .await
 }

@@ -5,7 +5,7 @@ use ap_core::approval::company_of_process;
 use ap_core::ids::{CompanyId, PaymentFileId};
 use worker::{Env, Request, Response};
 
-use super::{approver_company, may_read, readable_companies, verify_code};
+use super::{approver_company, may_read, readable_rows, verify_code};
 use crate::auth::require_session;
 use crate::events;
 use crate::http::{json, query_param, read_json};
@@ -13,7 +13,6 @@ use crate::ledger::{ask_ledger, LedgerCommand, SignFileAnswer};
 use crate::platform::now_secs;
 use crate::problem::{ApiError, Missing};
 use crate::records::actor_label;
-use crate::store::Kv;
 
 /// A signing of a payment file that is not (or no longer) waiting for it (409).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -24,19 +23,12 @@ pub struct NotPendingSigning;
 pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let only = query_param(req, "company")?;
-    let kv = Kv::open(env)?;
-    let mut rows: Vec<PaymentFileRow> = Vec::new();
-    for company in readable_companies(&kv, &ctx, only.as_deref()).await? {
-        let part: Vec<PaymentFileRow> = ask_ledger(
-            env,
-            &company.id,
-            &LedgerCommand::ListFiles {
-                company: company.id.clone(),
-            },
-        )
-        .await?;
-        rows.extend(part);
-    }
+    let mut rows: Vec<PaymentFileRow> = readable_rows(env, &ctx, only.as_deref(), |company| {
+        LedgerCommand::ListFiles {
+            company: company.clone(),
+        }
+    })
+    .await?;
     rows.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
     json(200, &rows)
 }

@@ -25,9 +25,11 @@ pub use upload::{upload, upload_signed_in, UploadRefusal};
 use ap_core::ids::CompanyId;
 use ap_core::iso20022::ReadError;
 use ap_core::roles::Role;
+use serde::de::DeserializeOwned;
 use worker::Env;
 
 use crate::auth::SessionCtx;
+use crate::ledger::{ask_ledger, LedgerCommand};
 use crate::problem::{ApiError, Missing};
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
@@ -59,13 +61,16 @@ pub(super) fn may_read(ctx: &SessionCtx, company: &CompanyId) -> bool {
     ctx.user.roles.is_system_admin || ctx.user.roles.has(company, Role::AutoPayApprover)
 }
 
-/// The companies whose payments the user may read, optionally only `only`.
-pub(super) async fn readable_companies(
-    kv: &Kv,
+/// The rows of every company whose AutoPay the user may read (optionally only `only`), each
+/// company's answered by its ledger to `list` (the command listing them for that company).
+pub(super) async fn readable_rows<T: DeserializeOwned>(
+    env: &Env,
     ctx: &SessionCtx,
     only: Option<&str>,
-) -> Result<Vec<CompanyRecord>, ApiError> {
-    let companies: Vec<CompanyRecord> = all_companies(kv)
+    list: impl Fn(&CompanyId) -> LedgerCommand,
+) -> Result<Vec<T>, ApiError> {
+    let kv = Kv::open(env)?;
+    let companies: Vec<CompanyRecord> = all_companies(&kv)
         .await?
         .into_iter()
         .filter(|c| may_read(ctx, &c.id))
@@ -74,7 +79,12 @@ pub(super) async fn readable_companies(
     if only.is_some() && companies.is_empty() {
         return Err(Missing::NotAutoPayApproverIn.into());
     }
-    Ok(companies)
+    let mut rows = Vec::new();
+    for company in companies {
+        let part: Vec<T> = ask_ledger(env, &company.id, &list(&company.id)).await?;
+        rows.extend(part);
+    }
+    Ok(rows)
 }
 
 /// A TOTP code through the two-step service: the sign-in lockout and replay rules. Wrong or

@@ -9,35 +9,29 @@ use ap_core::approval::company_of_process;
 use ap_core::dates::Date;
 use ap_core::ids::{CompanyId, PaymentId};
 use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
+use serde::de::DeserializeOwned;
 use worker::{Env, Request, Response};
 
-use super::{approver_company, may_read, readable_companies, verify_code, MAX_LISTED_PAYMENTS};
+use super::{approver_company, may_read, readable_rows, verify_code, MAX_LISTED_PAYMENTS};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
 use crate::platform::now_secs;
-use crate::problem::{ApiError, Missing};
-use crate::records::actor_label;
-use crate::store::Kv;
+use crate::problem::{ApiError, BadField, BadQuery, Missing};
+use crate::records::{actor_label, CompanyRecord};
 
 /// `GET /api/v1/autopay/payments?company=&status=&file=&date=`.
 pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let status = match query_param(req, "status")? {
         None => None,
-        Some(s) => Some(PaymentStatus::parse_key(&s).ok_or_else(|| {
-            ApiError::field(
-                "status",
-                "Filter status with pending_signing, pending_approval, sent_to_bank, \
-                 accepted_by_bank, rejected_in_bank or paid.",
-            )
-        })?),
+        Some(s) => Some(PaymentStatus::parse_key(&s).ok_or(BadQuery::PaymentStatus)?),
     };
     let date = query_param(req, "date")?;
     if let Some(d) = &date {
-        Date::parse(d).map_err(|e| ApiError::field("date", e.to_string()))?;
+        Date::parse(d).map_err(BadQuery::Date)?;
     }
     let file = query_param(req, "file")?;
     let mut only = query_param(req, "company")?;
@@ -48,23 +42,16 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
         }
         only = Some(company.to_string());
     }
-    let kv = Kv::open(env)?;
-    let mut rows: Vec<PaymentRow> = Vec::new();
-    for company in readable_companies(&kv, &ctx, only.as_deref()).await? {
-        let part: Vec<PaymentRow> = ask_ledger(
-            env,
-            &company.id,
-            &LedgerCommand::ListPayments {
-                company: company.id.clone(),
-                status,
-                file: file.clone(),
-                date: date.clone(),
-                limit: MAX_LISTED_PAYMENTS,
-            },
-        )
-        .await?;
-        rows.extend(part);
-    }
+    let mut rows: Vec<PaymentRow> = readable_rows(env, &ctx, only.as_deref(), |company| {
+        LedgerCommand::ListPayments {
+            company: company.clone(),
+            status,
+            file: file.clone(),
+            date: date.clone(),
+            limit: MAX_LISTED_PAYMENTS,
+        }
+    })
+    .await?;
     rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     json(200, &rows)
 }
@@ -109,12 +96,24 @@ pub async fn payment_events(req: &Request, env: &Env, id: &str) -> Result<Respon
     json(200, &events.ok_or(Missing::Payment)?)
 }
 
-/// `POST /api/v1/autopay/payments/{id}/approve`.
-pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
+/// An AutoPay Approver's decision on payment `id`: who decides, their company (404 where they
+/// hold no such role) and the payment, then the request's body.
+async fn decision<B: DeserializeOwned>(
+    req: &mut Request,
+    env: &Env,
+    id: &str,
+) -> Result<(SessionCtx, CompanyRecord, PaymentId, B), ApiError> {
+    let ctx = require_session(req, env).await?;
     let (company_id, payment) = payment_company(id)?;
     let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
-    let body: ApprovePaymentRequest = read_json(&mut req).await?;
+    let body: B = read_json(req).await?;
+    Ok((ctx, company, payment, body))
+}
+
+/// `POST /api/v1/autopay/payments/{id}/approve`.
+pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (ctx, company, payment, body) =
+        decision::<ApprovePaymentRequest>(&mut req, env, id).await?;
     let current: Option<PaymentEvents> = ask_ledger(
         env,
         &company.id,
@@ -137,56 +136,67 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
     let method = if current.code_on_approval {
-        let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
-            // The ledger's refusal, said as a field error before a code is spent.
-            return Err(ApiError::field(
-                "code",
-                PaymentApprovalRefusal::CodeRequired.to_string(),
-            ));
-        };
+        // The ledger's refusal, said as a field error before a code is spent.
+        let code = body
+            .code
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .ok_or(BadField::CodeRequired)?;
         verify_code(env, &ctx, Some(code)).await?;
         Some("TOTP".to_owned())
     } else {
         None
     };
-    let answer: ApprovePaymentAnswer = ask_ledger(
-        env,
-        &company.id,
-        &LedgerCommand::ApprovePayment(PaymentApproval {
-            company: company.id.clone(),
-            payment_id: payment,
-            user: ctx.user.id.clone(),
-            actor: actor_label(&ctx.user),
-            method,
-            confirm_warning: body.confirm_warning,
-            now: now_secs(),
-        }),
-    )
-    .await?;
-    decided(
-        env,
-        &ctx,
-        &company.id,
-        answer,
-        "payment_approved_in_autopay",
-        |row| format!("Approved payment {}; now {}.", row.id, row.status_label),
-    )
-    .await
+    let command = LedgerCommand::ApprovePayment(PaymentApproval {
+        company: company.id.clone(),
+        payment_id: payment,
+        user: ctx.user.id.clone(),
+        actor: actor_label(&ctx.user),
+        method,
+        confirm_warning: body.confirm_warning,
+        now: now_secs(),
+    });
+    decide(env, &ctx, &company.id, &command, Decided::Approved).await
 }
 
-/// The answer to an AutoPay Approver's decision on a payment: the row and an audit event when
-/// it was made, 409 with the ledger's sentence when refused, 404 when there is no such payment.
-async fn decided(
+/// What an AutoPay Approver decided on a payment.
+#[derive(Debug, Clone, Copy)]
+enum Decided {
+    Approved,
+    Rejected,
+}
+
+impl Decided {
+    /// The audit event (kind and sentence) of the decision, once the ledger made it.
+    fn event(self, row: &PaymentRow) -> (&'static str, String) {
+        match self {
+            Self::Approved => (
+                "payment_approved_in_autopay",
+                format!("Approved payment {}; now {}.", row.id, row.status_label),
+            ),
+            Self::Rejected => (
+                "payment_rejected_in_autopay",
+                format!("Rejected payment {}.", row.id),
+            ),
+        }
+    }
+}
+
+/// An AutoPay Approver's decision on a payment, made by the company's ledger: the row and an
+/// audit event when it was made, 409 with the ledger's sentence when refused, 404 when there is
+/// no such payment.
+async fn decide(
     env: &Env,
     ctx: &SessionCtx,
     company: &CompanyId,
-    answer: ApprovePaymentAnswer,
-    kind: &str,
-    detail: impl FnOnce(&PaymentRow) -> String,
+    command: &LedgerCommand,
+    decided: Decided,
 ) -> Result<Response, ApiError> {
+    let answer: ApprovePaymentAnswer = ask_ledger(env, company, command).await?;
     match answer {
         ApprovePaymentAnswer::Done { row } => {
-            events::record(env, &ctx.actor(), kind, Some(company), detail(&row)).await?;
+            let (kind, detail) = decided.event(&row);
+            events::record(env, &ctx.actor(), kind, Some(company), detail).await?;
             json(200, &row)
         }
         ApprovePaymentAnswer::Refused { refusal } => Err(refusal.into()),
@@ -197,32 +207,16 @@ async fn decided(
 /// `POST /api/v1/autopay/payments/{id}/reject`: an AutoPay Approver stops a payment pending
 /// approval with a reason; it is never sent.
 pub async fn reject_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let (company_id, payment) = payment_company(id)?;
-    let company = approver_company(&ctx, env, &company_id, Missing::Payment).await?;
-    let body: RejectPaymentRequest = read_json(&mut req).await?;
+    let (ctx, company, payment, body) = decision::<RejectPaymentRequest>(&mut req, env, id).await?;
     // The reason is judged here as a field (400); whether the payment can still be stopped is
     // the ledger's decision (409).
-    reject_reason(&body.reason).map_err(|e| ApiError::field("reason", e.to_string()))?;
-    let answer: ApprovePaymentAnswer = ask_ledger(
-        env,
-        &company.id,
-        &LedgerCommand::RejectPayment {
-            company: company.id.clone(),
-            payment_id: payment,
-            actor: actor_label(&ctx.user),
-            reason: body.reason,
-            now: now_secs(),
-        },
-    )
-    .await?;
-    decided(
-        env,
-        &ctx,
-        &company.id,
-        answer,
-        "payment_rejected_in_autopay",
-        |row| format!("Rejected payment {}.", row.id),
-    )
-    .await
+    reject_reason(&body.reason).map_err(BadField::Reason)?;
+    let command = LedgerCommand::RejectPayment {
+        company: company.id.clone(),
+        payment_id: payment,
+        actor: actor_label(&ctx.user),
+        reason: body.reason,
+        now: now_secs(),
+    };
+    decide(env, &ctx, &company.id, &command, Decided::Rejected).await
 }

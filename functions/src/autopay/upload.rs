@@ -95,11 +95,7 @@ async fn receive(req: &mut Request) -> Result<Received, ApiError> {
 /// `POST /api/v1/autopay/payment-files`.
 pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let key = require_integration_key(&req, env, None, Some(Scope::AutopayUpload)).await?;
-    let Received {
-        file,
-        hash,
-        idempotency,
-    } = receive(&mut req).await?;
+    let received = receive(&mut req).await?;
     let kv = Kv::open(env)?;
     let company = load_company(&kv, &key.company_id)
         .await?
@@ -108,7 +104,7 @@ pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         label: format!("integration key {} ({}…)", key.label, key.prefix),
         actor: format!("integration key {}", key.prefix),
     };
-    accept_upload(env, &company, file, hash, idempotency, uploader).await
+    accept_upload(env, &company, received, uploader).await
 }
 
 /// `POST /api/v1/autopay/files` (session): an AutoPay Approver uploads a payment file in the
@@ -116,13 +112,10 @@ pub async fn upload(mut req: Request, env: &Env) -> Result<Response, ApiError> {
 /// whose bank agreement holds the file's first debtor account; then as an integration upload.
 pub async fn upload_signed_in(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
-    let Received {
-        file,
-        hash,
-        idempotency,
-    } = receive(&mut req).await?;
+    let received = receive(&mut req).await?;
     let kv = Kv::open(env)?;
-    let account = file
+    let account = received
+        .file
         .payment_infos
         .first()
         .map(|i| i.debtor_account.as_str().to_owned())
@@ -141,7 +134,7 @@ pub async fn upload_signed_in(mut req: Request, env: &Env) -> Result<Response, A
         label: actor_label(&ctx.user),
         actor: ctx.actor(),
     };
-    accept_upload(env, &company, file, hash, idempotency, uploader).await
+    accept_upload(env, &company, received, uploader).await
 }
 
 /// Who uploaded a file: the label stored with it and the actor of the audit event.
@@ -155,11 +148,14 @@ struct Uploader {
 async fn accept_upload(
     env: &Env,
     company: &CompanyRecord,
-    file: PaymentFile,
-    hash: String,
-    idempotency: Option<String>,
+    received: Received,
     uploader: Uploader,
 ) -> Result<Response, ApiError> {
+    let Received {
+        file,
+        hash,
+        idempotency,
+    } = received;
     // Every debtor account must be one of the company's bank agreements.
     let mut used: Vec<&BankAgreementView> = Vec::new();
     let mut agreement_of = Vec::with_capacity(file.payment_infos.len());
