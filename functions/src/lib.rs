@@ -36,7 +36,7 @@ pub use do_throttle::Throttle;
 pub use do_user::UserGuard;
 pub use ledger::Ledger;
 
-use problem::{ApiError, Missing};
+use problem::{ApiError, BadUrl, Missing};
 use worker::{event, Context, Env, Method, Request, Response, Result};
 
 /// The build version reported by `/api/v1/health`.
@@ -100,7 +100,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiErro
     use Method::Get;
     let url = req
         .url()
-        .map_err(|_| ApiError::bad_request("The request URL is not valid."))?;
+        .map_err(|_| BadUrl)?;
     let path = url.path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = request_method(&req);

@@ -265,6 +265,17 @@ pub enum BadBody {
     Shape { field: String, message: String },
 }
 
+/// A request URL workers-rs cannot read (the router's first step).
+#[derive(Debug, thiserror::Error)]
+#[error("The request URL is not valid.")]
+pub struct BadUrl;
+
+impl From<BadUrl> for ApiError {
+    fn from(bad: BadUrl) -> Self {
+        Self::bad_request(bad.to_string())
+    }
+}
+
 /// A size for people: whole MiB or KiB when it is one, otherwise bytes.
 fn human_bytes(n: usize) -> String {
     if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
@@ -347,7 +358,7 @@ impl From<Missing> for ApiError {
 
 impl ApiError {
     /// A 400 without field errors (the router's answer to a URL that is not one).
-    pub fn bad_request(detail: impl Into<String>) -> Self {
+    fn bad_request(detail: impl Into<String>) -> Self {
         Self::BadRequest {
             detail: detail.into(),
             errors: Vec::new(),
