@@ -20,6 +20,7 @@ mod http;
 pub mod integration;
 mod ledger;
 mod me;
+mod meter;
 mod openapi;
 mod platform;
 mod problem;
@@ -49,9 +50,15 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let answer = route(req, &env).await;
+    // Sign-in answers only its total time: its storage calls differ for an e-mail address that
+    // names nobody, and counting them would tell who has an account.
+    let discreet = req.method() == Method::Post && req.path() == "/api/v1/session";
+    let (answer, timing) = meter::Metered::new(route(req, &env), discreet).await;
     let mut response = answer.unwrap_or_else(|e| e.into_response());
     secure(&mut response);
+    if let Err(e) = response.headers_mut().set("server-timing", &timing) {
+        worker::console_error!("server-timing header: {e}");
+    }
     Ok(response)
 }
 
@@ -98,9 +105,7 @@ fn request_method(req: &Request) -> Method {
 /// Workers static assets before the Worker runs).
 async fn route(req: Request, env: &Env) -> std::result::Result<Response, ApiError> {
     use Method::Get;
-    let url = req
-        .url()
-        .map_err(|_| BadUrl)?;
+    let url = req.url().map_err(|_| BadUrl)?;
     let path = url.path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = request_method(&req);

@@ -7,6 +7,7 @@ use ap_core::api::Page;
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Env, Method, Request, RequestInit};
 
+use crate::meter::{measured, Call};
 use crate::problem::{ApiError, BadQuery};
 
 /// The KV binding that holds documents and read models.
@@ -101,23 +102,23 @@ impl Kv {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, ApiError> {
-        Ok(self.0.get(key).json::<T>().await?)
+        Ok(measured(Call::KvRead, self.0.get(key).json::<T>()).await?)
     }
 
     pub async fn put<T: Serialize>(&self, key: &str, value: &T) -> Result<(), ApiError> {
-        self.0.put(key, to_json(value)?)?.execute().await?;
+        measured(Call::KvWrite, self.0.put(key, to_json(value)?)?.execute()).await?;
         Ok(())
     }
 
     /// Stores raw bytes (a PDF), not JSON.
     pub async fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), ApiError> {
-        self.0.put_bytes(key, bytes)?.execute().await?;
+        measured(Call::KvWrite, self.0.put_bytes(key, bytes)?.execute()).await?;
         Ok(())
     }
 
     /// Reads raw bytes stored with [`Kv::put_bytes`].
     pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, ApiError> {
-        Ok(self.0.get(key).bytes().await?)
+        Ok(measured(Call::KvRead, self.0.get(key).bytes()).await?)
     }
 
     /// Stores `value` with `metadata` that listings return without reading the value.
@@ -127,11 +128,8 @@ impl Kv {
         value: &T,
         metadata: &M,
     ) -> Result<(), ApiError> {
-        self.0
-            .put(key, to_json(value)?)?
-            .metadata(metadata)?
-            .execute()
-            .await?;
+        let put = self.0.put(key, to_json(value)?)?.metadata(metadata)?;
+        measured(Call::KvWrite, put.execute()).await?;
         Ok(())
     }
 
@@ -148,7 +146,7 @@ impl Kv {
             if let Some(c) = cursor.take() {
                 builder = builder.cursor(c);
             }
-            let page = builder.execute().await?;
+            let page = measured(Call::KvRead, builder.execute()).await?;
             out.extend(page.keys.into_iter().map(|k| (k.name, k.metadata)));
             if out.len() >= limit || page.list_complete {
                 break;
@@ -200,7 +198,7 @@ impl Kv {
         if let Some(c) = cursor {
             builder = builder.cursor(c);
         }
-        let page = match builder.execute().await {
+        let page = match measured(Call::KvRead, builder.execute()).await {
             Ok(page) => page,
             Err(e) if given => {
                 worker::console_warn!("kv list with a client cursor failed: {e}");
@@ -254,10 +252,13 @@ pub async fn call_object<C: Serialize, R: DeserializeOwned>(
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let req = Request::new_with_init("https://durable-object/command", &init)?;
-    let mut resp = stub.fetch_with_request(req).await?;
-    if resp.status_code() != 200 {
-        let text = resp.text().await.unwrap_or_default();
-        return Err(ApiError::internal("durable object", text));
-    }
-    Ok(resp.json::<R>().await?)
+    measured(Call::Object, async {
+        let mut resp = stub.fetch_with_request(req).await?;
+        if resp.status_code() != 200 {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(ApiError::internal("durable object", text));
+        }
+        Ok(resp.json::<R>().await?)
+    })
+    .await
 }

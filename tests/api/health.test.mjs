@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { call, assertProblem } from '../support/http.mjs';
-import { firstAdmin } from '../support/org.mjs';
+import { ADMIN, firstAdmin } from '../support/org.mjs';
 
 const probes = (res) => Number(res.body.checks.find((c) => c.name === 'durable_object').detail.match(/(\d+)/)[1]);
 
@@ -91,4 +91,48 @@ test('the_spa_s_hashed_files_are_kept_for_a_year_and_its_page_is_revalidated', a
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', file);
   }
   assert.doesNotMatch((await call('GET', '/favicon.svg')).headers.get('cache-control') ?? '', /immutable/, 'an unhashed file is not kept');
+});
+
+/** `Server-Timing` as {name: {count, dur}}. */
+function timing(res) {
+  const header = res.headers.get('server-timing') ?? '';
+  return Object.fromEntries(header.split(',').filter(Boolean).map((metric) => {
+    const [name, ...params] = metric.trim().split(';');
+    const values = Object.fromEntries(params.map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]));
+    return [name, values];
+  }));
+}
+
+test('every_answer_counts_its_kv_reads_kv_writes_and_durable_object_calls_in_server_timing', async () => {
+  const admin = await firstAdmin();
+  const anonymous = timing(await call('GET', '/api/v1/health'));
+  assert.deepEqual(Object.keys(anonymous), ['kv-read', 'kv-write', 'do', 'total']);
+  assert.ok(anonymous['kv-read'].count >= 1, 'an anonymous health check reads KV');
+  assert.equal(anonymous['kv-write'].count, 0, 'and writes nothing');
+  assert.ok(anonymous.do.count <= 1, 'at most one look at the ledger');
+  for (const m of Object.values(anonymous)) assert.ok(Number.isInteger(m.dur) && m.dur >= 0);
+
+  const probed = timing(await admin.call('GET', '/api/v1/health'));
+  assert.ok(probed['kv-write'].count >= 1 && probed.do.count >= 1, JSON.stringify(probed));
+
+  const missing = timing(await call('GET', '/api/v1/no-such-thing'));
+  assert.equal(missing['kv-read'].count + missing['kv-write'].count + missing.do.count, 0, 'a 404 of the router touches nothing');
+
+  // Requests in flight at once are counted apart: the anonymous checks interleaved with the
+  // administrator's never see the administrator's KV writes.
+  const together = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    (i % 2 ? call('GET', '/api/v1/health') : admin.call('GET', '/api/v1/health')).then((res) => [i % 2, timing(res)])));
+  for (const [isAnonymous, t] of together) {
+    if (isAnonymous) assert.equal(t['kv-write'].count, 0, JSON.stringify(t));
+    else assert.ok(t['kv-write'].count >= 1 && t.do.count >= 1, JSON.stringify(t));
+  }
+});
+
+test('sign_in_answers_only_its_total_time_so_the_storage_calls_do_not_tell_who_has_an_account', async () => {
+  await firstAdmin();
+  for (const email of ['nobody-here@example.com', ADMIN.email]) {
+    const res = await call('POST', '/api/v1/session', { json: { email, password: 'not the password at all' } });
+    assert.equal(res.status, 401, res.text);
+    assert.deepEqual(Object.keys(timing(res)), ['total'], res.headers.get('server-timing'));
+  }
 });
