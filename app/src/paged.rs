@@ -1,6 +1,7 @@
 //! Lists that load a page at a time: the first page on opening, the next with "Load more",
 //! never a list that silently stops. One place for what every paged screen needs: the items so
-//! far, the cursor of the next page, a refresh that drops answers it made stale.
+//! far, the cursor of the next page, a refresh that drops answers it made stale (`Paged`), and
+//! how a screen shows them (`PagedList`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::ApiFailure;
-use crate::widgets::ErrorNote;
+use crate::widgets::{ErrorNote, Loaded};
 
 type Fetch<T> =
     Rc<dyn Fn(Option<String>) -> Pin<Box<dyn Future<Output = Result<Page<T>, ApiFailure>>>>>;
@@ -114,9 +115,41 @@ impl<T: Send + Sync + 'static> Paged<T> {
     }
 }
 
+/// A paged list on screen: a note while the first page loads (or why it failed), then
+/// `children` given the items so far (or the `empty` note when there are none), and "Load more"
+/// while there is more.
+#[component]
+pub fn PagedList<T, F, V>(
+    paged: Paged<T>,
+    /// The note while the first page loads, e.g. "Loading keys…".
+    loading: &'static str,
+    /// The note for an empty list; without one, `children` shows the empty list.
+    #[prop(optional)]
+    empty: Option<&'static str>,
+    /// `data-testid` of the "Load more" button.
+    more_testid: &'static str,
+    /// The view of the items so far.
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(Vec<T>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Loaded from=paged loading=loading let:items>
+            {match empty {
+                Some(note) if items.is_empty() => view! { <p class="muted">{note}</p> }.into_any(),
+                _ => children(items).into_any(),
+            }}
+        </Loaded>
+        <LoadMore paged=paged testid=more_testid />
+    }
+}
+
 /// "Load more" under a paged list while there is more, with the failure of the last try.
 #[component]
-pub fn LoadMore<T: Send + Sync + 'static>(
+fn LoadMore<T: Send + Sync + 'static>(
     paged: Paged<T>,
     /// `data-testid` of the button.
     testid: &'static str,

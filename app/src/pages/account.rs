@@ -9,7 +9,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::session::{safe_next, use_session};
-use crate::widgets::{ActionError, Loaded, PageHeader, SignInForm, TextField};
+use crate::widgets::{
+    failure_of, field_error, ActionError, Loaded, PageHeader, SignInForm, TextField,
+};
 
 /// The hint under a new password: the service's one rule is its length.
 fn password_hint() -> String {
@@ -55,14 +57,12 @@ pub fn Setup() -> impl IntoView {
             result
         }
     });
-    let failure = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let field =
-        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let failure = failure_of(create);
     let password_error = Signal::derive(move || {
         if too_short.get() {
             Some(format!("Use at least {MIN_PASSWORD_CHARS} characters."))
         } else {
-            field("password").get()
+            failure.get().and_then(|f| f.field("password"))
         }
     });
     let on_submit = move |ev: SubmitEvent| {
@@ -90,8 +90,8 @@ pub fn Setup() -> impl IntoView {
             _ => view! {
                 <form class="card form-narrow" on:submit=on_submit>
                     <h2>"First System Administrator"</h2>
-                    <TextField id="setup-name" label="Name" value=name autocomplete="name" required=true error=field("name") />
-                    <TextField id="setup-email" label="E-mail" kind="email" value=email autocomplete="username" required=true error=field("email") />
+                    <TextField id="setup-name" label="Name" value=name autocomplete="name" required=true error=field_error(failure, "name") />
+                    <TextField id="setup-email" label="E-mail" kind="email" value=email autocomplete="username" required=true error=field_error(failure, "email") />
                     <TextField id="setup-password" label="Password" kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
                     <ActionError failure=failure />
                     <div class="actions">
@@ -168,7 +168,7 @@ pub fn ChangePasswordForm(
             result
         }
     });
-    let failure = Signal::derive(move || change.value().get().and_then(|r| r.err()));
+    let failure = failure_of(change);
     let done = move || matches!(change.value().get(), Some(Ok(())));
     let new_error = Signal::derive(move || {
         local_error
@@ -196,7 +196,7 @@ pub fn ChangePasswordForm(
     view! {
         <form class="form-narrow" on:submit=on_submit aria-label="Change password">
             <TextField id="pw-current" label=current_label kind="password" value=current autocomplete="current-password" required=true
-                error=Signal::derive(move || failure.get().and_then(|f| f.field("current_password"))) />
+                error=field_error(failure, "current_password") />
             <TextField id="pw-new" label="New password" kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
             <TextField id="pw-repeat" label="New password again" kind="password" value=repeat autocomplete="new-password" required=true />
             <ActionError failure=failure />

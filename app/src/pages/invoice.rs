@@ -6,7 +6,7 @@ use ap_core::api_approval::{CommentView, HistoryEntry, InvoiceView};
 use ap_core::warnings::Warning;
 use leptos::prelude::*;
 
-use crate::widgets::{amount_text, local_time, warning_label};
+use crate::widgets::{amount_text, local_time, warning_label, Column, DataTable, Row};
 
 /// Warnings as a panel with their messages, for a task or a process.
 #[component]
@@ -70,6 +70,13 @@ pub fn InvoicePdf(invoice: InvoiceView) -> impl IntoView {
     }
 }
 
+const HISTORY_COLUMNS: &[Column] = &[
+    Column::new("When").class("nowrap"),
+    Column::new("Who"),
+    Column::new("What"),
+    Column::new("Details").class("muted"),
+];
+
 /// What happened to the process, newest last as the server lists it.
 #[component]
 pub fn HistoryTable(history: Vec<HistoryEntry>) -> impl IntoView {
@@ -77,27 +84,18 @@ pub fn HistoryTable(history: Vec<HistoryEntry>) -> impl IntoView {
         return view! { <p class="muted">"No history yet."</p> }.into_any();
     }
     view! {
-        <table class="table history" data-testid="history">
-            <caption class="visually-hidden">"History"</caption>
-            <thead><tr>
-                <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th>
-            </tr></thead>
-            <tbody>
-                {history.into_iter().map(|h| {
-                    let mut extra = Vec::new();
-                    if let Some(b) = &h.bundle_id { extra.push(format!("Bundle {b}")); }
-                    if let Some(m) = &h.two_step_method { extra.push(format!("Two-step: {m}")); }
-                    view! {
-                        <tr data-kind=h.kind.clone()>
-                            <td class="nowrap">{local_time(&h.at)}</td>
-                            <td>{h.actor.clone()}</td>
-                            <td>{h.detail.clone()}</td>
-                            <td class="muted">{extra.join(" · ")}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <DataTable caption="History" class="history" testid="history" columns=HISTORY_COLUMNS
+            rows=history.into_iter().map(|h| {
+                let mut extra = Vec::new();
+                if let Some(b) = &h.bundle_id { extra.push(format!("Bundle {b}")); }
+                if let Some(m) = &h.two_step_method { extra.push(format!("Two-step: {m}")); }
+                Row::new()
+                    .attr("data-kind", h.kind)
+                    .cell(local_time(&h.at))
+                    .cell(h.actor)
+                    .cell(h.detail)
+                    .cell(extra.join(" · "))
+            }).collect() />
     }
     .into_any()
 }

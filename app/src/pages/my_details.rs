@@ -10,7 +10,16 @@ use leptos_router::components::A;
 use crate::api;
 use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
-use crate::widgets::{local_time, ActionError, SignedInScreen, TextField};
+use crate::widgets::{
+    failure_of, field_error, local_time, ActionError, Column, DataTable, Row, SignedInScreen,
+    TextField,
+};
+
+const ROLE_COLUMNS: &[Column] = &[
+    Column::new("Company").row_header(),
+    Column::new("Roles"),
+    Column::new("Approve and pay"),
+];
 
 /// My details: who I am, where I may approve and pay (and if not, why), password, two-step.
 #[component]
@@ -63,32 +72,23 @@ fn RolesCard(me: Me) -> impl IntoView {
                 view! { <p class="muted">"You have no roles in any company yet. A System Administrator gives them."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table" data-testid="my-roles">
-                        <caption class="visually-hidden">"Your roles per company"</caption>
-                        <thead><tr>
-                            <th scope="col">"Company"</th>
-                            <th scope="col">"Roles"</th>
-                            <th scope="col">"Approve and pay"</th>
-                        </tr></thead>
-                        <tbody>
-                            {me.companies.into_iter().map(|c| view! {
-                                <tr data-company=c.name.clone()>
-                                    <th scope="row">{c.name.clone()}</th>
-                                    <td>{c.roles.iter().map(|r| r.display_name()).collect::<Vec<_>>().join(", ")}</td>
-                                    <td>{if c.approve_and_pay_ready {
-                                        view! { <span class="badge badge-ok">"✓ Available"</span> }.into_any()
-                                    } else {
-                                        view! {
-                                            <span class="badge badge-no">"Not available"</span>
-                                            <ul class="reasons">
-                                                {c.missing.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                                            </ul>
-                                        }.into_any()
-                                    }}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <DataTable caption="Your roles per company" testid="my-roles" columns=ROLE_COLUMNS
+                        rows=me.companies.into_iter().map(|c| {
+                            Row::new()
+                                .attr("data-company", c.name.clone())
+                                .cell(c.name)
+                                .cell(c.roles.iter().map(|r| r.display_name()).collect::<Vec<_>>().join(", "))
+                                .cell(if c.approve_and_pay_ready {
+                                    view! { <span class="badge badge-ok">"✓ Available"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <span class="badge badge-no">"Not available"</span>
+                                        <ul class="reasons">
+                                            {c.missing.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                })
+                        }).collect() />
                 }.into_any()
             }}
             {(!autopay_admin_of.is_empty()).then(|| view! {
@@ -125,9 +125,9 @@ fn TwoStepCard(me: Me) -> impl IntoView {
             result
         }
     });
-    let enrol_failure = Signal::derive(move || enrol.value().get().and_then(|r| r.err()));
-    let failure = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
-    let code_error = Signal::derive(move || failure.get().and_then(|f| f.field("code")));
+    let enrol_failure = failure_of(enrol);
+    let failure = failure_of(confirm);
+    let code_error = field_error(failure, "code");
     let active = me.two_step_active;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -10,12 +10,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::ApiFailure;
 use crate::api_autopay;
 use crate::pages::autopay::{use_autopay_access, AutoPayOnly};
 use crate::widgets::{
-    amount_text, local_time, ActionError, Loaded, PaymentStatusBadge, SignedInScreen, TextField,
-    WarningText, YesNo,
+    amount_text, failure_of, field_error, local_time, ActionError, Column, DataTable, Loaded,
+    PaymentStatusBadge, Row, SignedInScreen, TextField, WarningText, YesNo,
 };
 
 /// One payment and its events.
@@ -136,8 +135,7 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
             r
         }
     });
-    let failure: Signal<Option<ApiFailure>> =
-        Signal::derive(move || approve.value().get().and_then(|r| r.err()));
+    let failure = failure_of(approve);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let c = code.get_untracked().trim().to_owned();
@@ -178,7 +176,7 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                     autocomplete="one-time-code"
                     inputmode="numeric"
                     hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
-                    error=Signal::derive(move || failure.get().and_then(|f| f.field("code")))
+                    error=field_error(failure, "code")
                 />
             })}
             <ActionError failure=failure />
@@ -206,8 +204,7 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
             r
         }
     });
-    let failure: Signal<Option<ApiFailure>> =
-        Signal::derive(move || reject.value().get().and_then(|r| r.err()));
+    let failure = failure_of(reject);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         reject.dispatch(reason.get_untracked());
@@ -251,6 +248,13 @@ fn event_label(kind: &str) -> String {
     }
 }
 
+const EVENT_COLUMNS: &[Column] = &[
+    Column::new("When"),
+    Column::new("Event").row_header(),
+    Column::new("By"),
+    Column::new("Details"),
+];
+
 /// The payment's history, oldest first as the server answers it.
 #[component]
 fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
@@ -258,43 +262,29 @@ fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
         return view! { <p class="empty">"No events yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="table" data-testid="payment-events">
-                <caption class="visually-hidden">"Events of this payment"</caption>
-                <thead><tr>
-                    <th scope="col">"When"</th>
-                    <th scope="col">"Event"</th>
-                    <th scope="col">"By"</th>
-                    <th scope="col">"Details"</th>
-                </tr></thead>
-                <tbody>
-                    {events.into_iter().map(|e| {
-                        let change = match (e.from_status, e.to_status) {
-                            (Some(from), Some(to)) => Some(format!("{} → {}", from.label(), to.label())),
-                            (None, Some(to)) => Some(format!("Now {}", to.label())),
-                            _ => None,
-                        };
-                        view! {
-                            <tr data-kind=e.kind.clone()>
-                                <td>{local_time(&e.at)}</td>
-                                <th scope="row">{event_label(&e.kind)}</th>
-                                <td>{e.actor.clone()}</td>
-                                <td>
-                                    {(!e.detail.is_empty()).then(|| view! { <p class="event-detail">{e.detail.clone()}</p> })}
-                                    <dl class="facts event-facts">
-                                        {change.map(|c| view! { <dt>"Status"</dt><dd>{c}</dd> })}
-                                        {e.approved_at.clone().map(|t| view! { <dt>"Approved at"</dt><dd>{local_time(&t)}</dd> })}
-                                        {e.bundle_id.clone().map(|b| view! { <dt>"Bundle"</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
-                                        {e.method.clone().map(|m| view! { <dt>"Two-step method"</dt><dd data-testid="event-method">{m}</dd> })}
-                                        {e.file_id.clone().map(|f| view! { <dt>"File"</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
-                                    </dl>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption="Events of this payment" testid="payment-events" columns=EVENT_COLUMNS
+            rows=events.into_iter().map(|e| {
+                let change = match (e.from_status, e.to_status) {
+                    (Some(from), Some(to)) => Some(format!("{} → {}", from.label(), to.label())),
+                    (None, Some(to)) => Some(format!("Now {}", to.label())),
+                    _ => None,
+                };
+                Row::new()
+                    .attr("data-kind", e.kind.clone())
+                    .cell(local_time(&e.at))
+                    .cell(event_label(&e.kind))
+                    .cell(e.actor)
+                    .cell(view! {
+                        {(!e.detail.is_empty()).then(|| view! { <p class="event-detail">{e.detail}</p> })}
+                        <dl class="facts event-facts">
+                            {change.map(|c| view! { <dt>"Status"</dt><dd>{c}</dd> })}
+                            {e.approved_at.map(|t| view! { <dt>"Approved at"</dt><dd>{local_time(&t)}</dd> })}
+                            {e.bundle_id.map(|b| view! { <dt>"Bundle"</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
+                            {e.method.map(|m| view! { <dt>"Two-step method"</dt><dd data-testid="event-method">{m}</dd> })}
+                            {e.file_id.map(|f| view! { <dt>"File"</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
+                        </dl>
+                    })
+            }).collect() />
     }
     .into_any()
 }

@@ -12,8 +12,8 @@ use crate::api_approval;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, local_time, ErrorNote, FilterSelect, Loaded, SignedInScreen, StatusBadge,
-    WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+    all, amount_text, local_time, Column, DataTable, ErrorNote, FilterBar, FilterSelect, Loaded,
+    Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES, WARNING_KINDS,
 };
 
 /// The overview of every process.
@@ -56,6 +56,17 @@ fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+const PROCESS_COLUMNS: &[Column] = &[
+    Column::new("Invoice number").row_header(),
+    Column::new("Company"),
+    Column::new("Supplier"),
+    Column::new("Amount").numeric(),
+    Column::new("Status"),
+    Column::new("Approver(s)"),
+    Column::new("Payment approved").testid("payment-approved"),
+    Column::new("Warnings"),
+];
+
 /// Filters (company, status, payment approved, warning) and the table of processes.
 #[component]
 fn ProcessList() -> impl IntoView {
@@ -78,17 +89,12 @@ fn ProcessList() -> impl IntoView {
         };
         api_approval::processes(filter)
     });
-    let clear = move |_| {
-        for s in [company, status, paid, warning] {
-            s.set(String::new());
-        }
-    };
     view! {
         <section class="card" aria-labelledby="processes-title">
             <div class="card-head">
                 <h2 id="processes-title">"Processes"</h2>
             </div>
-            <form class="filters" aria-label="Filter processes" on:submit=|ev| ev.prevent_default()>
+            <FilterBar label="Filter processes" filters=vec![company, status, paid, warning]>
                 <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
                     std::iter::once(all("All companies"))
                         .chain(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)))
@@ -100,44 +106,25 @@ fn ProcessList() -> impl IntoView {
                     options={vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())]} />
                 <FilterSelect id="filter-warning" label="Warning" value=warning
                     options={std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
-                <div class="field filter-clear">
-                    <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
-                </div>
-            </form>
+            </FilterBar>
             <Loaded from=processes loading="Loading processes…" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
                     rows => view! {
                         <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
-                        <div class="table-scroll">
-                        <table class="table processes" data-testid="process-list">
-                            <caption class="visually-hidden">"Processes"</caption>
-                            <thead><tr>
-                                <th scope="col">"Invoice number"</th>
-                                <th scope="col">"Company"</th>
-                                <th scope="col">"Supplier"</th>
-                                <th scope="col" class="num">"Amount"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Approver(s)"</th>
-                                <th scope="col">"Payment approved"</th>
-                                <th scope="col">"Warnings"</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|p| { let number = p.invoice_number.clone(); view! {
-                                    <tr data-invoice=p.invoice_number.clone()>
-                                        <th scope="row"><A href=format!("/process-overview/{}", p.id)>{number}</A></th>
-                                        <td>{p.company_name.clone()}</td>
-                                        <td>{p.supplier_name.clone()}</td>
-                                        <td class="num">{amount_text(&p.amount)}</td>
-                                        <td><StatusBadge status=p.status.clone() /></td>
-                                        <td>{if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") }}</td>
-                                        <td data-testid="payment-approved"><YesNo yes=p.payment_approved /></td>
-                                        <td><WarningBadges warnings=p.warnings.clone() /></td>
-                                    </tr>
-                                }}).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
+                        <DataTable caption="Processes" class="processes" testid="process-list" columns=PROCESS_COLUMNS
+                            rows=rows.into_iter().map(|p| {
+                                Row::new()
+                                    .attr("data-invoice", p.invoice_number.clone())
+                                    .cell(view! { <A href=format!("/process-overview/{}", p.id)>{p.invoice_number}</A> })
+                                    .cell(p.company_name)
+                                    .cell(p.supplier_name)
+                                    .cell(amount_text(&p.amount))
+                                    .cell(view! { <StatusBadge status=p.status /> })
+                                    .cell(if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") })
+                                    .cell(view! { <YesNo yes=p.payment_approved /> })
+                                    .cell(view! { <WarningBadges warnings=p.warnings /> })
+                            }).collect() />
                     }.into_any(),
                 }}
             </Loaded>

@@ -1,7 +1,13 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::widgets::{ErrorNote, PageHeader};
+use crate::widgets::{Column, DataTable, ErrorNote, PageHeader, Row};
+
+const CHECK_COLUMNS: &[Column] = &[
+    Column::new("Check"),
+    Column::new("Result"),
+    Column::new("Detail"),
+];
 
 /// Service status: what `/api/v1/health` says about the Worker, KV and the Durable Objects.
 #[component]
@@ -18,19 +24,14 @@ pub fn Status() -> impl IntoView {
                                 <span class=format!("badge badge-{}", h.status) data-testid="health-status">{h.status.clone()}</span>
                                 " version "<span data-testid="health-version">{h.version.clone()}</span>
                             </p>
-                            <table class="table">
-                                <caption class="visually-hidden">"Health checks"</caption>
-                                <thead><tr><th scope="col">"Check"</th><th scope="col">"Result"</th><th scope="col">"Detail"</th></tr></thead>
-                                <tbody>
-                                    {h.checks.into_iter().map(|c| view! {
-                                        <tr data-check=c.name.clone()>
-                                            <td>{c.name.clone()}</td>
-                                            <td>{if c.ok { "ok" } else { "failed" }}</td>
-                                            <td>{c.detail.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <DataTable caption="Health checks" columns=CHECK_COLUMNS
+                                rows=h.checks.into_iter().map(|c| {
+                                    Row::new()
+                                        .attr("data-check", c.name.clone())
+                                        .cell(c.name)
+                                        .cell(if c.ok { "ok" } else { "failed" })
+                                        .cell(c.detail)
+                                }).collect() />
                         </div>
                     }.into_any(),
                     Err(e) => view! { <ErrorNote message=e.to_string() /> }.into_any(),

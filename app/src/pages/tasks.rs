@@ -13,7 +13,8 @@ use crate::api_approval::{self as api, TaskSort};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, totals_text, ErrorNote, FilterSelect, Loaded, SignedInScreen, WarningBadges,
+    all, amount_text, totals_text, Column, DataTable, ErrorNote, FilterSelect, Loaded, Row,
+    SignedInScreen, WarningBadges,
 };
 
 /// The approver's task list with the bundle on top.
@@ -25,6 +26,15 @@ pub fn Tasks() -> impl IntoView {
         </SignedInScreen>
     }
 }
+
+const TASK_COLUMNS: &[Column] = &[
+    Column::new("Invoice number").row_header(),
+    Column::new("Supplier"),
+    Column::new("Company"),
+    Column::new("Amount").numeric(),
+    Column::new("Due date").class("nowrap"),
+    Column::new("Warnings"),
+];
 
 /// The bundle panel, the signing dialog and the task list. They share the bundle: whatever
 /// changes the bundle (remove, cancel, sign) also changes which invoices the list shows.
@@ -111,35 +121,22 @@ fn TaskBoard() -> impl IntoView {
                         <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
                     }.into_any(),
                     rows => view! {
-                        <div class="table-scroll">
-                        <table class="table tasks" data-testid="task-list">
-                            <caption class="visually-hidden">"Invoices waiting for your approval"</caption>
-                            <thead><tr>
-                                <th scope="col">"Invoice number"</th>
-                                <th scope="col">"Supplier"</th>
-                                <th scope="col">"Company"</th>
-                                <th scope="col" class="num">"Amount"</th>
-                                <th scope="col">"Due date"</th>
-                                <th scope="col">"Warnings"</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|t| { let number = t.invoice_number.clone(); view! {
-                                    <tr data-invoice=t.invoice_number.clone()>
-                                        <th scope="row">
-                                            <A href=format!("/tasks/{}", t.id) attr:aria-label=format!("Invoice {} from {}", t.invoice_number, t.supplier_name)>
-                                                {number}
-                                            </A>
-                                        </th>
-                                        <td>{t.supplier_name.clone()}</td>
-                                        <td>{t.company_name.clone()}</td>
-                                        <td class="num">{amount_text(&t.amount)}</td>
-                                        <td class="nowrap">{t.due_date.clone()}</td>
-                                        <td><WarningBadges warnings=t.warnings.clone() /></td>
-                                    </tr>
-                                }}).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
+                        <DataTable caption="Invoices waiting for your approval" class="tasks" testid="task-list" columns=TASK_COLUMNS
+                            rows=rows.into_iter().map(|t| {
+                                let label = format!("Invoice {} from {}", t.invoice_number, t.supplier_name);
+                                Row::new()
+                                    .attr("data-invoice", t.invoice_number.clone())
+                                    .cell(view! {
+                                        <A href=format!("/tasks/{}", t.id) attr:aria-label=label>
+                                            {t.invoice_number}
+                                        </A>
+                                    })
+                                    .cell(t.supplier_name)
+                                    .cell(t.company_name)
+                                    .cell(amount_text(&t.amount))
+                                    .cell(t.due_date)
+                                    .cell(view! { <WarningBadges warnings=t.warnings /> })
+                            }).collect() />
                     }.into_any(),
                 }}
             </Loaded>

@@ -1,4 +1,4 @@
-//! The `<select>` of a filter bar, bound to a signal holding the chosen value ("" for all).
+//! A filter bar and its `<select>`s, each bound to a signal holding the chosen value ("" for all).
 
 use leptos::prelude::*;
 
@@ -23,6 +23,30 @@ pub fn FilterSelect(
                 }).collect_view()}
             </select>
         </div>
+    }
+}
+
+/// A filter bar: its fields, then "Clear filters", which sets every filter back to "" (all).
+#[component]
+pub fn FilterBar(
+    /// The form's accessible name, e.g. "Filter payments".
+    label: &'static str,
+    /// The signals the fields set.
+    filters: Vec<RwSignal<String>>,
+    children: Children,
+) -> impl IntoView {
+    let clear = move |_| {
+        for filter in &filters {
+            filter.set(String::new());
+        }
+    };
+    view! {
+        <form class="filters" aria-label=label on:submit=|ev| ev.prevent_default()>
+            {children()}
+            <div class="field filter-clear">
+                <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
+            </div>
+        </form>
     }
 }
 

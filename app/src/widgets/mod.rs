@@ -1,18 +1,20 @@
 //! Widgets shared by several screens: headings, notes, form fields, the sign-in form and the
-//! signed-in frame here; amounts, badges, loading and filter selects in their own files.
+//! signed-in frame here; amounts, badges, loading, filter selects and tables in their own files.
 
 mod amounts;
 mod badges;
 mod filter_select;
 mod loaded;
+mod table;
 
 pub use amounts::{amount_text, totals_text};
 pub use badges::{
     status_label, warning_label, PaymentStatusBadge, StatusBadge, WarningBadges, WarningText,
     YesNo, STATUSES, WARNING_KINDS,
 };
-pub use filter_select::{all, FilterSelect};
+pub use filter_select::{all, FilterBar, FilterSelect};
 pub use loaded::{Loaded, Loading};
+pub use table::{Column, DataTable, Row};
 
 use ap_core::api::SignInRequest;
 use leptos::ev::SubmitEvent;
@@ -57,6 +59,21 @@ pub fn ActionError(
             .get()
             .map(|f| view! { <ErrorNote message=f.message /> })
     }
+}
+
+/// The failure of the last run of a form's action, if it failed.
+pub fn failure_of<I: 'static, T: Clone + Send + Sync + 'static>(
+    action: Action<I, Result<T, ApiFailure>>,
+) -> Signal<Option<ApiFailure>> {
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// What a failure says about one field of the form, shown next to that field.
+pub fn field_error(
+    failure: Signal<Option<ApiFailure>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || failure.get().and_then(|f| f.field(field)))
 }
 
 /// A labelled input bound to a signal, with an optional hint and a field error next to it.
@@ -146,7 +163,7 @@ pub fn SignInForm() -> impl IntoView {
             result
         }
     });
-    let failure = Signal::derive(move || submit.value().get().and_then(|r| r.err()));
+    let failure = failure_of(submit);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let code = code.get_untracked().trim().to_string();

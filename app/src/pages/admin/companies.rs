@@ -10,7 +10,21 @@ use leptos::task::spawn_local;
 use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiFailure};
-use crate::widgets::{ActionError, ErrorNote, Loaded, TextField};
+use crate::widgets::{
+    failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row, TextField,
+};
+
+const COMPANY_COLUMNS: &[Column] = &[
+    Column::new("Name").row_header(),
+    Column::new("Org. number"),
+    Column::new("Country"),
+    Column::new("Currency"),
+    Column::new("AutoPay two-step"),
+    Column::new("Send to Approval"),
+    Column::new("Pre-approval"),
+    Column::new("Bank agreements").numeric(),
+    Column::new("Actions").label_hidden(),
+];
 
 /// The list of companies, a form for a new one, and the editor of the selected one.
 #[component]
@@ -53,33 +67,24 @@ pub fn AdminCompanies() -> impl IntoView {
                         <p class="muted">"No companies yet. Create the first one with “New company”."</p>
                     }.into_any(),
                     list => view! {
-                        <table class="table" data-testid="companies">
-                            <caption class="visually-hidden">"Companies"</caption>
-                            <thead><tr>
-                                <th scope="col">"Name"</th><th scope="col">"Org. number"</th><th scope="col">"Country"</th>
-                                <th scope="col">"Currency"</th><th scope="col">"AutoPay two-step"</th><th scope="col">"Send to Approval"</th>
-                                <th scope="col">"Pre-approval"</th><th scope="col" class="num">"Bank agreements"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|c| {
-                                    let id = c.id.clone();
-                                    view! {
-                                        <tr data-company=c.name.clone()>
-                                            <th scope="row">{c.name.clone()}</th>
-                                            <td>{c.org_number.clone()}</td>
-                                            <td>{c.country.clone()}</td>
-                                            <td>{c.base_currency.clone()}</td>
-                                            <td><YesNo value=c.settings.two_step_for_autopay /></td>
-                                            <td><YesNo value=c.settings.send_workflows_to_approval /></td>
-                                            <td><YesNo value=c.settings.allow_pre_approval /></td>
-                                            <td class="num">{c.bank_agreements.len()}</td>
-                                            <td><button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
-                                                on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button></td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable caption="Companies" testid="companies" columns=COMPANY_COLUMNS
+                            rows=list.into_iter().map(|c| {
+                                let id = c.id.clone();
+                                Row::new()
+                                    .attr("data-company", c.name.clone())
+                                    .cell(c.name.clone())
+                                    .cell(c.org_number)
+                                    .cell(c.country)
+                                    .cell(c.base_currency)
+                                    .cell(view! { <YesNo value=c.settings.two_step_for_autopay /> })
+                                    .cell(view! { <YesNo value=c.settings.send_workflows_to_approval /> })
+                                    .cell(view! { <YesNo value=c.settings.allow_pre_approval /> })
+                                    .cell(c.bank_agreements.len())
+                                    .cell(view! {
+                                        <button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
+                                            on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button>
+                                    })
+                            }).collect() />
                     }.into_any(),
                 }}
             </Loaded>
@@ -149,9 +154,7 @@ fn CompanyForm(
             result
         }
     });
-    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    let field =
-        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let failure = failure_of(save);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         save.dispatch(CompanyRequest {
@@ -163,10 +166,10 @@ fn CompanyForm(
     };
     view! {
         <form class="form-grid" on:submit=on_submit aria-label=if is_new { "New company" } else { "Company details" }>
-            <TextField id=format!("{prefix}-name") label="Company name" value=name required=true error=field("name") />
-            <TextField id=format!("{prefix}-org") label="Organisation number" value=org required=true error=field("org_number") />
-            <TextField id=format!("{prefix}-country") label="Country (ISO code)" value=country required=true hint="Two letters, e.g. NO, SE, DK." error=field("country") />
-            <TextField id=format!("{prefix}-currency") label="Base currency" value=currency required=true hint="ISO 4217, e.g. NOK, EUR." error=field("base_currency") />
+            <TextField id=format!("{prefix}-name") label="Company name" value=name required=true error=field_error(failure, "name") />
+            <TextField id=format!("{prefix}-org") label="Organisation number" value=org required=true error=field_error(failure, "org_number") />
+            <TextField id=format!("{prefix}-country") label="Country (ISO code)" value=country required=true hint="Two letters, e.g. NO, SE, DK." error=field_error(failure, "country") />
+            <TextField id=format!("{prefix}-currency") label="Base currency" value=currency required=true hint="ISO 4217, e.g. NOK, EUR." error=field_error(failure, "base_currency") />
             <div class="span-all">
                 <ActionError failure=failure />
                 <div class="actions">
@@ -255,7 +258,7 @@ fn CompanyEditor(
             }
         })
     };
-    let expiry_failure = Signal::derive(move || expiry_save.value().get().and_then(|r| r.err()));
+    let expiry_failure = failure_of(expiry_save);
     let setting = move |read: fn(&CompanyView) -> bool| {
         Memo::new(move |_| current.with(|c| c.as_ref().is_some_and(read)))
     };
@@ -303,7 +306,7 @@ fn CompanyEditor(
             </fieldset>
             <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>
                 <TextField id="token-expiry" label="Approval token expiry (days)" kind="number" value=expiry inputmode="numeric"
-                    error=Signal::derive(move || expiry_failure.get().and_then(|f| f.field("token_expiry_days"))) />
+                    error=field_error(expiry_failure, "token_expiry_days") />
                 <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>"Save expiry"</button>
             </form>
             <ActionError failure=expiry_failure />
@@ -312,6 +315,15 @@ fn CompanyEditor(
         </section>
     }
 }
+
+const AGREEMENT_COLUMNS: &[Column] = &[
+    Column::new("Bank").row_header(),
+    Column::new("BIC"),
+    Column::new("Debtor account").class("mono"),
+    Column::new("Two-step level"),
+    Column::new("Approvers").numeric(),
+    Column::new("Actions").label_hidden().class("row-actions"),
+];
 
 /// A company's bank agreements: list, add, edit, delete (also on `/company/:id/autopay`).
 #[component]
@@ -347,34 +359,24 @@ pub(crate) fn BankAgreements(
             view! { <p class="muted">"No bank agreements yet. Payments need one to leave the company's account."</p> }.into_any()
         } else {
             view! {
-                <table class="table" data-testid="bank-agreements">
-                    <caption class="visually-hidden">{format!("Bank agreements of {company_name}")}</caption>
-                    <thead><tr>
-                        <th scope="col">"Bank"</th><th scope="col">"BIC"</th><th scope="col">"Debtor account"</th>
-                        <th scope="col">"Two-step level"</th><th scope="col" class="num">"Approvers"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr></thead>
-                    <tbody>
-                        {agreements.iter().map(|a| {
-                            let (edit_id, delete_id) = (a.id.clone(), a.id.clone());
-                            let delete = delete.clone();
-                            view! {
-                                <tr data-agreement=a.bank_name.clone()>
-                                    <th scope="row">{a.bank_name.clone()}</th>
-                                    <td>{a.bic.clone()}</td>
-                                    <td class="mono">{a.debtor_account.clone()}</td>
-                                    <td>{a.two_step_level.display_name()}</td>
-                                    <td class="num">{a.approvers_required}</td>
-                                    <td class="row-actions">
-                                        <button type="button" class="secondary small" aria-label=format!("Edit {}", a.bank_name)
-                                            on:click=move |_| editing.set(Some(Some(edit_id.clone())))>"Edit"</button>
-                                        <button type="button" class="danger small" aria-label=format!("Delete {}", a.bank_name)
-                                            on:click=move |_| delete(delete_id.clone())>"Delete"</button>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <DataTable caption=format!("Bank agreements of {company_name}") testid="bank-agreements" columns=AGREEMENT_COLUMNS
+                    rows=agreements.iter().map(|a| {
+                        let (edit_id, delete_id) = (a.id.clone(), a.id.clone());
+                        let delete = delete.clone();
+                        Row::new()
+                            .attr("data-agreement", a.bank_name.clone())
+                            .cell(a.bank_name.clone())
+                            .cell(a.bic.clone())
+                            .cell(a.debtor_account.clone())
+                            .cell(a.two_step_level.display_name())
+                            .cell(a.approvers_required)
+                            .cell(view! {
+                                <button type="button" class="secondary small" aria-label=format!("Edit {}", a.bank_name)
+                                    on:click=move |_| editing.set(Some(Some(edit_id.clone())))>"Edit"</button>
+                                <button type="button" class="danger small" aria-label=format!("Delete {}", a.bank_name)
+                                    on:click=move |_| delete(delete_id.clone())>"Delete"</button>
+                            })
+                    }).collect() />
             }.into_any()
         }}
         {move || delete_error.get().map(|m| view! { <ErrorNote message=m /> })}
@@ -432,9 +434,7 @@ fn BankAgreementForm(
             result
         }
     });
-    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    let field =
-        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let failure = failure_of(save);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         save.dispatch(BankAgreementRequest {
@@ -445,14 +445,14 @@ fn BankAgreementForm(
             approvers_required: approvers.get_untracked(),
         });
     };
-    let level_error = field("two_step_level");
-    let approvers_error = field("approvers_required");
+    let level_error = field_error(failure, "two_step_level");
+    let approvers_error = field_error(failure, "approvers_required");
     view! {
         <form class="form-grid subform" on:submit=on_submit aria-label=if is_new { "New bank agreement" } else { "Edit bank agreement" }>
             <h4 class="span-all">{if is_new { "New bank agreement" } else { "Edit bank agreement" }}</h4>
-            <TextField id="agreement-bank" label="Bank name" value=bank required=true error=field("bank_name") />
-            <TextField id="agreement-bic" label="BIC" value=bic required=true hint="8 or 11 characters, e.g. DNBANOKK." error=field("bic") />
-            <TextField id="agreement-iban" label="Debtor account (IBAN)" value=iban required=true hint="Spaces allowed; the checksum is verified." error=field("debtor_account") />
+            <TextField id="agreement-bank" label="Bank name" value=bank required=true error=field_error(failure, "bank_name") />
+            <TextField id="agreement-bic" label="BIC" value=bic required=true hint="8 or 11 characters, e.g. DNBANOKK." error=field_error(failure, "bic") />
+            <TextField id="agreement-iban" label="Debtor account (IBAN)" value=iban required=true hint="Spaces allowed; the checksum is verified." error=field_error(failure, "debtor_account") />
             <div class="field">
                 <label for="agreement-level">"Two-step authentication level"</label>
                 <select id="agreement-level" aria-describedby="agreement-level-hint"

@@ -3,8 +3,15 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, Loaded};
+use crate::paged::{Paged, PagedList};
+use crate::widgets::{local_time, Column, DataTable, Row};
+
+const EVENT_COLUMNS: &[Column] = &[
+    Column::new("When"),
+    Column::new("Event"),
+    Column::new("Who"),
+    Column::new("Detail"),
+];
 
 /// Sign-in events, newest first, back to the first one with "Load more".
 #[component]
@@ -16,31 +23,18 @@ pub fn AdminEvents() -> impl IntoView {
                 <h2 id="events-title">"Sign-in events"</h2>
                 <button type="button" class="secondary small" on:click=move |_| events.reload()>"Refresh"</button>
             </div>
-            <Loaded from=events loading="Loading…" let:list>
-                {match list {
-                    list if list.is_empty() => view! { <p class="muted">"No sign-in attempts yet."</p> }.into_any(),
-                    list => view! {
-                        <table class="table" data-testid="events">
-                            <caption class="visually-hidden">"Sign-in events, newest first"</caption>
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"Who"</th><th scope="col">"Detail"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|e| {
-                                    let failed = e.kind.contains("fail");
-                                    view! {
-                                        <tr data-kind=e.kind.clone()>
-                                            <td>{local_time(&e.at)}</td>
-                                            <td><span class=if failed { "badge badge-no" } else { "badge badge-yes" }>{e.kind.replace('_', " ")}</span></td>
-                                            <td>{e.actor.clone()}</td>
-                                            <td>{e.detail.clone()}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }}
-            </Loaded>
-            <LoadMore paged=events testid="events-load-more" />
+            <PagedList paged=events loading="Loading…" empty="No sign-in attempts yet." more_testid="events-load-more" let:list>
+                <DataTable caption="Sign-in events, newest first" testid="events" columns=EVENT_COLUMNS
+                    rows=list.into_iter().map(|e| {
+                        let failed = e.kind.contains("fail");
+                        Row::new()
+                            .attr("data-kind", e.kind.clone())
+                            .cell(local_time(&e.at))
+                            .cell(view! { <span class=if failed { "badge badge-no" } else { "badge badge-yes" }>{e.kind.replace('_', " ")}</span> })
+                            .cell(e.actor)
+                            .cell(e.detail)
+                    }).collect() />
+            </PagedList>
         </section>
     }
 }

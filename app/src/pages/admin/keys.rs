@@ -7,8 +7,23 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
-use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, ActionError, ErrorNote, Loaded, TextField};
+use crate::paged::{Paged, PagedList};
+use crate::widgets::{
+    failure_of, field_error, local_time, ActionError, Column, DataTable, ErrorNote, Row, TextField,
+};
+
+use super::company_name;
+
+const KEY_COLUMNS: &[Column] = &[
+    Column::new("Company"),
+    Column::new("Label").row_header(),
+    Column::new("Scopes"),
+    Column::new("Key starts with").class("mono"),
+    Column::new("Created"),
+    Column::new("Last used"),
+    Column::new("Status"),
+    Column::new("Actions").label_hidden(),
+];
 
 /// Keys of every company with scopes and last use; create (secret shown once) and revoke.
 #[component]
@@ -44,7 +59,7 @@ pub fn AdminKeys() -> impl IntoView {
             result
         }
     });
-    let failure = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let failure = failure_of(create);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let chosen = company.get_untracked();
@@ -60,13 +75,6 @@ pub fn AdminKeys() -> impl IntoView {
                 scopes: scopes.get_untracked(),
             },
         ));
-    };
-    let company_name = move |id: &str| {
-        companies
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
-            .unwrap_or_else(|| id.to_string())
     };
     let revoke = move |id: String| {
         revoke_error.set(None);
@@ -91,7 +99,7 @@ pub fn AdminKeys() -> impl IntoView {
                     </select>
                 </div>
                 <TextField id="key-label" label="Label" value=label required=true hint="Which system uses it, e.g. “Visma Business production”."
-                    error=Signal::derive(move || failure.get().and_then(|f| f.field("label"))) />
+                    error=field_error(failure, "label") />
                 <fieldset class="span-all checkboxes">
                     <legend>"Scopes"</legend>
                     {Scope::ALL.into_iter().map(|s| view! {
@@ -132,45 +140,29 @@ pub fn AdminKeys() -> impl IntoView {
                 </select>
             </div>
             {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <Loaded from=keys loading="Loading keys…" let:list>
-                {match list {
-                    list if list.is_empty() => view! { <p class="muted">"No integration keys here."</p> }.into_any(),
-                    list => view! {
-                        <table class="table" data-testid="integration-keys">
-                            <caption class="visually-hidden">"Integration keys"</caption>
-                            <thead><tr>
-                                <th scope="col">"Company"</th><th scope="col">"Label"</th><th scope="col">"Scopes"</th><th scope="col">"Key starts with"</th>
-                                <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|k| {
-                                    let id = k.id.clone();
-                                    let label = k.label.clone();
-                                    view! {
-                                        <tr data-key=k.label.clone()>
-                                            <td>{company_name(&k.company_id)}</td>
-                                            <th scope="row">{k.label.clone()}</th>
-                                            <td>{k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
-                                            <td class="mono">{format!("{}…", k.prefix)}</td>
-                                            <td>{local_time(&k.created_at)}</td>
-                                            <td>{k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into())}</td>
-                                            <td>{match &k.revoked_at {
-                                                Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
-                                                None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
-                                            }}</td>
-                                            <td>{k.revoked_at.is_none().then(|| view! {
-                                                <button type="button" class="danger small" aria-label=format!("Revoke {label}")
-                                                    on:click=move |_| revoke(id.clone())>"Revoke"</button>
-                                            })}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }}
-            </Loaded>
-            <LoadMore paged=keys testid="keys-load-more" />
+            <PagedList paged=keys loading="Loading keys…" empty="No integration keys here." more_testid="keys-load-more" let:list>
+                <DataTable caption="Integration keys" testid="integration-keys" columns=KEY_COLUMNS
+                    rows=list.into_iter().map(|k| {
+                        let id = k.id.clone();
+                        let label = k.label.clone();
+                        Row::new()
+                            .attr("data-key", k.label.clone())
+                            .cell(company_name(companies, &k.company_id))
+                            .cell(k.label)
+                            .cell(k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                            .cell(format!("{}…", k.prefix))
+                            .cell(local_time(&k.created_at))
+                            .cell(k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into()))
+                            .cell(match &k.revoked_at {
+                                Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
+                                None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
+                            })
+                            .cell(k.revoked_at.is_none().then(|| view! {
+                                <button type="button" class="danger small" aria-label=format!("Revoke {label}")
+                                    on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                            }))
+                    }).collect() />
+            </PagedList>
         </section>
     }
 }

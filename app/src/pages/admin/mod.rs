@@ -13,13 +13,14 @@ pub use keys::AdminKeys;
 pub use readiness::AdminReadiness;
 pub use users::AdminUsers;
 
+use ap_core::api::CompanyView;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
-use crate::api;
+use crate::api::{self, ApiFailure};
 use crate::session::use_session;
-use crate::widgets::{ActionError, SignedInScreen, TextField};
+use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextField};
 
 /// The Administration shell: sub-section tabs and the routed sub-section, for System
 /// Administrators only; everyone else is told which role they need.
@@ -70,8 +71,8 @@ fn StepUp() -> impl IntoView {
             result
         }
     });
-    let failure = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
-    let code_error = Signal::derive(move || failure.get().and_then(|f| f.field("code")));
+    let failure = failure_of(confirm);
+    let code_error = field_error(failure, "code");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         confirmed.set(false);
@@ -95,4 +96,17 @@ fn StepUp() -> impl IntoView {
             <ActionError failure=Signal::derive(move || failure.get().filter(|f| f.field("code").is_none())) />
         </form>
     }
+}
+
+/// The name of company `id` in the loaded list of companies; the id while the list loads or
+/// when it does not name the company.
+fn company_name(
+    companies: LocalResource<Result<Vec<CompanyView>, ApiFailure>>,
+    id: &str,
+) -> String {
+    companies
+        .get()
+        .and_then(|r| r.ok())
+        .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
+        .unwrap_or_else(|| id.to_string())
 }

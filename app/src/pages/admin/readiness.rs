@@ -6,8 +6,7 @@ use ap_core::api::ReadinessRow;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::paged::{LoadMore, Paged};
-use crate::widgets::Loaded;
+use crate::paged::{Paged, PagedList};
 
 /// A user × company table: a ✓ where Approve and pay is available, otherwise the missing
 /// prerequisites in the words the user would see.
@@ -18,13 +17,9 @@ pub fn AdminReadiness() -> impl IntoView {
         <section class="card" aria-labelledby="readiness-title">
             <h2 id="readiness-title">"Approve and pay readiness"</h2>
             <p class="muted">"For every user with a role and every company: can they approve and pay there, and if not, what is missing."</p>
-            <Loaded from=rows loading="Loading…" let:list>
-                {match list {
-                    list if list.is_empty() => view! { <p class="muted">"No users or companies yet."</p> }.into_any(),
-                    list => readiness_table(list).into_any(),
-                }}
-            </Loaded>
-            <LoadMore paged=rows testid="readiness-load-more" />
+            <PagedList paged=rows loading="Loading…" empty="No users or companies yet." more_testid="readiness-load-more" let:list>
+                {readiness_table(list)}
+            </PagedList>
         </section>
     }
 }

@@ -9,8 +9,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
-use crate::paged::{LoadMore, Paged};
-use crate::widgets::{local_time, ActionError, ErrorNote, Loaded, TextField};
+use crate::paged::{Paged, PagedList};
+use crate::widgets::{
+    failure_of, field_error, local_time, ActionError, Column, DataTable, ErrorNote, Row, TextField,
+};
+
+use super::company_name;
 
 /// Users with status, two-step verification and lock; create, deactivate, reactivate, reset
 /// two-step verification, unlock, and the roles editor.
@@ -57,19 +61,10 @@ pub fn AdminUsers() -> impl IntoView {
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">"Users"</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <Loaded from=users loading="Loading users…" let:list>
-                <div class="table-scroll"><table class="table" data-testid="users">
-                    <caption class="visually-hidden">"Users"</caption>
-                    <thead><tr>
-                        <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Status"</th>
-                        <th scope="col">"Two-step"</th><th scope="col">"Lock"</th><th scope="col">"Roles"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect_view()}
-                    </tbody>
-                </table></div>
-            </Loaded>
-            <LoadMore paged=users testid="users-load-more" />
+            <PagedList paged=users loading="Loading users…" more_testid="users-load-more" let:list>
+                <DataTable caption="Users" testid="users" columns=USER_COLUMNS
+                    rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect() />
+            </PagedList>
         </section>
         {move || {
             let id = editing_roles.get()?;
@@ -94,19 +89,22 @@ enum UserCall {
     Unlock,
 }
 
+const USER_COLUMNS: &[Column] = &[
+    Column::new("Name").row_header(),
+    Column::new("E-mail"),
+    Column::new("Status"),
+    Column::new("Two-step"),
+    Column::new("Lock"),
+    Column::new("Roles").class("roles-cell"),
+    Column::new("Actions").label_hidden().class("row-actions"),
+];
+
 fn user_row(
     u: UserView,
     companies: LocalResource<Result<Vec<CompanyView>, ApiFailure>>,
     editing_roles: RwSignal<Option<String>>,
     run: impl Fn(UserCall, String) + Copy + 'static,
-) -> impl IntoView {
-    let company_name = move |id: &str| {
-        companies
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
-            .unwrap_or_else(|| id.to_string())
-    };
+) -> Row {
     let roles = u.roles.clone();
     let is_admin = u.is_system_admin;
     let roles_text = move || {
@@ -116,7 +114,11 @@ fn user_row(
         }
         for (company, list) in &roles {
             let names: Vec<&str> = list.iter().map(|r| r.display_name()).collect();
-            parts.push(format!("{}: {}", company_name(company), names.join(", ")));
+            parts.push(format!(
+                "{}: {}",
+                company_name(companies, company),
+                names.join(", ")
+            ));
         }
         if parts.is_empty() {
             "No roles".to_string()
@@ -134,31 +136,29 @@ fn user_row(
         }
     };
     let roles_id = u.id.clone();
-    view! {
-        <tr data-user=u.email.clone()>
-            <th scope="row">{u.name.clone()}</th>
-            <td>{u.email.clone()}</td>
-            <td>
-                {if u.active { view! { <span class="badge badge-yes">"Active"</span> }.into_any() }
-                 else { view! { <span class="badge badge-no">"Deactivated"</span> }.into_any() }}
-                {u.must_change_password.then(|| view! { <span class="badge badge-warning">"Must choose password"</span> })}
-            </td>
-            <td>{if u.two_step_active { "Active" } else { "Not active" }}</td>
-            <td>{match &u.locked_until {
-                Some(t) => view! { <span class="badge badge-warning">{format!("Locked until {}", local_time(t))}</span> }.into_any(),
-                None => view! { <span class="muted">"—"</span> }.into_any(),
-            }}</td>
-            <td class="roles-cell">{roles_text}</td>
-            <td class="row-actions">
-                <button type="button" class="secondary small" aria-label=format!("Edit roles of {}", u.name)
-                    on:click=move |_| editing_roles.set(Some(roles_id.clone()))>"Roles"</button>
-                {if u.active { action("Deactivate", UserCall::Deactivate, "danger").into_any() }
-                 else { action("Reactivate", UserCall::Reactivate, "secondary").into_any() }}
-                {u.two_step_active.then(|| action("Reset two-step", UserCall::ResetTwoStep, "secondary"))}
-                {u.locked_until.is_some().then(|| action("Unlock", UserCall::Unlock, "secondary"))}
-            </td>
-        </tr>
-    }
+    Row::new()
+        .attr("data-user", u.email.clone())
+        .cell(u.name.clone())
+        .cell(u.email.clone())
+        .cell(view! {
+            {if u.active { view! { <span class="badge badge-yes">"Active"</span> }.into_any() }
+             else { view! { <span class="badge badge-no">"Deactivated"</span> }.into_any() }}
+            {u.must_change_password.then(|| view! { <span class="badge badge-warning">"Must choose password"</span> })}
+        })
+        .cell(if u.two_step_active { "Active" } else { "Not active" })
+        .cell(match &u.locked_until {
+            Some(t) => view! { <span class="badge badge-warning">{format!("Locked until {}", local_time(t))}</span> }.into_any(),
+            None => view! { <span class="muted">"—"</span> }.into_any(),
+        })
+        .cell(roles_text)
+        .cell(view! {
+            <button type="button" class="secondary small" aria-label=format!("Edit roles of {}", u.name)
+                on:click=move |_| editing_roles.set(Some(roles_id.clone()))>"Roles"</button>
+            {if u.active { action("Deactivate", UserCall::Deactivate, "danger").into_any() }
+             else { action("Reactivate", UserCall::Reactivate, "secondary").into_any() }}
+            {u.two_step_active.then(|| action("Reset two-step", UserCall::ResetTwoStep, "secondary"))}
+            {u.locked_until.is_some().then(|| action("Unlock", UserCall::Unlock, "secondary"))}
+        })
 }
 
 /// Name and e-mail; the server answers with the one-time initial password.
@@ -178,9 +178,7 @@ fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
             result
         }
     });
-    let failure = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let field =
-        move |f: &'static str| Signal::derive(move || failure.get().and_then(|x| x.field(f)));
+    let failure = failure_of(create);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         create.dispatch(NewUserRequest {
@@ -192,8 +190,8 @@ fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
         <section class="card" aria-labelledby="new-user-title">
             <h2 id="new-user-title">"New user"</h2>
             <form class="form-grid" on:submit=on_submit aria-label="New user">
-                <TextField id="new-user-name" label="Name" value=name required=true autocomplete="off" error=field("name") />
-                <TextField id="new-user-email" label="E-mail" kind="email" value=email required=true autocomplete="off" error=field("email") />
+                <TextField id="new-user-name" label="Name" value=name required=true autocomplete="off" error=field_error(failure, "name") />
+                <TextField id="new-user-email" label="E-mail" kind="email" value=email required=true autocomplete="off" error=field_error(failure, "email") />
                 <div class="span-all">
                     <ActionError failure=failure />
                     <div class="actions"><button type="submit" disabled=move || create.pending().get()>"Create user"</button></div>
@@ -225,7 +223,7 @@ fn RolesEditor(
             result
         }
     });
-    let failure = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let failure = failure_of(save);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let roles: BTreeMap<String, Vec<Role>> = roles

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::use_autopay_access;
 use crate::api_autopay;
-use crate::widgets::{local_time, ActionError, TextField};
+use crate::widgets::{failure_of, field_error, local_time, ActionError, TextField};
 
 /// "Sign upload": an AutoPay Approver signs a file that waits in Pending signing with the code
 /// of their authenticator app; its payments are then checked.
@@ -30,7 +30,7 @@ pub(super) fn SignUploadForm(
             r
         }
     });
-    let failure = Signal::derive(move || sign.value().get().and_then(|r| r.err()));
+    let failure = failure_of(sign);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         sign.dispatch(code.get_untracked().trim().to_owned());
@@ -47,7 +47,7 @@ pub(super) fn SignUploadForm(
                 autocomplete="one-time-code"
                 inputmode="numeric"
                 required=true
-                error=Signal::derive(move || failure.get().and_then(|f| f.field("code")))
+                error=field_error(failure, "code")
             />
             <ActionError failure=failure />
             <div class="actions">

@@ -1,13 +1,50 @@
 //! The payments of `/autopay` with their filters (company, status, file, requested date).
 
-use ap_core::api_autopay::{PaymentFilter, PaymentStatus};
+use ap_core::api_autopay::{PaymentFilter, PaymentStatus, UploadedPayment};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api_autopay;
 use crate::widgets::{
-    all, amount_text, local_time, FilterSelect, Loaded, PaymentStatusBadge, WarningText, YesNo,
+    all, amount_text, local_time, Column, DataTable, FilterBar, FilterSelect, Loaded,
+    PaymentStatusBadge, Row, WarningText, YesNo,
 };
+
+/// The columns of an AutoPay payments table: `first` (the payment, linked to its page), the
+/// debtor where the table shows it, then creditor, amount, requested date, status, pre-approved
+/// and warning. `payment_row` fills them.
+pub(super) fn payment_columns(first: &'static str, with_debtor: bool) -> Vec<Column> {
+    let mut columns = vec![Column::new(first).row_header()];
+    if with_debtor {
+        columns.push(Column::new("Debtor (company)"));
+    }
+    columns.extend([
+        Column::new("Creditor"),
+        Column::new("Amount").numeric(),
+        Column::new("Requested date"),
+        Column::new("Status").testid("status"),
+        Column::new("Pre-approved").testid("pre-approved"),
+        Column::new("Warning"),
+    ]);
+    columns
+}
+
+/// A payment's row under `payment_columns`, found by its end-to-end id (`data-e2e`); `debtor` is
+/// the debtor's cell where the table shows one.
+pub(super) fn payment_row(p: UploadedPayment, debtor: Option<AnyView>) -> Row {
+    let mut row = Row::new().attr("data-e2e", p.end_to_end_id.clone()).cell(
+        view! { <A href=format!("/autopay/payments/{}", p.payment_id)>{p.end_to_end_id}</A> },
+    );
+    if let Some(debtor) = debtor {
+        row = row.cell(debtor);
+    }
+    row.cell(view! { {p.creditor_name}<br /><span class="mono hint">{p.creditor_account}</span> })
+        .cell(amount_text(&p.amount))
+        .cell(p.requested_execution_date)
+        .cell(view! { <PaymentStatusBadge status=p.status /> })
+        .cell(view! { <YesNo yes=p.pre_approved /> })
+        .cell(view! { <WarningText warning=p.warning /> })
+}
 
 /// Filters (company, status, file, requested date) and the table of payments.
 #[component]
@@ -43,17 +80,12 @@ pub(super) fn PaymentList(
             .map(|(_, n)| n)
             .unwrap_or_else(|| id.to_owned())
     };
-    let clear = move |_| {
-        for s in [company, status, file, date] {
-            s.set(String::new());
-        }
-    };
     view! {
         <section class="card" aria-labelledby="payments-title">
             <div class="card-head">
                 <h2 id="payments-title">"Payments"</h2>
             </div>
-            <form class="filters" aria-label="Filter payments" on:submit=|ev| ev.prevent_default()>
+            <FilterBar label="Filter payments" filters=vec![company, status, file, date]>
                 <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
                     std::iter::once(all("All companies")).chain(companies.get().unwrap_or_default()).collect()
                 })} />
@@ -70,46 +102,37 @@ pub(super) fn PaymentList(
                     <input id="filter-date" type="date" prop:value=move || date.get()
                         on:change=move |ev| date.set(event_target_value(&ev)) />
                 </div>
-                <div class="field filter-clear">
-                    <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
-                </div>
-            </form>
+            </FilterBar>
             <Loaded from=payments loading="Loading payments…" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! { <p class="empty" data-testid="no-payments">"No payment matches these filters."</p> }.into_any(),
                     rows => view! {
                         <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "payment" } else { "payments" })}</p>
-                        <div class="table-scroll">
-                        <table class="table payments" data-testid="payment-list">
-                            <caption class="visually-hidden">"Payments"</caption>
-                            <thead><tr>
-                                <th scope="col">"Payment"</th>
-                                <th scope="col">"Debtor (company)"</th>
-                                <th scope="col">"Creditor"</th>
-                                <th scope="col" class="num">"Amount"</th>
-                                <th scope="col">"Requested date"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Pre-approved"</th>
-                                <th scope="col">"Warning"</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|p| { let e2e = p.end_to_end_id.clone(); view! {
-                                    <tr data-payment=p.id.clone() data-e2e=p.end_to_end_id.clone()>
-                                        <th scope="row"><A href=format!("/autopay/payments/{}", p.id)>{e2e}</A></th>
-                                        <td>{p.debtor_name.clone()}
-                                            {(company_name(&p.company_id) != p.debtor_name).then(|| format!(" ({})", company_name(&p.company_id)))}
-                                            <br /><span class="mono hint">{p.debtor_account.clone()}</span></td>
-                                        <td>{p.creditor_name.clone()}<br /><span class="mono hint">{p.creditor_account.clone()}</span></td>
-                                        <td class="num">{amount_text(&p.amount)}</td>
-                                        <td>{p.requested_execution_date.clone()}</td>
-                                        <td data-testid="status"><PaymentStatusBadge status=p.status /></td>
-                                        <td data-testid="pre-approved"><YesNo yes=p.pre_approved /></td>
-                                        <td><WarningText warning=p.warning.clone().or(p.bank_reason.clone()) /></td>
-                                    </tr>
-                                }}).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
+                        <DataTable caption="Payments" class="payments" testid="payment-list" columns=payment_columns("Payment", true)
+                            rows=rows.into_iter().map(|p| {
+                                let company = company_name(&p.company_id);
+                                let debtor = view! {
+                                    {p.debtor_name.clone()}
+                                    {(company != p.debtor_name).then(|| format!(" ({company})"))}
+                                    <br /><span class="mono hint">{p.debtor_account}</span>
+                                };
+                                let id = p.id.clone();
+                                // Shown as an upload reports a payment: the same cells in both tables.
+                                let shown = UploadedPayment {
+                                    payment_id: p.id,
+                                    end_to_end_id: p.end_to_end_id,
+                                    instr_id_present: p.instr_id_present,
+                                    creditor_name: p.creditor_name,
+                                    creditor_account: p.creditor_account,
+                                    amount: p.amount,
+                                    requested_execution_date: p.requested_execution_date,
+                                    status: p.status,
+                                    status_label: p.status_label,
+                                    pre_approved: p.pre_approved,
+                                    warning: p.warning.or(p.bank_reason),
+                                };
+                                payment_row(shown, Some(debtor.into_any())).attr("data-payment", id)
+                            }).collect() />
                     }.into_any(),
                 }}
             </Loaded>

@@ -9,10 +9,11 @@ use leptos_router::components::A;
 use web_sys::{File, HtmlInputElement};
 
 use super::files::SignUploadForm;
+use super::payments::{payment_columns, payment_row};
 use super::use_autopay_access;
 use crate::api::ApiFailure;
 use crate::api_autopay;
-use crate::widgets::{amount_text, PaymentStatusBadge, WarningText, YesNo};
+use crate::widgets::{amount_text, DataTable};
 
 /// A file's size in words.
 fn size_text(bytes: f64) -> String {
@@ -247,32 +248,8 @@ pub(crate) fn UploadOutcome(
 #[component]
 fn UploadedPayments(result: UploadResult) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="table" data-testid="uploaded-payments">
-                <caption class="visually-hidden">{format!("Payments of file {}", result.msg_id)}</caption>
-                <thead><tr>
-                    <th scope="col">"End-to-end id"</th>
-                    <th scope="col">"Creditor"</th>
-                    <th scope="col" class="num">"Amount"</th>
-                    <th scope="col">"Requested date"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Pre-approved"</th>
-                    <th scope="col">"Warning"</th>
-                </tr></thead>
-                <tbody>
-                    {result.payments.into_iter().map(|p| { let e2e = p.end_to_end_id.clone(); view! {
-                        <tr data-e2e=p.end_to_end_id.clone()>
-                            <th scope="row"><A href=format!("/autopay/payments/{}", p.payment_id)>{e2e}</A></th>
-                            <td>{p.creditor_name.clone()}<br /><span class="mono hint">{p.creditor_account.clone()}</span></td>
-                            <td class="num">{amount_text(&p.amount)}</td>
-                            <td>{p.requested_execution_date.clone()}</td>
-                            <td data-testid="status"><PaymentStatusBadge status=p.status /></td>
-                            <td data-testid="pre-approved"><YesNo yes=p.pre_approved /></td>
-                            <td><WarningText warning=p.warning.clone() /></td>
-                        </tr>
-                    }}).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption=format!("Payments of file {}", result.msg_id) testid="uploaded-payments"
+            columns=payment_columns("End-to-end id", false)
+            rows=result.payments.into_iter().map(|p| payment_row(p, None)).collect() />
     }
 }
