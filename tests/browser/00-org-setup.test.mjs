@@ -232,6 +232,9 @@ test("the readiness table shows why the user cannot approve and pay", async () =
 
 test('integration keys are shown once and sign-in attempts are events', async () => {
   await admin.goto('/admin/keys');
+  // The key is for a company: choose once the companies have loaded (a click before that is
+  // answered "Choose the company the key is for.").
+  await admin.locator('#key-company option').first().waitFor({ state: 'attached' });
   await admin.getByLabel('Label').fill('Visma Business test');
   await admin.getByRole('button', { name: 'Create key' }).click();
   const secret = (await admin.getByTestId('new-key-secret').textContent()).trim();
