@@ -2,6 +2,7 @@
 //! process overview. Types come from `ap_core::api_approval`; requests and errors go through
 //! the helpers of [`crate::api`], so problem+json answers become sentences the same way.
 
+use ap_core::api::Page;
 use ap_core::api_approval::{
     BundleView, CommentRequest, ProcessDetail, ProcessFilter, ProcessRow, RejectRequest,
     SignRequest, SignResult, TaskDetail, TaskRow, VersionedRequest,
@@ -22,10 +23,16 @@ fn sort_param(sort: TaskSort) -> &'static str {
 // --- Tasks -----------------------------------------------------------------------------------
 
 /// `GET /api/v1/tasks`: my open tasks, in all my companies or in `company`.
-pub async fn tasks(company: Option<String>, sort: TaskSort) -> Result<Vec<TaskRow>, ApiFailure> {
+/// One page of my open tasks (`cursor`: the last page's `next_cursor`; `None` for the first).
+pub async fn tasks(
+    company: Option<String>,
+    sort: TaskSort,
+    cursor: Option<String>,
+) -> Result<Page<TaskRow>, ApiFailure> {
     let query = query_string(&[
         ("company", company),
         ("sort", Some(sort_param(sort).into())),
+        ("cursor", cursor),
     ]);
     get(&format!("/api/v1/tasks{query}")).await
 }

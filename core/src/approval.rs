@@ -155,7 +155,8 @@ pub fn warnings_now(
 }
 
 /// How the task list is sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TaskSort {
     #[default]
     DueDate,

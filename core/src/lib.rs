@@ -33,6 +33,7 @@ pub mod roles;
 pub mod seal;
 pub mod session;
 pub mod settlement;
+pub mod task_list;
 pub mod throttle;
 pub mod token;
 pub mod totp;

@@ -3,6 +3,7 @@
 //! exactly like a task that does not exist. Also the views of processes shared with the bundle
 //! and the process overview.
 
+use ap_core::api::Page;
 use ap_core::api_approval::{
     CommentRequest, CommentView, HistoryEntry, InvoiceView, RejectRequest, SupplierView,
     TaskDetail, TaskRow, VersionedRequest,
@@ -12,11 +13,12 @@ use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
 use ap_core::process::Comment;
 use ap_core::roles::Role;
+use ap_core::task_list::{self, TaskKey};
 use worker::{Env, Headers, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
-use crate::http::{json, query_param, read_json};
+use crate::http::{json, page_params, query_param, read_json};
 use crate::ledger::ProcessWithHistory;
 use crate::ledger::{ask_ledger, ActAnswer, Action, HistoryRow, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
@@ -234,28 +236,36 @@ pub struct ApproveAndPayUnavailable {
     pub missing: Vec<String>,
 }
 
-/// `GET /api/v1/tasks?company=&sort=due_date|amount`.
+/// `GET /api/v1/tasks?company=&sort=due_date|amount&cursor=&limit=`: one page of the open
+/// tasks of the approver's companies (`ap_core::task_list`): one ledger call per company, each
+/// answering at most `limit + 1` tasks after the cursor, however many invoices wait.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let sort = TaskSort::parse(query_param(req, "sort")?.as_deref()).ok_or(BadQuery::Sort)?;
+    let (limit, cursor) = page_params(req)?;
+    let after = match cursor {
+        Some(c) => Some(TaskKey::from_cursor(&c, sort).ok_or(BadQuery::Cursor)?),
+        None => None,
+    };
     let kv = Kv::open(env)?;
     let only = query_param(req, "company")?;
     let now = now_secs();
-    let mut rows = Vec::new();
-    let mut keys = Vec::new();
+    let mut candidates = Vec::new();
     for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
-        for record in company_processes(env, &company.id).await? {
-            if record.process.state().is_open_task() {
-                let doc = record.process.document();
-                keys.push((doc.due_date, doc.amount));
-                rows.push(task_row(&record, &company, &ctx.user, now));
-            }
+        let command = LedgerCommand::OpenTasks {
+            company: company.id.clone(),
+            sort,
+            after: after.clone(),
+            limit: limit + 1,
+        };
+        let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
+        for record in records {
+            let key = TaskKey::of(&record.process, &company.id);
+            candidates.push((key, task_row(&record, &company, &ctx.user, now)));
         }
     }
-    let mut indexed: Vec<_> = keys.into_iter().zip(rows).collect();
-    indexed.sort_by(|a, b| sort.compare(a.0, b.0));
-    let rows: Vec<TaskRow> = indexed.into_iter().map(|(_, r)| r).collect();
-    json(200, &rows)
+    let (items, next_cursor) = task_list::merged_page(candidates, sort, after.as_ref(), limit);
+    json(200, &Page { items, next_cursor })
 }
 
 async fn detail_of(

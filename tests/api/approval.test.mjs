@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, assertProblem } from '../support/http.mjs';
-import { firstAdmin, integrationHeaders, totpCode } from '../support/org.mjs';
+import { allPages, firstAdmin, integrationHeaders, totpCode } from '../support/org.mjs';
 import {
   readyCompany, setPreApproval, approver, documentFor, sendDocument, newInvoice, task, approveAndPay,
   bundle, sign, approvedInvoices, TOKEN_RE,
@@ -78,11 +78,10 @@ test('an approver sees and acts on the tasks of their own companies only', async
   const own = await newInvoice(mine);
   const foreign = await newInvoice(theirs);
 
-  const list = await me.client.call('GET', '/api/v1/tasks');
-  assert.equal(list.status, 200, list.text);
-  assert.ok(list.body.some((t) => t.id === own));
-  assert.ok(!list.body.some((t) => t.id === foreign));
-  const row = list.body.find((t) => t.id === own);
+  const list = await allPages(me.client, '/api/v1/tasks');
+  assert.ok(list.some((t) => t.id === own));
+  assert.ok(!list.some((t) => t.id === foreign));
+  const row = list.find((t) => t.id === own);
   assert.equal(row.amount.minor, 125050);
   assert.equal(row.amount.currency, 'NOK');
 
@@ -171,7 +170,7 @@ test('the bundle: remove one, cancel all; invoices return to the task list unapp
   assert.equal(bun.count, 3);
   assert.deepEqual(bun.totals.map((t) => [t.currency, t.minor]), [['EUR', 1000], ['NOK', 250100]]);
   assert.equal(bun.groups.length, 2);
-  let tasks = (await user.client.call('GET', '/api/v1/tasks')).body.map((t) => t.id);
+  let tasks = (await allPages(user.client, '/api/v1/tasks')).map((t) => t.id);
   assert.ok(ids.every((id) => !tasks.includes(id)), 'bundled invoices leave the task list');
 
   const removed = await user.client.call('DELETE', `/api/v1/bundle/items/${ids[0]}`);
@@ -182,7 +181,7 @@ test('the bundle: remove one, cancel all; invoices return to the task list unapp
   const cancelled = await user.client.call('POST', '/api/v1/bundle/cancel');
   assert.equal(cancelled.status, 200, cancelled.text);
   assert.equal(cancelled.body.count, 0);
-  tasks = (await user.client.call('GET', '/api/v1/tasks')).body.map((t) => t.id);
+  tasks = (await allPages(user.client, '/api/v1/tasks')).map((t) => t.id);
   assert.ok(ids.every((id) => tasks.includes(id)), 'all back on the task list');
   bun = await bundle(user);
   assert.equal(bun.count, 0);
@@ -301,4 +300,51 @@ test('tokens stop being valid when revoked or when the supplier account changes'
   assert.ok(revoked.body.warnings.some((w) => w.kind === 'token_revoked'));
   const filtered = await admin.call('GET', `/api/v1/admin/processes?company=${company.id}&warning=token_revoked`);
   assert.deepEqual(filtered.body.map((p) => p.id), [second]);
+});
+
+test('the_task_list_pages_over_every_company_each_task_once_in_order_with_one_ledger_call_per_company', async () => {
+  const admin = await firstAdmin();
+  const [a, b] = [await readyCompany(admin), await readyCompany(admin)];
+  const user = await approver(admin, [a, b], { twoStep: false });
+  // 23 invoices over two companies; due dates and amounts repeat, so the order has ties that
+  // only the company and process ids break.
+  const made = [];
+  for (let i = 0; i < 23; i++) {
+    const company = i % 3 ? a : b;
+    made.push(await newInvoice(company, { due_date: `2030-04-0${1 + (i % 4)}`, amount: `${100 + (i % 5)}.00` }));
+  }
+  for (const sort of ['due_date', 'amount']) {
+    const seen = [];
+    let cursor = null;
+    let pages = 0;
+    const perPage = new Set();
+    do {
+      const res = await user.client.call('GET', `/api/v1/tasks?sort=${sort}&limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(res.status, 200, res.text);
+      assert.ok(res.body.items.length <= 5);
+      // Storage calls per page are the same on every page: they grow with companies and pages,
+      // never with the invoices waiting (session, registry, one call per company's ledger).
+      const calls = res.headers.get('server-timing').split(', ').filter((m) => !m.startsWith('total')).map((m) => m.replace(/;dur=\d+/, '')).join(', ');
+      perPage.add(calls);
+      assert.ok(Number(calls.match(/do;count=(\d+)/)[1]) <= 3 + 2, calls);
+      seen.push(...res.body.items);
+      cursor = res.body.next_cursor;
+      pages++;
+    } while (cursor);
+    const ids = seen.map((t) => t.id);
+    assert.equal(new Set(ids).size, ids.length, 'no task twice');
+    assert.deepEqual([...ids].sort(), [...made].sort(), `${sort}: every task, over ${pages} pages`);
+    assert.ok(pages >= 5);
+    assert.equal(perPage.size, 1, `the same storage calls on every page: ${[...perPage]}`);
+    const keys = seen.map((t) => (sort === 'due_date' ? [t.due_date, -t.amount.minor] : [t.amount.currency, -t.amount.minor, t.due_date]));
+    const cmp = (x, y) => x.reduce((found, v, j) => found || (v < y[j] ? -1 : v > y[j] ? 1 : 0), 0);
+    for (let i = 1; i < keys.length; i++) assert.ok(cmp(keys[i - 1], keys[i]) <= 0, `${sort} order at ${i}: ${keys[i - 1]} then ${keys[i]}`);
+  }
+  // A cursor of the other sort, or one no page gave out, is a 400 naming it.
+  const first = await user.client.call('GET', '/api/v1/tasks?sort=due_date&limit=5');
+  for (const bad of [first.body.next_cursor, 'due_date.2030-04-01.NOK.10000.x', '%%%']) {
+    const res = await user.client.call('GET', `/api/v1/tasks?sort=amount&cursor=${encodeURIComponent(bad)}`);
+    assertProblem(res, 400);
+    assert.equal(res.body.errors?.[0]?.field, 'cursor', res.text);
+  }
 });

@@ -49,7 +49,8 @@ test('the demo seed creates the organisation README describes, once', async () =
   const code = execFileSync('oathtool', ['--totp', '-b', pia.totp_secret]).toString().trim();
   const { state, cookie } = await signIn(pia.email, pia.password, code);
   // The demo invoices wait in her task list (she approves in all three companies).
-  const tasks = await (await fetch(`${app.baseUrl}/api/v1/tasks`, { headers: { cookie } })).json();
+  const { items: tasks, next_cursor } = await (await fetch(`${app.baseUrl}/api/v1/tasks`, { headers: { cookie } })).json();
+  assert.equal(next_cursor, null, 'one page holds them');
   assert.equal(tasks.length, 6, JSON.stringify(tasks));
   assert.ok(tasks.some((t) => t.amount.currency === 'EUR'));
   const ready = state.user.companies.filter((c) => c.approve_and_pay_ready).map((c) => c.name).sort();

@@ -10,11 +10,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::ApiFailure;
 use crate::api_approval::{self as api, TaskSort};
+use crate::paged::{Paged, PagedList};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, totals_text, Column, DataTable, ErrorNote, FilterSelect, Loaded, Row,
-    SignedInScreen, WarningBadges,
+    all, amount_text, totals_text, Column, DataTable, ErrorNote, FilterSelect, Row, SignedInScreen,
+    WarningBadges,
 };
 
 /// The approver's task list with the bundle on top.
@@ -44,11 +45,17 @@ fn TaskBoard() -> impl IntoView {
     let query = use_query_map();
     let company = RwSignal::new(String::new());
     let sort = RwSignal::new(TaskSort::DueDate);
-    let tasks = LocalResource::new(move || {
-        let company = company.get();
-        let sort = sort.get();
-        async move { api::tasks((!company.is_empty()).then_some(company), sort).await }
+    // A page at a time (50 tasks), the next with "Load more"; a new filter or sort starts over.
+    let tasks = Paged::new(move |cursor| {
+        let company = company.get_untracked();
+        let sort = sort.get_untracked();
+        api::tasks((!company.is_empty()).then_some(company), sort, cursor)
     });
+    Effect::watch(
+        move || (company.get(), sort.get()),
+        move |_, _, _| tasks.reload(),
+        false,
+    );
     let bundle = RwSignal::new(None::<Result<BundleView, ApiFailure>>);
     spawn_local(async move { bundle.set(Some(api::bundle().await)) });
 
@@ -62,13 +69,13 @@ fn TaskBoard() -> impl IntoView {
 
     let bundle_changed = Callback::new(move |b: BundleView| {
         bundle.set(Some(Ok(b)));
-        tasks.refetch();
+        tasks.reload();
     });
     let on_signed = Callback::new(move |result: SignResult| {
         notice.set(None);
         bundle.set(Some(Ok(result.bundle.clone())));
         signed.set(Some(result));
-        tasks.refetch();
+        tasks.reload();
     });
 
     let my_companies = move || {
@@ -115,7 +122,7 @@ fn TaskBoard() -> impl IntoView {
                     </div>
                 </form>
             </div>
-            <Loaded from=tasks loading="Loading tasks…" let:rows>
+            <PagedList paged=tasks loading="Loading tasks…" more_testid="tasks-load-more" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! {
                         <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
@@ -139,7 +146,7 @@ fn TaskBoard() -> impl IntoView {
                             }).collect() />
                     }.into_any(),
                 }}
-            </Loaded>
+            </PagedList>
         </section>
     }
 }

@@ -118,6 +118,12 @@ impl Ledger {
                 now,
             } => to_json(&self.revoke(&process_id, &actor, now)?),
             LedgerCommand::List => to_json(&self.list()?),
+            LedgerCommand::OpenTasks {
+                company,
+                sort,
+                after,
+                limit,
+            } => to_json(&self.open_tasks(&company, sort, after.as_ref(), limit)?),
             LedgerCommand::Get { process_id } => to_json(&self.get(&process_id)?),
             LedgerCommand::Approved { after, limit } => to_json(&self.approved(after, limit)?),
             LedgerCommand::Upload {

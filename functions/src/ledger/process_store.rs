@@ -2,7 +2,7 @@
 //! helpers every process command and AutoPay's settlement share, and [`HistoryEntry`].
 
 use ap_core::ids::InvoiceId;
-use ap_core::process::{Change, Process, Transition};
+use ap_core::process::{Change, Process, ProcessState, Transition};
 use ap_core::token::TokenRecord;
 use ap_core::warnings::Warning;
 use serde::Deserialize;
@@ -163,6 +163,28 @@ impl Ledger {
             .to_array()?;
         rows.iter().map(|r| self.record_from(r)).collect()
     }
+    /// The processes on approvers' task lists (`ProcessState::is_open_task`).
+    pub(super) fn open_processes(&self) -> Result<Vec<ProcessRecord>> {
+        let rows: Vec<DataRow> = self
+            .sql
+            .exec(
+                "SELECT data, warnings FROM processes WHERE state IN (?, ?)",
+                vec![
+                    text(ProcessState::AwaitingApproval.name()),
+                    text(ProcessState::AwaitingSecondApproval.name()),
+                ],
+            )?
+            .to_array()?;
+        let records: Vec<ProcessRecord> = rows
+            .iter()
+            .map(|r| self.record_from(r))
+            .collect::<Result<_>>()?;
+        Ok(records
+            .into_iter()
+            .filter(|r| r.process.state().is_open_task())
+            .collect())
+    }
+
     pub(super) fn all(&self) -> Result<Vec<ProcessRecord>> {
         let rows: Vec<DataRow> = self
             .sql

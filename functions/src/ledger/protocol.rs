@@ -3,7 +3,7 @@
 //! [`ask_ledger`], the one way to send them.
 
 use ap_core::api_autopay::{PaymentRow, PaymentStatus, UploadResult};
-use ap_core::approval::warnings_now;
+use ap_core::approval::{warnings_now, TaskSort};
 use ap_core::bank_report::ReportItem;
 use ap_core::bundle::BundleItem;
 use ap_core::dates::Date;
@@ -14,6 +14,7 @@ use ap_core::process::{Process, ProcessRefusal, ProcessState, Transition};
 use ap_core::settlement::{
     PaymentApprovalRefusal, PaymentNeeds, RejectRefusal, UnconfirmedWarning,
 };
+use ap_core::task_list::TaskKey;
 use ap_core::token::{ApprovalToken, TokenHash, TokenRecord};
 use ap_core::warnings::Warning;
 use serde::{Deserialize, Serialize};
@@ -91,6 +92,14 @@ pub enum LedgerCommand {
         now: u64,
     },
     List,
+    /// One page of the company's open tasks in the task list's order, after `after`
+    /// (`ap_core::task_list`): at most `limit` records.
+    OpenTasks {
+        company: CompanyId,
+        sort: TaskSort,
+        after: Option<TaskKey>,
+        limit: usize,
+    },
     Get {
         process_id: InvoiceId,
     },

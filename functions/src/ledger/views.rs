@@ -4,7 +4,9 @@
 use ap_core::api_autopay::{
     PaymentEvent, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus, UploadResult,
 };
+use ap_core::approval::TaskSort;
 use ap_core::ids::{CompanyId, InvoiceId, PaymentId};
+use ap_core::task_list::{self, TaskKey};
 use worker::Result;
 
 use super::payment_store::{payment_row, rfc3339, FileData, StoredEvent};
@@ -14,6 +16,24 @@ use super::{HistoryRow, Ledger, ProcessRecord, ProcessWithHistory};
 impl Ledger {
     pub(super) fn list(&self) -> Result<Vec<ProcessRecord>> {
         self.all()
+    }
+
+    /// A page of the open tasks (`ap_core::task_list::page`); only open processes are read.
+    pub(super) fn open_tasks(
+        &self,
+        company: &CompanyId,
+        sort: TaskSort,
+        after: Option<&TaskKey>,
+        limit: usize,
+    ) -> Result<Vec<ProcessRecord>> {
+        let open = self
+            .open_processes()?
+            .into_iter()
+            .map(|record| (TaskKey::of(&record.process, company), record));
+        Ok(task_list::page(open, sort, after, limit)
+            .into_iter()
+            .map(|(_, record)| record)
+            .collect())
     }
 
     pub(super) fn get(&self, process_id: &InvoiceId) -> Result<Option<ProcessWithHistory>> {

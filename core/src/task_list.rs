@@ -1,0 +1,231 @@
+//! The task list in pages: a total order over open tasks of every company, a cursor that names
+//! the last task of a page, and the page after it.
+//!
+//! Each company's ledger answers at most one page of its own open tasks after the cursor; the
+//! Worker merges those pages with the same [`page`] and keeps the first `limit`. So a page costs
+//! one ledger call per company and carries at most `limit + 1` tasks per company, however many
+//! invoices wait.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::approval::TaskSort;
+use crate::dates::Date;
+use crate::ids::{CompanyId, InvoiceId};
+use crate::money::{Currency, Money};
+use crate::process::Process;
+
+/// Where a task stands in the list: the sort's fields, then its company and process id, so that
+/// no two tasks tie and a page can start right after any task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskKey {
+    pub due_date: Date,
+    pub amount: Money,
+    pub company: CompanyId,
+    pub process: InvoiceId,
+}
+
+impl TaskKey {
+    /// The key of `process`, an open task of `company`.
+    pub fn of(process: &Process, company: &CompanyId) -> TaskKey {
+        let doc = process.document();
+        TaskKey {
+            due_date: doc.due_date,
+            amount: doc.amount,
+            company: company.clone(),
+            process: process.id().clone(),
+        }
+    }
+
+    /// The order of `sort` ([`TaskSort::compare`]), ties broken by company and process id.
+    pub fn cmp_by(&self, other: &TaskKey, sort: TaskSort) -> Ordering {
+        sort.compare((self.due_date, self.amount), (other.due_date, other.amount))
+            .then_with(|| self.company.as_str().cmp(other.company.as_str()))
+            .then_with(|| self.process.as_str().cmp(other.process.as_str()))
+    }
+
+    /// The cursor of a page that ends with this task: the sort's name and the key, `.`-separated
+    /// (no part can hold a `.`).
+    pub fn cursor(&self, sort: TaskSort) -> String {
+        format!(
+            "{}.{}.{}.{}.{}.{}",
+            sort_name(sort),
+            self.due_date,
+            self.amount.currency().code(),
+            self.amount.minor(),
+            self.company.as_str(),
+            self.process.as_str()
+        )
+    }
+
+    /// The key a cursor of `sort` names; `None` for anything [`TaskKey::cursor`] cannot have
+    /// written, or a cursor of the other sort (its position means nothing in this order).
+    pub fn from_cursor(text: &str, sort: TaskSort) -> Option<TaskKey> {
+        let parts: Vec<&str> = text.split('.').collect();
+        let [name, due, currency, minor, company, process] = parts.as_slice() else {
+            return None;
+        };
+        if *name != sort_name(sort) || minor.starts_with('+') {
+            return None;
+        }
+        let currency = Currency::parse(currency).ok()?;
+        Some(TaskKey {
+            due_date: Date::parse(due).ok()?,
+            amount: Money::from_minor(minor.parse().ok()?, currency),
+            company: CompanyId::parse(company).ok()?,
+            process: InvoiceId::parse(process).ok()?,
+        })
+    }
+}
+
+fn sort_name(sort: TaskSort) -> &'static str {
+    match sort {
+        TaskSort::DueDate => "due_date",
+        TaskSort::Amount => "amount",
+    }
+}
+
+/// The first `limit` of `tasks` in `sort`'s order that come after `after` (all, without it).
+pub fn page<T>(
+    tasks: impl IntoIterator<Item = (TaskKey, T)>,
+    sort: TaskSort,
+    after: Option<&TaskKey>,
+    limit: usize,
+) -> Vec<(TaskKey, T)> {
+    let mut kept: Vec<(TaskKey, T)> = tasks
+        .into_iter()
+        .filter(|(key, _)| after.is_none_or(|a| key.cmp_by(a, sort) == Ordering::Greater))
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp_by(&b.0, sort));
+    kept.truncate(limit);
+    kept
+}
+
+/// One page of the merged list and the cursor of the next: `candidates` are each company's own
+/// page of `limit + 1` after the cursor, so a task beyond the first `limit` means there is more.
+pub fn merged_page<T>(
+    candidates: impl IntoIterator<Item = (TaskKey, T)>,
+    sort: TaskSort,
+    after: Option<&TaskKey>,
+    limit: usize,
+) -> (Vec<T>, Option<String>) {
+    let mut rows = page(candidates, sort, after, limit + 1);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = more
+        .then(|| rows.last().map(|(key, _)| key.cursor(sort)))
+        .flatten();
+    (rows.into_iter().map(|(_, row)| row).collect(), next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(due: &str, amount: i64, currency: &str, company: &str, process: &str) -> TaskKey {
+        TaskKey {
+            due_date: Date::parse(due).unwrap(),
+            amount: Money::from_minor(amount, Currency::parse(currency).unwrap()),
+            company: CompanyId::parse(company).unwrap(),
+            process: InvoiceId::parse(process).unwrap(),
+        }
+    }
+
+    fn sample() -> Vec<(TaskKey, &'static str)> {
+        vec![
+            (key("2026-12-03", 500, "NOK", "b", "p1"), "b-p1"),
+            (key("2026-12-01", 100, "NOK", "a", "p2"), "a-p2"),
+            (key("2026-12-01", 100, "NOK", "a", "p1"), "a-p1"),
+            (key("2026-12-02", 900, "EUR", "b", "p2"), "b-p2"),
+            (key("2026-12-01", 700, "NOK", "b", "p3"), "b-p3"),
+        ]
+    }
+
+    fn names(rows: Vec<(TaskKey, &'static str)>) -> Vec<&'static str> {
+        rows.into_iter().map(|(_, n)| n).collect()
+    }
+
+    #[test]
+    fn by_due_date_earliest_first_larger_amount_first_then_company_and_process() {
+        let all = names(page(sample(), TaskSort::DueDate, None, 10));
+        assert_eq!(all, ["b-p3", "a-p1", "a-p2", "b-p2", "b-p1"]);
+    }
+
+    #[test]
+    fn by_amount_per_currency_largest_first() {
+        let all = names(page(sample(), TaskSort::Amount, None, 10));
+        assert_eq!(all, ["b-p2", "b-p3", "b-p1", "a-p1", "a-p2"]);
+    }
+
+    #[test]
+    fn a_page_starts_right_after_its_cursor_even_between_ties() {
+        let first = page(sample(), TaskSort::DueDate, None, 2);
+        let after = &first.last().unwrap().0;
+        let cursor = after.cursor(TaskSort::DueDate);
+        let back = TaskKey::from_cursor(&cursor, TaskSort::DueDate).unwrap();
+        assert_eq!(&back, after);
+        let rest = names(page(sample(), TaskSort::DueDate, Some(&back), 10));
+        assert_eq!(rest, ["a-p2", "b-p2", "b-p1"]);
+    }
+
+    #[test]
+    fn walking_every_page_lists_each_task_once_in_order() {
+        for sort in [TaskSort::DueDate, TaskSort::Amount] {
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let after = cursor
+                    .as_deref()
+                    .map(|c| TaskKey::from_cursor(c, sort).unwrap());
+                // Each company answers its own page, as the ledgers do.
+                let mut candidates = Vec::new();
+                for company in ["a", "b"] {
+                    let own = sample()
+                        .into_iter()
+                        .filter(|(k, _)| k.company.as_str() == company);
+                    candidates.extend(page(own, sort, after.as_ref(), 2 + 1));
+                }
+                let (rows, next) = merged_page(candidates, sort, after.as_ref(), 2);
+                seen.extend(rows);
+                match next {
+                    Some(n) => cursor = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, names(page(sample(), sort, None, 10)), "{sort:?}");
+        }
+    }
+
+    #[test]
+    fn the_last_page_has_no_next_cursor() {
+        let (rows, next) = merged_page(sample(), TaskSort::DueDate, None, 5);
+        assert_eq!(rows.len(), 5);
+        assert_eq!(next, None);
+        let (rows, next) = merged_page(sample(), TaskSort::DueDate, None, 4);
+        assert_eq!(rows.len(), 4);
+        assert!(next.is_some());
+    }
+
+    #[test]
+    fn a_cursor_of_the_other_sort_or_a_broken_one_is_refused() {
+        let cursor = key("2026-12-01", 100, "NOK", "a", "p1").cursor(TaskSort::DueDate);
+        assert!(TaskKey::from_cursor(&cursor, TaskSort::DueDate).is_some());
+        assert!(TaskKey::from_cursor(&cursor, TaskSort::Amount).is_none());
+        for bad in [
+            "",
+            "due_date",
+            "due_date.2026-13-01.NOK.100.a.p1",
+            "due_date.2026-12-01.XXX.100.a.p1",
+            "due_date.2026-12-01.NOK.ten.a.p1",
+            "due_date.2026-12-01.NOK.+100.a.p1",
+            "due_date.2026-12-01.NOK.100.a b.p1",
+            "due_date.2026-12-01.NOK.100.a.p1.extra",
+        ] {
+            assert!(
+                TaskKey::from_cursor(bad, TaskSort::DueDate).is_none(),
+                "{bad}"
+            );
+        }
+    }
+}
