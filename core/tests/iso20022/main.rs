@@ -6,3 +6,4 @@ mod malformed;
 mod pain002;
 mod samples;
 mod writer;
+mod xml_forms;
