@@ -110,7 +110,10 @@ pub struct Transaction {
     pub end_to_end_id: Max35Text,
     /// Positive, with no more decimals than its currency allows.
     pub amount: Money,
-    pub creditor_name: Max140Text,
+    /// `<Cdtr><Nm>`. Both are optional in pain.001.001.03 and .09: a payment may name its
+    /// creditor only through its reference (a Swiss ISR/QR reference, a KID), which callers show
+    /// as [`CREDITOR_IDENTIFIED_BY_REFERENCE`] ([`Transaction::creditor_label`]).
+    pub creditor_name: Option<Max140Text>,
     pub creditor_account: Option<Account>,
     pub creditor_bic: Option<Bic>,
     /// `<RmtInf><Ustrd>` lines.
@@ -123,7 +126,17 @@ pub struct Transaction {
     pub line: u32,
 }
 
+/// What stands for the creditor of a payment whose file gives no creditor name.
+pub const CREDITOR_IDENTIFIED_BY_REFERENCE: &str = "(identified by reference)";
+
 impl Transaction {
+    /// The creditor's name, or [`CREDITOR_IDENTIFIED_BY_REFERENCE`] when the file gives none.
+    pub fn creditor_label(&self) -> &str {
+        self.creditor_name
+            .as_ref()
+            .map_or(CREDITOR_IDENTIFIED_BY_REFERENCE, Text::as_str)
+    }
+
     /// The IBAN of the creditor account, when it is one.
     pub fn creditor_iban(&self) -> Option<&Iban> {
         self.creditor_account.as_ref().and_then(Account::iban)
@@ -193,6 +206,8 @@ struct TransactionDraft<'i> {
     amount: Option<Raw<'i>>,
     amount_currency: Option<Cow<'i, str>>,
     equivalent_amount: bool,
+    /// Line of `<Cdtr>`, when the transaction has one.
+    creditor: Option<u32>,
     creditor_name: Option<Raw<'i>>,
     creditor_iban: Option<Raw<'i>>,
     creditor_other_id: Option<Raw<'i>>,
@@ -213,6 +228,7 @@ impl TransactionDraft<'_> {
             amount,
             amount_currency,
             equivalent_amount,
+            creditor,
             creditor_name,
             creditor_iban,
             creditor_other_id,
@@ -227,6 +243,7 @@ impl TransactionDraft<'_> {
         *amount = None;
         *amount_currency = None;
         *equivalent_amount = false;
+        *creditor = None;
         *creditor_name = None;
         *creditor_iban = None;
         *creditor_other_id = None;
@@ -310,6 +327,9 @@ impl<'i> Handler<'i> for Pain001Reader<'i> {
                 if self.in_transaction {
                     self.transaction.amount_currency = currency;
                 }
+            }
+            [Document, CstmrCdtTrfInitn, PmtInf, CdtTrfTxInf, Cdtr] if self.in_transaction => {
+                self.transaction.creditor = Some(line);
             }
             _ => {}
         }
@@ -631,7 +651,15 @@ impl Pain001Reader<'_> {
                 p.all_amounts_valid = false;
             }
         }
-        let creditor_name = c.required_text(t.creditor_name.as_ref(), "Cdtr/Nm");
+        let creditor_name = match (t.creditor_name.as_ref(), t.creditor) {
+            // The Swiss variant's <Cdtr>, when present, must have a name; elsewhere both are
+            // optional.
+            (None, Some(line)) if self.version == Some(Pain001Version::V03Ch02) => {
+                c.report(line, Reason::Missing("Cdtr/Nm"));
+                Err(())
+            }
+            (name, _) => c.optional_text(name, "Cdtr/Nm"),
+        };
         let creditor_account = c.account(
             t.creditor_iban.as_ref(),
             t.creditor_other_id.as_ref(),
@@ -656,7 +684,7 @@ impl Pain001Reader<'_> {
             Some(end_to_end_id),
             Ok(instr_id),
             Some(amount),
-            Some(creditor_name),
+            Ok(creditor_name),
             Some(creditor_account),
             Ok(creditor_bic),
             Ok(creditor_reference),

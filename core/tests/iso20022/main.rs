@@ -2,6 +2,7 @@
 
 mod support;
 
+mod creditor;
 mod malformed;
 mod pain002;
 mod samples;
