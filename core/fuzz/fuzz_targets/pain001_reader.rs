@@ -23,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
                         instr_id: t.instr_id.clone(),
                         end_to_end_id: t.end_to_end_id.clone(),
                         amount: t.amount,
-                        creditor_name: t.creditor_name.clone(),
+                        // The writer (the ERP export) always names the creditor.
+                        creditor_name: t.creditor_name.clone()?,
                         creditor_account: t.creditor_account.clone()?,
                         creditor_bic: t.creditor_bic.clone(),
                         remittance_unstructured: t.remittance_unstructured.clone(),

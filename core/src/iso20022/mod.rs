@@ -19,7 +19,7 @@ mod xml;
 pub use error::{Problem, ReadError, Reason, Scope};
 pub use pain001::{
     read_pain001, Account, Pain001Version, PaymentFile, PaymentInfo, Transaction,
-    PAIN001_NAMESPACES,
+    CREDITOR_IDENTIFIED_BY_REFERENCE, PAIN001_NAMESPACES,
 };
 pub use pain001_writer::{
     write_pain001_v03, PaymentFileToWrite, PaymentInfoToWrite, TransactionToWrite, WriteError,

@@ -1,10 +1,12 @@
 //! Reading customer credit transfer initiations: pain.001.001.03 and pain.001.001.09.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::{Problem, ReadError, Reason, Scope};
 use super::text::{AmountSum, ControlSum, IsoDateTime, Text};
-use super::xml::{walk, Handler, StartTag, Tag};
+use super::xml::{walk, Content, Handler, StartTag, Tag};
 use super::{Max140Text, Max34Text, Max35Text, MAX_PAYMENTS, MAX_PROBLEMS};
 use crate::dates::Date;
 use crate::iban::{Bic, Iban};
@@ -108,7 +110,10 @@ pub struct Transaction {
     pub end_to_end_id: Max35Text,
     /// Positive, with no more decimals than its currency allows.
     pub amount: Money,
-    pub creditor_name: Max140Text,
+    /// `<Cdtr><Nm>`. Both are optional in pain.001.001.03 and .09: a payment may name its
+    /// creditor only through its reference (a Swiss ISR/QR reference, a KID), which callers show
+    /// as [`CREDITOR_IDENTIFIED_BY_REFERENCE`] ([`Transaction::creditor_label`]).
+    pub creditor_name: Option<Max140Text>,
     pub creditor_account: Option<Account>,
     pub creditor_bic: Option<Bic>,
     /// `<RmtInf><Ustrd>` lines.
@@ -121,7 +126,17 @@ pub struct Transaction {
     pub line: u32,
 }
 
+/// What stands for the creditor of a payment whose file gives no creditor name.
+pub const CREDITOR_IDENTIFIED_BY_REFERENCE: &str = "(identified by reference)";
+
 impl Transaction {
+    /// The creditor's name, or [`CREDITOR_IDENTIFIED_BY_REFERENCE`] when the file gives none.
+    pub fn creditor_label(&self) -> &str {
+        self.creditor_name
+            .as_ref()
+            .map_or(CREDITOR_IDENTIFIED_BY_REFERENCE, Text::as_str)
+    }
+
     /// The IBAN of the creditor account, when it is one.
     pub fn creditor_iban(&self) -> Option<&Iban> {
         self.creditor_account.as_ref().and_then(Account::iban)
@@ -144,35 +159,36 @@ pub fn read_pain001(input: &[u8]) -> Result<PaymentFile, ReadError> {
     reader.finish(PAIN001_NAMESPACES[index].1)
 }
 
-/// A value as found in the file, with its line.
+/// A value as found in the file (borrowed from it unless it had to be put together), with its
+/// line.
 #[derive(Debug, Clone, Default)]
-struct Raw {
-    value: String,
+struct Raw<'i> {
+    value: Cow<'i, str>,
     line: u32,
 }
 
 #[derive(Default)]
-struct GroupHeader {
+struct GroupHeader<'i> {
     line: u32,
-    msg_id: Option<Raw>,
-    cre_dt_tm: Option<Raw>,
-    nb_of_txs: Option<Raw>,
-    ctrl_sum: Option<Raw>,
-    initiating_party_name: Option<Raw>,
+    msg_id: Option<Raw<'i>>,
+    cre_dt_tm: Option<Raw<'i>>,
+    nb_of_txs: Option<Raw<'i>>,
+    ctrl_sum: Option<Raw<'i>>,
+    initiating_party_name: Option<Raw<'i>>,
 }
 
 #[derive(Default)]
-struct PaymentInfoDraft {
+struct PaymentInfoDraft<'i> {
     line: u32,
-    pmt_inf_id: Option<Raw>,
-    pmt_mtd: Option<Raw>,
-    nb_of_txs: Option<Raw>,
-    ctrl_sum: Option<Raw>,
-    execution_date: Option<Raw>,
-    debtor_name: Option<Raw>,
-    debtor_iban: Option<Raw>,
-    debtor_other_id: Option<Raw>,
-    debtor_bic: Option<Raw>,
+    pmt_inf_id: Option<Raw<'i>>,
+    pmt_mtd: Option<Raw<'i>>,
+    nb_of_txs: Option<Raw<'i>>,
+    ctrl_sum: Option<Raw<'i>>,
+    execution_date: Option<Raw<'i>>,
+    debtor_name: Option<Raw<'i>>,
+    debtor_iban: Option<Raw<'i>>,
+    debtor_other_id: Option<Raw<'i>>,
+    debtor_bic: Option<Raw<'i>>,
     transactions: Vec<Transaction>,
     count: u64,
     sum: AmountSum,
@@ -180,29 +196,72 @@ struct PaymentInfoDraft {
     problems_before: usize,
 }
 
+/// The transaction being read. One draft serves every transaction of a file, so its lists keep
+/// their memory from one to the next.
 #[derive(Default)]
-struct TransactionDraft {
+struct TransactionDraft<'i> {
     line: u32,
-    instr_id: Option<Raw>,
-    end_to_end_id: Option<Raw>,
-    amount: Option<Raw>,
-    amount_currency: Option<String>,
+    instr_id: Option<Raw<'i>>,
+    end_to_end_id: Option<Raw<'i>>,
+    amount: Option<Raw<'i>>,
+    amount_currency: Option<Cow<'i, str>>,
     equivalent_amount: bool,
-    creditor_name: Option<Raw>,
-    creditor_iban: Option<Raw>,
-    creditor_other_id: Option<Raw>,
-    creditor_bic: Option<Raw>,
-    remittance_unstructured: Vec<Raw>,
-    creditor_reference: Option<Raw>,
-    referred_documents: Vec<Raw>,
+    /// Line of `<Cdtr>`, when the transaction has one.
+    creditor: Option<u32>,
+    creditor_name: Option<Raw<'i>>,
+    creditor_iban: Option<Raw<'i>>,
+    creditor_other_id: Option<Raw<'i>>,
+    creditor_bic: Option<Raw<'i>>,
+    remittance_unstructured: Vec<Raw<'i>>,
+    creditor_reference: Option<Raw<'i>>,
+    referred_documents: Vec<Raw<'i>>,
+}
+
+impl TransactionDraft<'_> {
+    /// Empties the draft for the transaction whose start tag is on `line`. Every field is named,
+    /// so a field added later cannot be forgotten here.
+    fn begin(&mut self, line: u32) {
+        let TransactionDraft {
+            line: draft_line,
+            instr_id,
+            end_to_end_id,
+            amount,
+            amount_currency,
+            equivalent_amount,
+            creditor,
+            creditor_name,
+            creditor_iban,
+            creditor_other_id,
+            creditor_bic,
+            remittance_unstructured,
+            creditor_reference,
+            referred_documents,
+        } = self;
+        *draft_line = line;
+        *instr_id = None;
+        *end_to_end_id = None;
+        *amount = None;
+        *amount_currency = None;
+        *equivalent_amount = false;
+        *creditor = None;
+        *creditor_name = None;
+        *creditor_iban = None;
+        *creditor_other_id = None;
+        *creditor_bic = None;
+        remittance_unstructured.clear();
+        *creditor_reference = None;
+        referred_documents.clear();
+    }
 }
 
 #[derive(Default)]
-struct Pain001Reader {
-    version_is_09: Option<bool>,
-    group: GroupHeader,
-    payment_info: Option<PaymentInfoDraft>,
-    transaction: Option<TransactionDraft>,
+struct Pain001Reader<'i> {
+    version: Option<Pain001Version>,
+    group: GroupHeader<'i>,
+    payment_info: Option<PaymentInfoDraft<'i>>,
+    transaction: TransactionDraft<'i>,
+    /// Whether `transaction` is open (between `<CdtTrfTxInf>` and its end).
+    in_transaction: bool,
     payment_infos: Vec<PaymentInfo>,
     count: u64,
     sum: AmountSum,
@@ -211,12 +270,12 @@ struct Pain001Reader {
     problems: Vec<Problem>,
 }
 
-impl Handler for Pain001Reader {
+impl<'i> Handler<'i> for Pain001Reader<'i> {
     fn namespace(&mut self, index: usize) {
-        self.version_is_09 = Some(PAIN001_NAMESPACES[index].1 == Pain001Version::V09);
+        self.version = Some(PAIN001_NAMESPACES[index].1);
     }
 
-    fn start(&mut self, path: &[Tag], tag: &StartTag<'_, '_>, line: u32) -> Result<(), Problem> {
+    fn start(&mut self, path: &[Tag], tag: &StartTag<'_, 'i>, line: u32) -> Result<(), Problem> {
         use Tag::*;
         match path {
             [Document] => {
@@ -247,34 +306,48 @@ impl Handler for Pain001Reader {
                 if self.count >= MAX_PAYMENTS as u64 {
                     return Err(Problem::at(line, Reason::TooManyPayments(MAX_PAYMENTS)));
                 }
-                self.transaction = Some(TransactionDraft {
-                    line,
-                    ..TransactionDraft::default()
-                });
+                if let Some(p) = &mut self.payment_info {
+                    if p.transactions.capacity() == 0 {
+                        // Room for the transactions the payment information says it has (its
+                        // NbOfTxs comes first), within the file's limit; if it says more than
+                        // it has, the count is refused and the list dropped.
+                        let declared = p
+                            .nb_of_txs
+                            .as_ref()
+                            .and_then(|n| n.value.trim().parse().ok());
+                        let room = MAX_PAYMENTS - self.count as usize;
+                        p.transactions.reserve(declared.unwrap_or(0).min(room));
+                    }
+                }
+                self.transaction.begin(line);
+                self.in_transaction = true;
             }
             [Document, CstmrCdtTrfInitn, PmtInf, CdtTrfTxInf, Amt, InstdAmt] => {
                 let currency = tag.attribute("Ccy").map_err(|r| Problem::at(line, r))?;
-                if let Some(tx) = &mut self.transaction {
-                    tx.amount_currency = currency;
+                if self.in_transaction {
+                    self.transaction.amount_currency = currency;
                 }
+            }
+            [Document, CstmrCdtTrfInitn, PmtInf, CdtTrfTxInf, Cdtr] if self.in_transaction => {
+                self.transaction.creditor = Some(line);
             }
             _ => {}
         }
         Ok(())
     }
 
-    fn end(&mut self, path: &[Tag], text: &mut String, line: u32) -> Result<(), Problem> {
+    fn end(&mut self, path: &[Tag], text: &mut Content<'i>, line: u32) -> Result<(), Problem> {
         use Tag::*;
         let [Document, CstmrCdtTrfInitn, rest @ ..] = path else {
             return Ok(());
         };
-        let raw = |text: &mut String| {
+        let raw = |text: &mut Content<'i>| {
             Some(Raw {
-                value: std::mem::take(text),
+                value: text.take(),
                 line,
             })
         };
-        let v09 = self.version_is_09 == Some(true);
+        let v09 = self.version == Some(Pain001Version::V09);
         match rest {
             [GrpHdr, MsgId] => self.group.msg_id = raw(text),
             [GrpHdr, CreDtTm] => self.group.cre_dt_tm = raw(text),
@@ -296,8 +369,15 @@ impl Handler for Pain001Reader {
                     [ReqdExctnDt, Dt] if v09 => p.execution_date = raw(text),
                     [ReqdExctnDt, DtTm] if v09 => {
                         // A date-time asks for execution on its day.
-                        let mut value = std::mem::take(text);
-                        value.truncate(value.find('T').unwrap_or(value.len()));
+                        let value = match text.take() {
+                            Cow::Borrowed(value) => {
+                                Cow::Borrowed(value.split_once('T').map_or(value, |(day, _)| day))
+                            }
+                            Cow::Owned(mut value) => {
+                                value.truncate(value.find('T').unwrap_or(value.len()));
+                                Cow::Owned(value)
+                            }
+                        };
                         p.execution_date = Some(Raw { value, line });
                     }
                     [Dbtr, Nm] => p.debtor_name = raw(text),
@@ -305,9 +385,10 @@ impl Handler for Pain001Reader {
                     [DbtrAcct, Id, Othr, Id] => p.debtor_other_id = raw(text),
                     [DbtrAgt, FinInstnId, BIC | BICFI] => p.debtor_bic = raw(text),
                     [CdtTrfTxInf, tx_field @ ..] => {
-                        let Some(t) = &mut self.transaction else {
+                        if !self.in_transaction {
                             return Ok(());
-                        };
+                        }
+                        let t = &mut self.transaction;
                         match tx_field {
                             [PmtId, InstrId] => t.instr_id = raw(text),
                             [PmtId, EndToEndId] => t.end_to_end_id = raw(text),
@@ -345,27 +426,38 @@ fn tag_name(tag: Tag) -> String {
     }
 }
 
-/// Where problems are reported: the payment information and transaction, when known.
-#[derive(Clone, Default)]
-struct Context {
-    payment_information: Option<String>,
-    transaction: Option<String>,
+/// Where problems are reported: the payment information and transaction, when known. Quoted
+/// only when a problem is reported.
+#[derive(Clone, Copy, Default)]
+struct Context<'a> {
+    payment_information: Option<&'a str>,
+    transaction: Option<&'a str>,
 }
 
-impl Context {
+impl Context<'_> {
     fn problem(&self, line: u32, reason: Reason) -> Problem {
         Problem {
             line,
-            payment_information: self.payment_information.clone(),
-            transaction: self.transaction.clone(),
+            payment_information: self.payment_information.map(quoted_id),
+            transaction: self.transaction.map(quoted_id),
             reason,
         }
     }
 }
 
+/// Shortens an identifier quoted in messages so a hostile file cannot make them huge.
+fn quoted_id(id: &str) -> String {
+    id.chars().take(70).collect()
+}
+
+/// The value of an optional element, for a [`Context`].
+fn value_of<'a>(raw: &'a Option<Raw<'_>>) -> Option<&'a str> {
+    raw.as_ref().map(|r| &*r.value)
+}
+
 /// Checks the values of one scope, collecting problems in it.
 struct Checker<'a> {
-    context: Context,
+    context: Context<'a>,
     problems: &'a mut Vec<Problem>,
     /// Line of the enclosing element, for missing values.
     line: u32,
@@ -378,11 +470,11 @@ impl Checker<'_> {
         }
     }
 
-    fn required<T>(
+    fn required<'r, T>(
         &mut self,
-        raw: Option<Raw>,
+        raw: Option<&'r Raw<'r>>,
         element: &'static str,
-        parse: impl FnOnce(&mut Self, Raw) -> Option<T>,
+        parse: impl FnOnce(&mut Self, &'r Raw<'r>) -> Option<T>,
     ) -> Option<T> {
         match raw {
             Some(raw) => parse(self, raw),
@@ -393,7 +485,11 @@ impl Checker<'_> {
         }
     }
 
-    fn text<const MAX: usize>(&mut self, raw: Raw, element: &'static str) -> Option<Text<MAX>> {
+    fn text<const MAX: usize>(
+        &mut self,
+        raw: &Raw<'_>,
+        element: &'static str,
+    ) -> Option<Text<MAX>> {
         Text::parse(&raw.value)
             .map_err(|error| self.report(raw.line, Reason::InvalidText { element, error }))
             .ok()
@@ -401,7 +497,7 @@ impl Checker<'_> {
 
     fn required_text<const MAX: usize>(
         &mut self,
-        raw: Option<Raw>,
+        raw: Option<&Raw<'_>>,
         element: &'static str,
     ) -> Option<Text<MAX>> {
         self.required(raw, element, |c, raw| c.text(raw, element))
@@ -409,7 +505,7 @@ impl Checker<'_> {
 
     fn optional_text<const MAX: usize>(
         &mut self,
-        raw: Option<Raw>,
+        raw: Option<&Raw<'_>>,
         element: &'static str,
     ) -> Result<Option<Text<MAX>>, ()> {
         match raw {
@@ -418,13 +514,13 @@ impl Checker<'_> {
         }
     }
 
-    fn iban(&mut self, raw: Raw) -> Option<Iban> {
+    fn iban(&mut self, raw: &Raw<'_>) -> Option<Iban> {
         Iban::parse(raw.value.trim())
             .map_err(|e| self.report(raw.line, Reason::InvalidIban(e)))
             .ok()
     }
 
-    fn bic(&mut self, raw: Option<Raw>) -> Result<Option<Bic>, ()> {
+    fn bic(&mut self, raw: Option<&Raw<'_>>) -> Result<Option<Bic>, ()> {
         match raw {
             None => Ok(None),
             Some(raw) => Bic::parse(&raw.value)
@@ -435,8 +531,8 @@ impl Checker<'_> {
 
     fn account(
         &mut self,
-        iban: Option<Raw>,
-        other: Option<Raw>,
+        iban: Option<&Raw<'_>>,
+        other: Option<&Raw<'_>>,
         element: &'static str,
     ) -> Option<Option<Account>> {
         match (iban, other) {
@@ -446,7 +542,7 @@ impl Checker<'_> {
         }
     }
 
-    fn count(&mut self, raw: &Raw, element: &'static str) -> Option<u64> {
+    fn count(&mut self, raw: &Raw<'_>, element: &'static str) -> Option<u64> {
         let value = raw.value.trim();
         let valid =
             !value.is_empty() && value.len() <= 15 && value.bytes().all(|b| b.is_ascii_digit());
@@ -457,7 +553,7 @@ impl Checker<'_> {
                     raw.line,
                     Reason::InvalidCount {
                         element,
-                        value: raw.value.clone(),
+                        value: raw.value.clone().into_owned(),
                     },
                 );
                 None
@@ -469,8 +565,8 @@ impl Checker<'_> {
     fn totals(
         &mut self,
         scope: Scope,
-        nb_of_txs: Option<&Raw>,
-        ctrl_sum: Option<&Raw>,
+        nb_of_txs: Option<&Raw<'_>>,
+        ctrl_sum: Option<&Raw<'_>>,
         counted: u64,
         sum: Option<AmountSum>,
     ) -> Option<ControlSum> {
@@ -517,34 +613,31 @@ impl Checker<'_> {
     }
 }
 
-/// Shortens an identifier quoted in messages so a hostile file cannot make them huge.
-fn quoted_id(raw: &Option<Raw>) -> Option<String> {
-    raw.as_ref().map(|r| r.value.chars().take(70).collect())
-}
-
-impl Pain001Reader {
+impl Pain001Reader<'_> {
     fn finish_transaction(&mut self) {
-        let (Some(t), Some(p)) = (self.transaction.take(), self.payment_info.as_mut()) else {
+        let (true, Some(p)) = (self.in_transaction, self.payment_info.as_mut()) else {
             return;
         };
+        self.in_transaction = false;
+        let t = &self.transaction;
         self.count += 1;
         p.count += 1;
         let before = self.problems.len();
         let mut c = Checker {
             context: Context {
-                payment_information: quoted_id(&p.pmt_inf_id),
-                transaction: quoted_id(&t.end_to_end_id),
+                payment_information: value_of(&p.pmt_inf_id),
+                transaction: value_of(&t.end_to_end_id),
             },
             problems: &mut self.problems,
             line: t.line,
         };
-        let end_to_end_id = c.required_text(t.end_to_end_id, "PmtId/EndToEndId");
-        let instr_id = c.optional_text(t.instr_id, "PmtId/InstrId");
+        let end_to_end_id = c.required_text(t.end_to_end_id.as_ref(), "PmtId/EndToEndId");
+        let instr_id = c.optional_text(t.instr_id.as_ref(), "PmtId/InstrId");
         let amount = if t.equivalent_amount {
             c.report(t.line, Reason::EquivalentAmount);
             None
         } else {
-            c.required(t.amount, "Amt/InstdAmt", |c, raw| {
+            c.required(t.amount.as_ref(), "Amt/InstdAmt", |c, raw| {
                 amount(c, raw, t.amount_currency.as_deref())
             })
         };
@@ -558,19 +651,30 @@ impl Pain001Reader {
                 p.all_amounts_valid = false;
             }
         }
-        let creditor_name = c.required_text(t.creditor_name, "Cdtr/Nm");
-        let creditor_account =
-            c.account(t.creditor_iban, t.creditor_other_id, "CdtrAcct/Id/Othr/Id");
-        let creditor_bic = c.bic(t.creditor_bic);
+        let creditor_name = match (t.creditor_name.as_ref(), t.creditor) {
+            // The Swiss variant's <Cdtr>, when present, must have a name; elsewhere both are
+            // optional.
+            (None, Some(line)) if self.version == Some(Pain001Version::V03Ch02) => {
+                c.report(line, Reason::Missing("Cdtr/Nm"));
+                Err(())
+            }
+            (name, _) => c.optional_text(name, "Cdtr/Nm"),
+        };
+        let creditor_account = c.account(
+            t.creditor_iban.as_ref(),
+            t.creditor_other_id.as_ref(),
+            "CdtrAcct/Id/Othr/Id",
+        );
+        let creditor_bic = c.bic(t.creditor_bic.as_ref());
         let remittance_unstructured: Vec<Max140Text> = t
             .remittance_unstructured
-            .into_iter()
+            .iter()
             .filter_map(|raw| c.text(raw, "RmtInf/Ustrd"))
             .collect();
-        let creditor_reference = c.optional_text(t.creditor_reference, "CdtrRefInf/Ref");
+        let creditor_reference = c.optional_text(t.creditor_reference.as_ref(), "CdtrRefInf/Ref");
         let referred_documents: Vec<Max35Text> = t
             .referred_documents
-            .into_iter()
+            .iter()
             .filter_map(|raw| c.text(raw, "RfrdDocInf/Nb"))
             .collect();
         if self.problems.len() != before {
@@ -580,7 +684,7 @@ impl Pain001Reader {
             Some(end_to_end_id),
             Ok(instr_id),
             Some(amount),
-            Some(creditor_name),
+            Ok(creditor_name),
             Some(creditor_account),
             Ok(creditor_bic),
             Ok(creditor_reference),
@@ -614,45 +718,46 @@ impl Pain001Reader {
         };
         let mut c = Checker {
             context: Context {
-                payment_information: quoted_id(&p.pmt_inf_id),
+                payment_information: value_of(&p.pmt_inf_id),
                 transaction: None,
             },
             problems: &mut self.problems,
             line: p.line,
         };
-        let pmt_inf_id = c.required_text(p.pmt_inf_id, "PmtInfId");
+        let pmt_inf_id = c.required_text(p.pmt_inf_id.as_ref(), "PmtInfId");
         if p.pmt_mtd.is_none() {
             c.report(p.line, Reason::Missing("PmtMtd"));
         }
-        let date_element = if self.version_is_09 == Some(true) {
+        let date_element = if self.version == Some(Pain001Version::V09) {
             "ReqdExctnDt/Dt"
         } else {
             "ReqdExctnDt"
         };
-        let requested_execution_date = c.required(p.execution_date, date_element, |c, raw| {
-            Date::parse(raw.value.trim())
-                .map_err(|error| {
-                    c.report(
-                        raw.line,
-                        Reason::InvalidDate {
-                            element: date_element,
-                            error,
-                        },
-                    )
-                })
-                .ok()
-        });
-        let debtor_name = c.required_text(p.debtor_name, "Dbtr/Nm");
+        let requested_execution_date =
+            c.required(p.execution_date.as_ref(), date_element, |c, raw| {
+                Date::parse(raw.value.trim())
+                    .map_err(|error| {
+                        c.report(
+                            raw.line,
+                            Reason::InvalidDate {
+                                element: date_element,
+                                error,
+                            },
+                        )
+                    })
+                    .ok()
+            });
+        let debtor_name = c.required_text(p.debtor_name.as_ref(), "Dbtr/Nm");
         let debtor_account = match (&p.debtor_iban, &p.debtor_other_id) {
             (None, None) => {
                 c.report(p.line, Reason::Missing("DbtrAcct/Id/IBAN"));
                 None
             }
-            _ => c
-                .account(p.debtor_iban, p.debtor_other_id, "DbtrAcct/Id/Othr/Id")
+            (iban, other) => c
+                .account(iban.as_ref(), other.as_ref(), "DbtrAcct/Id/Othr/Id")
                 .flatten(),
         };
-        let debtor_bic = c.bic(p.debtor_bic);
+        let debtor_bic = c.bic(p.debtor_bic.as_ref());
         if p.count == 0 {
             c.report(p.line, Reason::NoTransactions);
         }
@@ -704,24 +809,26 @@ impl Pain001Reader {
             c.report(line, Reason::Missing("CstmrCdtTrfInitn"));
             return Err(self.into_error());
         }
-        let msg_id = c.required_text(group.msg_id, "GrpHdr/MsgId");
-        let creation_date_time = c.required(group.cre_dt_tm, "GrpHdr/CreDtTm", |c, raw| {
-            IsoDateTime::parse(raw.value.trim())
-                .map_err(|error| {
-                    c.report(
-                        raw.line,
-                        Reason::InvalidDateTime {
-                            element: "GrpHdr/CreDtTm",
-                            error,
-                        },
-                    )
-                })
-                .ok()
-        });
+        let msg_id = c.required_text(group.msg_id.as_ref(), "GrpHdr/MsgId");
+        let creation_date_time =
+            c.required(group.cre_dt_tm.as_ref(), "GrpHdr/CreDtTm", |c, raw| {
+                IsoDateTime::parse(raw.value.trim())
+                    .map_err(|error| {
+                        c.report(
+                            raw.line,
+                            Reason::InvalidDateTime {
+                                element: "GrpHdr/CreDtTm",
+                                error,
+                            },
+                        )
+                    })
+                    .ok()
+            });
         if group.nb_of_txs.is_none() {
             c.report(line, Reason::Missing("GrpHdr/NbOfTxs"));
         }
-        let initiating_party_name = c.optional_text(group.initiating_party_name, "InitgPty/Nm");
+        let initiating_party_name =
+            c.optional_text(group.initiating_party_name.as_ref(), "InitgPty/Nm");
         if self.payment_infos.is_empty() && self.count == 0 {
             c.report(line, Reason::NoPaymentInformation);
         }
@@ -765,7 +872,7 @@ impl Pain001Reader {
 }
 
 /// Parses `<InstdAmt Ccy="EUR">12.34</InstdAmt>`.
-fn amount(c: &mut Checker<'_>, raw: Raw, currency: Option<&str>) -> Option<Money> {
+fn amount(c: &mut Checker<'_>, raw: &Raw<'_>, currency: Option<&str>) -> Option<Money> {
     let Some(code) = currency else {
         c.report(
             raw.line,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Problem, ReadError, Reason};
 use super::text::{IsoDateTime, Text};
-use super::xml::{walk, Handler, StartTag, Tag};
+use super::xml::{walk, Content, Handler, StartTag, Tag};
 use super::{Max105Text, Max35Text, MAX_PROBLEMS};
 
 /// The pain.002 versions read.
@@ -236,10 +236,10 @@ struct Pain002Reader {
     problems: Vec<Problem>,
 }
 
-impl Handler for Pain002Reader {
+impl<'i> Handler<'i> for Pain002Reader {
     fn namespace(&mut self, _index: usize) {}
 
-    fn start(&mut self, path: &[Tag], _tag: &StartTag<'_, '_>, line: u32) -> Result<(), Problem> {
+    fn start(&mut self, path: &[Tag], _tag: &StartTag<'_, 'i>, line: u32) -> Result<(), Problem> {
         use Tag::*;
         match path {
             [Document] => self.line = line,
@@ -279,11 +279,13 @@ impl Handler for Pain002Reader {
         Ok(())
     }
 
-    fn end(&mut self, path: &[Tag], text: &mut String, line: u32) -> Result<(), Problem> {
+    fn end(&mut self, path: &[Tag], text: &mut Content<'i>, line: u32) -> Result<(), Problem> {
         use Tag::*;
         let [Document, CstmrPmtStsRpt, rest @ ..] = path else {
             return Ok(());
         };
+        let text = text.take();
+        let text: &str = &text;
         match rest {
             [GrpHdr, MsgId] => self.msg_id = self.text(text, line, "GrpHdr/MsgId"),
             [GrpHdr, CreDtTm] => {

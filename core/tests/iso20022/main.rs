@@ -2,7 +2,9 @@
 
 mod support;
 
+mod creditor;
 mod malformed;
 mod pain002;
 mod samples;
 mod writer;
+mod xml_forms;

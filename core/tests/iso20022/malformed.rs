@@ -203,7 +203,7 @@ fn predefined_entities_and_character_references_are_resolved() {
     );
     let file = read_pain001(xml.as_bytes()).unwrap();
     assert_eq!(
-        file.payment_infos[0].transactions[0].creditor_name.as_str(),
+        file.payment_infos[0].transactions[0].creditor_label(),
         "A&B <☺A> \"x'"
     );
     let bad = valid().replace("Creditor Name", "A&#0;B");
@@ -261,7 +261,7 @@ fn ten_thousand_payments_are_read_fast() {
     assert_eq!(file.payment_infos.len(), 20);
     let (_, last) = file.transactions().last().unwrap();
     assert_eq!(last.instr_id.as_ref().unwrap().as_str(), "AP1-00009999");
-    assert_eq!(last.creditor_name.as_str(), "Leverandør nr. 9999");
+    assert_eq!(last.creditor_label(), "Leverandør nr. 9999");
     assert_eq!(last.amount.minor(), 10_000);
     // Generous for a debug build on a busy machine; a release build takes a few milliseconds.
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");

@@ -74,13 +74,13 @@ fn the_multi_currency_sample_reads_jpy_eur_and_usd_amounts_and_other_account_ids
         "ABC/090928/CCT001/01"
     );
     assert_eq!(jpy.end_to_end_id.as_str(), "ABC/4562/2009-09-08");
-    assert_eq!(jpy.creditor_name.as_str(), "DEF Electronics");
+    assert_eq!(jpy.creditor_label(), "DEF Electronics");
     assert_eq!(
         jpy.creditor_account,
         Some(Account::Other("23683707994125".try_into().unwrap()))
     );
     assert_eq!(jpy.referred_documents[0].as_str(), "4562");
-    assert_eq!(eur.creditor_name.as_str(), "GHI Semiconductors");
+    assert_eq!(eur.creditor_label(), "GHI Semiconductors");
     assert_eq!(eur.creditor_iban().unwrap().as_str(), "BE30001216371411");
     assert_eq!(eur.creditor_bic.as_ref().unwrap().as_str(), "DDDDBEBB");
     assert_eq!(usd.end_to_end_id.as_str(), "ABC/987-AC/2009-09-27");
@@ -104,7 +104,7 @@ fn the_abn_amro_sample_reads_one_sepa_payment() {
     assert_eq!(t.end_to_end_id.as_str(), "Onze referentie: 123456");
     assert_eq!(t.amount.minor(), 38600);
     assert_eq!(t.amount.currency(), Currency::EUR);
-    assert_eq!(t.creditor_name.as_str(), "Crediteur");
+    assert_eq!(t.creditor_label(), "Crediteur");
     assert_eq!(t.creditor_iban().unwrap().as_str(), "NL44RABO0123456789");
     assert_eq!(t.creditor_bic.as_ref().unwrap().as_str(), "RABONL2U");
     assert_eq!(t.remittance_unstructured[0].as_str(), "Ref. 2012.0386");
@@ -130,7 +130,7 @@ fn the_sepa_king_sample_reads_two_payments_without_a_group_control_sum() {
             (
                 t.end_to_end_id.as_str(),
                 t.amount.minor(),
-                t.creditor_name.as_str(),
+                t.creditor_label(),
                 t.creditor_account.as_ref().unwrap().as_str(),
             )
         })
@@ -223,7 +223,7 @@ fn the_pain_001_001_09_sample_reads_correctly_once_its_debtor_iban_is_real() {
     assert_eq!(t.end_to_end_id.as_str(), "SomethingUnique");
     assert_eq!(t.amount.minor(), 1234);
     assert_eq!(t.amount.currency(), Currency::EUR);
-    assert_eq!(t.creditor_name.as_str(), "John Doe");
+    assert_eq!(t.creditor_label(), "John Doe");
     assert_eq!(
         t.creditor_iban().unwrap().as_str(),
         "DE87200500001234567890"
@@ -260,10 +260,7 @@ fn a_hand_made_pain_001_001_09_with_non_ascii_names_reads_exactly() {
     assert_eq!(second.debtor_bic.as_ref().unwrap().as_str(), "DNBANOKK");
 
     let transactions: Vec<_> = file.transactions().map(|(_, t)| t).collect();
-    let names: Vec<&str> = transactions
-        .iter()
-        .map(|t| t.creditor_name.as_str())
-        .collect();
+    let names: Vec<&str> = transactions.iter().map(|t| t.creditor_label()).collect();
     assert_eq!(
         names,
         ["Müller & Söhne GmbH", "Bjørn Ødegård", "Åsa Ström AB"]

@@ -94,7 +94,7 @@ fn as_written(file: &PaymentFile) -> Vec<PaymentInfoToWrite> {
                     instr_id: t.instr_id.clone(),
                     end_to_end_id: t.end_to_end_id.clone(),
                     amount: t.amount,
-                    creditor_name: t.creditor_name.clone(),
+                    creditor_name: t.creditor_name.clone().expect("creditor name written"),
                     creditor_account: t.creditor_account.clone().expect("account written"),
                     creditor_bic: t.creditor_bic.clone(),
                     remittance_unstructured: t.remittance_unstructured.clone(),

@@ -213,7 +213,7 @@ async fn accept_upload(
                     agreement.approvers_required,
                     company.settings.two_step_for_autopay,
                 )),
-                creditor_name: tx.creditor_name.to_string(),
+                creditor_name: tx.creditor_label().to_owned(),
                 creditor_account: tx
                     .creditor_account
                     .as_ref()
