@@ -308,3 +308,21 @@ test('an_approval_and_a_rejection_at_once_never_both_happen', async () => {
     assert.equal(final, approved.status === 200 ? 'sent_to_bank' : 'rejected');
   }
 });
+
+test('a_payment_without_a_creditor_element_is_read_and_shown_as_identified_by_reference', async () => {
+  // pain.001 makes <Cdtr> optional (a Swiss QR-bill payment names its creditor by reference).
+  const admin = await firstAdmin();
+  const c = await autopayCompany(admin);
+  const agreement = await agreementOf(admin, c);
+  const file = pain001({
+    debtor: agreement.debtor_account,
+    payments: [
+      { amount: '10.00', creditorIban: CREDITOR_IBAN, creditor: null },
+      { amount: '20.00', creditorIban: CREDITOR_IBAN, creditor: 'Named Supplier AS' },
+    ],
+  });
+  const res = await upload(c, file);
+  assert.equal(res.status, 201, res.text);
+  assert.deepEqual(res.body.payments.map((p) => p.creditor_name), ['(identified by reference)', 'Named Supplier AS']);
+  assert.deepEqual(res.body.payments.map((p) => p.status), ['pending_approval', 'pending_approval']);
+});
