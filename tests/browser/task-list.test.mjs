@@ -1,0 +1,48 @@
+// The task list with more invoices than one page: the first 50 in order, "Load more" for the
+// rest, each invoice once; the sort starts the list over. At 1280 px and 390 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
+import { firstAdmin } from '../support/org.mjs';
+import { readyCompany, approver, newInvoice } from '../support/approval.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+test('an_approver_with_more_tasks_than_a_page_loads_the_rest_with_load_more_each_once', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const user = await approver(admin, [company], { twoStep: false });
+  const numbers = [];
+  for (let i = 0; i < 57; i++) {
+    const number = `PG-${String(i).padStart(3, '0')}`;
+    numbers.push(number);
+    // Due dates spread over two months, in the order of the numbers.
+    await newInvoice(company, { invoice_number: number, due_date: `2030-0${4 + Math.floor(i / 28)}-${String(1 + (i % 28)).padStart(2, '0')}` });
+  }
+  for (const width of [1280, 390]) {
+    const page = await newPage(browser);
+    await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
+    const [name, value] = user.client.cookie.split(/=(.*)/s);
+    await page.context().addCookies([{ name, value, url: BASE_URL }]);
+    await page.goto('/tasks');
+    const rows = page.locator('[data-testid="task-list"] tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 50, 'the first page');
+    const more = page.getByTestId('tasks-load-more');
+    await more.waitFor();
+    await screenshot(page, `tasks-paged-${width}`);
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="task-list"] tbody tr').length === 57);
+    assert.equal(await more.count(), 0, 'no "Load more" once everything is shown');
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.invoice));
+    assert.deepEqual(shown, numbers, 'every invoice once, earliest due date first');
+
+    // Sorting by amount starts over with the first page.
+    await page.getByLabel('Sort by').selectOption('amount');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="task-list"] tbody tr').length === 50);
+    await more.waitFor();
+    await page.close();
+  }
+});
