@@ -3,8 +3,7 @@
 //! where the schema allows it, and every other check still applies to them.
 
 use ap_core::iso20022::{
-    read_pain001, write_pain001_v03, PaymentFileToWrite, PaymentInfoToWrite, Reason,
-    TransactionToWrite, CREDITOR_IDENTIFIED_BY_REFERENCE,
+    read_pain001, write_pain001_v03, PaymentFileToWrite, Reason, CREDITOR_IDENTIFIED_BY_REFERENCE,
 };
 
 use crate::support::{fixture, sample, validate_with_xmllint};
@@ -151,32 +150,7 @@ fn a_payment_without_a_creditor_name_is_still_checked_in_every_other_way() {
 #[test]
 fn the_writer_still_names_every_creditor_and_its_files_read_back_with_the_name() {
     let file = read_pain001(sample(SEPA_KING).as_slice()).unwrap();
-    let payment_infos = file
-        .payment_infos
-        .iter()
-        .map(|p| PaymentInfoToWrite {
-            pmt_inf_id: p.pmt_inf_id.clone(),
-            requested_execution_date: p.requested_execution_date,
-            debtor_name: p.debtor_name.clone(),
-            debtor_account: p.debtor_account.clone(),
-            debtor_bic: p.debtor_bic.clone(),
-            transactions: p
-                .transactions
-                .iter()
-                .map(|t| TransactionToWrite {
-                    instr_id: t.instr_id.clone(),
-                    end_to_end_id: t.end_to_end_id.clone(),
-                    amount: t.amount,
-                    creditor_name: t.creditor_name.clone().expect("the sample names them"),
-                    creditor_account: t.creditor_account.clone().unwrap(),
-                    creditor_bic: t.creditor_bic.clone(),
-                    remittance_unstructured: t.remittance_unstructured.clone(),
-                    creditor_reference: t.creditor_reference.clone(),
-                    referred_documents: t.referred_documents.clone(),
-                })
-                .collect(),
-        })
-        .collect();
+    let payment_infos = crate::writer::as_written(&file);
     let xml = write_pain001_v03(&PaymentFileToWrite {
         msg_id: file.msg_id.clone(),
         creation_date_time: file.creation_date_time.clone(),

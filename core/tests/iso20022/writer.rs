@@ -78,7 +78,7 @@ fn example() -> PaymentFileToWrite {
 }
 
 /// What the reader returns, in the writer's terms.
-fn as_written(file: &PaymentFile) -> Vec<PaymentInfoToWrite> {
+pub(crate) fn as_written(file: &PaymentFile) -> Vec<PaymentInfoToWrite> {
     file.payment_infos
         .iter()
         .map(|p| PaymentInfoToWrite {
