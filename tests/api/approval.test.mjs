@@ -347,4 +347,9 @@ test('the_task_list_pages_over_every_company_each_task_once_in_order_with_one_le
     assertProblem(res, 400);
     assert.equal(res.body.errors?.[0]?.field, 'cursor', res.text);
   }
+  for (const bad of ['0', '-1', 'ten']) {
+    const res = await user.client.call('GET', `/api/v1/tasks?limit=${bad}`);
+    assertProblem(res, 400);
+    assert.equal(res.body.errors?.[0]?.field, 'limit', res.text);
+  }
 });
