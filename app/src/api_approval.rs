@@ -72,6 +72,16 @@ pub async fn bundle() -> Result<BundleView, ApiFailure> {
     get("/api/v1/bundle").await
 }
 
+/// How many invoices my bundle holds, without reading the rest of it (the task list's first
+/// download then needs no code to read a whole bundle).
+pub async fn bundle_count() -> Result<usize, ApiFailure> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        count: usize,
+    }
+    get::<Count>("/api/v1/bundle").await.map(|c| c.count)
+}
+
 /// Takes one invoice out of the bundle; it returns to the task list.
 pub async fn remove_from_bundle(id: String) -> Result<BundleView, ApiFailure> {
     delete(&format!("/api/v1/bundle/items/{}", segment(&id))).await

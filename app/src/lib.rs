@@ -12,9 +12,46 @@ pub mod widgets;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::session::{provide_session, use_session};
+
+/// A screen whose code is downloaded when it is first opened (`#[lazy_route]`: a split point
+/// that `scripts/build-spa.mjs` cuts into its own wasm file). Sign-in and the task list stay in
+/// the first download.
+macro_rules! lazy_screen {
+    ($route:ident, $page:path) => {
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_screen!(AdministrationRoute, pages::Administration);
+lazy_screen!(StatusRoute, pages::Status);
+lazy_screen!(SetupRoute, pages::Setup);
+lazy_screen!(ChoosePasswordRoute, pages::ChoosePassword);
+lazy_screen!(TaskRoute, pages::Task);
+lazy_screen!(ProcessOverviewRoute, pages::ProcessOverview);
+lazy_screen!(ProcessOverviewDetailRoute, pages::ProcessOverviewDetail);
+lazy_screen!(AutoPayRoute, pages::AutoPay);
+lazy_screen!(PaymentRoute, pages::Payment);
+lazy_screen!(PaymentFileRoute, pages::PaymentFile);
+lazy_screen!(AdminCompaniesRoute, pages::AdminCompanies);
+lazy_screen!(AdminUsersRoute, pages::AdminUsers);
+lazy_screen!(AdminKeysRoute, pages::AdminKeys);
+lazy_screen!(AdminReadinessRoute, pages::AdminReadiness);
+lazy_screen!(AdminEventsRoute, pages::AdminEvents);
+lazy_screen!(MyDetailsRoute, pages::MyDetails);
+lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
+
 
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
@@ -43,27 +80,27 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/status") view=pages::Status />
-                    <Route path=path!("/setup") view=pages::Setup />
+                    <Route path=path!("/status") view={Lazy::<StatusRoute>::new()} />
+                    <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} />
                     <Route path=path!("/sign-in") view=pages::SignIn />
-                    <Route path=path!("/choose-password") view=pages::ChoosePassword />
+                    <Route path=path!("/choose-password") view={Lazy::<ChoosePasswordRoute>::new()} />
                     <Route path=path!("/tasks") view=pages::Tasks />
-                    <Route path=path!("/tasks/:id") view=pages::Task />
-                    <Route path=path!("/process-overview") view=pages::ProcessOverview />
-                    <Route path=path!("/process-overview/:id") view=pages::ProcessOverviewDetail />
-                    <Route path=path!("/autopay") view=pages::AutoPay />
-                    <Route path=path!("/autopay/payments/:id") view=pages::Payment />
-                    <Route path=path!("/autopay/files/:id") view=pages::PaymentFile />
-                    <ParentRoute path=path!("/admin") view=pages::Administration>
+                    <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} />
+                    <Route path=path!("/process-overview") view={Lazy::<ProcessOverviewRoute>::new()} />
+                    <Route path=path!("/process-overview/:id") view={Lazy::<ProcessOverviewDetailRoute>::new()} />
+                    <Route path=path!("/autopay") view={Lazy::<AutoPayRoute>::new()} />
+                    <Route path=path!("/autopay/payments/:id") view={Lazy::<PaymentRoute>::new()} />
+                    <Route path=path!("/autopay/files/:id") view={Lazy::<PaymentFileRoute>::new()} />
+                    <ParentRoute path=path!("/admin") view={Lazy::<AdministrationRoute>::new()}>
                         <Route path=path!("") view=|| view! { <Redirect path="/admin/companies" /> } />
-                        <Route path=path!("companies") view=pages::AdminCompanies />
-                        <Route path=path!("users") view=pages::AdminUsers />
-                        <Route path=path!("keys") view=pages::AdminKeys />
-                        <Route path=path!("readiness") view=pages::AdminReadiness />
-                        <Route path=path!("events") view=pages::AdminEvents />
+                        <Route path=path!("companies") view={Lazy::<AdminCompaniesRoute>::new()} />
+                        <Route path=path!("users") view={Lazy::<AdminUsersRoute>::new()} />
+                        <Route path=path!("keys") view={Lazy::<AdminKeysRoute>::new()} />
+                        <Route path=path!("readiness") view={Lazy::<AdminReadinessRoute>::new()} />
+                        <Route path=path!("events") view={Lazy::<AdminEventsRoute>::new()} />
                     </ParentRoute>
-                    <Route path=path!("/my-details") view=pages::MyDetails />
-                    <Route path=path!("/company/:id/autopay") view=pages::CompanyAutoPay />
+                    <Route path=path!("/my-details") view={Lazy::<MyDetailsRoute>::new()} />
+                    <Route path=path!("/company/:id/autopay") view={Lazy::<CompanyAutoPayRoute>::new()} />
                 </Routes>
             </main>
             <footer class="app-footer">

@@ -3,6 +3,7 @@
 
 use ap_core::api_approval::{BundleView, SignResult};
 use ap_core::roles::Role;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -56,8 +57,16 @@ fn TaskBoard() -> impl IntoView {
         move |_, _, _| tasks.reload(),
         false,
     );
+    // Only whether there is a bundle is read here; the bundle itself is read by its panel,
+    // whose code is fetched only then.
     let bundle = RwSignal::new(None::<Result<BundleView, ApiFailure>>);
-    spawn_local(async move { bundle.set(Some(api::bundle().await)) });
+    let has_items = RwSignal::new(false);
+    spawn_local(async move {
+        match api::bundle_count().await {
+            Ok(n) => has_items.set(n > 0),
+            Err(e) => bundle.set(Some(Err(e))),
+        }
+    });
 
     // What the signing dialog shows (and signs); `None` while it is closed.
     let signing = RwSignal::new(None::<BundleView>);
@@ -78,6 +87,19 @@ fn TaskBoard() -> impl IntoView {
         tasks.reload();
     });
 
+    // The bundle's code is fetched the first time there is a bundle, and then stays.
+    let had_bundle = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || has_items.get()
+    });
+    let area = BundleArea {
+        bundle,
+        signing,
+        notice,
+        error,
+        on_change: bundle_changed,
+        on_signed,
+    };
+
     let my_companies = move || {
         session
             .me()
@@ -93,18 +115,14 @@ fn TaskBoard() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="note note-ok">{n}</p> })}
         </div>
         <div class="live" role="status" data-testid="sign-confirmation">
-            {move || signed.get().map(|r| view! { <SignConfirmation result=r on_dismiss=Callback::new(move |_| signed.set(None)) /> })}
+            {move || signed.get().map(|r| Suspend::new(sign_confirmation(r, Callback::new(move |_| signed.set(None)))))}
         </div>
         {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
-        {move || match bundle.get() {
-            Some(Ok(b)) if b.count > 0 => view! {
-                <BundlePanel bundle=b on_change=bundle_changed notice=notice error=error
-                    on_pay=Callback::new(move |b: BundleView| { error.set(None); signing.set(Some(b)) }) />
-            }.into_any(),
-            Some(Err(e)) => view! { <ErrorNote message=e.message /> }.into_any(),
-            _ => ().into_any(),
-        }}
-        <SigningDialog shown=signing on_signed=on_signed on_bundle=bundle_changed />
+        {move || bundle.with(|b| match b {
+            Some(Err(e)) => Some(view! { <ErrorNote message=e.message.clone() /> }),
+            _ => None,
+        })}
+        {move || had_bundle.get().then(|| Suspend::new(bundle_area(area)))}
 
         <section class="card" aria-labelledby="tasks-title">
             <div class="card-head">
@@ -149,6 +167,44 @@ fn TaskBoard() -> impl IntoView {
             </PagedList>
         </section>
     }
+}
+
+/// What the bundle panel and the signing dialog share with the task board.
+#[derive(Clone, Copy)]
+struct BundleArea {
+    bundle: RwSignal<Option<Result<BundleView, ApiFailure>>>,
+    /// What the signing dialog shows (and signs); `None` while it is closed.
+    signing: RwSignal<Option<BundleView>>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    /// Gets the bundle the server answered after a removal, a cancel or a refused signing.
+    on_change: Callback<BundleView>,
+    on_signed: Callback<SignResult>,
+}
+
+/// The bundle panel and the signing dialog: their code is a separate download (`#[lazy]`),
+/// fetched when the approver first has a bundle, so the task list does not wait for it.
+#[lazy]
+fn bundle_area(area: BundleArea) -> AnyView {
+    let BundleArea { bundle, signing, notice, error, on_change, on_signed } = area;
+    spawn_local(async move { bundle.set(Some(api::bundle().await)) });
+    view! {
+        {move || match bundle.get() {
+            Some(Ok(b)) if b.count > 0 => view! {
+                <BundlePanel bundle=b on_change=on_change notice=notice error=error
+                    on_pay=Callback::new(move |b: BundleView| { error.set(None); signing.set(Some(b)) }) />
+            }.into_any(),
+            _ => ().into_any(),
+        }}
+        <SigningDialog shown=signing on_signed=on_signed on_bundle=on_change />
+    }
+    .into_any()
+}
+
+/// What signing did (a separate download, like the dialog that signs).
+#[lazy]
+fn sign_confirmation(result: SignResult, on_dismiss: Callback<()>) -> AnyView {
+    view! { <SignConfirmation result=result on_dismiss=on_dismiss /> }.into_any()
 }
 
 /// My bundle: how many invoices, totals per currency, the invoices per company (each
