@@ -7,10 +7,11 @@ export CLOUDFLARE_CF_FETCH_ENABLED=false
 export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
-export TRUNK_OFFLINE=true
 
 # Pinned tool versions (TOOLCHAIN.md). wasm-bindgen must equal the version in Cargo.lock.
-TRUNK_VERSION=0.21.14
+# wasm_split_cli_support: its wasm-split-cli splits the SPA into per-screen modules; the version
+# pairs with the wasm_split_helpers that leptos depends on (Cargo.lock).
+WASM_SPLIT_VERSION=0.2.4
 WORKER_BUILD_VERSION=0.8.7
 WASM_BINDGEN_VERSION=0.2.130
 # The OpenAPI robustness run (tests/openapi), installed into .venv-tests by setup.sh --test.

@@ -51,9 +51,10 @@ if ! has_version worker-build "$WORKER_BUILD_VERSION"; then
   step "Installing worker-build $WORKER_BUILD_VERSION (about 2 minutes)"
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
-if ! has_version trunk "$TRUNK_VERSION"; then
-  step "Installing trunk $TRUNK_VERSION (about 10 minutes, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+# The SPA's splitter (scripts/build-spa.mjs): the tool behind Leptos' #[lazy_route].
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  step "Installing wasm-split-cli $WASM_SPLIT_VERSION (about 5 minutes, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
 fi
 
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
