@@ -253,7 +253,6 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let mut candidates = Vec::new();
     for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
         let command = LedgerCommand::OpenTasks {
-            company: company.id.clone(),
             sort,
             after: after.clone(),
             limit: limit + 1,

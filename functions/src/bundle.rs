@@ -14,11 +14,10 @@ use ap_core::approval::{amount_view, debtor_agreement};
 use ap_core::bundle::{Bundle, BundleDigest, BundleItem};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId};
-use ap_core::process::ProcessState;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
-use crate::approval::{act, approver_companies, approver_scope, company_processes};
+use crate::approval::{act, approver_companies, approver_scope};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
 use crate::http::{json, read_json};
@@ -118,14 +117,19 @@ pub async fn current(env: &Env, kv: &Kv, user: &UserRecord) -> Result<CurrentBun
     let mut bundle = Bundle::new();
     let mut entries = Vec::new();
     for company in approver_companies(kv, user, None).await? {
-        for record in company_processes(env, &company.id).await? {
-            let mine = matches!(record.process.state(), ProcessState::InBundle { user: u } if *u == user.id);
-            if mine {
-                bundle
-                    .add(item_of(&record, &company))
-                    .map_err(|e| ApiError::internal("bundle", e))?;
-                entries.push((record, company.clone()));
-            }
+        let mine: Vec<ProcessRecord> = ask_ledger(
+            env,
+            &company.id,
+            &LedgerCommand::InBundle {
+                user: user.id.clone(),
+            },
+        )
+        .await?;
+        for record in mine {
+            bundle
+                .add(item_of(&record, &company))
+                .map_err(|e| ApiError::internal("bundle", e))?;
+            entries.push((record, company.clone()));
         }
     }
     Ok(CurrentBundle { bundle, entries })

@@ -353,3 +353,56 @@ test('the_task_list_pages_over_every_company_each_task_once_in_order_with_one_le
     assert.equal(res.body.errors?.[0]?.field, 'limit', res.text);
   }
 });
+
+test('the_task_list_breaks_ties_by_company_then_process_id_on_every_page_size_and_follows_each_task_in_and_out_of_the_bundle', async () => {
+  const admin = await firstAdmin();
+  const companies = [await readyCompany(admin), await readyCompany(admin), await readyCompany(admin)];
+  const user = await approver(admin, companies);
+  // Whole ties (same due date and amount in three companies), ties on the due date only, and
+  // two currencies whose amounts are ordered apart.
+  for (let i = 0; i < 18; i++) {
+    const company = companies[i % 3];
+    await newInvoice(company, { due_date: `2030-06-0${1 + (i % 2)}`, amount: i % 4 === 3 ? '99.50' : '1000.00', currency: i % 5 === 4 ? 'EUR' : 'NOK' });
+  }
+  const walk = async (sort, limit) => {
+    const seen = [];
+    let cursor = null;
+    do {
+      const res = await user.client.call('GET', `/api/v1/tasks?sort=${sort}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.body.items);
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    return seen;
+  };
+  // ap_core::task_list's order, written out: ids are ASCII, so JS string order is byte order.
+  const keyOf = {
+    due_date: (t) => [t.due_date, -t.amount.minor, t.company_id, t.id],
+    amount: (t) => [t.amount.currency, -t.amount.minor, t.due_date, t.company_id, t.id],
+  };
+  const cmp = (x, y) => x.reduce((found, v, j) => found || (v < y[j] ? -1 : v > y[j] ? 1 : 0), 0);
+  const expected = async (sort) => {
+    const all = await walk(sort, 100);
+    return [...all].sort((a, b) => cmp(keyOf[sort](a), keyOf[sort](b))).map((t) => t.id);
+  };
+  for (const sort of ['due_date', 'amount']) {
+    const order = await expected(sort);
+    assert.equal(order.length, 18);
+    for (const limit of [1, 2, 5, 17, 18, 100]) {
+      assert.deepEqual((await walk(sort, limit)).map((t) => t.id), order, `${sort}, pages of ${limit}`);
+    }
+  }
+  // A task in the bundle leaves the list; back out of it, it is in its place again.
+  const order = (await walk('due_date', 100)).map((t) => t.id);
+  const middle = order[7];
+  await approveAndPay(user, middle);
+  assert.deepEqual((await walk('due_date', 4)).map((t) => t.id), order.filter((id) => id !== middle));
+  const removed = await user.client.call('DELETE', `/api/v1/bundle/items/${middle}`);
+  assert.equal(removed.status, 200, removed.text);
+  assert.deepEqual((await walk('due_date', 4)).map((t) => t.id), order);
+  // A rejected task leaves it for good.
+  const t = await task(user, order[0]);
+  const rejected = await user.client.call('POST', `/api/v1/tasks/${order[0]}/reject`, { json: { expected_version: t.version, comment: 'Not ordered.' } });
+  assert.equal(rejected.status, 200, rejected.text);
+  assert.deepEqual((await walk('amount', 3)).map((x) => x.id).sort(), order.slice(1).sort());
+});

@@ -17,7 +17,11 @@
 //! - `processes`: one row per invoice process: `id`, the Document Center `document_id`
 //!   (unique: idempotency), the document's content `fingerprint`, `supplier_org` (for duplicate
 //!   and account checks), `state` and `version` (also inside `data`, the `ap_core` `Process` as
-//!   JSON) and the stored `warnings` (JSON).
+//!   JSON; `state` indexed, for bundles), the stored `warnings` (JSON), and while the process is
+//!   an open task its task-list sort keys `task_due` and `task_amount`
+//!   (`ap_core::task_list::TaskKey::sort_text`; `NULL` otherwise), each in a partial index, so
+//!   a page of the task list reads only its own rows. Every write of a process sets them; a
+//!   ledger stored before they existed gets them at its first start after the upgrade.
 //! - `tokens`: one row per issued approval token: its SHA-256 (`token_hash`, never the token),
 //!   the `process_id`, and the `TokenRecord` (binding, expiry, revoked, consumed) as JSON.
 //! - `approved`: the approval order the ERP pages through: `seq`, `process_id`, `approved_at`,
@@ -81,7 +85,7 @@ impl DurableObject for Ledger {
         // SQLite-backed objects always have transactionSync; without it no command can run all
         // or nothing, so every command is refused (an outage, never a half-written command).
         let transactions = Transactions::of(&state);
-        schema::create(&sql);
+        schema::create(&sql, &transactions);
         Self { sql, transactions }
     }
 
@@ -118,12 +122,10 @@ impl Ledger {
                 now,
             } => to_json(&self.revoke(&process_id, &actor, now)?),
             LedgerCommand::List => to_json(&self.list()?),
-            LedgerCommand::OpenTasks {
-                company,
-                sort,
-                after,
-                limit,
-            } => to_json(&self.open_tasks(&company, sort, after.as_ref(), limit)?),
+            LedgerCommand::OpenTasks { sort, after, limit } => {
+                to_json(&self.open_tasks(sort, after.as_ref(), limit)?)
+            }
+            LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
             LedgerCommand::Get { process_id } => to_json(&self.get(&process_id)?),
             LedgerCommand::Approved { after, limit } => to_json(&self.approved(after, limit)?),
             LedgerCommand::Upload {

@@ -2,13 +2,13 @@
 //! helpers every process command and AutoPay's settlement share, and [`HistoryEntry`].
 
 use ap_core::ids::InvoiceId;
-use ap_core::process::{Change, Process, ProcessState, Transition};
+use ap_core::process::{Change, Process, Transition};
 use ap_core::token::TokenRecord;
 use ap_core::warnings::Warning;
 use serde::Deserialize;
 use worker::{Result, SqlStorageValue};
 
-use super::schema::{from_json, int, opt_text, text, to_json, DataRow, TokenRow};
+use super::schema::{from_json, int, opt_text, task_keys, text, to_json, DataRow, TokenRow};
 use super::{ApprovedRow, Ledger, ProcessRecord};
 
 /// One entry of a process's history, for [`Ledger::history`]: what happened and who did it,
@@ -90,13 +90,17 @@ impl Ledger {
     }
 
     pub(super) fn save(&self, process: &Process, warnings: &[Warning]) -> Result<()> {
+        let [due, amount] = task_keys(process);
         self.sql.exec(
-            "UPDATE processes SET state = ?, version = ?, data = ?, warnings = ? WHERE id = ?",
+            "UPDATE processes SET state = ?, version = ?, data = ?, warnings = ?, task_due = ?, \
+             task_amount = ? WHERE id = ?",
             vec![
                 text(process.state().name()),
                 int(process.version()),
                 text(to_json(process)?),
                 text(to_json(&warnings)?),
+                due,
+                amount,
                 text(process.id().as_str()),
             ],
         )?;
@@ -162,27 +166,6 @@ impl Ledger {
             )?
             .to_array()?;
         rows.iter().map(|r| self.record_from(r)).collect()
-    }
-    /// The processes on approvers' task lists (`ProcessState::is_open_task`).
-    pub(super) fn open_processes(&self) -> Result<Vec<ProcessRecord>> {
-        let rows: Vec<DataRow> = self
-            .sql
-            .exec(
-                "SELECT data, warnings FROM processes WHERE state IN (?, ?)",
-                vec![
-                    text(ProcessState::AwaitingApproval.name()),
-                    text(ProcessState::AwaitingSecondApproval.name()),
-                ],
-            )?
-            .to_array()?;
-        let records: Vec<ProcessRecord> = rows
-            .iter()
-            .map(|r| self.record_from(r))
-            .collect::<Result<_>>()?;
-        Ok(records
-            .into_iter()
-            .filter(|r| r.process.state().is_open_task())
-            .collect())
     }
 
     pub(super) fn all(&self) -> Result<Vec<ProcessRecord>> {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use worker::Result;
 
 use super::process_store::{change_kind, HistoryEntry};
-use super::schema::{int, text, to_json, DataRow};
+use super::schema::{int, task_keys, text, to_json, DataRow};
 use super::{
     ActAnswer, Action, Ledger, OpenAnswer, ProcessRecord, SignAnswer, SignRefusal, Signing,
 };
@@ -57,9 +57,10 @@ impl Ledger {
         let same_supplier: Vec<&Process> = others.iter().map(|r| &r.process).collect();
         let warnings = opening_warnings(&new, &same_supplier);
 
+        let [due, amount] = task_keys(&process);
         self.sql.exec(
-            "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, warnings) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, \
+             warnings, task_due, task_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -69,6 +70,8 @@ impl Ledger {
                 int(process.version()),
                 text(to_json(&process)?),
                 text(to_json(&warnings)?),
+                due,
+                amount,
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;

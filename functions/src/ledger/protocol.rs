@@ -92,10 +92,14 @@ pub enum LedgerCommand {
         now: u64,
     },
     List,
+    /// The processes in `user`'s bundle (`ProcessState::InBundle`), in process-id order as
+    /// [`LedgerCommand::List`] has them.
+    InBundle {
+        user: UserId,
+    },
     /// One page of the company's open tasks in the task list's order, after `after`
     /// (`ap_core::task_list`): at most `limit` records.
     OpenTasks {
-        company: CompanyId,
         sort: TaskSort,
         after: Option<TaskKey>,
         limit: usize,

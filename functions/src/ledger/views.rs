@@ -5,12 +5,13 @@ use ap_core::api_autopay::{
     PaymentEvent, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus, UploadResult,
 };
 use ap_core::approval::TaskSort;
-use ap_core::ids::{CompanyId, InvoiceId, PaymentId};
-use ap_core::task_list::{self, TaskKey};
+use ap_core::ids::{CompanyId, InvoiceId, PaymentId, UserId};
+use ap_core::process::ProcessState;
+use ap_core::task_list::TaskKey;
 use worker::Result;
 
 use super::payment_store::{payment_row, rfc3339, FileData, StoredEvent};
-use super::schema::{from_json, int, opt_text, text, Data};
+use super::schema::{from_json, int, opt_text, text, Data, DataRow};
 use super::{HistoryRow, Ledger, ProcessRecord, ProcessWithHistory};
 
 impl Ledger {
@@ -18,22 +19,52 @@ impl Ledger {
         self.all()
     }
 
-    /// A page of the open tasks (`ap_core::task_list::page`); only open processes are read.
+    /// A page of the open tasks in `ap_core::task_list`'s order, through the index on their
+    /// stored sort keys ([`TaskKey::sort_text`]): only the page's rows are read.
     pub(super) fn open_tasks(
         &self,
-        company: &CompanyId,
         sort: TaskSort,
         after: Option<&TaskKey>,
         limit: usize,
     ) -> Result<Vec<ProcessRecord>> {
-        let open = self
-            .open_processes()?
-            .into_iter()
-            .map(|record| (TaskKey::of(&record.process, company), record));
-        Ok(task_list::page(open, sort, after, limit)
-            .into_iter()
-            .map(|(_, record)| record)
-            .collect())
+        let column = match sort {
+            TaskSort::DueDate => "task_due",
+            TaskSort::Amount => "task_amount",
+        };
+        // Every key is longer than "", so no cursor means from the first task.
+        let after = after.map(|key| key.sort_text(sort)).unwrap_or_default();
+        let rows: Vec<DataRow> = self
+            .sql
+            .exec(
+                &format!(
+                    "SELECT data, warnings FROM processes WHERE {column} > ? \
+                     ORDER BY {column} LIMIT ?"
+                ),
+                vec![text(after), int(limit as u64)],
+            )?
+            .to_array()?;
+        rows.iter().map(|r| self.record_from(r)).collect()
+    }
+
+    /// The processes in `user`'s bundle, found through the state index: the bundle is read
+    /// without reading the company's other processes.
+    pub(super) fn in_bundle(&self, user: &UserId) -> Result<Vec<ProcessRecord>> {
+        let in_bundle = ProcessState::InBundle { user: user.clone() };
+        let rows: Vec<DataRow> = self
+            .sql
+            .exec(
+                "SELECT data, warnings FROM processes WHERE state = ? ORDER BY id",
+                vec![text(in_bundle.name())],
+            )?
+            .to_array()?;
+        let mut mine = Vec::new();
+        for row in &rows {
+            let record = self.record_from(row)?;
+            if *record.process.state() == in_bundle {
+                mine.push(record);
+            }
+        }
+        Ok(mine)
     }
 
     pub(super) fn get(&self, process_id: &InvoiceId) -> Result<Option<ProcessWithHistory>> {
