@@ -118,6 +118,13 @@ impl Ledger {
                 now,
             } => to_json(&self.revoke(&process_id, &actor, now)?),
             LedgerCommand::List => to_json(&self.list()?),
+            LedgerCommand::ListProcesses {
+                company,
+                filter,
+                now,
+                after,
+                limit,
+            } => to_json(&self.list_processes(&company, &filter, now, after.as_ref(), limit)?),
             LedgerCommand::OpenTasks {
                 company,
                 sort,
@@ -143,14 +150,22 @@ impl Ledger {
             LedgerCommand::FileResult { company, file_id } => {
                 to_json(&self.file_result(&company, &file_id)?)
             }
-            LedgerCommand::ListFiles { company } => to_json(&self.list_files(&company)?),
+            LedgerCommand::ListFiles {
+                company,
+                status,
+                after,
+                limit,
+            } => to_json(&self.list_files(&company, status, after.as_ref(), limit)?),
             LedgerCommand::ListPayments {
                 company,
                 status,
                 file,
                 date,
+                after,
                 limit,
-            } => to_json(&self.list_payments(&company, status, file, date, limit)?),
+            } => {
+                to_json(&self.list_payments(&company, status, file, date, after.as_ref(), limit)?)
+            }
             LedgerCommand::PaymentEvents {
                 company,
                 payment_id,

@@ -58,8 +58,8 @@ impl Ledger {
         let warnings = opening_warnings(&new, &same_supplier);
 
         self.sql.exec(
-            "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, warnings) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, warnings, due_date) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -69,6 +69,7 @@ impl Ledger {
                 int(process.version()),
                 text(to_json(&process)?),
                 text(to_json(&warnings)?),
+                text(new.due_date.to_string()),
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;

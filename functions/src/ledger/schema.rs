@@ -1,6 +1,7 @@
 //! The ledger's tables (described in the storage model of [`super`]) and the small helpers
 //! every command uses to bind SQL values and to store JSON.
 
+use ap_core::process::Process;
 use serde::{Deserialize, Serialize};
 use worker::{Result, SqlStorage, SqlStorageValue};
 
@@ -10,7 +11,7 @@ const SCHEMA: [&str; 18] = [
     "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, document_id TEXT NOT NULL UNIQUE, \
      fingerprint TEXT NOT NULL, supplier_org TEXT NOT NULL, state TEXT NOT NULL, \
-     version INTEGER NOT NULL, data TEXT NOT NULL, warnings TEXT NOT NULL)",
+     version INTEGER NOT NULL, data TEXT NOT NULL, warnings TEXT NOT NULL, due_date TEXT)",
     "CREATE INDEX IF NOT EXISTS processes_supplier ON processes (supplier_org)",
     "CREATE TABLE IF NOT EXISTS tokens (token_hash TEXT PRIMARY KEY, process_id TEXT NOT NULL UNIQUE, \
      record TEXT NOT NULL)",
@@ -26,7 +27,7 @@ const SCHEMA: [&str; 18] = [
      data TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS payments (id TEXT PRIMARY KEY, file_id TEXT NOT NULL, seq INTEGER NOT NULL, \
      status TEXT NOT NULL, exec_date TEXT NOT NULL, end_to_end_id TEXT NOT NULL, pmt_inf_id TEXT NOT NULL, \
-     instr_hash TEXT, data TEXT NOT NULL)",
+     instr_hash TEXT, data TEXT NOT NULL, created_at INTEGER)",
     "CREATE INDEX IF NOT EXISTS payments_file ON payments (file_id, seq)",
     "CREATE INDEX IF NOT EXISTS payments_e2e ON payments (end_to_end_id)",
     "CREATE INDEX IF NOT EXISTS payments_instr ON payments (instr_hash)",
@@ -43,14 +44,75 @@ const SCHEMA: [&str; 18] = [
     "CREATE INDEX IF NOT EXISTS export_items_process ON export_items (process_id)",
 ];
 
-/// Creates what is missing of [`SCHEMA`]. A failing statement is logged, not fatal: the
+/// Columns added after their tables were first created: `(table, column, declaration)`. A
+/// ledger stored before them gains them once, filled in by [`backfill`].
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+    // The process overview's order (`ap_core::listing::ProcessKey`).
+    ("processes", "due_date", "TEXT"),
+    // The payment list's order (`ap_core::listing::PaymentKey`).
+    ("payments", "created_at", "INTEGER"),
+];
+
+/// The indexes of the lists' keyset pages; created after [`ADDED_COLUMNS`], which they use.
+const LIST_INDEXES: [&str; 3] = [
+    "CREATE INDEX IF NOT EXISTS processes_due ON processes (due_date, id)",
+    "CREATE INDEX IF NOT EXISTS payments_newest ON payments (created_at, file_id, seq)",
+    "CREATE INDEX IF NOT EXISTS payment_files_newest ON payment_files (uploaded_at, id)",
+];
+
+/// Creates what is missing of [`SCHEMA`], adds what is missing of [`ADDED_COLUMNS`], fills
+/// them in and creates [`LIST_INDEXES`]. A failing statement is logged, not fatal: the
 /// commands that need its table then fail on their own.
 pub(super) fn create(sql: &SqlStorage) {
-    for statement in SCHEMA {
-        if let Err(e) = sql.exec(statement, None) {
+    let log = |result: Result<()>| {
+        if let Err(e) = result {
             worker::console_error!("ledger schema: {e}");
         }
+    };
+    for statement in SCHEMA {
+        log(sql.exec(statement, None).map(|_| ()));
     }
+    for (table, column, declaration) in ADDED_COLUMNS {
+        let probe = format!("SELECT {column} FROM {table} LIMIT 0");
+        if sql.exec(&probe, None).is_err() {
+            let add = format!("ALTER TABLE {table} ADD COLUMN {column} {declaration}");
+            log(sql.exec(&add, None).map(|_| ()));
+        }
+    }
+    log(backfill(sql));
+    for statement in LIST_INDEXES {
+        log(sql.exec(statement, None).map(|_| ()));
+    }
+}
+
+/// Fills the [`ADDED_COLUMNS`] of rows stored before them (none after the first start): a
+/// process's due date from its document, a payment's upload time from its file (a payment is
+/// created when its file is uploaded).
+fn backfill(sql: &SqlStorage) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        data: String,
+    }
+    let rows: Vec<Row> = sql
+        .exec(
+            "SELECT id, data FROM processes WHERE due_date IS NULL",
+            None,
+        )?
+        .to_array()?;
+    for row in rows {
+        let process: Process = from_json(&row.data)?;
+        sql.exec(
+            "UPDATE processes SET due_date = ? WHERE id = ?",
+            vec![text(process.document().due_date.to_string()), text(row.id)],
+        )?;
+    }
+    sql.exec(
+        "UPDATE payments SET created_at = (SELECT f.uploaded_at FROM payment_files f \
+         WHERE f.id = payments.file_id) WHERE created_at IS NULL",
+        None,
+    )?;
+    Ok(())
 }
 
 /// A `processes` row as commands read it.
