@@ -594,32 +594,6 @@ mod tests {
     }
 
     #[test]
-    fn a_process_key_is_its_due_date_and_id() {
-        use crate::document::{Document, DocumentRequest, SupplierRequest};
-        let req = DocumentRequest {
-            document_id: "dc-1".into(),
-            company_id: "acme".into(),
-            supplier: SupplierRequest {
-                name: "Kontorrekvisita AS".into(),
-                organisation_number: "923609016".into(),
-                iban: Some("NO9386011117947".into()),
-                ..SupplierRequest::default()
-            },
-            invoice_number: "INV-17".into(),
-            invoice_date: "2026-03-01".into(),
-            due_date: "2026-03-31".into(),
-            amount: "100.00".into(),
-            currency: "NOK".into(),
-            payment_reference: "1234567897".into(),
-            pdf_base64: None,
-        };
-        let summary = Document::parse(&req).unwrap().summary;
-        let id = InvoiceId::parse("acme_x1").unwrap();
-        let (process, _) = Process::open(id, summary, None, crate::dates::Timestamp(0));
-        assert_eq!(ProcessKey::of(&process), pk("2026-03-31", "acme_x1"));
-    }
-
-    #[test]
     fn payments_and_files_newest_first_then_by_file_and_last_payment_first() {
         let mut payments = vec![
             pay(10, "a_f", 1),
