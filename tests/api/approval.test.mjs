@@ -269,7 +269,7 @@ test('signing: a changed bundle and a replayed code are refused; one company ref
   assert.equal(signing.two_step_method, 'TOTP');
   assert.equal(signing.bundle_id, signed.body.bundle_id);
   const notYet = await admin.call('GET', `/api/v1/admin/processes?company=${b.id}&payment_approved=no`);
-  assert.deepEqual(notYet.body.map((p) => p.id), [inB]);
+  assert.deepEqual(notYet.body.items.map((p) => p.id), [inB]);
 });
 
 test('tokens stop being valid when revoked or when the supplier account changes', async () => {

@@ -162,7 +162,7 @@ test('status reports move payments to accepted, rejected (with a warning) and pa
   assert.match(rejected.bank_reason, /AC04/);
   assert.equal(paid.status, 'paid');
   const overview = await admin.call('GET', `/api/v1/admin/processes?company=${c.id}&warning=payment_rejected`);
-  assert.deepEqual(overview.body.map((p) => p.id), [rejected.process_id]);
+  assert.deepEqual(overview.body.items.map((p) => p.id), [rejected.process_id]);
 
   const duplicate = await sendStatusReport(c, report);
   assert.equal(duplicate.body.changed, 0, duplicate.text);
