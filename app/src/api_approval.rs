@@ -99,7 +99,12 @@ pub async fn sign_bundle(req: SignRequest) -> Result<SignResult, ApiFailure> {
 
 // --- Process overview ------------------------------------------------------------------------
 
-pub async fn processes(filter: ProcessFilter) -> Result<Vec<ProcessRow>, ApiFailure> {
+/// `GET /api/v1/admin/processes`: one page of the processes `filter` keeps (`cursor`: the last
+/// page's `next_cursor`; `None` for the first).
+pub async fn processes(
+    filter: ProcessFilter,
+    cursor: Option<String>,
+) -> Result<Page<ProcessRow>, ApiFailure> {
     let query = query_string(&[
         ("company", filter.company),
         ("status", filter.status),
@@ -108,6 +113,7 @@ pub async fn processes(filter: ProcessFilter) -> Result<Vec<ProcessRow>, ApiFail
             filter.payment_approved.map(|b| b.to_string()),
         ),
         ("warning", filter.warning),
+        ("cursor", cursor),
     ]);
     get(&format!("/api/v1/admin/processes{query}")).await
 }

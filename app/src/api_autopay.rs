@@ -3,9 +3,9 @@
 //! through the helpers of [`crate::api`]. The upload alone uses `XMLHttpRequest`, because only
 //! it reports upload progress (fetch does not), so the screen can drive a real progress bar.
 
-use ap_core::api::Problem;
+use ap_core::api::{Page, Problem};
 use ap_core::api_autopay::{
-    ApprovePaymentRequest, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
+    ApprovePaymentRequest, FileStatus, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
     RejectPaymentRequest, SignFileRequest, UploadResult,
 };
 use wasm_bindgen::closure::Closure;
@@ -15,13 +15,18 @@ use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
 use crate::api::{get, post, query_string, segment, ApiFailure};
 
-/// `GET /api/v1/autopay/payments?company=&status=&file=&date=`.
-pub async fn payments(filter: PaymentFilter) -> Result<Vec<PaymentRow>, ApiFailure> {
+/// `GET /api/v1/autopay/payments?company=&status=&file=&date=&cursor=`: one page of the
+/// payments `filter` keeps, newest first (`cursor`: the last page's `next_cursor`).
+pub async fn payments(
+    filter: PaymentFilter,
+    cursor: Option<String>,
+) -> Result<Page<PaymentRow>, ApiFailure> {
     let query = query_string(&[
         ("company", filter.company),
         ("status", filter.status.map(|s| s.as_key().to_owned())),
         ("file", filter.file),
         ("date", filter.date),
+        ("cursor", cursor),
     ]);
     get(&format!("/api/v1/autopay/payments{query}")).await
 }
@@ -56,9 +61,20 @@ pub async fn reject_payment(id: String, reason: String) -> Result<PaymentRow, Ap
     .await
 }
 
-/// `GET /api/v1/autopay/files?company=`.
-pub async fn files(company: Option<String>) -> Result<Vec<PaymentFileRow>, ApiFailure> {
-    let query = query_string(&[("company", company)]);
+/// `GET /api/v1/autopay/files?company=&status=&cursor=&limit=`: one page of the payment files,
+/// newest first (`limit`: the server's default without it).
+pub async fn files(
+    company: Option<String>,
+    status: Option<FileStatus>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+) -> Result<Page<PaymentFileRow>, ApiFailure> {
+    let query = query_string(&[
+        ("company", company),
+        ("status", status.map(|s| s.as_key().to_owned())),
+        ("cursor", cursor),
+        ("limit", limit.map(|l| l.to_string())),
+    ]);
     get(&format!("/api/v1/autopay/files{query}")).await
 }
 

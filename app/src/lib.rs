@@ -52,7 +52,6 @@ lazy_screen!(AdminEventsRoute, pages::AdminEvents);
 lazy_screen!(MyDetailsRoute, pages::MyDetails);
 lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
 
-
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
 #[component]

@@ -123,6 +123,21 @@ pub enum FileStatus {
 }
 
 impl FileStatus {
+    pub const ALL: [FileStatus; 2] = [FileStatus::PendingSigning, FileStatus::Processed];
+
+    /// The stored and query key (`pending_signing`), as serde writes it.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            FileStatus::PendingSigning => "pending_signing",
+            FileStatus::Processed => "processed",
+        }
+    }
+
+    /// The status a key names (`?status=` of the file list).
+    pub fn parse_key(key: &str) -> Option<FileStatus> {
+        Self::ALL.into_iter().find(|s| s.as_key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FileStatus::PendingSigning => "Pending signing",
@@ -344,4 +359,21 @@ pub struct ExportAcknowledgement {
     /// RFC 3339 UTC, the first acknowledgement (acknowledging again answers the same).
     #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
     pub acknowledged_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_status_key_is_its_json_name_and_reads_back() {
+        for status in FileStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_key()));
+            assert_eq!(FileStatus::parse_key(status.as_key()), Some(status));
+        }
+        for bad in ["", "Processed", "pending"] {
+            assert_eq!(FileStatus::parse_key(bad), None, "{bad}");
+        }
+    }
 }

@@ -1,8 +1,20 @@
-//! The rules of the administration lists: page sizes, cursors and filters. Lists page with an
-//! opaque cursor and never stop silently: an answer without `next_cursor` is the whole rest.
+//! The rules of the paged lists: page sizes, cursors, the order of each list and filters. Lists
+//! page with an opaque cursor and never stop silently: an answer without `next_cursor` is the
+//! whole rest.
+//!
+//! A list gathered from several sources (each company's ledger) pages the same way as one read
+//! from a single place: each source answers its own page of `limit + 1` rows after the cursor,
+//! in the list's total order, and [`merged_page`] keeps the first `limit` of them. So a page
+//! costs one call per source and never depends on how many rows there are.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
 
 use crate::api::{EventView, Page};
 use crate::dates::Date;
+use crate::ids::{InvoiceId, PaymentFileId};
+use crate::process::Process;
 
 /// Default and largest page sizes of the administration lists.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -66,25 +78,216 @@ pub fn cursor_key(cursor: &str) -> Option<String> {
 /// key sorts after `after` (a key from [`cursor_key`]; `None` for the first page), and the
 /// cursor of the next page while more remain.
 pub fn page_by_key<T>(
-    mut items: Vec<T>,
+    items: Vec<T>,
     key: impl Fn(&T) -> String,
     after: Option<&str>,
     limit: usize,
 ) -> Page<T> {
-    let mut keyed: Vec<(String, T)> = items
-        .drain(..)
-        .map(|item| (key(&item), item))
-        .filter(|(k, _)| after.is_none_or(|a| k.as_str() > a))
+    let after = after.map(str::to_owned);
+    merged_page(
+        items.into_iter().map(|item| (key(&item), item)),
+        String::cmp,
+        after.as_ref(),
+        limit,
+        |k| key_cursor(k),
+    )
+}
+
+/// The first `limit` of `rows` in `order` that come after `after` (from the first row without
+/// it): one source's own page. `order` must be total (no two rows tie), or a page could end
+/// between two rows that tie and the next page skip one of them.
+pub fn page_after<K, T>(
+    rows: impl IntoIterator<Item = (K, T)>,
+    order: impl Fn(&K, &K) -> Ordering,
+    after: Option<&K>,
+    limit: usize,
+) -> Vec<(K, T)> {
+    let mut kept: Vec<(K, T)> = rows
+        .into_iter()
+        .filter(|(key, _)| after.is_none_or(|a| order(key, a) == Ordering::Greater))
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let more = keyed.len() > limit;
-    keyed.truncate(limit);
-    let next_cursor = more
-        .then(|| keyed.last().map(|(k, _)| key_cursor(k)))
-        .flatten();
+    kept.sort_by(|a, b| order(&a.0, &b.0));
+    kept.truncate(limit);
+    kept
+}
+
+/// One page of a list merged from several sources and the cursor of the next (written by
+/// `cursor` from the page's last key): `candidates` are each source's own page of `limit + 1`
+/// after the cursor (or all its rows), so a row beyond the first `limit` means there is more.
+pub fn merged_page<K, T>(
+    candidates: impl IntoIterator<Item = (K, T)>,
+    order: impl Fn(&K, &K) -> Ordering,
+    after: Option<&K>,
+    limit: usize,
+    cursor: impl Fn(&K) -> String,
+) -> Page<T> {
+    let mut rows = page_after(candidates, order, after, limit.saturating_add(1));
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = more.then(|| rows.last().map(|(k, _)| cursor(k))).flatten();
     Page {
-        items: keyed.into_iter().map(|(_, item)| item).collect(),
+        items: rows.into_iter().map(|(_, row)| row).collect(),
         next_cursor,
+    }
+}
+
+/// The key of a list's rows: a total order (no two rows tie), the cursor of a page that ends
+/// with a row, and the key a cursor names (`None` for anything else, a 400 naming `cursor`).
+pub trait PageKey: Sized {
+    fn order(&self, other: &Self) -> Ordering;
+    fn cursor(&self) -> String;
+    fn from_cursor(text: &str) -> Option<Self>;
+}
+
+/// [`merged_page`] in the order of the rows' [`PageKey`].
+pub fn merged_key_page<K: PageKey, T>(
+    candidates: impl IntoIterator<Item = (K, T)>,
+    after: Option<&K>,
+    limit: usize,
+) -> Page<T> {
+    merged_page(candidates, K::order, after, limit, K::cursor)
+}
+
+/// A cursor of the list `name` naming a row by the fields of its key, `.`-separated: every
+/// field is an id, a date or a number, none of which can hold a `.`.
+pub fn fields_cursor(name: &str, fields: &[&str]) -> String {
+    let mut out = name.to_owned();
+    for field in fields {
+        out.push('.');
+        out.push_str(field);
+    }
+    out
+}
+
+/// The `N` fields of a [`fields_cursor`] of the list `name`; `None` for another list's cursor
+/// or another number of fields.
+pub fn cursor_fields<'a, const N: usize>(text: &'a str, name: &str) -> Option<[&'a str; N]> {
+    let mut parts = text.split('.');
+    if parts.next()? != name {
+        return None;
+    }
+    let fields: Vec<&str> = parts.collect();
+    fields.try_into().ok()
+}
+
+/// A whole number as a cursor writes it: digits only (no sign, no spaces).
+pub fn cursor_number(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Where a process stands in the process overview: earliest due date first, then by process
+/// id. A process id begins with its company's id and is unique, so no two processes of any
+/// company tie. The ledger keeps both as columns (`due_date`, `id`) and pages with
+/// `WHERE (due_date, id) > (?, ?) ORDER BY due_date, id`, the same order as [`Ord`] here
+/// (dates as `YYYY-MM-DD` text and ids compare byte by byte).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ProcessKey {
+    pub due_date: Date,
+    pub process: InvoiceId,
+}
+
+impl ProcessKey {
+    pub fn of(process: &Process) -> ProcessKey {
+        ProcessKey {
+            due_date: process.document().due_date,
+            process: process.id().clone(),
+        }
+    }
+}
+
+impl PageKey for ProcessKey {
+    /// The overview's order: [`Ord`].
+    fn order(&self, other: &ProcessKey) -> Ordering {
+        self.cmp(other)
+    }
+
+    fn cursor(&self) -> String {
+        fields_cursor(
+            "process",
+            &[&self.due_date.to_string(), self.process.as_str()],
+        )
+    }
+
+    /// The key a [`ProcessKey::cursor`] names; `None` for anything else.
+    fn from_cursor(text: &str) -> Option<ProcessKey> {
+        let [due, process] = cursor_fields(text, "process")?;
+        Some(ProcessKey {
+            due_date: Date::parse(due).ok()?,
+            process: InvoiceId::parse(process).ok()?,
+        })
+    }
+}
+
+/// Where an AutoPay payment stands in the payment list: newest upload first, then by file id
+/// (unique, beginning with the company's id) and, within a file, last payment first. The ledger
+/// pages with `WHERE (created_at, file_id, seq) < (?, ?, ?) ORDER BY created_at DESC, file_id
+/// DESC, seq DESC`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PaymentKey {
+    /// When its file was uploaded (Unix seconds).
+    pub created_at: u64,
+    pub file: PaymentFileId,
+    /// Its place in the file, from 1.
+    pub seq: u64,
+}
+
+impl PageKey for PaymentKey {
+    /// The list's order: newest first, the reverse of [`Ord`].
+    fn order(&self, other: &PaymentKey) -> Ordering {
+        other.cmp(self)
+    }
+
+    fn cursor(&self) -> String {
+        fields_cursor(
+            "payment",
+            &[
+                &self.created_at.to_string(),
+                self.file.as_str(),
+                &self.seq.to_string(),
+            ],
+        )
+    }
+
+    /// The key a [`PaymentKey::cursor`] names; `None` for anything else.
+    fn from_cursor(text: &str) -> Option<PaymentKey> {
+        let [created_at, file, seq] = cursor_fields(text, "payment")?;
+        Some(PaymentKey {
+            created_at: cursor_number(created_at)?,
+            file: PaymentFileId::parse(file).ok()?,
+            seq: cursor_number(seq)?,
+        })
+    }
+}
+
+/// Where a payment file stands in the file list: newest upload first, then by file id. The
+/// ledger pages with `WHERE (uploaded_at, id) < (?, ?) ORDER BY uploaded_at DESC, id DESC`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileKey {
+    /// Unix seconds.
+    pub uploaded_at: u64,
+    pub file: PaymentFileId,
+}
+
+impl PageKey for FileKey {
+    /// The list's order: newest first, the reverse of [`Ord`].
+    fn order(&self, other: &FileKey) -> Ordering {
+        other.cmp(self)
+    }
+
+    fn cursor(&self) -> String {
+        fields_cursor("file", &[&self.uploaded_at.to_string(), self.file.as_str()])
+    }
+
+    /// The key a [`FileKey::cursor`] names; `None` for anything else.
+    fn from_cursor(text: &str) -> Option<FileKey> {
+        let [uploaded_at, file] = cursor_fields(text, "file")?;
+        Some(FileKey {
+            uploaded_at: cursor_number(uploaded_at)?,
+            file: PaymentFileId::parse(file).ok()?,
+        })
     }
 }
 
@@ -268,6 +471,272 @@ mod tests {
         assert_eq!((whole.items.len(), whole.next_cursor), (5, None));
         let past = page_by_key(names, key, Some("zulu"), 2);
         assert!(past.items.is_empty() && past.next_cursor.is_none());
+    }
+
+    fn pk(due: &str, process: &str) -> ProcessKey {
+        ProcessKey {
+            due_date: Date::parse(due).unwrap(),
+            process: InvoiceId::parse(process).unwrap(),
+        }
+    }
+
+    fn pay(created_at: u64, file: &str, seq: u64) -> PaymentKey {
+        PaymentKey {
+            created_at,
+            file: PaymentFileId::parse(file).unwrap(),
+            seq,
+        }
+    }
+
+    fn fk(uploaded_at: u64, file: &str) -> FileKey {
+        FileKey {
+            uploaded_at,
+            file: PaymentFileId::parse(file).unwrap(),
+        }
+    }
+
+    /// Pages through `sources` the way the Worker does: each source answers its own page of
+    /// `limit + 1` after the cursor (read back from its text), merged and cut at `limit`.
+    /// `between` runs after the first page, e.g. to add a row.
+    fn walk<K: Clone, T: Clone>(
+        sources: &mut Vec<Vec<(K, T)>>,
+        order: impl Fn(&K, &K) -> Ordering + Copy,
+        cursor: impl Fn(&K) -> String + Copy,
+        from_cursor: impl Fn(&str) -> Option<K>,
+        limit: usize,
+        between: impl Fn(&mut Vec<Vec<(K, T)>>),
+    ) -> Vec<T> {
+        let mut seen = Vec::new();
+        let mut next: Option<String> = None;
+        for pages in 0.. {
+            let after = next.as_deref().map(|c| from_cursor(c).unwrap());
+            let candidates: Vec<(K, T)> = sources
+                .iter()
+                .flat_map(|own| page_after(own.clone(), order, after.as_ref(), limit + 1))
+                .collect();
+            let page = merged_page(candidates, order, after.as_ref(), limit, cursor);
+            assert!(page.items.len() <= limit);
+            seen.extend(page.items);
+            if pages == 0 {
+                between(sources);
+            }
+            match page.next_cursor {
+                Some(c) => next = Some(c),
+                None => return seen,
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn a_source_page_starts_after_the_key_in_the_order_given() {
+        let rows = vec![(3, "c"), (1, "a"), (4, "d"), (2, "b")];
+        let all = page_after(rows.clone(), i32::cmp, None, 10);
+        assert_eq!(all, [(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
+        let after = page_after(rows.clone(), i32::cmp, Some(&2), 1);
+        assert_eq!(after, [(3, "c")]);
+        let reversed = page_after(rows, |a: &i32, b: &i32| b.cmp(a), Some(&3), 10);
+        assert_eq!(reversed, [(2, "b"), (1, "a")]);
+    }
+
+    #[test]
+    fn a_merged_page_names_the_next_only_while_more_remain() {
+        let rows = || vec![(2, "b"), (1, "a"), (3, "c")];
+        let cursor = |k: &i32| k.to_string();
+        let cut = merged_page(rows(), i32::cmp, None, 2, cursor);
+        assert_eq!(cut.items, ["a", "b"]);
+        assert_eq!(cut.next_cursor.as_deref(), Some("2"));
+        let whole = merged_page(rows(), i32::cmp, None, 3, cursor);
+        assert_eq!((whole.items.len(), whole.next_cursor), (3, None));
+        let past = merged_page(rows(), i32::cmp, Some(&3), 2, cursor);
+        assert!(past.items.is_empty() && past.next_cursor.is_none());
+        let unbounded = merged_page(rows(), i32::cmp, None, usize::MAX, cursor);
+        assert_eq!((unbounded.items.len(), unbounded.next_cursor), (3, None));
+    }
+
+    #[test]
+    fn a_fields_cursor_reads_back_only_as_its_own_list_with_its_count() {
+        let cursor = fields_cursor("file", &["17", "c1_ab"]);
+        assert_eq!(cursor, "file.17.c1_ab");
+        assert_eq!(page_cursor(Some(&cursor)), Some(Some(cursor.clone())));
+        assert_eq!(cursor_fields::<2>(&cursor, "file"), Some(["17", "c1_ab"]));
+        assert_eq!(cursor_fields::<2>(&cursor, "payment"), None);
+        assert_eq!(cursor_fields::<3>(&cursor, "file"), None);
+        assert_eq!(cursor_fields::<1>(&cursor, "file"), None);
+        assert_eq!(cursor_fields::<0>("", "file"), None);
+    }
+
+    #[test]
+    fn a_cursor_number_is_digits_only() {
+        assert_eq!(cursor_number("0"), Some(0));
+        assert_eq!(cursor_number("1795910400"), Some(1_795_910_400));
+        for bad in ["", "+1", "-1", " 1", "1e3", "ten", "99999999999999999999"] {
+            assert_eq!(cursor_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn processes_by_due_date_then_process_id_across_companies() {
+        let mut keys = vec![
+            pk("2026-12-02", "a_1"),
+            pk("2026-12-01", "b_1"),
+            pk("2026-12-01", "a_9"),
+        ];
+        keys.sort_by(ProcessKey::order);
+        assert_eq!(
+            keys,
+            [
+                pk("2026-12-01", "a_9"),
+                pk("2026-12-01", "b_1"),
+                pk("2026-12-02", "a_1")
+            ]
+        );
+    }
+
+    #[test]
+    fn payments_and_files_newest_first_then_by_file_and_last_payment_first() {
+        let mut payments = vec![
+            pay(10, "a_f", 1),
+            pay(20, "b_f", 1),
+            pay(10, "a_f", 2),
+            pay(10, "b_g", 1),
+        ];
+        payments.sort_by(PaymentKey::order);
+        assert_eq!(
+            payments,
+            [
+                pay(20, "b_f", 1),
+                pay(10, "b_g", 1),
+                pay(10, "a_f", 2),
+                pay(10, "a_f", 1)
+            ]
+        );
+        let mut files = vec![fk(10, "a_f"), fk(20, "a_g"), fk(10, "b_f")];
+        files.sort_by(FileKey::order);
+        assert_eq!(files, [fk(20, "a_g"), fk(10, "b_f"), fk(10, "a_f")]);
+    }
+
+    #[test]
+    fn each_key_reads_back_from_its_cursor_and_no_other() {
+        let p = pk("2026-12-01", "acme_x1");
+        assert_eq!(ProcessKey::from_cursor(&p.cursor()), Some(p.clone()));
+        let q = pay(1_795_910_400, "acme_0a1b", 12);
+        assert_eq!(PaymentKey::from_cursor(&q.cursor()), Some(q.clone()));
+        let f = fk(1_795_910_400, "acme_0a1b");
+        assert_eq!(FileKey::from_cursor(&f.cursor()), Some(f.clone()));
+        for c in [p.cursor(), q.cursor(), f.cursor()] {
+            assert_eq!(page_cursor(Some(&c)), Some(Some(c.clone())), "{c}");
+        }
+        assert_eq!(ProcessKey::from_cursor(&f.cursor()), None);
+        assert_eq!(PaymentKey::from_cursor(&p.cursor()), None);
+        assert_eq!(FileKey::from_cursor(&q.cursor()), None);
+        for bad in [
+            "",
+            "process",
+            "process.2026-13-01.a_1",
+            "process.2026-12-01.a b",
+            "process.2026-12-01",
+        ] {
+            assert_eq!(ProcessKey::from_cursor(bad), None, "{bad}");
+        }
+        for bad in [
+            "payment.x.a_f.1",
+            "payment.1.a_f.+1",
+            "payment.1.a!f.1",
+            "payment.1.a_f",
+            "payment.1.a_f.1.2",
+        ] {
+            assert_eq!(PaymentKey::from_cursor(bad), None, "{bad}");
+        }
+        for bad in ["file.-1.a_f", "file.1.", "file.1", "file.1.a_f.2"] {
+            assert_eq!(FileKey::from_cursor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_over_several_companies_cover_every_row_once_in_order() {
+        let mut processes = vec![
+            (0..7)
+                .map(|i| {
+                    (
+                        pk(&format!("2026-12-0{}", 1 + i % 3), &format!("a_{i}")),
+                        format!("a_{i}"),
+                    )
+                })
+                .collect(),
+            (0..5)
+                .map(|i| {
+                    (
+                        pk(&format!("2026-12-0{}", 1 + i % 2), &format!("b_{i}")),
+                        format!("b_{i}"),
+                    )
+                })
+                .collect(),
+            Vec::new(),
+        ];
+        let mut all: Vec<(ProcessKey, String)> = processes.concat();
+        all.sort_by(|a, b| ProcessKey::order(&a.0, &b.0));
+        let expected: Vec<String> = all.into_iter().map(|(_, id)| id).collect();
+        for limit in [1, 2, 5, 12, 50] {
+            let seen = walk(
+                &mut processes,
+                ProcessKey::order,
+                ProcessKey::cursor,
+                ProcessKey::from_cursor,
+                limit,
+                |_| (),
+            );
+            assert_eq!(seen, expected, "limit {limit}");
+        }
+        let mut payments = vec![
+            (1..=4)
+                .map(|s| (pay(10, "a_f", s), format!("a_f-{s}")))
+                .collect(),
+            (1..=3)
+                .map(|s| (pay(10, "b_f", s), format!("b_f-{s}")))
+                .collect(),
+        ];
+        let seen = walk(
+            &mut payments,
+            PaymentKey::order,
+            PaymentKey::cursor,
+            PaymentKey::from_cursor,
+            3,
+            |_| (),
+        );
+        assert_eq!(
+            seen,
+            ["b_f-3", "b_f-2", "b_f-1", "a_f-4", "a_f-3", "a_f-2", "a_f-1"]
+        );
+    }
+
+    #[test]
+    fn a_row_added_between_pages_neither_repeats_nor_skips_the_others() {
+        // A newer file after the first page sorts before the cursor: it is not listed on later
+        // pages (it is on the first page of a new listing) and nothing else moves.
+        let mut files = vec![
+            (1..=5)
+                .map(|t| (fk(t * 10, "a_f"), format!("a{t}")))
+                .collect(),
+            (1..=5)
+                .map(|t| (fk(t * 10 + 5, "b_f"), format!("b{t}")))
+                .collect(),
+        ];
+        let seen = walk(
+            &mut files,
+            FileKey::order,
+            FileKey::cursor,
+            FileKey::from_cursor,
+            3,
+            |s| {
+                s[0].push((fk(99, "a_new"), "new".into()));
+                s[1].push((fk(12, "b_mid"), "mid".into()));
+            },
+        );
+        assert_eq!(
+            seen,
+            ["b5", "a5", "b4", "a4", "b3", "a3", "b2", "a2", "b1", "mid", "a1"]
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::approval::TaskSort;
 use crate::dates::Date;
 use crate::ids::{CompanyId, InvoiceId};
+use crate::listing::{self, cursor_fields, fields_cursor};
 use crate::money::{Currency, Money};
 use crate::process::Process;
 
@@ -47,17 +48,18 @@ impl TaskKey {
             .then_with(|| self.process.as_str().cmp(other.process.as_str()))
     }
 
-    /// The cursor of a page that ends with this task: the sort's name and the key, `.`-separated
-    /// (no part can hold a `.`).
+    /// The cursor of a page that ends with this task: the sort's name and the key
+    /// (`listing::fields_cursor`).
     pub fn cursor(&self, sort: TaskSort) -> String {
-        format!(
-            "{}.{}.{}.{}.{}.{}",
+        fields_cursor(
             sort_name(sort),
-            self.due_date,
-            self.amount.currency().code(),
-            self.amount.minor(),
-            self.company.as_str(),
-            self.process.as_str()
+            &[
+                &self.due_date.to_string(),
+                self.amount.currency().code(),
+                &self.amount.minor().to_string(),
+                self.company.as_str(),
+                self.process.as_str(),
+            ],
         )
     }
 
@@ -82,11 +84,8 @@ impl TaskKey {
     /// The key a cursor of `sort` names; `None` for anything [`TaskKey::cursor`] cannot have
     /// written, or a cursor of the other sort (its position means nothing in this order).
     pub fn from_cursor(text: &str, sort: TaskSort) -> Option<TaskKey> {
-        let parts: Vec<&str> = text.split('.').collect();
-        let [name, due, currency, minor, company, process] = parts.as_slice() else {
-            return None;
-        };
-        if *name != sort_name(sort) || minor.starts_with('+') {
+        let [due, currency, minor, company, process] = cursor_fields(text, sort_name(sort))?;
+        if minor.starts_with('+') {
             return None;
         }
         let currency = Currency::parse(currency).ok()?;
@@ -123,30 +122,25 @@ pub fn page<T>(
     after: Option<&TaskKey>,
     limit: usize,
 ) -> Vec<(TaskKey, T)> {
-    let mut kept: Vec<(TaskKey, T)> = tasks
-        .into_iter()
-        .filter(|(key, _)| after.is_none_or(|a| key.cmp_by(a, sort) == Ordering::Greater))
-        .collect();
-    kept.sort_by(|a, b| a.0.cmp_by(&b.0, sort));
-    kept.truncate(limit);
-    kept
+    listing::page_after(tasks, |a, b| a.cmp_by(b, sort), after, limit)
 }
 
-/// One page of the merged list and the cursor of the next: `candidates` are each company's own
-/// page of `limit + 1` after the cursor, so a task beyond the first `limit` means there is more.
+/// One page of the merged list and the cursor of the next (`listing::merged_page`):
+/// `candidates` are each company's own page of `limit + 1` after the cursor.
 pub fn merged_page<T>(
     candidates: impl IntoIterator<Item = (TaskKey, T)>,
     sort: TaskSort,
     after: Option<&TaskKey>,
     limit: usize,
 ) -> (Vec<T>, Option<String>) {
-    let mut rows = page(candidates, sort, after, limit + 1);
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = more
-        .then(|| rows.last().map(|(key, _)| key.cursor(sort)))
-        .flatten();
-    (rows.into_iter().map(|(_, row)| row).collect(), next)
+    let page = listing::merged_page(
+        candidates,
+        |a, b| a.cmp_by(b, sort),
+        after,
+        limit,
+        |key| key.cursor(sort),
+    );
+    (page.items, page.next_cursor)
 }
 
 #[cfg(test)]

@@ -68,14 +68,6 @@ pub async fn approver_companies(
     Ok(out)
 }
 
-/// Every process of a company, from its ledger.
-pub async fn company_processes(
-    env: &Env,
-    company: &CompanyId,
-) -> Result<Vec<ProcessRecord>, ApiError> {
-    ask_ledger(env, company, &LedgerCommand::List).await
-}
-
 pub async fn process_with_history(
     env: &Env,
     company: &CompanyId,

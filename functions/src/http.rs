@@ -1,7 +1,7 @@
 //! Small helpers shared by handlers: reading bounded bodies, typed JSON, cookies, the clock and
 //! random bytes. Handlers never touch `Date::now` or the CSPRNG directly.
 
-use ap_core::listing::{cursor_key, page_cursor, page_limit};
+use ap_core::listing::{cursor_key, page_cursor, page_limit, PageKey};
 use futures_util::StreamExt;
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Headers, Request, Response};
@@ -112,6 +112,17 @@ pub fn page_params(req: &Request) -> Result<(usize, Option<String>), ApiError> {
     let limit = page_limit(query_param(req, "limit")?.as_deref()).ok_or(BadQuery::Limit)?;
     let cursor = page_cursor(query_param(req, "cursor")?.as_deref()).ok_or(BadQuery::Cursor)?;
     Ok((limit, cursor))
+}
+
+/// [`page_params`] of a list whose rows have a [`PageKey`]: the key the cursor names instead of
+/// the cursor (400 naming `cursor` when it names none).
+pub fn keyed_page_params<K: PageKey>(req: &Request) -> Result<(usize, Option<K>), ApiError> {
+    let (limit, cursor) = page_params(req)?;
+    let after = match cursor {
+        None => None,
+        Some(c) => Some(K::from_cursor(&c).ok_or(BadQuery::Cursor)?),
+    };
+    Ok((limit, after))
 }
 
 /// [`page_params`] of a list sorted by a text key: the key the cursor names

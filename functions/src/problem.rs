@@ -157,6 +157,9 @@ pub enum BadQuery {
          accepted_by_bank, rejected_in_bank or paid."
     )]
     PaymentStatus,
+    /// `?status=` of the AutoPay file list.
+    #[error("Filter status with pending_signing or processed.")]
+    FileStatus,
     /// `?date=` of the AutoPay payment list.
     #[error("{0}")]
     Date(DateError),
@@ -177,7 +180,7 @@ impl BadQuery {
             Self::Cursor | Self::CursorRefused | Self::ApprovedCursor => "cursor",
             Self::Sort => "sort",
             Self::PaymentApproved => "payment_approved",
-            Self::KeyStatus | Self::PaymentStatus => "status",
+            Self::KeyStatus | Self::PaymentStatus | Self::FileStatus => "status",
             Self::Date(_) => "date",
             Self::TimeBound(name) => name,
             Self::RangeReversed => "to",

@@ -1,15 +1,19 @@
-//! The process overview (System Administrator): every process, filterable; a process's detail
+//! The process overview (System Administrator): every process, filterable, a page at a time; a process's detail
 //! with its full history; revoking an approval token. The token itself is never answered here,
 //! only its last four characters.
 
+use std::rc::Rc;
+
+use ap_core::api::Page;
 use ap_core::api_approval::{ProcessDetail, ProcessFilter, ProcessRow, TokenView};
-use ap_core::approval::{company_of_process, matches_filter, FilterFacts};
+use ap_core::approval::company_of_process;
+use ap_core::listing::{merged_key_page, ProcessKey};
 use worker::{Env, Request, Response};
 
-use crate::approval::{company_processes, process_detail, process_row, process_with_history};
+use crate::approval::{process_detail, process_row, process_with_history};
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, query_param};
+use crate::http::{json, keyed_page_params, query_param};
 use crate::ledger::{ask_ledger, LedgerCommand, ProcessRecord};
 use crate::platform::now_secs;
 use crate::problem::{ApiError, BadQuery, Missing};
@@ -37,15 +41,18 @@ fn filter_of(req: &Request) -> Result<ProcessFilter, ApiError> {
     })
 }
 
-/// `GET /api/v1/admin/processes?company=&status=&payment_approved=&warning=`.
+/// `GET /api/v1/admin/processes?company=&status=&payment_approved=&warning=&cursor=&limit=`:
+/// one page of the processes the filters keep, by due date (`ap_core::listing::ProcessKey`).
+/// Each company's ledger answers its own page of `limit + 1` after the cursor, filters applied;
+/// the pages are merged and cut at `limit`, so a page costs one ledger call per company.
 pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     require_session(req, env).await?.require_system_admin()?;
     let filter = filter_of(req)?;
+    let (limit, after) = keyed_page_params::<ProcessKey>(req)?;
     let kv = Kv::open(env)?;
     let now = now_secs();
-    let mut names = Names::default();
-    let mut rows = Vec::new();
-    for company in all_companies(&kv).await? {
+    let mut candidates = Vec::new();
+    for company in all_companies(&kv).await?.into_iter().map(Rc::new) {
         if filter
             .company
             .as_deref()
@@ -53,26 +60,37 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
         {
             continue;
         }
-        for record in company_processes(env, &company.id).await? {
-            let warnings = record.warnings_at(now);
-            let facts = FilterFacts {
-                company_id: company.id.as_str(),
-                status: record.process.state().name(),
-                payment_approved: record.process.payment_approved(),
-                warnings: &warnings,
-            };
-            if !matches_filter(&filter, &facts) {
-                continue;
-            }
-            rows.push(process_row!(ProcessRow, &record, &company, {
-                approvers: names.approvers(&kv, &record).await?,
-                payment_approved: record.process.payment_approved(),
-                warnings,
-            }));
+        let command = LedgerCommand::ListProcesses {
+            company: company.id.clone(),
+            filter: filter.clone(),
+            now,
+            after: after.clone(),
+            limit: limit + 1,
+        };
+        let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
+        for record in records {
+            let key = ProcessKey::of(&record.process);
+            candidates.push((key, (record, Rc::clone(&company))));
         }
     }
-    rows.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.id.cmp(&b.id)));
-    json(200, &rows)
+    let page = merged_key_page(candidates, after.as_ref(), limit);
+    // Only the page's processes are shown, so only their approvers' names are looked up.
+    let mut names = Names::default();
+    let mut items = Vec::with_capacity(page.items.len());
+    for (record, company) in page.items {
+        items.push(process_row!(ProcessRow, &record, &company, {
+            approvers: names.approvers(&kv, &record).await?,
+            payment_approved: record.process.payment_approved(),
+            warnings: record.warnings_at(now),
+        }));
+    }
+    json(
+        200,
+        &Page {
+            items,
+            next_cursor: page.next_cursor,
+        },
+    )
 }
 
 async fn scope(kv: &Kv, id: &str) -> Result<(CompanyRecord, ap_core::ids::InvoiceId), ApiError> {

@@ -260,7 +260,7 @@ test('signing: a changed bundle and a replayed code are refused; one company ref
   const overview = await admin.call('GET', `/api/v1/admin/processes?company=${a.id}`);
   assert.equal(overview.status, 200, overview.text);
   assertNoToken(overview.text, tokens);
-  assert.ok(overview.body.every((p) => p.payment_approved === true && p.status === 'payment_approved'));
+  assert.ok(overview.body.items.every((p) => p.payment_approved === true && p.status === 'payment_approved'));
   const detail = await admin.call('GET', `/api/v1/admin/processes/${inA[0]}`);
   assert.equal(detail.status, 200, detail.text);
   assertNoToken(detail.text, tokens);
@@ -269,7 +269,7 @@ test('signing: a changed bundle and a replayed code are refused; one company ref
   assert.equal(signing.two_step_method, 'TOTP');
   assert.equal(signing.bundle_id, signed.body.bundle_id);
   const notYet = await admin.call('GET', `/api/v1/admin/processes?company=${b.id}&payment_approved=no`);
-  assert.deepEqual(notYet.body.map((p) => p.id), [inB]);
+  assert.deepEqual(notYet.body.items.map((p) => p.id), [inB]);
 });
 
 test('tokens stop being valid when revoked or when the supplier account changes', async () => {
@@ -299,7 +299,7 @@ test('tokens stop being valid when revoked or when the supplier account changes'
   assert.equal(revoked.body.token.revoked, true);
   assert.ok(revoked.body.warnings.some((w) => w.kind === 'token_revoked'));
   const filtered = await admin.call('GET', `/api/v1/admin/processes?company=${company.id}&warning=token_revoked`);
-  assert.deepEqual(filtered.body.map((p) => p.id), [second]);
+  assert.deepEqual(filtered.body.items.map((p) => p.id), [second]);
 });
 
 test('the_task_list_pages_over_every_company_each_task_once_in_order_with_one_ledger_call_per_company', async () => {

@@ -120,7 +120,7 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
   assert.equal((await payments(user, `?file=${genuine.body.file_id}`)).length, 2);
   assert.equal((await payments({ client: admin }, `?company=${a.id}&date=1999-01-01`)).length, 0);
   const files = await user.client.call('GET', `/api/v1/autopay/files?company=${a.id}`);
-  assert.ok(files.body.some((f) => f.id === genuine.body.file_id && f.status === 'processed'), files.text);
+  assert.ok(files.body.items.some((f) => f.id === genuine.body.file_id && f.status === 'processed'), files.text);
 });
 
 test('20 parallel uploads of the same file give one payment per token and the same outcome', async () => {
@@ -162,7 +162,7 @@ test('status reports move payments to accepted, rejected (with a warning) and pa
   assert.match(rejected.bank_reason, /AC04/);
   assert.equal(paid.status, 'paid');
   const overview = await admin.call('GET', `/api/v1/admin/processes?company=${c.id}&warning=payment_rejected`);
-  assert.deepEqual(overview.body.map((p) => p.id), [rejected.process_id]);
+  assert.deepEqual(overview.body.items.map((p) => p.id), [rejected.process_id]);
 
   const duplicate = await sendStatusReport(c, report);
   assert.equal(duplicate.body.changed, 0, duplicate.text);

@@ -3,7 +3,7 @@
 // pain.001 file the way an attacker (or a buggy ERP) would, and pain.002 status reports.
 import assert from 'node:assert/strict';
 import { call } from './http.mjs';
-import { newUser, newCompany, integrationHeaders, unique, totpCode, uniqueNorwegianIban } from './org.mjs';
+import { allPages, newUser, newCompany, integrationHeaders, unique, totpCode, uniqueNorwegianIban } from './org.mjs';
 import { approver, newInvoice, approveAndPay, bundle, sign, task, setPreApproval } from './approval.mjs';
 
 /** The supplier account of invoices here: not the debtor account, so tampering can tell them apart. */
@@ -150,10 +150,9 @@ export async function autopayApprover(admin, company) {
 /** The next fresh code of a user who only activated two-step verification so far. */
 export const nextCode = (user) => totpCode(user.secret, 1);
 
+/** Every payment the list answers `user` for `query`, over all its pages. */
 export async function payments(user, query = '') {
-  const res = await user.client.call('GET', `/api/v1/autopay/payments${query}`);
-  assert.equal(res.status, 200, res.text);
-  return res.body;
+  return allPages(user.client, `/api/v1/autopay/payments${query}`);
 }
 
 export async function events(user, paymentId) {

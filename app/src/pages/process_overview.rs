@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::api_approval;
+use crate::paged::{Paged, PagedList};
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
@@ -75,20 +76,26 @@ fn ProcessList() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let paid = RwSignal::new(String::new());
     let warning = RwSignal::new(String::new());
-    let processes = LocalResource::new(move || {
-        let some = |s: RwSignal<String>| Some(s.get()).filter(|v| !v.is_empty());
+    // A page at a time (50 processes), the next with "Load more"; a new filter starts over.
+    let processes = Paged::new(move |cursor| {
+        let some = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
         let filter = ProcessFilter {
             company: some(company),
             status: some(status),
-            payment_approved: match paid.get().as_str() {
+            payment_approved: match paid.get_untracked().as_str() {
                 "yes" => Some(true),
                 "no" => Some(false),
                 _ => None,
             },
             warning: some(warning),
         };
-        api_approval::processes(filter)
+        api_approval::processes(filter, cursor)
     });
+    Effect::watch(
+        move || (company.get(), status.get(), paid.get(), warning.get()),
+        move |_, _, _| processes.reload(),
+        false,
+    );
     view! {
         <section class="card" aria-labelledby="processes-title">
             <div class="card-head">
@@ -107,11 +114,11 @@ fn ProcessList() -> impl IntoView {
                 <FilterSelect id="filter-warning" label="Warning" value=warning
                     options={std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
             </FilterBar>
-            <Loaded from=processes loading="Loading processes…" let:rows>
+            <PagedList paged=processes loading="Loading processes…" more_testid="processes-load-more" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
                     rows => view! {
-                        <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
+                        <p class="muted" aria-live="polite">{format!("{} {} shown", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
                         <DataTable caption="Processes" class="processes" testid="process-list" columns=PROCESS_COLUMNS
                             rows=rows.into_iter().map(|p| {
                                 Row::new()
@@ -127,7 +134,7 @@ fn ProcessList() -> impl IntoView {
                             }).collect() />
                     }.into_any(),
                 }}
-            </Loaded>
+            </PagedList>
         </section>
     }
 }

@@ -88,9 +88,8 @@ fn TaskBoard() -> impl IntoView {
     });
 
     // The bundle's code is fetched the first time there is a bundle, and then stays.
-    let had_bundle = Memo::new(move |was: Option<&bool>| {
-        was.copied().unwrap_or(false) || has_items.get()
-    });
+    let had_bundle =
+        Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || has_items.get());
     let area = BundleArea {
         bundle,
         signing,
@@ -186,7 +185,14 @@ struct BundleArea {
 /// fetched when the approver first has a bundle, so the task list does not wait for it.
 #[lazy]
 fn bundle_area(area: BundleArea) -> AnyView {
-    let BundleArea { bundle, signing, notice, error, on_change, on_signed } = area;
+    let BundleArea {
+        bundle,
+        signing,
+        notice,
+        error,
+        on_change,
+        on_signed,
+    } = area;
     spawn_local(async move { bundle.set(Some(api::bundle().await)) });
     view! {
         {move || match bundle.get() {

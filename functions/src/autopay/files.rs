@@ -1,17 +1,19 @@
 //! Payment files: the list, one file's outcome, and signing an upload with a code.
 
-use ap_core::api_autopay::{PaymentFileRow, SignFileRequest, UploadResult};
+use ap_core::api::Page;
+use ap_core::api_autopay::{FileStatus, PaymentFileRow, SignFileRequest, UploadResult};
 use ap_core::approval::company_of_process;
 use ap_core::ids::{CompanyId, PaymentFileId};
+use ap_core::listing::FileKey;
 use worker::{Env, Request, Response};
 
-use super::{approver_company, may_read, readable_rows, verify_code};
+use super::{approver_company, may_read, readable_page, verify_code};
 use crate::auth::require_session;
 use crate::events;
-use crate::http::{json, query_param, read_json};
+use crate::http::{json, keyed_page_params, query_param, read_json};
 use crate::ledger::{ask_ledger, LedgerCommand, SignFileAnswer};
 use crate::platform::now_secs;
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadQuery, Missing};
 use crate::records::actor_label;
 
 /// A signing of a payment file that is not (or no longer) waiting for it (409).
@@ -19,18 +21,31 @@ use crate::records::actor_label;
 #[error("This payment file is not waiting for signing.")]
 pub struct NotPendingSigning;
 
-/// `GET /api/v1/autopay/files?company=`.
+/// `GET /api/v1/autopay/files?company=&status=&cursor=&limit=`: one page of the payment files,
+/// newest first (`ap_core::listing::FileKey`).
 pub async fn list_files(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let only = query_param(req, "company")?;
-    let mut rows: Vec<PaymentFileRow> = readable_rows(env, &ctx, only.as_deref(), |company| {
-        LedgerCommand::ListFiles {
+    let status = match query_param(req, "status")? {
+        None => None,
+        Some(s) => Some(FileStatus::parse_key(&s).ok_or(BadQuery::FileStatus)?),
+    };
+    let (limit, after) = keyed_page_params::<FileKey>(req)?;
+    let page: Page<PaymentFileRow> = readable_page(
+        env,
+        &ctx,
+        only.as_deref(),
+        |company, limit| LedgerCommand::ListFiles {
             company: company.clone(),
-        }
-    })
+            status,
+            after: after.clone(),
+            limit,
+        },
+        after.as_ref(),
+        limit,
+    )
     .await?;
-    rows.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
-    json(200, &rows)
+    json(200, &page)
 }
 
 fn file_company(id: &str) -> Result<CompanyId, ApiError> {

@@ -22,8 +22,10 @@ pub use payments::{approve_payment, list_payments, payment_events, reject_paymen
 pub use status_report::status_report;
 pub use upload::{upload, upload_signed_in, UploadRefusal};
 
+use ap_core::api::Page;
 use ap_core::ids::CompanyId;
 use ap_core::iso20022::ReadError;
+use ap_core::listing::{merged_key_page, PageKey};
 use ap_core::roles::Role;
 use serde::de::DeserializeOwned;
 use worker::Env;
@@ -34,8 +36,6 @@ use crate::problem::{ApiError, Missing};
 use crate::records::{all_companies, load_company, CompanyRecord};
 use crate::store::Kv;
 
-/// Most payments listed per company in the overview.
-pub(super) const MAX_LISTED_PAYMENTS: usize = 500;
 /// The longest `Idempotency-Key` accepted.
 pub(super) const MAX_IDEMPOTENCY_KEY: usize = 255;
 
@@ -61,14 +61,22 @@ pub(super) fn may_read(ctx: &SessionCtx, company: &CompanyId) -> bool {
     ctx.user.roles.is_system_admin || ctx.user.roles.has(company, Role::AutoPayApprover)
 }
 
-/// The rows of every company whose AutoPay the user may read (optionally only `only`), each
-/// company's answered by its ledger to `list` (the command listing them for that company).
-pub(super) async fn readable_rows<T: DeserializeOwned>(
+/// One page of a list over every company whose AutoPay the user may read (optionally only
+/// `only`): each company's ledger answers its own page of `limit + 1` keyed rows after the
+/// cursor to `list` (given the company and that page size), and
+/// `ap_core::listing::merged_key_page` keeps the first `limit` after `after`.
+pub(super) async fn readable_page<K, T>(
     env: &Env,
     ctx: &SessionCtx,
     only: Option<&str>,
-    list: impl Fn(&CompanyId) -> LedgerCommand,
-) -> Result<Vec<T>, ApiError> {
+    list: impl Fn(&CompanyId, usize) -> LedgerCommand,
+    after: Option<&K>,
+    limit: usize,
+) -> Result<Page<T>, ApiError>
+where
+    K: PageKey + DeserializeOwned,
+    T: DeserializeOwned,
+{
     let kv = Kv::open(env)?;
     let companies: Vec<CompanyRecord> = all_companies(&kv)
         .await?
@@ -79,12 +87,12 @@ pub(super) async fn readable_rows<T: DeserializeOwned>(
     if only.is_some() && companies.is_empty() {
         return Err(Missing::NotAutoPayApproverIn.into());
     }
-    let mut rows = Vec::new();
+    let mut candidates = Vec::new();
     for company in companies {
-        let part: Vec<T> = ask_ledger(env, &company.id, &list(&company.id)).await?;
-        rows.extend(part);
+        let part: Vec<(K, T)> = ask_ledger(env, &company.id, &list(&company.id, limit + 1)).await?;
+        candidates.extend(part);
     }
-    Ok(rows)
+    Ok(merged_key_page(candidates, after, limit))
 }
 
 /// A TOTP code through the two-step service: the sign-in lockout and replay rules. Wrong or

@@ -1,28 +1,30 @@
 //! AutoPay payments: the list with filters, a payment's events, and an AutoPay Approver's
 //! approval or rejection of a payment pending approval.
 
-use ap_core::api::Scope;
+use ap_core::api::{Page, Scope};
 use ap_core::api_autopay::{
     ApprovePaymentRequest, PaymentEvents, PaymentRow, PaymentStatus, RejectPaymentRequest,
 };
 use ap_core::approval::company_of_process;
 use ap_core::dates::Date;
 use ap_core::ids::{CompanyId, PaymentId};
+use ap_core::listing::PaymentKey;
 use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
 use serde::de::DeserializeOwned;
 use worker::{Env, Request, Response};
 
-use super::{approver_company, may_read, readable_rows, verify_code, MAX_LISTED_PAYMENTS};
+use super::{approver_company, may_read, readable_page, verify_code};
 use crate::auth::{require_session, SessionCtx};
 use crate::events;
-use crate::http::{json, query_param, read_json};
+use crate::http::{json, keyed_page_params, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
 use crate::platform::now_secs;
 use crate::problem::{ApiError, BadField, BadQuery, Missing};
 use crate::records::{actor_label, CompanyRecord};
 
-/// `GET /api/v1/autopay/payments?company=&status=&file=&date=`.
+/// `GET /api/v1/autopay/payments?company=&status=&file=&date=&cursor=&limit=`: one page of
+/// the payments the filters keep, newest first (`ap_core::listing::PaymentKey`).
 pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let status = match query_param(req, "status")? {
@@ -33,27 +35,37 @@ pub async fn list_payments(req: &Request, env: &Env) -> Result<Response, ApiErro
     if let Some(d) = &date {
         Date::parse(d).map_err(BadQuery::Date)?;
     }
+    let (limit, after) = keyed_page_params::<PaymentKey>(req)?;
     let file = query_param(req, "file")?;
     let mut only = query_param(req, "company")?;
     if let Some(f) = &file {
         let (company, _) = company_of_process(f).ok_or(Missing::PaymentFile)?;
         if only.as_deref().is_some_and(|o| o != company.as_str()) {
-            return json(200, &Vec::<PaymentRow>::new());
+            let none: Page<PaymentRow> = Page {
+                items: Vec::new(),
+                next_cursor: None,
+            };
+            return json(200, &none);
         }
         only = Some(company.to_string());
     }
-    let mut rows: Vec<PaymentRow> = readable_rows(env, &ctx, only.as_deref(), |company| {
-        LedgerCommand::ListPayments {
+    let page: Page<PaymentRow> = readable_page(
+        env,
+        &ctx,
+        only.as_deref(),
+        |company, limit| LedgerCommand::ListPayments {
             company: company.clone(),
             status,
             file: file.clone(),
             date: date.clone(),
-            limit: MAX_LISTED_PAYMENTS,
-        }
-    })
+            after: after.clone(),
+            limit,
+        },
+        after.as_ref(),
+        limit,
+    )
     .await?;
-    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-    json(200, &rows)
+    json(200, &page)
 }
 
 fn payment_company(id: &str) -> Result<(CompanyId, PaymentId), ApiError> {

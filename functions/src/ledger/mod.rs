@@ -121,11 +121,17 @@ impl Ledger {
                 actor,
                 now,
             } => to_json(&self.revoke(&process_id, &actor, now)?),
-            LedgerCommand::List => to_json(&self.list()?),
             LedgerCommand::OpenTasks { sort, after, limit } => {
                 to_json(&self.open_tasks(sort, after.as_ref(), limit)?)
             }
             LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
+            LedgerCommand::ListProcesses {
+                company,
+                filter,
+                now,
+                after,
+                limit,
+            } => to_json(&self.list_processes(&company, &filter, now, after.as_ref(), limit)?),
             LedgerCommand::Get { process_id } => to_json(&self.get(&process_id)?),
             LedgerCommand::Approved { after, limit } => to_json(&self.approved(after, limit)?),
             LedgerCommand::Upload {
@@ -145,14 +151,22 @@ impl Ledger {
             LedgerCommand::FileResult { company, file_id } => {
                 to_json(&self.file_result(&company, &file_id)?)
             }
-            LedgerCommand::ListFiles { company } => to_json(&self.list_files(&company)?),
+            LedgerCommand::ListFiles {
+                company,
+                status,
+                after,
+                limit,
+            } => to_json(&self.list_files(&company, status, after.as_ref(), limit)?),
             LedgerCommand::ListPayments {
                 company,
                 status,
                 file,
                 date,
+                after,
                 limit,
-            } => to_json(&self.list_payments(&company, status, file, date, limit)?),
+            } => {
+                to_json(&self.list_payments(&company, status, file, date, after.as_ref(), limit)?)
+            }
             LedgerCommand::PaymentEvents {
                 company,
                 payment_id,

@@ -123,13 +123,6 @@ pub(super) fn rfc3339(secs: u64) -> String {
     Timestamp(secs).to_rfc3339()
 }
 
-pub(super) fn file_status_key(status: FileStatus) -> &'static str {
-    match status {
-        FileStatus::PendingSigning => "pending_signing",
-        FileStatus::Processed => "processed",
-    }
-}
-
 /// The overview row of a stored payment.
 pub(super) fn payment_row(company: &CompanyId, p: &StoredPayment) -> PaymentRow {
     PaymentRow {
@@ -226,7 +219,7 @@ impl Ledger {
         self.sql.exec(
             "UPDATE payment_files SET status = ?, data = ? WHERE id = ?",
             vec![
-                text(file_status_key(file.status)),
+                text(file.status.as_key()),
                 text(to_json(file)?),
                 text(file.id.as_str()),
             ],

@@ -168,14 +168,6 @@ impl Ledger {
         rows.iter().map(|r| self.record_from(r)).collect()
     }
 
-    pub(super) fn all(&self) -> Result<Vec<ProcessRecord>> {
-        let rows: Vec<DataRow> = self
-            .sql
-            .exec("SELECT data, warnings FROM processes ORDER BY id", None)?
-            .to_array()?;
-        rows.iter().map(|r| self.record_from(r)).collect()
-    }
-
     /// Approved invoices (the ERP outbox joined with their processes) matching `filter`, an SQL
     /// `WHERE` tail over `approved a` with its positional `bindings`.
     pub(super) fn approved_rows(

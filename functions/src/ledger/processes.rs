@@ -60,7 +60,7 @@ impl Ledger {
         let [due, amount] = task_keys(&process);
         self.sql.exec(
             "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, \
-             warnings, task_due, task_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             warnings, task_due, task_amount, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -72,6 +72,7 @@ impl Ledger {
                 text(to_json(&warnings)?),
                 due,
                 amount,
+                text(new.due_date.to_string()),
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;

@@ -2,13 +2,15 @@
 //! ([`LedgerCommand`], one JSON message each), what they carry, the ledger's answers, and
 //! [`ask_ledger`], the one way to send them.
 
-use ap_core::api_autopay::{PaymentRow, PaymentStatus, UploadResult};
+use ap_core::api_approval::ProcessFilter;
+use ap_core::api_autopay::{FileStatus, PaymentRow, PaymentStatus, UploadResult};
 use ap_core::approval::{warnings_now, TaskSort};
 use ap_core::bank_report::ReportItem;
 use ap_core::bundle::BundleItem;
 use ap_core::dates::Date;
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId, InvoiceId, PaymentFileId, PaymentId, UserId};
+use ap_core::listing::{FileKey, PaymentKey, ProcessKey};
 use ap_core::money::Money;
 use ap_core::process::{Process, ProcessRefusal, ProcessState, Transition};
 use ap_core::settlement::{
@@ -91,11 +93,18 @@ pub enum LedgerCommand {
         actor: String,
         now: u64,
     },
-    List,
-    /// The processes in `user`'s bundle (`ProcessState::InBundle`), in process-id order as
-    /// [`LedgerCommand::List`] has them.
+    /// The processes in `user`'s bundle (`ProcessState::InBundle`), in process-id order.
     InBundle {
         user: UserId,
+    },
+    /// One page of the process overview (`ap_core::listing::ProcessKey`'s order): at most
+    /// `limit` processes after `after` that `filter` keeps (its warnings as at `now`).
+    ListProcesses {
+        company: CompanyId,
+        filter: ProcessFilter,
+        now: u64,
+        after: Option<ProcessKey>,
+        limit: usize,
     },
     /// One page of the company's open tasks in the task list's order, after `after`
     /// (`ap_core::task_list`): at most `limit` records.
@@ -132,14 +141,22 @@ pub enum LedgerCommand {
         company: CompanyId,
         file_id: String,
     },
+    /// One page of the payment files, newest first (`ap_core::listing::FileKey`), each with
+    /// its key: at most `limit` after `after`.
     ListFiles {
         company: CompanyId,
+        status: Option<FileStatus>,
+        after: Option<FileKey>,
+        limit: usize,
     },
+    /// One page of the payments the filters keep, newest first (`ap_core::listing::PaymentKey`),
+    /// each with its key: at most `limit` after `after`.
     ListPayments {
         company: CompanyId,
         status: Option<PaymentStatus>,
         file: Option<String>,
         date: Option<String>,
+        after: Option<PaymentKey>,
         limit: usize,
     },
     PaymentEvents {

@@ -16,7 +16,7 @@ const SCHEMA: [&str; 19] = [
     "CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, document_id TEXT NOT NULL UNIQUE, \
      fingerprint TEXT NOT NULL, supplier_org TEXT NOT NULL, state TEXT NOT NULL, \
      version INTEGER NOT NULL, data TEXT NOT NULL, warnings TEXT NOT NULL, task_due TEXT, \
-     task_amount TEXT)",
+     task_amount TEXT, due_date TEXT)",
     "CREATE INDEX IF NOT EXISTS processes_supplier ON processes (supplier_org)",
     "CREATE INDEX IF NOT EXISTS processes_state ON processes (state)",
     "CREATE TABLE IF NOT EXISTS tokens (token_hash TEXT PRIMARY KEY, process_id TEXT NOT NULL UNIQUE, \
@@ -33,7 +33,7 @@ const SCHEMA: [&str; 19] = [
      data TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS payments (id TEXT PRIMARY KEY, file_id TEXT NOT NULL, seq INTEGER NOT NULL, \
      status TEXT NOT NULL, exec_date TEXT NOT NULL, end_to_end_id TEXT NOT NULL, pmt_inf_id TEXT NOT NULL, \
-     instr_hash TEXT, data TEXT NOT NULL)",
+     instr_hash TEXT, data TEXT NOT NULL, created_at INTEGER)",
     "CREATE INDEX IF NOT EXISTS payments_file ON payments (file_id, seq)",
     "CREATE INDEX IF NOT EXISTS payments_e2e ON payments (end_to_end_id)",
     "CREATE INDEX IF NOT EXISTS payments_instr ON payments (instr_hash)",
@@ -50,55 +50,77 @@ const SCHEMA: [&str; 19] = [
     "CREATE INDEX IF NOT EXISTS export_items_process ON export_items (process_id)",
 ];
 
-/// The task list's indexes: an open task's sort keys ([`ap_core::task_list::TaskKey::sort_text`]
-/// for each sort), `NULL` for every other process, so the indexes hold only open tasks and a
-/// page is `WHERE task_due > ? ORDER BY task_due LIMIT ?`.
-const TASK_INDEXES: [&str; 2] = [
+/// Columns added after their tables were first created: `(table, column, declaration)`. A
+/// ledger stored before them gains them once, filled in by [`backfill`].
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+    // The process overview's order (`ap_core::listing::ProcessKey`).
+    ("processes", "due_date", "TEXT"),
+    // The payment list's order (`ap_core::listing::PaymentKey`).
+    ("payments", "created_at", "INTEGER"),
+];
+
+/// The indexes of the lists' keyset pages; created after the columns they use. The task list's
+/// hold an open task's sort keys ([`ap_core::task_list::TaskKey::sort_text`] for each sort),
+/// `NULL` for every other process, so they hold only open tasks and a page is
+/// `WHERE task_due > ? ORDER BY task_due LIMIT ?`.
+const LIST_INDEXES: [&str; 5] = [
     "CREATE INDEX IF NOT EXISTS processes_task_due ON processes (task_due) \
      WHERE task_due IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS processes_task_amount ON processes (task_amount) \
      WHERE task_amount IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS processes_due ON processes (due_date, id)",
+    "CREATE INDEX IF NOT EXISTS payments_newest ON payments (created_at, file_id, seq)",
+    "CREATE INDEX IF NOT EXISTS payment_files_newest ON payment_files (uploaded_at, id)",
 ];
 
-/// Creates what is missing of [`SCHEMA`], adds the task list's sort keys to a ledger stored
-/// before they existed, and creates [`TASK_INDEXES`]. A failing statement is logged, not fatal:
-/// the commands that need its table then fail on their own.
+/// Creates what is missing of [`SCHEMA`], adds the task list's sort keys and what is missing of
+/// [`ADDED_COLUMNS`] to a ledger stored before them, fills them in and creates
+/// [`LIST_INDEXES`]. A failing statement is logged, not fatal: the commands that need its table
+/// then fail on their own.
 pub(super) fn create(sql: &SqlStorage, transactions: &Result<Transactions>) {
-    for statement in SCHEMA {
-        if let Err(e) = sql.exec(statement, None) {
+    let log = |result: Result<()>| {
+        if let Err(e) = result {
             worker::console_error!("ledger schema: {e}");
         }
+    };
+    for statement in SCHEMA {
+        log(sql.exec(statement, None).map(|_| ()));
     }
     if sql
         .exec("SELECT task_due FROM processes LIMIT 0", None)
         .is_err()
     {
         // Columns and keys together or not at all: a half-filled column would hide open tasks.
-        let added = match transactions {
+        log(match transactions {
             Ok(t) => t.run(|| add_task_keys(sql)),
             Err(e) => Err(worker::Error::RustError(e.to_string())),
-        };
-        if let Err(e) = added {
-            worker::console_error!("ledger schema: task keys: {e}");
+        });
+    }
+    for (table, column, declaration) in ADDED_COLUMNS {
+        let probe = format!("SELECT {column} FROM {table} LIMIT 0");
+        if sql.exec(&probe, None).is_err() {
+            let add = format!("ALTER TABLE {table} ADD COLUMN {column} {declaration}");
+            log(sql.exec(&add, None).map(|_| ()));
         }
     }
-    for statement in TASK_INDEXES {
-        if let Err(e) = sql.exec(statement, None) {
-            worker::console_error!("ledger schema: {e}");
-        }
+    log(backfill(sql));
+    for statement in LIST_INDEXES {
+        log(sql.exec(statement, None).map(|_| ()));
     }
+}
+
+/// A stored process's id and JSON, for the migrations.
+#[derive(Deserialize)]
+struct IdData {
+    id: String,
+    data: String,
 }
 
 /// Adds the sort-key columns and fills them from each stored process.
 fn add_task_keys(sql: &SqlStorage) -> Result<()> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-        data: String,
-    }
     sql.exec("ALTER TABLE processes ADD COLUMN task_due TEXT", None)?;
     sql.exec("ALTER TABLE processes ADD COLUMN task_amount TEXT", None)?;
-    let rows: Vec<Row> = sql
+    let rows: Vec<IdData> = sql
         .exec("SELECT id, data FROM processes", None)?
         .to_array()?;
     for row in rows {
@@ -124,6 +146,31 @@ pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 2] {
         text(key.sort_text(TaskSort::DueDate)),
         text(key.sort_text(TaskSort::Amount)),
     ]
+}
+
+/// Fills the [`ADDED_COLUMNS`] of rows stored before them (none after the first start): a
+/// process's due date from its document, a payment's upload time from its file (a payment is
+/// created when its file is uploaded).
+fn backfill(sql: &SqlStorage) -> Result<()> {
+    let rows: Vec<IdData> = sql
+        .exec(
+            "SELECT id, data FROM processes WHERE due_date IS NULL",
+            None,
+        )?
+        .to_array()?;
+    for row in rows {
+        let process: Process = from_json(&row.data)?;
+        sql.exec(
+            "UPDATE processes SET due_date = ? WHERE id = ?",
+            vec![text(process.document().due_date.to_string()), text(row.id)],
+        )?;
+    }
+    sql.exec(
+        "UPDATE payments SET created_at = (SELECT f.uploaded_at FROM payment_files f \
+         WHERE f.id = payments.file_id) WHERE created_at IS NULL",
+        None,
+    )?;
+    Ok(())
 }
 
 /// A `processes` row as commands read it.

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use worker::Result;
 
-use super::payment_store::{file_status_key, rfc3339, FileData, NewEvent, StoredPayment};
+use super::payment_store::{rfc3339, FileData, NewEvent, StoredPayment};
 use super::process_store::HistoryEntry;
 use super::protocol::UploadAnswer;
 use super::schema::{int, opt_text, text, to_json};
@@ -148,7 +148,7 @@ impl Ledger {
                 text(&file.content_hash),
                 opt_text(file.idempotency_key.clone()),
                 text(&file.msg_id),
-                text(file_status_key(status)),
+                text(status.as_key()),
                 int(now),
                 text(to_json(&data)?),
             ],
@@ -174,8 +174,8 @@ impl Ledger {
                 payment,
             };
             self.sql.exec(
-                "INSERT INTO payments (id, file_id, seq, status, exec_date, end_to_end_id, pmt_inf_id, instr_hash, data) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}')",
+                "INSERT INTO payments (id, file_id, seq, status, exec_date, end_to_end_id, pmt_inf_id, instr_hash, data, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)",
                 vec![
                     text(id.as_str()),
                     text(file.id.as_str()),
@@ -185,6 +185,7 @@ impl Ledger {
                     text(&stored.payment.end_to_end_id),
                     text(&stored.payment.pmt_inf_id),
                     opt_text(stored.payment.instr_hash.clone()),
+                    int(stored.created_at),
                 ],
             )?;
             let received = NewEvent::new(

@@ -1,22 +1,94 @@
-//! The ledger's read-only commands: the process list, one process with its history, and
-//! AutoPay's payment files, payments and payment events.
+//! The ledger's read-only commands: the process list and the overview's pages, one process
+//! with its history, and AutoPay's payment files, payments (both a page at a time, in keyset
+//! order: `ap_core::listing`) and payment events.
 
+use ap_core::api_approval::ProcessFilter;
 use ap_core::api_autopay::{
-    PaymentEvent, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus, UploadResult,
+    FileStatus, PaymentEvent, PaymentEvents, PaymentFileRow, PaymentRow, PaymentStatus,
+    UploadResult,
 };
-use ap_core::approval::TaskSort;
+use ap_core::approval::{matches_filter, FilterFacts, TaskSort};
 use ap_core::ids::{CompanyId, InvoiceId, PaymentId, UserId};
+use ap_core::listing::{self, FileKey, PaymentKey, ProcessKey};
 use ap_core::process::ProcessState;
 use ap_core::task_list::TaskKey;
+use serde::Deserialize;
 use worker::Result;
 
-use super::payment_store::{payment_row, rfc3339, FileData, StoredEvent};
-use super::schema::{from_json, int, opt_text, text, Data, DataRow};
+use super::payment_store::{payment_row, rfc3339, FileData, StoredEvent, StoredPayment};
+use super::schema::{from_json, int, text, Data, DataRow};
 use super::{HistoryRow, Ledger, ProcessRecord, ProcessWithHistory};
 
 impl Ledger {
-    pub(super) fn list(&self) -> Result<Vec<ProcessRecord>> {
-        self.all()
+    /// A page of the process overview: at most `limit` processes after `after` in
+    /// [`ProcessKey`]'s order that `filter` keeps. The status filter is a column; payment
+    /// approval and warnings (as at `now`) are read from the records, so the rows are read in
+    /// keyset batches from the `(due_date, id)` index until the page is full or none remain.
+    pub(super) fn list_processes(
+        &self,
+        company: &CompanyId,
+        filter: &ProcessFilter,
+        now: u64,
+        after: Option<&ProcessKey>,
+        limit: usize,
+    ) -> Result<Vec<ProcessRecord>> {
+        #[derive(Deserialize)]
+        struct Row {
+            due_date: String,
+            id: String,
+            data: String,
+            warnings: String,
+        }
+        let batch = limit.clamp(1, listing::MAX_LIMIT + 1);
+        let mut from: Option<(String, String)> =
+            after.map(|k| (k.due_date.to_string(), k.process.to_string()));
+        let mut kept = Vec::new();
+        while kept.len() < limit {
+            let mut conditions = vec!["due_date IS NOT NULL"];
+            let mut bindings = Vec::new();
+            if let Some((due, id)) = &from {
+                conditions.push("(due_date, id) > (?, ?)");
+                bindings.extend([text(due.as_str()), text(id.as_str())]);
+            }
+            if let Some(status) = &filter.status {
+                conditions.push("state = ?");
+                bindings.push(text(status.as_str()));
+            }
+            bindings.push(int(batch as u64));
+            let rows: Vec<Row> = self
+                .sql
+                .exec(
+                    &format!(
+                        "SELECT due_date, id, data, warnings FROM processes WHERE {} \
+                         ORDER BY due_date, id LIMIT ?",
+                        conditions.join(" AND ")
+                    ),
+                    bindings,
+                )?
+                .to_array()?;
+            let exhausted = rows.len() < batch;
+            for row in rows {
+                from = Some((row.due_date, row.id));
+                let record = self.record_from(&DataRow {
+                    data: row.data,
+                    warnings: row.warnings,
+                })?;
+                let warnings = record.warnings_at(now);
+                let facts = FilterFacts {
+                    company_id: company.as_str(),
+                    status: record.process.state().name(),
+                    payment_approved: record.process.payment_approved(),
+                    warnings: &warnings,
+                };
+                if matches_filter(filter, &facts) && kept.len() < limit {
+                    kept.push(record);
+                }
+            }
+            if exhausted {
+                break;
+            }
+        }
+        Ok(kept)
     }
 
     /// A page of the open tasks in `ap_core::task_list`'s order, through the index on their
@@ -92,18 +164,45 @@ impl Ledger {
             .transpose()
     }
 
-    pub(super) fn list_files(&self, company: &CompanyId) -> Result<Vec<PaymentFileRow>> {
+    /// A page of the payment files, newest first ([`FileKey`]), each with its key: at most
+    /// `limit` after `after`, from the `(uploaded_at, id)` index.
+    pub(super) fn list_files(
+        &self,
+        company: &CompanyId,
+        status: Option<FileStatus>,
+        after: Option<&FileKey>,
+        limit: usize,
+    ) -> Result<Vec<(FileKey, PaymentFileRow)>> {
+        let mut conditions = vec!["1 = 1"];
+        let mut bindings = Vec::new();
+        if let Some(k) = after {
+            conditions.push("(uploaded_at, id) < (?, ?)");
+            bindings.extend([int(k.uploaded_at), text(k.file.as_str())]);
+        }
+        if let Some(status) = status {
+            conditions.push("status = ?");
+            bindings.push(text(status.as_key()));
+        }
+        bindings.push(int(limit as u64));
         let rows: Vec<Data> = self
             .sql
             .exec(
-                "SELECT data FROM payment_files ORDER BY uploaded_at DESC LIMIT 500",
-                None,
+                &format!(
+                    "SELECT data FROM payment_files WHERE {} \
+                     ORDER BY uploaded_at DESC, id DESC LIMIT ?",
+                    conditions.join(" AND ")
+                ),
+                bindings,
             )?
             .to_array()?;
         rows.iter()
             .map(|r| {
                 let f: FileData = from_json(&r.data)?;
-                Ok(PaymentFileRow {
+                let key = FileKey {
+                    uploaded_at: f.uploaded_at,
+                    file: f.id.clone(),
+                };
+                let row = PaymentFileRow {
                     id: f.id.to_string(),
                     company_id: company.to_string(),
                     msg_id: f.msg_id,
@@ -115,34 +214,67 @@ impl Ledger {
                     payment_count: f.payment_count,
                     signed_by: f.signed_by,
                     signed_at: f.signed_at.map(rfc3339),
-                })
+                };
+                Ok((key, row))
             })
             .collect()
     }
 
+    /// A page of the payments the filters keep, newest first ([`PaymentKey`]), each with its
+    /// key: at most `limit` after `after`, from the `(created_at, file_id, seq)` index.
     pub(super) fn list_payments(
         &self,
         company: &CompanyId,
         status: Option<PaymentStatus>,
         file: Option<String>,
         date: Option<String>,
+        after: Option<&PaymentKey>,
         limit: usize,
-    ) -> Result<Vec<PaymentRow>> {
-        let rows: Vec<Data> = self
+    ) -> Result<Vec<(PaymentKey, PaymentRow)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            created_at: i64,
+            seq: i64,
+            data: String,
+        }
+        let mut conditions = vec!["created_at IS NOT NULL"];
+        let mut bindings = Vec::new();
+        if let Some(k) = after {
+            conditions.push("(created_at, file_id, seq) < (?, ?, ?)");
+            bindings.extend([int(k.created_at), text(k.file.as_str()), int(k.seq)]);
+        }
+        for (column, value) in [
+            ("status = ?", status.map(|s| s.as_key().to_owned())),
+            ("file_id = ?", file),
+            ("exec_date = ?", date),
+        ] {
+            if let Some(value) = value {
+                conditions.push(column);
+                bindings.push(text(value));
+            }
+        }
+        bindings.push(int(limit as u64));
+        let rows: Vec<Row> = self
             .sql
             .exec(
-                "SELECT data FROM payments WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR file_id = ?2) \
-                 AND (?3 IS NULL OR exec_date = ?3) ORDER BY rowid DESC LIMIT ?4",
-                vec![
-                    opt_text(status.map(|s| s.as_key().to_owned())),
-                    opt_text(file),
-                    opt_text(date),
-                    int(limit as u64),
-                ],
+                &format!(
+                    "SELECT created_at, seq, data FROM payments WHERE {} \
+                     ORDER BY created_at DESC, file_id DESC, seq DESC LIMIT ?",
+                    conditions.join(" AND ")
+                ),
+                bindings,
             )?
             .to_array()?;
         rows.iter()
-            .map(|r| Ok(payment_row(company, &from_json(&r.data)?)))
+            .map(|r| {
+                let p: StoredPayment = from_json(&r.data)?;
+                let key = PaymentKey {
+                    created_at: u64::try_from(r.created_at).unwrap_or_default(),
+                    file: p.file_id.clone(),
+                    seq: u64::try_from(r.seq).unwrap_or_default(),
+                };
+                Ok((key, payment_row(company, &p)))
+            })
             .collect()
     }
 

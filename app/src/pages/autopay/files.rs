@@ -8,6 +8,7 @@ use leptos_router::components::A;
 
 use super::use_autopay_access;
 use crate::api_autopay;
+use crate::paged::{Paged, PagedList};
 use crate::widgets::{failure_of, field_error, local_time, ActionError, TextField};
 
 /// "Sign upload": an AutoPay Approver signs a file that waits in Pending signing with the code
@@ -57,7 +58,7 @@ pub(super) fn SignUploadForm(
     }
 }
 
-/// Files waiting in Pending signing, each with its "Sign upload" form.
+/// Files waiting in Pending signing, each with its "Sign upload" form, a page at a time.
 #[component]
 pub(super) fn FilesWaiting(
     changed: RwSignal<u32>,
@@ -65,24 +66,23 @@ pub(super) fn FilesWaiting(
     last_upload: RwSignal<Option<UploadResult>>,
 ) -> impl IntoView {
     let access = use_autopay_access();
-    let files = LocalResource::new(move || {
-        changed.get();
-        api_autopay::files(None)
+    let files = Paged::new(move |cursor| {
+        api_autopay::files(None, Some(FileStatus::PendingSigning), cursor, None)
     });
+    Effect::watch(move || changed.get(), move |_, _, _| files.reload(), false);
+    // A Memo, so that loading more files does not redraw the forms already on screen.
+    let any_waiting = Memo::new(move |_| {
+        files
+            .items
+            .with(|i| matches!(i, Some(Ok(list)) if !list.is_empty()))
+    });
+    let may_sign = move |company: &str| access.get().is_some_and(|a| a.may_approve(company));
     move || {
-        let waiting: Vec<PaymentFileRow> = files
-            .get()
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|f| f.status == FileStatus::PendingSigning)
-            .collect();
-        (!waiting.is_empty()).then(|| {
-            let may_sign = move |company: &str| access.get().is_some_and(|a| a.may_approve(company));
-            view! {
-                <section class="card" aria-labelledby="waiting-title" data-testid="files-waiting">
-                    <h2 id="waiting-title">"Files waiting for a signed upload"</h2>
-                    {waiting.into_iter().map(|f| {
+        any_waiting.get().then(|| view! {
+            <section class="card" aria-labelledby="waiting-title" data-testid="files-waiting">
+                <h2 id="waiting-title">"Files waiting for a signed upload"</h2>
+                <PagedList paged=files loading="Loading files…" more_testid="files-waiting-load-more" let:waiting>
+                    {waiting.into_iter().map(|f: PaymentFileRow| {
                         let signer = may_sign(&f.company_id);
                         view! {
                             <div class="waiting-file">
@@ -101,8 +101,8 @@ pub(super) fn FilesWaiting(
                             </div>
                         }
                     }).collect_view()}
-                </section>
-            }
+                </PagedList>
+            </section>
         })
     }
 }

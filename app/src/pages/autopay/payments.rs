@@ -1,13 +1,15 @@
 //! The payments of `/autopay` with their filters (company, status, file, requested date).
 
 use ap_core::api_autopay::{PaymentFilter, PaymentStatus, UploadedPayment};
+use ap_core::listing::MAX_LIMIT;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api_autopay;
+use crate::paged::{Paged, PagedList};
 use crate::widgets::{
-    all, amount_text, local_time, Column, DataTable, FilterBar, FilterSelect, Loaded,
-    PaymentStatusBadge, Row, WarningText, YesNo,
+    all, amount_text, local_time, Column, DataTable, FilterBar, FilterSelect, PaymentStatusBadge,
+    Row, WarningText, YesNo,
 };
 
 /// The columns of an AutoPay payments table: `first` (the payment, linked to its page), the
@@ -56,21 +58,40 @@ pub(super) fn PaymentList(
     let status = RwSignal::new(String::new());
     let file = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
+    // The file filter offers the newest files (one page of the largest size); an older file's
+    // payments are still listed under "All files".
     let files = LocalResource::new(move || {
         changed.get();
         let company = Some(company.get()).filter(|c| !c.is_empty());
-        api_autopay::files(company)
+        api_autopay::files(company, None, None, Some(MAX_LIMIT))
     });
-    let payments = LocalResource::new(move || {
-        changed.get();
-        let some = |s: RwSignal<String>| Some(s.get()).filter(|v| !v.is_empty());
-        api_autopay::payments(PaymentFilter {
-            company: some(company),
-            status: some(status).and_then(|s| PaymentStatus::parse_key(&s)),
-            file: some(file),
-            date: some(date),
-        })
+    // A page at a time (50 payments), the next with "Load more"; a new filter, an upload or a
+    // signed upload starts over.
+    let payments = Paged::new(move |cursor| {
+        let some = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
+        api_autopay::payments(
+            PaymentFilter {
+                company: some(company),
+                status: some(status).and_then(|s| PaymentStatus::parse_key(&s)),
+                file: some(file),
+                date: some(date),
+            },
+            cursor,
+        )
     });
+    Effect::watch(
+        move || {
+            (
+                changed.get(),
+                company.get(),
+                status.get(),
+                file.get(),
+                date.get(),
+            )
+        },
+        move |_, _, _| payments.reload(),
+        false,
+    );
     let company_name = move |id: &str| {
         companies
             .get()
@@ -93,7 +114,7 @@ pub(super) fn PaymentList(
                     options={std::iter::once(all("All statuses")).chain(PaymentStatus::ALL.iter().map(|s| (s.as_key().to_owned(), s.label().to_owned()))).collect::<Vec<_>>()} />
                 <FilterSelect id="filter-file" label="File" value=file options={Signal::derive(move || {
                     std::iter::once(all("All files"))
-                        .chain(files.get().and_then(|r| r.ok()).unwrap_or_default().into_iter()
+                        .chain(files.get().and_then(|r| r.ok()).map(|p| p.items).unwrap_or_default().into_iter()
                             .map(|f| (f.id, format!("{} ({})", f.msg_id, local_time(&f.uploaded_at)))))
                         .collect()
                 })} />
@@ -103,11 +124,11 @@ pub(super) fn PaymentList(
                         on:change=move |ev| date.set(event_target_value(&ev)) />
                 </div>
             </FilterBar>
-            <Loaded from=payments loading="Loading payments…" let:rows>
+            <PagedList paged=payments loading="Loading payments…" more_testid="payments-load-more" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! { <p class="empty" data-testid="no-payments">"No payment matches these filters."</p> }.into_any(),
                     rows => view! {
-                        <p class="muted" aria-live="polite">{format!("{} {}", rows.len(), if rows.len() == 1 { "payment" } else { "payments" })}</p>
+                        <p class="muted" aria-live="polite">{format!("{} {} shown", rows.len(), if rows.len() == 1 { "payment" } else { "payments" })}</p>
                         <DataTable caption="Payments" class="payments" testid="payment-list" columns=payment_columns("Payment", true)
                             rows=rows.into_iter().map(|p| {
                                 let company = company_name(&p.company_id);
@@ -135,7 +156,7 @@ pub(super) fn PaymentList(
                             }).collect() />
                     }.into_any(),
                 }}
-            </Loaded>
+            </PagedList>
         </section>
     }
 }
