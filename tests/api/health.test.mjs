@@ -82,7 +82,7 @@ test('a wrong method on health is a problem+json 405', async () => {
 test('the_spa_s_hashed_files_are_kept_for_a_year_and_its_page_is_revalidated', async () => {
   const page = await call('GET', '/');
   assert.doesNotMatch(page.headers.get('cache-control') ?? '', /immutable|max-age=[1-9]/, 'index.html is revalidated');
-  const hashed = [...page.text.matchAll(/(?:href|src|from|module_or_path:) ?["']\/(app-[0-9a-f]{16}\/[^"']+)["']/g)].map((m) => m[1]);
+  const hashed = [...page.text.matchAll(/(?:href=|src=|from |module_or_path: )["']\/(app-[0-9a-f]{16}\/[^"']+)["']/g)].map((m) => m[1]);
   assert.ok(hashed.some((f) => f.endsWith('.wasm')) && hashed.some((f) => f.endsWith('.css')), `hashed files named by the page: ${hashed}`);
   // The screens fetched later (named in the split loader) are kept the same way.
   const dir = hashed[0].split('/')[0];
