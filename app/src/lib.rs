@@ -52,6 +52,12 @@ lazy_screen!(AdminEventsRoute, pages::AdminEvents);
 lazy_screen!(MyDetailsRoute, pages::MyDetails);
 lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
 
+/// Fetches the task page's code (without showing it): the task list asks for it once its first
+/// tasks are on screen, so opening a task does not wait for a download.
+pub(crate) async fn preload_task_page() {
+    <TaskRoute as LazyRoute>::preload().await
+}
+
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
 #[component]

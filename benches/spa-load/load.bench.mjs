@@ -1,7 +1,7 @@
 // The SPA's first load, cold (empty cache), in headless Chromium: what the browser downloads and
 // how long until the first screen is usable, for the sign-in screen (signed out) and the task
 // list (signed in, 60 open tasks, an empty bundle), plus the first visit of a screen that is
-// split out (the task page). As is, and throttled like the issue measured: 10 Mbit/s down,
+// split out (the task page, a second after the list is shown). As is, and throttled like the issue measured: 10 Mbit/s down,
 // 5 Mbit/s up, 40 ms latency, CPU 4x slower (Chrome DevTools Protocol). Median of 5 loads each.
 // Bytes are what went over the wire (CDP `encodedDataLength`, compressed as `wrangler dev`
 // serves them to Chromium), by kind.
@@ -51,15 +51,15 @@ async function coldLoad({ path, ready, cookie, throttled, then }) {
   await page.goto(path);
   await ready(page);
   const ms = Date.now() - start;
+  const first = { ...bytes };
   let next;
   if (then) {
     for (const k of Object.keys(bytes)) bytes[k] = 0;
-    const t = Date.now();
-    await then(page);
-    next = { ms: Date.now() - t, wasm: bytes.wasm ?? 0 };
+    next = { ms: await then(page), wasm: 0 };
+    next.wasm = bytes.wasm ?? 0;
   }
   await context.close();
-  return { ms, bytes, next };
+  return { ms, bytes: first, next };
 }
 
 test('cold first load of sign-in and the task list', async () => {
@@ -77,9 +77,14 @@ test('cold first load of sign-in and the task list', async () => {
       path: '/tasks',
       cookie: user.client.cookie,
       ready: (p) => p.locator('[data-testid="task-list"] tbody tr').nth(49).waitFor(),
+      // As an approver would: a second reading the list, then the first task (the time is from
+      // the click; its bytes include whatever was fetched during that second).
       then: async (p) => {
+        await p.waitForTimeout(1000);
+        const t = Date.now();
         await p.locator('[data-testid="task-list"] tbody tr a').first().click();
         await p.getByRole('heading', { level: 2, name: /^Invoice / }).first().waitFor();
+        return Date.now() - t;
       },
     },
   ];

@@ -76,6 +76,17 @@ fn TaskBoard() -> impl IntoView {
     }));
     let error = RwSignal::new(None::<String>);
 
+    // Once tasks are on screen, the task page's code is fetched while the approver reads them
+    // (when the browser is idle), so opening a task does not wait for it.
+    Effect::new(move |asked: Option<bool>| {
+        let shown = tasks.items.with(|i| matches!(i, Some(Ok(rows)) if !rows.is_empty()));
+        let ask = shown && asked != Some(true);
+        if ask {
+            request_idle_callback(|| spawn_local(crate::preload_task_page()));
+        }
+        asked == Some(true) || ask
+    });
+
     let bundle_changed = Callback::new(move |b: BundleView| {
         bundle.set(Some(Ok(b)));
         tasks.reload();
