@@ -79,7 +79,9 @@ fn TaskBoard() -> impl IntoView {
     // Once tasks are on screen, the task page's code is fetched while the approver reads them
     // (when the browser is idle), so opening a task does not wait for it.
     Effect::new(move |asked: Option<bool>| {
-        let shown = tasks.items.with(|i| matches!(i, Some(Ok(rows)) if !rows.is_empty()));
+        let shown = tasks
+            .items
+            .with(|i| matches!(i, Some(Ok(rows)) if !rows.is_empty()));
         let ask = shown && asked != Some(true);
         if ask {
             request_idle_callback(|| spawn_local(crate::preload_task_page()));
