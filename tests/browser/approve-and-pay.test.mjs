@@ -277,7 +277,15 @@ test('approve and pay moves three invoices of two companies into the bundle; Can
   await bundle().waitFor();
   assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146 600.00 NOK');
 
+  // Cancel approval asks first, saying what it does; "No" keeps the bundle as it was.
   await bundle().getByRole('button', { name: 'Cancel approval' }).click();
+  const ask = bundle().getByRole('group', { name: 'Cancel approval' });
+  await ask.getByText('Cancel the approval of all 3 invoices? They go back to your task list, unapproved; nothing is paid.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Yes, cancel approval', 'focus moves to the answer');
+  await ask.getByRole('button', { name: 'No, keep my bundle' }).click();
+  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146 600.00 NOK');
+  await bundle().getByRole('button', { name: 'Cancel approval' }).click();
+  await bundle().getByRole('button', { name: 'Yes, cancel approval' }).click();
   await page.getByTestId('notice').getByText('Approval cancelled').waitFor();
   await bundle().waitFor({ state: 'detached' });
   for (const key of ['power', 'clean', 'steel']) await taskRow(key).waitFor();

@@ -15,8 +15,8 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, totals_text, Column, DataTable, ErrorNote, FilterSelect, Row, SignedInScreen,
-    WarningBadges,
+    all, amount_text, totals_text, Column, ConfirmButton, DataTable, ErrorNote, FilterSelect, Row,
+    SignedInScreen, WarningBadges,
 };
 
 /// The approver's task list with the bundle on top.
@@ -255,7 +255,7 @@ fn BundlePanel(
             busy.set(false);
         });
     };
-    let cancel = move |_| {
+    let cancel = move |()| {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -278,6 +278,16 @@ fn BundlePanel(
         if count == 1 { "invoice" } else { "invoices" },
         totals_text(&bundle.totals)
     );
+    let cancel_question = if count == 1 {
+        "Cancel the approval of this invoice? It goes back to your task list, unapproved; nothing \
+         is paid."
+            .to_string()
+    } else {
+        format!(
+            "Cancel the approval of all {count} invoices? They go back to your task list, \
+             unapproved; nothing is paid."
+        )
+    };
     let shown = StoredValue::new(bundle.clone());
     let items = bundle.items.clone();
     view! {
@@ -288,7 +298,9 @@ fn BundlePanel(
                     <p class="bundle-summary" data-testid="bundle-summary">{summary}</p>
                 </div>
                 <div class="actions">
-                    <button type="button" class="secondary" disabled=move || busy.get() on:click=cancel>"Cancel approval"</button>
+                    <ConfirmButton label="Cancel approval" aria_label="Cancel approval" class="secondary"
+                        question=cancel_question confirm="Yes, cancel approval" keep="No, keep my bundle"
+                        disabled=busy on_confirm=Callback::new(cancel) />
                     <button type="button" disabled=move || busy.get() on:click=move |_| on_pay.run(shown.get_value())>"Pay"</button>
                 </div>
             </div>

@@ -1,8 +1,10 @@
 //! Widgets shared by several screens: headings, notes, form fields, the sign-in form and the
-//! signed-in frame here; amounts, badges, loading, filter selects and tables in their own files.
+//! signed-in frame here; amounts, badges, confirmations, loading, filter selects and tables in
+//! their own files.
 
 mod amounts;
 mod badges;
+mod confirm;
 mod filter_select;
 mod loaded;
 mod table;
@@ -12,6 +14,7 @@ pub use badges::{
     status_label, warning_label, PaymentStatusBadge, StatusBadge, WarningBadges, WarningText,
     YesNo, STATUSES, WARNING_KINDS,
 };
+pub use confirm::ConfirmButton;
 pub use filter_select::{all, FilterBar, FilterSelect};
 pub use loaded::{Loaded, Loading};
 pub use table::{Column, DataTable, Row};

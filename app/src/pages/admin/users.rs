@@ -10,8 +10,10 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::paged::{Paged, PagedList};
+use crate::session::use_session;
 use crate::widgets::{
-    failure_of, field_error, local_time, ActionError, Column, DataTable, ErrorNote, Row, TextField,
+    failure_of, field_error, local_time, ActionError, Column, ConfirmButton, DataTable, ErrorNote,
+    Row, TextField,
 };
 
 use super::company_name;
@@ -28,6 +30,9 @@ pub fn AdminUsers() -> impl IntoView {
     let row_error = RwSignal::new(None::<String>);
     // A changed user is changed in place, so the pages loaded so far stay.
     let changed = move |user: UserView| users.update_where(|u| u.id == user.id, user.clone());
+    // Nobody deactivates themselves (the server refuses it too): their row offers no Deactivate.
+    let session = use_session();
+    let me = Signal::derive(move || session.me().map(|me| me.id));
 
     let run = move |call: UserCall, user: String| {
         row_error.set(None);
@@ -63,7 +68,7 @@ pub fn AdminUsers() -> impl IntoView {
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
             <PagedList paged=users loading="Loading users…" more_testid="users-load-more" let:list>
                 <DataTable caption="Users" testid="users" columns=USER_COLUMNS
-                    rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run)).collect() />
+                    rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run, me)).collect() />
             </PagedList>
         </section>
         {move || {
@@ -103,7 +108,8 @@ fn user_row(
     u: UserView,
     companies: LocalResource<Result<Vec<CompanyView>, ApiFailure>>,
     editing_roles: RwSignal<Option<String>>,
-    run: impl Fn(UserCall, String) + Copy + 'static,
+    run: impl Fn(UserCall, String) + Copy + Send + Sync + 'static,
+    me: Signal<Option<String>>,
 ) -> Row {
     let roles = u.roles.clone();
     let is_admin = u.is_system_admin;
@@ -135,6 +141,38 @@ fn user_row(
                 on:click=move |_| run(call, id.clone())>{label}</button>
         }
     };
+    // Deactivating and reactivating ask first, saying what they do beyond their name.
+    let (user_id, user_name) = (u.id.clone(), u.name.clone());
+    let confirmed = move |call: UserCall| {
+        let id = user_id.clone();
+        Callback::new(move |()| run(call, id.clone()))
+    };
+    let on_deactivate = confirmed(UserCall::Deactivate);
+    let on_reactivate = confirmed(UserCall::Reactivate);
+    let own_row = {
+        let id = u.id.clone();
+        move || me.get().as_deref() == Some(id.as_str())
+    };
+    let active = u.active;
+    let switch = move || {
+        if own_row() {
+            view! { <span class="muted small-note">"You"</span> }.into_any()
+        } else if active {
+            view! {
+                <ConfirmButton label="Deactivate" aria_label=format!("Deactivate {user_name}") class="danger"
+                    question=format!("Deactivate {user_name}? They are signed out at once and cannot sign in until reactivated.")
+                    confirm="Yes, deactivate" keep="No, keep active" on_confirm=on_deactivate />
+            }
+            .into_any()
+        } else {
+            view! {
+                <ConfirmButton label="Reactivate" aria_label=format!("Reactivate {user_name}") class="secondary"
+                    question=format!("Reactivate {user_name}? This sets a new one-time password, shown here once, in place of their current password.")
+                    confirm="Yes, reactivate" keep="No, leave deactivated" on_confirm=on_reactivate />
+            }
+            .into_any()
+        }
+    };
     let roles_id = u.id.clone();
     Row::new()
         .attr("data-user", u.email.clone())
@@ -154,8 +192,7 @@ fn user_row(
         .cell(view! {
             <button type="button" class="secondary small" aria-label=format!("Edit roles of {}", u.name)
                 on:click=move |_| editing_roles.set(Some(roles_id.clone()))>"Roles"</button>
-            {if u.active { action("Deactivate", UserCall::Deactivate, "danger").into_any() }
-             else { action("Reactivate", UserCall::Reactivate, "secondary").into_any() }}
+            {switch}
             {u.two_step_active.then(|| action("Reset two-step", UserCall::ResetTwoStep, "secondary"))}
             {u.locked_until.is_some().then(|| action("Unlock", UserCall::Unlock, "secondary"))}
         })

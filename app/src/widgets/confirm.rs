@@ -1,0 +1,57 @@
+//! An action that cannot be undone with one click, or that does more than its name says, asks
+//! first: its button opens the question (what will happen) with "Yes, …" and "No, …" in place of
+//! the button; only "Yes" runs it, and focus moves to it so the keyboard follows.
+
+use leptos::html;
+use leptos::prelude::*;
+
+#[component]
+pub fn ConfirmButton(
+    /// The button's text, e.g. "Deactivate".
+    label: &'static str,
+    /// The button's accessible name when the text alone is ambiguous in a list ("Deactivate Ada").
+    #[prop(into)]
+    aria_label: String,
+    /// What will happen, as a sentence the user answers with Yes or No.
+    #[prop(into)]
+    question: String,
+    /// The confirming button, e.g. "Yes, deactivate".
+    confirm: &'static str,
+    /// The button that keeps things as they are, e.g. "No, keep active".
+    keep: &'static str,
+    /// The class of the first button ("secondary", "danger", …; always small).
+    class: &'static str,
+    #[prop(into, optional)] disabled: Signal<bool>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let yes = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if asking.get() {
+            if let Some(button) = yes.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    let question = StoredValue::new(question);
+    let aria_label = StoredValue::new(aria_label);
+    move || {
+        if asking.get() {
+            view! {
+                <span class="confirm" role="group" aria-label=aria_label.get_value()>
+                    <span class="confirm-question">{question.get_value()}</span>
+                    <button type="button" class="danger small" node_ref=yes disabled=move || disabled.get()
+                        on:click=move |_| { asking.set(false); on_confirm.run(()) }>{confirm}</button>
+                    <button type="button" class="secondary small" on:click=move |_| asking.set(false)>{keep}</button>
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class=format!("{class} small") aria-label=aria_label.get_value()
+                    disabled=move || disabled.get() on:click=move |_| asking.set(true)>{label}</button>
+            }
+            .into_any()
+        }
+    }
+}
