@@ -284,6 +284,9 @@ pub struct CompanySignResult {
 pub struct SignResult {
     pub bundle_id: String,
     pub companies: Vec<CompanySignResult>,
+    /// What was approved and pre-approved for payment, per currency (refused invoices, which
+    /// stay in the bundle, not counted).
+    pub totals: Vec<AmountView>,
     /// What is left in the bundle (refused invoices), with a fresh digest.
     pub bundle: BundleView,
 }

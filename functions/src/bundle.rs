@@ -14,6 +14,7 @@ use ap_core::approval::{amount_view, debtor_agreement};
 use ap_core::bundle::{Bundle, BundleDigest, BundleItem};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId};
+use ap_core::money::{Money, Totals};
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
@@ -323,10 +324,12 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             .push(record);
     }
     let mut companies = Vec::new();
+    let mut signed_amounts: Vec<Money> = Vec::new();
     for (company, records) in by_company.values() {
         let outcome = sign_company(env, &ctx, &bundle_id, company, records).await?;
         let result = match outcome {
             SignAnswer::Signed { records: signed } => {
+                signed_amounts.extend(signed.iter().map(|r| r.process.document().amount));
                 let invoices: Vec<SignedInvoice> = signed
                     .iter()
                     .map(|r| {
@@ -393,10 +396,14 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         companies.push(result);
     }
     let left = current(env, &kv, &ctx.user).await?;
+    // The signed invoices are a part of a bundle whose totals were summed without overflow, so
+    // theirs cannot overflow either; were it ever to, the confirmation shows no total.
+    let signed: Result<Totals, _> = signed_amounts.into_iter().collect();
     json(
         200,
         &SignResult {
             bundle_id,
+            totals: signed.map_or_else(|_| Vec::new(), |t| t.iter().map(amount_view).collect()),
             companies,
             bundle: left.view(),
         },

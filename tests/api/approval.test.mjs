@@ -219,6 +219,9 @@ test('signing: a changed bundle and a replayed code are refused; one company ref
   assert.equal(byCompany[b.id].signed, false);
   assert.match(byCompany[b.id].reason, /Pre-approval is not allowed/);
   assert.deepEqual(signed.body.bundle.items.map((i) => i.id), [inB], 'the refused invoice stays in the bundle');
+  const expected = {};
+  for (const i of byCompany[a.id].invoices) expected[i.amount.currency] = (expected[i.amount.currency] ?? 0) + i.amount.minor;
+  assert.deepEqual(Object.fromEntries(signed.body.totals.map((t) => [t.currency, t.minor])), expected, 'the totals count what was signed, not the refused invoice');
 
   // The same code again: replay refused.
   assertProblem(await sign(user, signed.body.bundle.digest), 403);

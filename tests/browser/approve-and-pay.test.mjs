@@ -379,7 +379,12 @@ test('paying with password and a fresh oathtool code signs both companies and em
   await dialog().getByRole('button', { name: 'Sign and pay' }).click();
 
   const confirmation = page.getByTestId('sign-confirmation');
-  await confirmation.getByText('Signed: 2 invoices approved and paid').waitFor();
+  // Issue 12: nothing is paid yet, so the confirmation does not say so; it gives the total and
+  // the next step, and no internal bundle id.
+  await confirmation.getByText('Signed: 2 invoices approved and pre-approved for payment').waitFor();
+  assert.equal(nbsp(await confirmation.getByTestId('signed-totals').textContent()), 'Total 143 400.00 NOK');
+  await confirmation.getByText(/^Nothing is paid yet\. Next, your ERP puts these invoices in its payment file/).waitFor();
+  assert.equal(await confirmation.getByText(/^Bundle /).count(), 0, 'no internal bundle id');
   await dialog().waitFor({ state: 'hidden' });
   await bundle().waitFor({ state: 'detached' });
   for (const key of ['power', 'steel']) {

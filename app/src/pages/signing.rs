@@ -251,7 +251,8 @@ fn keep_focus_inside(dialog: &web_sys::Element, ev: &KeyboardEvent) {
     }
 }
 
-/// What signing did, per company: what was approved and paid (token's last four only), and
+/// What signing did: what was approved and pre-approved for payment, in total and per company
+/// (token's last four only), what happens next (nothing is paid yet), and
 /// which invoices were refused and why (they stay in the bundle).
 #[component]
 pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl IntoView {
@@ -272,8 +273,11 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
     };
     view! {
         <section class=class aria-labelledby="confirmation-title">
-            <h2 id="confirmation-title">{if paid > 0 { format!("Signed: {paid} {} approved and paid", if paid == 1 { "invoice" } else { "invoices" }) } else { "Nothing was signed".to_string() }}</h2>
-            <p class="muted">{format!("Bundle {}.", result.bundle_id)}</p>
+            <h2 id="confirmation-title">{if paid > 0 { format!("Signed: {paid} {} approved and pre-approved for payment", if paid == 1 { "invoice" } else { "invoices" }) } else { "Nothing was signed".to_string() }}</h2>
+            {(paid > 0).then(|| view! {
+                <p data-testid="signed-totals"><strong>{format!("Total {}", totals_text(&result.totals))}</strong></p>
+                <p>"Nothing is paid yet. Next, your ERP puts these invoices in its payment file; AutoPay recognises each one by its approval token and sends it to the bank without asking again."</p>
+            })}
             {result.companies.iter().map(|c| view! {
                 <div class="confirmation-company" data-company=c.company_name.clone()>
                     <h3>{c.company_name.clone()}{(!c.signed).then_some(" — refused")}</h3>
