@@ -80,10 +80,14 @@ test('a wrong method on health is a problem+json 405', async () => {
   assertProblem(await call('DELETE', '/api/v1/health'), 405);
 });
 
+/** The content-hashed files index.html names (links, preloads and the loader's imports). */
+const appFiles = (html) =>
+  [...html.matchAll(/(?:href=|src=|from |module_or_path: )["']\/(app-[0-9a-f]{16}\/[^"']+)["']/g)].map((m) => m[1]);
+
 test('the_spa_s_hashed_files_are_kept_for_a_year_and_its_page_is_revalidated', async () => {
   const page = await call('GET', '/');
   assert.doesNotMatch(page.headers.get('cache-control') ?? '', /immutable|max-age=[1-9]/, 'index.html is revalidated');
-  const hashed = [...page.text.matchAll(/(?:href=|src=|from |module_or_path: )["']\/(app-[0-9a-f]{16}\/[^"']+)["']/g)].map((m) => m[1]);
+  const hashed = appFiles(page.text);
   assert.ok(hashed.some((f) => f.endsWith('.wasm')) && hashed.some((f) => f.endsWith('.css')), `hashed files named by the page: ${hashed}`);
   // The screens fetched later (named in the split loader) are kept the same way.
   const dir = hashed[0].split('/')[0];
@@ -104,7 +108,7 @@ test('the_first_download_of_sign_in_and_the_task_list_stays_within_250_kb_gzip',
   // files index.html names), each gzip -9 as a server would send it. Over budget? Put the new
   // screen or part behind `lazy_screen!` / `#[lazy]` (ARCHITECTURE.md, "Code splitting").
   const page = await call('GET', '/');
-  const first = new Set([...page.text.matchAll(/(?:href=|from |module_or_path: )["']\/(app-[0-9a-f]{16}\/[^"']+)["']/g)].map((m) => m[1]));
+  const first = new Set(appFiles(page.text));
   assert.deepEqual([...first].map((f) => f.split('/')[1]).sort(), ['__wasm_split.js', 'ap-app.js', 'ap-app_bg.wasm', 'style.css']);
   let total = 0;
   for (const file of first) {
