@@ -14,6 +14,7 @@ pub mod bank_report;
 pub mod bundle;
 pub mod dates;
 pub mod document;
+pub mod format;
 pub mod guard;
 pub mod iban;
 pub mod ids;

@@ -19,6 +19,11 @@ pub use filter_select::{all, FilterBar, FilterSelect};
 pub use loaded::{Loaded, Loading};
 pub use table::{Column, DataTable, Row};
 
+/// The language the SPA shows: every text, amount and date goes through it.
+pub fn lang() -> ap_core::format::Lang {
+    ap_core::format::Lang::En
+}
+
 use ap_core::api::SignInRequest;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
