@@ -5,7 +5,7 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 /// One namespace per screen area; each is a file `locales/<lang>/<namespace>.json`.
 const NAMESPACES: [&str; 12] = [
@@ -29,7 +29,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     let cfg = Config::new("en")?
         .add_locale("nb")?
-        .add_namespaces(NAMESPACES)?;
+        .add_namespaces(NAMESPACES)?
+        // `t_string!` with values (`t_string!(i18n, ns.key, name = …)`, for attributes and
+        // Strings in code) needs the Display builders.
+        .parse_options(ParseOptions::new().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// A column of a `DataTable`: its header and how the cells under it are marked up.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
-    label: &'static str,
+    label: Label,
     label_hidden: bool,
     numeric: bool,
     row_header: bool,
@@ -17,9 +17,36 @@ pub struct Column {
     testid: Option<&'static str>,
 }
 
+/// A column header's text: fixed, or translated (read in the language shown, so the header
+/// follows a change of language).
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    Fixed(&'static str),
+    Translated(fn() -> String),
+}
+
+impl Label {
+    fn view(self) -> AnyView {
+        match self {
+            Label::Fixed(text) => text.into_any(),
+            Label::Translated(text) => (move || text()).into_any(),
+        }
+    }
+}
+
 impl Column {
     /// A column headed `label`, its cells plain `<td>`s.
     pub const fn new(label: &'static str) -> Self {
+        Self::headed(Label::Fixed(label))
+    }
+
+    /// A column headed by a translated text, e.g.
+    /// `Column::translated(|| t_string!(use_i18n(), admin.users.col_name).to_string())`.
+    pub const fn translated(label: fn() -> String) -> Self {
+        Self::headed(Label::Translated(label))
+    }
+
+    const fn headed(label: Label) -> Self {
         Self {
             label,
             label_hidden: false,
@@ -80,11 +107,12 @@ impl Column {
 
     fn header(&self) -> AnyView {
         let class = self.numeric.then_some("num");
+        let text = self.label.view();
         if self.label_hidden {
-            view! { <th scope="col" class=class><span class="visually-hidden">{self.label}</span></th> }
+            view! { <th scope="col" class=class><span class="visually-hidden">{text}</span></th> }
                 .into_any()
         } else {
-            view! { <th scope="col" class=class>{self.label}</th> }.into_any()
+            view! { <th scope="col" class=class>{text}</th> }.into_any()
         }
     }
 
@@ -130,9 +158,10 @@ impl Row {
 /// the rows.
 #[component]
 pub fn DataTable(
-    /// What the table lists, read by screen readers only.
+    /// What the table lists, read by screen readers only (a text, or a translated text that
+    /// follows the language).
     #[prop(into)]
-    caption: String,
+    caption: TextProp,
     /// The columns, in order; every row has a cell for each.
     #[prop(into)]
     columns: Vec<Column>,
@@ -151,7 +180,7 @@ pub fn DataTable(
     view! {
         <div class="table-scroll">
             <table class=class data-testid=testid>
-                <caption class="visually-hidden">{caption}</caption>
+                <caption class="visually-hidden">{move || caption.get()}</caption>
                 <thead><tr>{columns.iter().map(Column::header).collect_view()}</tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| {
