@@ -3,28 +3,31 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::paged::{Paged, PagedList};
 use crate::widgets::{local_time, Column, DataTable, Row};
 
 const EVENT_COLUMNS: &[Column] = &[
-    Column::new("When"),
-    Column::new("Event"),
-    Column::new("Who"),
-    Column::new("Detail"),
+    Column::translated(|| t_string!(use_i18n(), admin.events.col_when).to_string()),
+    Column::translated(|| t_string!(use_i18n(), admin.events.col_event).to_string()),
+    Column::translated(|| t_string!(use_i18n(), admin.events.col_who).to_string()),
+    Column::translated(|| t_string!(use_i18n(), admin.events.col_detail).to_string()),
 ];
 
 /// Sign-in events, newest first, back to the first one with "Load more".
 #[component]
 pub fn AdminEvents() -> impl IntoView {
+    let i18n = use_i18n();
     let events = Paged::new(api::sign_in_events);
     view! {
         <section class="card" aria-labelledby="events-title">
             <div class="card-head">
-                <h2 id="events-title">"Sign-in events"</h2>
-                <button type="button" class="secondary small" on:click=move |_| events.reload()>"Refresh"</button>
+                <h2 id="events-title">{t!(i18n, admin.events.title)}</h2>
+                <button type="button" class="secondary small" on:click=move |_| events.reload()>{t!(i18n, admin.events.refresh)}</button>
             </div>
-            <PagedList paged=events loading="Loading…" empty="No sign-in attempts yet." more_testid="events-load-more" let:list>
-                <DataTable caption="Sign-in events, newest first" testid="events" columns=EVENT_COLUMNS
+            <PagedList paged=events loading=move || t_string!(i18n, admin.events.loading) empty=move || t_string!(i18n, admin.events.empty)
+                more_testid="events-load-more" let:list>
+                <DataTable caption=move || t_string!(i18n, admin.events.caption) testid="events" columns=EVENT_COLUMNS
                     rows=list.into_iter().map(|e| {
                         let failed = e.kind.contains("fail");
                         Row::new()

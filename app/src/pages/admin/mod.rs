@@ -14,11 +14,14 @@ pub use readiness::AdminReadiness;
 pub use users::AdminUsers;
 
 use ap_core::api::CompanyView;
+use ap_core::roles::{Role, TwoStepLevel};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_router::components::{Outlet, A};
 
 use crate::api::{self, ApiFailure};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::session::use_session;
 use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextField};
 
@@ -26,18 +29,19 @@ use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextF
 /// Administrators only; everyone else is told which role they need.
 #[component]
 pub fn Administration() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_system_admin));
     view! {
-        <SignedInScreen title="Administration" lead="Companies, users and roles, integration keys, readiness and sign-in events.">
+        <SignedInScreen title=move || t_string!(i18n, admin.title) lead=move || t_string!(i18n, admin.lead)>
             {move || if is_admin.get() {
                 view! {
-                    <nav class="tabs" aria-label="Administration">
-                        <A href="/admin/companies">"Companies"</A>
-                        <A href="/admin/users">"Users"</A>
-                        <A href="/admin/keys">"Integration keys"</A>
-                        <A href="/admin/readiness">"Readiness"</A>
-                        <A href="/admin/events">"Sign-in events"</A>
+                    <nav class="tabs" aria-label=move || t_string!(i18n, admin.title)>
+                        <A href="/admin/companies">{t!(i18n, admin.tab_companies)}</A>
+                        <A href="/admin/users">{t!(i18n, admin.tab_users)}</A>
+                        <A href="/admin/keys">{t!(i18n, admin.tab_keys)}</A>
+                        <A href="/admin/readiness">{t!(i18n, admin.tab_readiness)}</A>
+                        <A href="/admin/events">{t!(i18n, admin.tab_events)}</A>
                     </nav>
                     <StepUp />
                     <Outlet />
@@ -45,7 +49,7 @@ pub fn Administration() -> impl IntoView {
             } else {
                 view! {
                     <p class="note note-warn" role="alert" data-testid="needs-admin">
-                        "You need the System Administrator role to use Administration. Ask a System Administrator if you need access."
+                        {t!(i18n, admin.needs_admin)}
                     </p>
                 }.into_any()
             }}
@@ -58,6 +62,7 @@ pub fn Administration() -> impl IntoView {
 /// session for five minutes after.
 #[component]
 fn StepUp() -> impl IntoView {
+    let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let confirmed = RwSignal::new(false);
     let confirm = Action::new_local(move |code_text: &String| {
@@ -79,19 +84,19 @@ fn StepUp() -> impl IntoView {
         confirm.dispatch(code.get_untracked().trim().to_string());
     };
     view! {
-        <form class="card step-up" aria-label="Confirm with your code" data-testid="step-up" on:submit=submit>
-            <p>"Changing roles, bank agreements or integration keys needs a fresh code from your authenticator app. A confirmation lasts 5 minutes."</p>
+        <form class="card step-up" aria-label=move || t_string!(i18n, admin.step_up.label) data-testid="step-up" on:submit=submit>
+            <p>{t!(i18n, admin.step_up.intro)}</p>
             <TextField
                 id="step-up-code"
-                label="Code from your authenticator app"
+                label=move || t_string!(i18n, admin.step_up.code)
                 value=code
                 inputmode="numeric"
                 autocomplete="one-time-code"
                 error=code_error
             />
-            <button type="submit">"Confirm code"</button>
+            <button type="submit">{t!(i18n, admin.step_up.confirm)}</button>
             {move || confirmed.get().then(|| view! {
-                <p class="note" role="status">"Confirmed: for 5 minutes you may change roles, bank agreements and integration keys."</p>
+                <p class="note" role="status">{t!(i18n, admin.step_up.confirmed)}</p>
             })}
             <ActionError failure=Signal::derive(move || failure.get().filter(|f| f.field("code").is_none())) />
         </form>
@@ -109,4 +114,33 @@ fn company_name(
         .and_then(|r| r.ok())
         .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
         .unwrap_or_else(|| id.to_string())
+}
+
+/// The name of a role as shown, in the language shown (the value sent to the server is the
+/// role itself, never this name).
+fn role_name(i18n: I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::InvoiceApprover => t_string!(i18n, admin.roles.invoice_approver).to_string(),
+        Role::AutoPayApprover => t_string!(i18n, admin.roles.autopay_approver).to_string(),
+        Role::AutoPayAdministrator => {
+            t_string!(i18n, admin.roles.autopay_administrator).to_string()
+        }
+    }
+}
+
+/// The System Administrator role's name as shown, in the language shown.
+fn system_administrator_name(i18n: I18nContext<Locale>) -> String {
+    t_string!(i18n, admin.roles.system_administrator).to_string()
+}
+
+/// The name of a two-step authentication level as shown, in the language shown.
+fn level_name(i18n: I18nContext<Locale>, level: TwoStepLevel) -> String {
+    match level {
+        TwoStepLevel::None => t_string!(i18n, admin.levels.none).to_string(),
+        TwoStepLevel::OnUpload => t_string!(i18n, admin.levels.on_upload).to_string(),
+        TwoStepLevel::OnApproval => t_string!(i18n, admin.levels.on_approval).to_string(),
+        TwoStepLevel::OnUploadAndApproval => {
+            t_string!(i18n, admin.levels.on_upload_and_approval).to_string()
+        }
+    }
 }
