@@ -9,9 +9,12 @@ pub mod pages;
 pub mod session;
 pub mod widgets;
 
+use ap_core::screens::Screen;
+use leptos::ev::KeyboardEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::session::{provide_session, use_session};
@@ -66,22 +69,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="app-header">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"A&P"</span>
-                    <span class="brand-name">"Approve & Pay"</span>
-                </A>
-                <nav aria-label="Main">
-                    <ul>
-                        <li><A href="/tasks">"Tasks"</A></li>
-                        <li><A href="/process-overview">"Process overview"</A></li>
-                        <li><A href="/autopay">"AutoPay"</A></li>
-                        <li><A href="/admin">"Administration"</A></li>
-                        <li><A href="/my-details">"My details"</A></li>
-                    </ul>
-                </nav>
-                <UserMenu />
-            </header>
+            <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
@@ -112,6 +100,73 @@ pub fn App() -> impl IntoView {
                 <A href="/status">"Service status"</A>
             </footer>
         </Router>
+    }
+}
+
+/// The header: the product name, the screens the signed-in user may open (`Screen::open_to`,
+/// the rule the Worker enforces) and the user's name with "Sign out", or "Sign in". On a phone
+/// the navigation and the user collapse behind a Menu button so the header takes one line; the
+/// menu closes on navigation and with Escape.
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let open = RwSignal::new(false);
+    let toggle = NodeRef::<html::Button>::new();
+    // Any navigation (a link in the menu or elsewhere) closes the menu.
+    Effect::watch(
+        move || location.pathname.get(),
+        move |_, _, _| open.set(false),
+        false,
+    );
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    let screens = Memo::new(move |_| Screen::open_to_user(session.me().as_ref()));
+    view! {
+        <header class="app-header" class:has-menu=move || !screens.get().is_empty() on:keydown=on_keydown>
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"A&P"</span>
+                <span class="brand-name">"Approve & Pay"</span>
+            </A>
+            <button type="button" class="menu-toggle" node_ref=toggle hidden=move || screens.get().is_empty() aria-controls="site-menu"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                <span class="menu-icon" aria-hidden="true"></span>
+                "Menu"
+            </button>
+            <div id="site-menu" class="site-menu" class:open=move || open.get()>
+                {move || {
+                    let screens = screens.get();
+                    (!screens.is_empty()).then(|| view! {
+                        <nav aria-label="Main">
+                            <ul>
+                                {screens.into_iter().map(|screen| {
+                                    let (href, label) = screen_link(screen);
+                                    view! { <li><A href=href>{label}</A></li> }
+                                }).collect_view()}
+                            </ul>
+                        </nav>
+                    })
+                }}
+                <UserMenu />
+            </div>
+        </header>
+    }
+}
+
+/// Where a screen of the navigation lives, and its name there.
+fn screen_link(screen: Screen) -> (&'static str, &'static str) {
+    match screen {
+        Screen::Tasks => ("/tasks", "Tasks"),
+        Screen::ProcessOverview => ("/process-overview", "Process overview"),
+        Screen::AutoPay => ("/autopay", "AutoPay"),
+        Screen::Administration => ("/admin", "Administration"),
+        Screen::MyDetails => ("/my-details", "My details"),
     }
 }
 

@@ -119,33 +119,45 @@ pub fn SigningDialog(
         <dialog node_ref=dialog class="signing" aria-labelledby="signing-title" aria-describedby="signing-lead"
             aria-modal="true" data-testid="signing-dialog"
             on:keydown=on_keydown on:close=move |_| if shown.with_untracked(|s| s.is_some()) { close() }>
-            <h2 id="signing-title">"Approve and pay: sign"</h2>
-            {move || shown.get().map(|b| view! {
-                <p id="signing-lead" class="lead">
-                    {format!(
-                        "You approve {} {} and pre-approve {} payment: {}. Check every payee, account and amount below.",
-                        b.count,
-                        if b.count == 1 { "invoice" } else { "invoices" },
-                        if b.count == 1 { "its" } else { "their" },
-                        totals_text(&b.totals)
-                    )}
-                </p>
-                <SignedContent bundle=b />
-            })}
-            <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
-                <div class="form-grid">
-                    <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
-                    <TextField id="sign-code" label="Code from your authenticator app" value=code
-                        autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
-                </div>
-                <ActionError failure=Signal::derive(move || failure.get()) />
-                <div class="actions">
-                    <button type="submit" disabled=move || sign.pending().get()>
-                        {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
-                    </button>
-                    <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                </div>
-            </form>
+            <div class="signing-head">
+                <h2 id="signing-title">"Approve and pay: sign"</h2>
+                {move || shown.with(|b| b.as_ref().map(|b| view! {
+                    <p id="signing-lead" class="lead">
+                        {format!(
+                            "You approve {} {} and pre-approve {} payment: {}. Check every payee, account and amount below.",
+                            b.count,
+                            if b.count == 1 { "invoice" } else { "invoices" },
+                            if b.count == 1 { "its" } else { "their" },
+                            totals_text(&b.totals)
+                        )}
+                    </p>
+                }))}
+            </div>
+            {move || shown.get().map(|b| view! { <SignedContent bundle=b /> })}
+            // The total and the form stay in view below the list, which scrolls on its own.
+            <div class="signing-foot">
+                {move || shown.with(|b| b.as_ref().map(|b| view! {
+                    <dl class="totals grand" data-testid="signing-totals">
+                        {b.totals.iter().map(|t| view! {
+                            <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                }))}
+                <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
+                    <div class="form-grid">
+                        <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
+                        <TextField id="sign-code" label="Code from your authenticator app" value=code
+                            autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
+                    </div>
+                    <ActionError failure=Signal::derive(move || failure.get()) />
+                    <div class="actions">
+                        <button type="submit" disabled=move || sign.pending().get()>
+                            {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
+                    </div>
+                </form>
+            </div>
         </dialog>
     }
 }
@@ -174,7 +186,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                             )}
                         </p>
                     })}
-                    <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
+                    <table class="table compact stack" aria-labelledby=heading_id data-company=g.company_name.clone()>
                         <thead><tr>
                             <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
                             <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
@@ -182,26 +194,21 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                         <tbody>
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
-                                    <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono">{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
-                                    <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
-                                    <td class="nowrap">{i.due_date.clone()}</td>
-                                    <td class="num">{amount_text(&i.amount)}</td>
+                                    <th scope="row" data-label="Payee">{i.payee_name.clone()}</th>
+                                    <td class="mono account" data-label="Account">{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
+                                    <td class="reference" data-label="Invoice">{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
+                                    <td class="nowrap" data-label="Due date" data-testid="due-date">{i.due_date.clone()}</td>
+                                    <td class="num" data-label="Amount" data-testid="amount">{amount_text(&i.amount)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
                         <tfoot><tr>
                             <th scope="row" colspan="4">{format!("Total {}", g.company_name)}</th>
-                            <td class="num strong">{totals_text(&g.totals)}</td>
+                            <td class="num strong" data-testid="company-total">{totals_text(&g.totals)}</td>
                         </tr></tfoot>
                     </table>
                 }
             }).collect_view()}
-            <dl class="totals grand" data-testid="signing-totals">
-                {b.totals.iter().map(|t| view! {
-                    <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
-                }).collect_view()}
-            </dl>
         </div>
     }
 }

@@ -33,8 +33,8 @@ const TASK_COLUMNS: &[Column] = &[
     Column::new("Invoice number").row_header(),
     Column::new("Supplier"),
     Column::new("Company"),
-    Column::new("Amount").numeric(),
-    Column::new("Due date").class("nowrap"),
+    Column::new("Amount").numeric().testid("amount"),
+    Column::new("Due date").class("nowrap").testid("due-date"),
     Column::new("Warnings"),
 ];
 
@@ -304,7 +304,7 @@ fn BundlePanel(
                     <button type="button" disabled=move || busy.get() on:click=move |_| on_pay.run(shown.get_value())>"Pay"</button>
                 </div>
             </div>
-            <dl class="totals">
+            <dl class="totals" data-testid="bundle-totals">
                 {bundle.totals.iter().map(|t| view! {
                     <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
                 }).collect_view()}
@@ -320,7 +320,7 @@ fn BundlePanel(
                                 {format!("{}'s bank needs {} approvers: after you sign, each payment waits in AutoPay for another AutoPay Approver.", g.company_name, g.approvers_required)}
                             </p>
                         })}
-                        <table class="table" aria-labelledby=heading_id>
+                        <table class="table stack bundle-table" aria-labelledby=heading_id>
                             <thead><tr>
                                 <th scope="col">"Invoice number"</th><th scope="col">"Payee"</th><th scope="col">"Account"</th>
                                 <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
@@ -331,12 +331,12 @@ fn BundlePanel(
                                     let (id, number) = (i.id.clone(), i.invoice_number.clone());
                                     view! {
                                         <tr data-invoice=i.invoice_number.clone()>
-                                            <th scope="row">{i.invoice_number.clone()}</th>
-                                            <td>{i.payee_name.clone()}</td>
-                                            <td class="mono">{i.creditor_account.clone()}</td>
-                                            <td class="nowrap">{i.due_date.clone()}</td>
-                                            <td class="num">{amount_text(&i.amount)}</td>
-                                            <td class="actions">
+                                            <th scope="row" data-label="Invoice number">{i.invoice_number.clone()}</th>
+                                            <td data-label="Payee">{i.payee_name.clone()}</td>
+                                            <td class="mono account" data-label="Account">{i.creditor_account.clone()}</td>
+                                            <td class="nowrap" data-label="Due date" data-testid="due-date">{i.due_date.clone()}</td>
+                                            <td class="num" data-label="Amount" data-testid="amount">{amount_text(&i.amount)}</td>
+                                            <td class="actions row-remove">
                                                 <button type="button" class="secondary small" disabled=move || busy.get()
                                                     aria-label=format!("Remove invoice {} from the bundle", i.invoice_number)
                                                     on:click=move |_| remove(id.clone(), number.clone())>"Remove"</button>
