@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
     language::provide_language();
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{tr!(layout.skip_to_content)}</a>
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
@@ -131,7 +131,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="app-footer">
-                <A href="/status">"Service status"</A>
+                <A href="/status">{tr!(layout.service_status)}</A>
                 <language::LanguageSwitch />
             </footer>
         </Router>
@@ -172,17 +172,17 @@ fn Header() -> impl IntoView {
             <button type="button" class="menu-toggle" node_ref=toggle hidden=move || screens.get().is_empty() aria-controls="site-menu"
                 aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                 <span class="menu-icon" aria-hidden="true"></span>
-                "Menu"
+                {tr!(layout.menu)}
             </button>
             <div id="site-menu" class="site-menu" class:open=move || open.get()>
                 {move || {
                     let screens = screens.get();
                     (!screens.is_empty()).then(|| view! {
-                        <nav aria-label="Main">
+                        <nav aria-label=move || tr_string!(layout.main_navigation)>
                             <ul>
                                 {screens.into_iter().map(|screen| {
                                     let (href, label) = screen_link(screen);
-                                    view! { <li><A href=href>{label}</A></li> }
+                                    view! { <li><A href=href>{move || label()}</A></li> }
                                 }).collect_view()}
                             </ul>
                         </nav>
@@ -194,14 +194,16 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Where a screen of the navigation lives, and its name there.
-fn screen_link(screen: Screen) -> (&'static str, &'static str) {
+/// Where a screen of the navigation lives, and its name there (in the language shown).
+fn screen_link(screen: Screen) -> (&'static str, fn() -> &'static str) {
     match screen {
-        Screen::Tasks => ("/tasks", "Tasks"),
-        Screen::ProcessOverview => ("/process-overview", "Process overview"),
-        Screen::AutoPay => ("/autopay", "AutoPay"),
-        Screen::Administration => ("/admin", "Administration"),
-        Screen::MyDetails => ("/my-details", "My details"),
+        Screen::Tasks => ("/tasks", || tr_string!(layout.nav_tasks)),
+        Screen::ProcessOverview => ("/process-overview", || {
+            tr_string!(layout.nav_process_overview)
+        }),
+        Screen::AutoPay => ("/autopay", || tr_string!(layout.nav_autopay)),
+        Screen::Administration => ("/admin", || tr_string!(layout.nav_administration)),
+        Screen::MyDetails => ("/my-details", || tr_string!(layout.nav_my_details)),
     }
 }
 
@@ -227,10 +229,10 @@ fn UserMenu() -> impl IntoView {
                     Some(me) => view! {
                         <span class="user-name" data-testid="signed-in-user">{me.name}</span>
                         <button type="button" class="secondary small" on:click=move |_| { sign_out.dispatch(()); }>
-                            "Sign out"
+                            {tr!(layout.sign_out)}
                         </button>
                     }.into_any(),
-                    None if !state.first_run => view! { <A href="/sign-in" attr:class="header-link">"Sign in"</A> }.into_any(),
+                    None if !state.first_run => view! { <A href="/sign-in" attr:class="header-link">{tr!(layout.sign_in)}</A> }.into_any(),
                     None => ().into_any(),
                 },
                 _ => ().into_any(),

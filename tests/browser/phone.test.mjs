@@ -399,3 +399,39 @@ test('wide administration tables and the users\' confirm box fit a phone', async
   assert.deepEqual(unexpectedErrors(p), []);
   await p.close();
 });
+
+test('in Norwegian the phone layout holds too: longer words, the same fit', async () => {
+  const p = await pageAs(approver);
+  await openTasks(p);
+  await p.getByTestId('language-nb').click();
+  await h1(p, 'Oppgaver').waitFor();
+  await bundle(p).getByRole('heading', { name: 'Bunten din' }).waitFor();
+  await assertNoSidewaysScroll(p, 'the task list in Norwegian');
+  for (const number of bundled) {
+    const row = bundle(p).locator(`tr[data-invoice="${number}"]`);
+    await assertInsideScreen(p, row.getByTestId('amount'), `amount of ${number} (nb)`);
+    assert.equal(await row.getByTestId('amount').getAttribute('data-label'), 'Beløp');
+    await assertInsideScreen(p, row.getByRole('button', { name: `Fjern faktura ${number} fra bunten` }), `Fjern ${number}`);
+  }
+  const menu = p.getByRole('button', { name: 'Meny' });
+  await menu.click();
+  assert.deepEqual(await p.locator('header nav a').allTextContents(), ['Oppgaver', 'AutoPay', 'Mine opplysninger']);
+  await p.getByRole('navigation', { name: 'Hovedmeny' }).waitFor();
+  await p.keyboard.press('Escape');
+
+  await bundle(p).getByRole('button', { name: 'Betal', exact: true }).click();
+  const signing = p.getByRole('dialog', { name: 'Godkjenn og betal: signer' });
+  await signing.waitFor();
+  await assertInsideScreen(p, signing.getByTestId('signing-totals').locator('dd'), 'the grand total (nb)', { fully: true });
+  await assertInsideScreen(p, signing.getByRole('button', { name: 'Signer og betal' }), 'Signer og betal', { fully: true });
+  await assertNoSidewaysScroll(p, 'the signing dialog in Norwegian');
+  await p.screenshot({ path: join(ROOT, 'tests', 'output', 'phone-nb-signing-dialog.png') });
+  await assertAccessible(p, 'the signing dialog in Norwegian at 390 px');
+  await p.keyboard.press('Escape');
+  await screenshot(p, 'phone-nb-tasks');
+  // Back to English for whoever uses this user next.
+  await p.getByTestId('language-en').click();
+  await h1(p, 'Tasks').waitFor();
+  assert.deepEqual(unexpectedErrors(p), []);
+  await p.close();
+});
