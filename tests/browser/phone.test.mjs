@@ -403,7 +403,13 @@ test('wide administration tables and the users\' confirm box fit a phone', async
 test('in Norwegian the phone layout holds too: longer words, the same fit', async () => {
   const p = await pageAs(approver);
   await openTasks(p);
-  await p.getByTestId('language-nb').click();
+  await Promise.all([
+    p.waitForResponse((r) => r.url().endsWith('/api/v1/me/language')),
+    p.getByTestId('language-nb').click(),
+  ]);
+  // The choice is kept: the page loads again in Norwegian.
+  await p.waitForFunction(() => document.documentElement.lang === 'nb');
+  await p.reload();
   await h1(p, 'Oppgaver').waitFor();
   await bundle(p).getByRole('heading', { name: 'Bunten din' }).waitFor();
   await assertNoSidewaysScroll(p, 'the task list in Norwegian');
@@ -430,7 +436,12 @@ test('in Norwegian the phone layout holds too: longer words, the same fit', asyn
   await p.keyboard.press('Escape');
   await screenshot(p, 'phone-nb-tasks');
   // Back to English for whoever uses this user next.
-  await p.getByTestId('language-en').click();
+  await Promise.all([
+    p.waitForResponse((r) => r.url().endsWith('/api/v1/me/language')),
+    p.getByTestId('language-en').click(),
+  ]);
+  await p.waitForFunction(() => document.documentElement.lang === 'en');
+  await p.reload();
   await h1(p, 'Tasks').waitFor();
   assert.deepEqual(unexpectedErrors(p), []);
   await p.close();
