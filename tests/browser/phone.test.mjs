@@ -133,13 +133,13 @@ before(async () => {
 
   // Five invoices in the bundle (two companies, long names and references), two on the list.
   const invoices = [
-    [north, 'Kontorrekvisita og Papirvarehandel Nordland AS', 'KR-2026-000417', '12500.00', 12, true],
-    [north, 'Elektroinstallasjon Nord-Norge AS', 'EN-88412', '184000.00', 20, true],
-    [north, 'Renhold Partner AS', 'RP-3310', '3200.00', 9, true],
-    [fjell, 'Stål og Betong Entreprenør AS', 'SB-55120-2026-ABCDEFGHIJ', '1250000.00', 14, true],
-    [fjell, 'Alpine Equipment AS', 'AE-2026-88', '2450.00', 30, true],
-    [north, 'Kaffebrenneriet i Tromsø AS', 'KB-7781', '845.00', 15, false],
-    [fjell, 'Trykk og Papir AS', 'TP-1209-2026', '56000.00', 25, false],
+    [north, 'Kontorrekvisita og Papirvarehandel Nordland AS', 'KR-2026-000417-P', '12500.00', 12, true],
+    [north, 'Elektroinstallasjon Nord-Norge AS', 'EN-88412-P', '184000.00', 20, true],
+    [north, 'Renhold Partner AS', 'RP-3310-P', '3200.00', 9, true],
+    [fjell, 'Stål og Betong Entreprenør AS', 'SB-55120-2026-ABCDEFGHIJ-P', '1250000.00', 14, true],
+    [fjell, 'Alpine Equipment AS', 'AE-2026-88-P', '2450.00', 30, true],
+    [north, 'Kaffebrenneriet i Tromsø AS', 'KB-7781-P', '845.00', 15, false],
+    [fjell, 'Trykk og Papir AS', 'TP-1209-2026-P', '56000.00', 25, false],
   ];
   for (const [company, supplier, number, amount, due, pay] of invoices) {
     const id = await newInvoice(company, {
