@@ -42,9 +42,12 @@ macro_rules! tr_string {
     };
 }
 
+use ap_core::screens::Screen;
+use leptos::ev::KeyboardEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::session::{provide_session, use_session};
@@ -99,23 +102,8 @@ pub fn App() -> impl IntoView {
     language::provide_language();
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="app-header">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"A&P"</span>
-                    <span class="brand-name">"Approve & Pay"</span>
-                </A>
-                <nav aria-label="Main">
-                    <ul>
-                        <li><A href="/tasks">"Tasks"</A></li>
-                        <li><A href="/process-overview">"Process overview"</A></li>
-                        <li><A href="/autopay">"AutoPay"</A></li>
-                        <li><A href="/admin">"Administration"</A></li>
-                        <li><A href="/my-details">"My details"</A></li>
-                    </ul>
-                </nav>
-                <UserMenu />
-            </header>
+            <a class="skip-link" href="#main">{tr!(layout.skip_to_content)}</a>
+            <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
@@ -143,10 +131,79 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="app-footer">
-                <A href="/status">"Service status"</A>
+                <A href="/status">{tr!(layout.service_status)}</A>
                 <language::LanguageSwitch />
             </footer>
         </Router>
+    }
+}
+
+/// The header: the product name, the screens the signed-in user may open (`Screen::open_to`,
+/// the rule the Worker enforces) and the user's name with "Sign out", or "Sign in". On a phone
+/// the navigation and the user collapse behind a Menu button so the header takes one line; the
+/// menu closes on navigation and with Escape.
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let open = RwSignal::new(false);
+    let toggle = NodeRef::<html::Button>::new();
+    // Any navigation (a link in the menu or elsewhere) closes the menu.
+    Effect::watch(
+        move || location.pathname.get(),
+        move |_, _, _| open.set(false),
+        false,
+    );
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    let screens = Memo::new(move |_| Screen::open_to_user(session.me().as_ref()));
+    view! {
+        <header class="app-header" class:has-menu=move || !screens.get().is_empty() on:keydown=on_keydown>
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"A&P"</span>
+                <span class="brand-name">"Approve & Pay"</span>
+            </A>
+            <button type="button" class="menu-toggle" node_ref=toggle hidden=move || screens.get().is_empty() aria-controls="site-menu"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                <span class="menu-icon" aria-hidden="true"></span>
+                {tr!(layout.menu)}
+            </button>
+            <div id="site-menu" class="site-menu" class:open=move || open.get()>
+                {move || {
+                    let screens = screens.get();
+                    (!screens.is_empty()).then(|| view! {
+                        <nav aria-label=move || tr_string!(layout.main_navigation)>
+                            <ul>
+                                {screens.into_iter().map(|screen| {
+                                    let (href, label) = screen_link(screen);
+                                    view! { <li><A href=href>{move || label()}</A></li> }
+                                }).collect_view()}
+                            </ul>
+                        </nav>
+                    })
+                }}
+                <UserMenu />
+            </div>
+        </header>
+    }
+}
+
+/// Where a screen of the navigation lives, and its name there (in the language shown).
+fn screen_link(screen: Screen) -> (&'static str, fn() -> &'static str) {
+    match screen {
+        Screen::Tasks => ("/tasks", || tr_string!(layout.nav_tasks)),
+        Screen::ProcessOverview => ("/process-overview", || {
+            tr_string!(layout.nav_process_overview)
+        }),
+        Screen::AutoPay => ("/autopay", || tr_string!(layout.nav_autopay)),
+        Screen::Administration => ("/admin", || tr_string!(layout.nav_administration)),
+        Screen::MyDetails => ("/my-details", || tr_string!(layout.nav_my_details)),
     }
 }
 
@@ -172,10 +229,10 @@ fn UserMenu() -> impl IntoView {
                     Some(me) => view! {
                         <span class="user-name" data-testid="signed-in-user">{me.name}</span>
                         <button type="button" class="secondary small" on:click=move |_| { sign_out.dispatch(()); }>
-                            "Sign out"
+                            {tr!(layout.sign_out)}
                         </button>
                     }.into_any(),
-                    None if !state.first_run => view! { <A href="/sign-in" attr:class="header-link">"Sign in"</A> }.into_any(),
+                    None if !state.first_run => view! { <A href="/sign-in" attr:class="header-link">{tr!(layout.sign_in)}</A> }.into_any(),
                     None => ().into_any(),
                 },
                 _ => ().into_any(),

@@ -32,6 +32,7 @@ pub mod process;
 pub mod qr;
 pub mod readiness;
 pub mod roles;
+pub mod screens;
 pub mod seal;
 pub mod session;
 pub mod settlement;

@@ -11,6 +11,7 @@ use web_sys::HtmlElement;
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::widgets::{amount_text, totals_text, ActionError, TextField};
+use crate::{tr, tr_string};
 
 /// What can take focus inside the dialog, in document order.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
@@ -64,10 +65,8 @@ pub fn SigningDialog(
                 Err(e) if e.status == 409 => {
                     // Not what was shown any more: show the current bundle and say so.
                     code.set(String::new());
-                    let message = format!(
-                        "{} The dialog now shows the current bundle: check it, then sign again.",
-                        e.message
-                    );
+                    let message =
+                        tr_string!(signing.bundle_changed, message = e.message.clone()).to_string();
                     match api::bundle().await {
                         Ok(current) => {
                             on_bundle.run(current.clone());
@@ -119,33 +118,43 @@ pub fn SigningDialog(
         <dialog node_ref=dialog class="signing" aria-labelledby="signing-title" aria-describedby="signing-lead"
             aria-modal="true" data-testid="signing-dialog"
             on:keydown=on_keydown on:close=move |_| if shown.with_untracked(|s| s.is_some()) { close() }>
-            <h2 id="signing-title">"Approve and pay: sign"</h2>
-            {move || shown.get().map(|b| view! {
-                <p id="signing-lead" class="lead">
-                    {format!(
-                        "You approve {} {} and pre-approve {} payment: {}. Check every payee, account and amount below.",
-                        b.count,
-                        if b.count == 1 { "invoice" } else { "invoices" },
-                        if b.count == 1 { "its" } else { "their" },
-                        totals_text(&b.totals)
-                    )}
-                </p>
-                <SignedContent bundle=b />
-            })}
-            <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
-                <div class="form-grid">
-                    <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
-                    <TextField id="sign-code" label="Code from your authenticator app" value=code
-                        autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
-                </div>
-                <ActionError failure=Signal::derive(move || failure.get()) />
-                <div class="actions">
-                    <button type="submit" disabled=move || sign.pending().get()>
-                        {move || if sign.pending().get() { "Signing…" } else { "Sign and pay" }}
-                    </button>
-                    <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                </div>
-            </form>
+            <div class="signing-head">
+                <h2 id="signing-title">{tr!(signing.title)}</h2>
+                {move || shown.with(|b| b.as_ref().map(|b| view! {
+                    <p id="signing-lead" class="lead">
+                        {if b.count == 1 {
+                            tr_string!(signing.lead_singular, totals = totals_text(&b.totals)).to_string()
+                        } else {
+                            tr_string!(signing.lead_plural, count = b.count, totals = totals_text(&b.totals)).to_string()
+                        }}
+                    </p>
+                }))}
+            </div>
+            {move || shown.get().map(|b| view! { <SignedContent bundle=b /> })}
+            // The total and the form stay in view below the list, which scrolls on its own.
+            <div class="signing-foot">
+                {move || shown.with(|b| b.as_ref().map(|b| view! {
+                    <dl class="totals grand" data-testid="signing-totals">
+                        {b.totals.iter().map(|t| view! {
+                            <div><dt>{tr_string!(signing.total_currency, currency = t.currency.clone()).to_string()}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                }))}
+                <form class="signing-form" on:submit=on_submit aria-label=move || tr_string!(signing.form_label)>
+                    <div class="form-grid">
+                        <TextField id="sign-password" label=tr_string!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
+                        <TextField id="sign-code" label=tr_string!(signing.code) value=code
+                            autocomplete="one-time-code" inputmode="numeric" required=true hint=tr_string!(signing.code_hint) />
+                    </div>
+                    <ActionError failure=Signal::derive(move || failure.get()) />
+                    <div class="actions">
+                        <button type="submit" disabled=move || sign.pending().get()>
+                            {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_and_pay) }}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| close()>{tr!(signing.cancel)}</button>
+                    </div>
+                </form>
+            </div>
         </dialog>
     }
 }
@@ -157,51 +166,43 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
     let b = bundle;
     // Focusable so a keyboard user can scroll it when it is long.
     view! {
-        <div class="signing-content" data-testid="signing-content" tabindex="0" role="region" aria-label="What you sign">
+        <div class="signing-content" data-testid="signing-content" tabindex="0" role="region" aria-label=move || tr_string!(signing.content_label)>
             {b.groups.iter().map(|g| {
                 let heading_id = format!("sign-{}", g.company_id);
                 let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
                 view! {
                     <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
                     <p class="hint" data-testid="debtor-account">
-                        {format!("Paid from {} ({})", g.debtor_account, g.debtor_bank)}
+                        {tr_string!(signing.paid_from, account = g.debtor_account.clone(), bank = g.debtor_bank.clone()).to_string()}
                     </p>
                     {(g.approvers_required > 1).then(|| view! {
                         <p class="note" data-testid="second-approver-needed">
-                            {format!(
-                                "The bank agreement needs {} approvers: your signature is the first approval. Each payment then waits in AutoPay for another AutoPay Approver.",
-                                g.approvers_required
-                            )}
+                            {tr_string!(signing.second_approver, count = g.approvers_required).to_string()}
                         </p>
                     })}
-                    <table class="table compact" aria-labelledby=heading_id data-company=g.company_name.clone()>
+                    <table class="table compact stack" aria-labelledby=heading_id data-company=g.company_name.clone()>
                         <thead><tr>
-                            <th scope="col">"Payee"</th><th scope="col">"Account"</th><th scope="col">"Invoice"</th>
-                            <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
+                            <th scope="col">{tr!(signing.col_payee)}</th><th scope="col">{tr!(signing.col_account)}</th><th scope="col">{tr!(signing.col_invoice)}</th>
+                            <th scope="col">{tr!(signing.col_due_date)}</th><th scope="col" class="num">{tr!(signing.col_amount)}</th>
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
                                     <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono">{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
-                                    <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
-                                    <td class="nowrap">{i.due_date.clone()}</td>
-                                    <td class="num">{amount_text(&i.amount)}</td>
+                                    <td class="mono account" data-label=move || tr_string!(signing.col_account)>{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
+                                    <td class="reference" data-label=move || tr_string!(signing.col_invoice)>{i.invoice_number.clone()}" · "<span class="hint">{tr_string!(signing.reference, reference = i.payment_reference.clone()).to_string()}</span></td>
+                                    <td class="nowrap" data-label=move || tr_string!(signing.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                    <td class="num" data-label=move || tr_string!(signing.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
                         <tfoot><tr>
-                            <th scope="row" colspan="4">{format!("Total {}", g.company_name)}</th>
-                            <td class="num strong">{totals_text(&g.totals)}</td>
+                            <th scope="row" colspan="4">{tr_string!(signing.company_total, company = g.company_name.clone()).to_string()}</th>
+                            <td class="num strong" data-testid="company-total">{totals_text(&g.totals)}</td>
                         </tr></tfoot>
                     </table>
                 }
             }).collect_view()}
-            <dl class="totals grand" data-testid="signing-totals">
-                {b.totals.iter().map(|t| view! {
-                    <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
-                }).collect_view()}
-            </dl>
         </div>
     }
 }
@@ -263,8 +264,15 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
         remaining
             .iter()
             .find(|i| i.id == id)
-            .map(|i| format!("Invoice {} from {}", i.invoice_number, i.payee_name))
-            .unwrap_or_else(|| format!("Invoice {id}"))
+            .map(|i| {
+                tr_string!(
+                    signing.invoice_from,
+                    number = i.invoice_number.clone(),
+                    supplier = i.payee_name.clone()
+                )
+                .to_string()
+            })
+            .unwrap_or_else(|| tr_string!(signing.invoice_id, id = id.to_string()).to_string())
     };
     let class = if refused == 0 {
         "note note-ok confirmation"
@@ -273,20 +281,24 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
     };
     view! {
         <section class=class aria-labelledby="confirmation-title">
-            <h2 id="confirmation-title">{if paid > 0 { format!("Signed: {paid} {} approved and pre-approved for payment", if paid == 1 { "invoice" } else { "invoices" }) } else { "Nothing was signed".to_string() }}</h2>
+            <h2 id="confirmation-title">{match paid {
+                0 => tr_string!(signing.nothing_signed).to_string(),
+                1 => tr_string!(signing.confirmed_singular).to_string(),
+                _ => tr_string!(signing.confirmed_plural, count = paid).to_string(),
+            }}</h2>
             {(paid > 0).then(|| view! {
-                <p data-testid="signed-totals"><strong>{format!("Total {}", totals_text(&result.totals))}</strong></p>
-                <p>"Nothing is paid yet. Next, your ERP puts these invoices in its payment file; AutoPay recognises each one by its approval token and sends it to the bank without asking again."</p>
+                <p data-testid="signed-totals"><strong>{tr_string!(signing.signed_total, totals = totals_text(&result.totals)).to_string()}</strong></p>
+                <p>{tr!(signing.next_step)}</p>
             })}
             {result.companies.iter().map(|c| view! {
                 <div class="confirmation-company" data-company=c.company_name.clone()>
-                    <h3>{c.company_name.clone()}{(!c.signed).then_some(" — refused")}</h3>
+                    <h3>{if c.signed { c.company_name.clone() } else { tr_string!(signing.company_refused, company = c.company_name.clone()).to_string() }}</h3>
                     {c.reason.clone().map(|r| view! { <p>{r}</p> })}
                     {(!c.invoices.is_empty()).then(|| view! {
                         <ul>
                             {c.invoices.iter().map(|i| view! {
                                 <li data-invoice=i.invoice_number.clone()>
-                                    {format!("{} from {}: {}, approval token …{}", i.invoice_number, i.supplier_name, amount_text(&i.amount), i.token_last_four)}
+                                    {tr_string!(signing.signed_line, number = i.invoice_number.clone(), supplier = i.supplier_name.clone(), amount = amount_text(&i.amount), last_four = i.token_last_four.clone()).to_string()}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -294,14 +306,14 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
                     {(!c.refused.is_empty()).then(|| view! {
                         <ul class="reasons">
                             {c.refused.iter().map(|r| view! {
-                                <li>{format!("{}: not signed, it stays in your bundle. {}", name_of(&r.id), r.reason)}</li>
+                                <li>{tr_string!(signing.refused_line, invoice = name_of(&r.id), reason = r.reason.clone()).to_string()}</li>
                             }).collect_view()}
                         </ul>
                     })}
                 </div>
             }).collect_view()}
             <div class="actions">
-                <button type="button" class="secondary small" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
+                <button type="button" class="secondary small" on:click=move |_| on_dismiss.run(())>{tr!(signing.dismiss)}</button>
             </div>
         </section>
     }

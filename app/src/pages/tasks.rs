@@ -18,24 +18,29 @@ use crate::widgets::{
     all, amount_text, totals_text, Column, ConfirmButton, DataTable, ErrorNote, FilterSelect, Row,
     SignedInScreen, WarningBadges,
 };
+use crate::{tr, tr_string};
 
 /// The approver's task list with the bundle on top.
 #[component]
 pub fn Tasks() -> impl IntoView {
     view! {
-        <SignedInScreen title="Tasks" lead="Invoices waiting for your approval, and your bundle of invoices to approve and pay.">
+        <SignedInScreen title=tr_string!(tasks.title) lead=tr_string!(tasks.lead)>
             <TaskBoard />
         </SignedInScreen>
     }
 }
 
 const TASK_COLUMNS: &[Column] = &[
-    Column::new("Invoice number").row_header(),
-    Column::new("Supplier"),
-    Column::new("Company"),
-    Column::new("Amount").numeric(),
-    Column::new("Due date").class("nowrap"),
-    Column::new("Warnings"),
+    Column::tr(|| tr_string!(tasks.col_invoice_number)).row_header(),
+    Column::tr(|| tr_string!(tasks.col_supplier)),
+    Column::tr(|| tr_string!(tasks.col_company)),
+    Column::tr(|| tr_string!(tasks.col_amount))
+        .numeric()
+        .testid("amount"),
+    Column::tr(|| tr_string!(tasks.col_due_date))
+        .class("nowrap")
+        .testid("due-date"),
+    Column::tr(|| tr_string!(tasks.col_warnings)),
 ];
 
 /// The bundle panel, the signing dialog and the task list. They share the bundle: whatever
@@ -71,9 +76,11 @@ fn TaskBoard() -> impl IntoView {
     // What the signing dialog shows (and signs); `None` while it is closed.
     let signing = RwSignal::new(None::<BundleView>);
     let signed = RwSignal::new(None::<SignResult>);
-    let notice = RwSignal::new(query.with_untracked(|q| q.get("added")).map(|number| {
-        format!("Invoice {number} is in your bundle. Choose Pay to sign it with the others.")
-    }));
+    let notice = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("added"))
+            .map(|number| tr_string!(tasks.added_notice, number = number).to_string()),
+    );
     let error = RwSignal::new(None::<String>);
 
     // Once tasks are on screen, the task page's code is fetched while the approver reads them
@@ -138,29 +145,29 @@ fn TaskBoard() -> impl IntoView {
 
         <section class="card" aria-labelledby="tasks-title">
             <div class="card-head">
-                <h2 id="tasks-title">"Waiting for your approval"</h2>
-                <form class="filters" aria-label="Filter and sort tasks" on:submit=|ev| ev.prevent_default()>
-                    <FilterSelect id="tasks-company" label="Company" value=company options={Signal::derive(move || {
-                        std::iter::once(all("All my companies")).chain(my_companies().into_iter().map(|c| (c.id, c.name))).collect()
+                <h2 id="tasks-title">{tr!(tasks.list_title)}</h2>
+                <form class="filters" aria-label=move || tr_string!(tasks.filter_label) on:submit=|ev| ev.prevent_default()>
+                    <FilterSelect id="tasks-company" label=tr_string!(tasks.col_company) value=company options={Signal::derive(move || {
+                        std::iter::once(all(tr_string!(tasks.all_companies))).chain(my_companies().into_iter().map(|c| (c.id, c.name))).collect()
                     })} />
                     <div class="field">
-                        <label for="tasks-sort">"Sort by"</label>
+                        <label for="tasks-sort">{tr!(tasks.sort_label)}</label>
                         <select id="tasks-sort" on:change=move |ev| sort.set(if event_target_value(&ev) == "amount" { TaskSort::Amount } else { TaskSort::DueDate })>
-                            <option value="due_date" selected=move || sort.get() == TaskSort::DueDate>"Due date, earliest first"</option>
-                            <option value="amount" selected=move || sort.get() == TaskSort::Amount>"Amount, largest first"</option>
+                            <option value="due_date" selected=move || sort.get() == TaskSort::DueDate>{tr!(tasks.sort_due_date)}</option>
+                            <option value="amount" selected=move || sort.get() == TaskSort::Amount>{tr!(tasks.sort_amount)}</option>
                         </select>
                     </div>
                 </form>
             </div>
-            <PagedList paged=tasks loading="Loading tasks…" more_testid="tasks-load-more" let:rows>
+            <PagedList paged=tasks loading=tr_string!(tasks.loading) more_testid="tasks-load-more" let:rows>
                 {match rows {
                     rows if rows.is_empty() => view! {
-                        <p class="empty" data-testid="no-tasks">"No invoices are waiting for your approval."</p>
+                        <p class="empty" data-testid="no-tasks">{tr!(tasks.no_tasks)}</p>
                     }.into_any(),
                     rows => view! {
-                        <DataTable caption="Invoices waiting for your approval" class="tasks" testid="task-list" columns=TASK_COLUMNS
+                        <DataTable caption=tr_string!(tasks.table_caption) class="tasks" testid="task-list" columns=TASK_COLUMNS
                             rows=rows.into_iter().map(|t| {
-                                let label = format!("Invoice {} from {}", t.invoice_number, t.supplier_name);
+                                let label = tr_string!(tasks.task_link, number = t.invoice_number.clone(), supplier = t.supplier_name.clone()).to_string();
                                 Row::new()
                                     .attr("data-invoice", t.invoice_number.clone())
                                     .cell(view! {
@@ -245,9 +252,9 @@ fn BundlePanel(
         spawn_local(async move {
             match api::remove_from_bundle(id).await {
                 Ok(b) => {
-                    notice.set(Some(format!(
-                        "Invoice {number} is out of the bundle and back on your task list."
-                    )));
+                    notice.set(Some(
+                        tr_string!(tasks.removed_notice, number = number).to_string(),
+                    ));
                     on_change.run(b);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -261,10 +268,7 @@ fn BundlePanel(
         spawn_local(async move {
             match api::cancel_bundle().await {
                 Ok(b) => {
-                    notice.set(Some(
-                        "Approval cancelled: the invoices are back on your task list, unapproved."
-                            .into(),
-                    ));
+                    notice.set(Some(tr_string!(tasks.cancelled_notice).to_string()));
                     on_change.run(b);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -273,20 +277,18 @@ fn BundlePanel(
         });
     };
     let count = bundle.count;
-    let summary = format!(
-        "{count} {} to approve and pay · {}",
-        if count == 1 { "invoice" } else { "invoices" },
-        totals_text(&bundle.totals)
-    );
+    let totals = totals_text(&bundle.totals);
+    let summary = move || {
+        if count == 1 {
+            tr_string!(tasks.summary_singular, totals = totals.clone()).to_string()
+        } else {
+            tr_string!(tasks.summary_plural, count = count, totals = totals.clone()).to_string()
+        }
+    };
     let cancel_question = if count == 1 {
-        "Cancel the approval of this invoice? It goes back to your task list, unapproved; nothing \
-         is paid."
-            .to_string()
+        tr_string!(tasks.cancel_question_singular).to_string()
     } else {
-        format!(
-            "Cancel the approval of all {count} invoices? They go back to your task list, \
-             unapproved; nothing is paid."
-        )
+        tr_string!(tasks.cancel_question_plural, count = count).to_string()
     };
     let shown = StoredValue::new(bundle.clone());
     let items = bundle.items.clone();
@@ -294,19 +296,19 @@ fn BundlePanel(
         <section class="card bundle" aria-labelledby="bundle-title" data-testid="bundle">
             <div class="card-head">
                 <div>
-                    <h2 id="bundle-title">"Your bundle"</h2>
+                    <h2 id="bundle-title">{tr!(tasks.bundle_title)}</h2>
                     <p class="bundle-summary" data-testid="bundle-summary">{summary}</p>
                 </div>
                 <div class="actions">
-                    <ConfirmButton label="Cancel approval" aria_label="Cancel approval" class="secondary"
-                        question=cancel_question confirm="Yes, cancel approval" keep="No, keep my bundle"
+                    <ConfirmButton label=tr_string!(tasks.cancel_approval) aria_label=tr_string!(tasks.cancel_approval) class="secondary"
+                        question=cancel_question confirm=tr_string!(tasks.cancel_yes) keep=tr_string!(tasks.cancel_keep)
                         disabled=busy on_confirm=Callback::new(cancel) />
-                    <button type="button" disabled=move || busy.get() on:click=move |_| on_pay.run(shown.get_value())>"Pay"</button>
+                    <button type="button" disabled=move || busy.get() on:click=move |_| on_pay.run(shown.get_value())>{tr!(tasks.pay)}</button>
                 </div>
             </div>
-            <dl class="totals">
+            <dl class="totals" data-testid="bundle-totals">
                 {bundle.totals.iter().map(|t| view! {
-                    <div><dt>{format!("Total {}", t.currency)}</dt><dd class="amount">{amount_text(t)}</dd></div>
+                    <div><dt>{tr_string!(tasks.total_currency, currency = t.currency.clone()).to_string()}</dt><dd class="amount">{amount_text(t)}</dd></div>
                 }).collect_view()}
             </dl>
             {bundle.groups.into_iter().map(|g| {
@@ -317,14 +319,14 @@ fn BundlePanel(
                         <h3 id=heading_id.clone()>{g.company_name.clone()}<span class="muted">{format!(" · {}", totals_text(&g.totals))}</span></h3>
                         {(g.approvers_required > 1).then(|| view! {
                             <p class="note" data-testid="second-approver-needed">
-                                {format!("{}'s bank needs {} approvers: after you sign, each payment waits in AutoPay for another AutoPay Approver.", g.company_name, g.approvers_required)}
+                                {tr_string!(tasks.second_approver, company = g.company_name.clone(), count = g.approvers_required).to_string()}
                             </p>
                         })}
-                        <table class="table" aria-labelledby=heading_id>
+                        <table class="table stack bundle-table" aria-labelledby=heading_id>
                             <thead><tr>
-                                <th scope="col">"Invoice number"</th><th scope="col">"Payee"</th><th scope="col">"Account"</th>
-                                <th scope="col">"Due date"</th><th scope="col" class="num">"Amount"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                <th scope="col">{tr!(tasks.col_invoice_number)}</th><th scope="col">{tr!(tasks.col_payee)}</th><th scope="col">{tr!(tasks.col_account)}</th>
+                                <th scope="col">{tr!(tasks.col_due_date)}</th><th scope="col" class="num">{tr!(tasks.col_amount)}</th>
+                                <th scope="col"><span class="visually-hidden">{tr!(tasks.col_actions)}</span></th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|i| {
@@ -332,14 +334,14 @@ fn BundlePanel(
                                     view! {
                                         <tr data-invoice=i.invoice_number.clone()>
                                             <th scope="row">{i.invoice_number.clone()}</th>
-                                            <td>{i.payee_name.clone()}</td>
-                                            <td class="mono">{i.creditor_account.clone()}</td>
-                                            <td class="nowrap">{i.due_date.clone()}</td>
-                                            <td class="num">{amount_text(&i.amount)}</td>
-                                            <td class="actions">
+                                            <td data-label=move || tr_string!(tasks.col_payee)>{i.payee_name.clone()}</td>
+                                            <td class="mono account" data-label=move || tr_string!(tasks.col_account)>{i.creditor_account.clone()}</td>
+                                            <td class="nowrap" data-label=move || tr_string!(tasks.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                            <td class="num" data-label=move || tr_string!(tasks.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
+                                            <td class="actions row-remove">
                                                 <button type="button" class="secondary small" disabled=move || busy.get()
-                                                    aria-label=format!("Remove invoice {} from the bundle", i.invoice_number)
-                                                    on:click=move |_| remove(id.clone(), number.clone())>"Remove"</button>
+                                                    aria-label=tr_string!(tasks.remove_label, number = i.invoice_number.clone()).to_string()
+                                                    on:click=move |_| remove(id.clone(), number.clone())>{tr!(tasks.remove)}</button>
                                             </td>
                                         </tr>
                                     }

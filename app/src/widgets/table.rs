@@ -115,12 +115,20 @@ impl Column {
         }
     }
 
+    /// The column's name on each of its cells (`data-label`), which a phone shows beside the
+    /// value when the rows become stacked cards; none for a column whose header is hidden.
+    /// It follows a change of language.
+    fn cell_label(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+        let (label, hidden) = (self.label, self.label_hidden);
+        move || (!hidden).then(|| label.text())
+    }
+
     fn cell(&self, content: AnyView) -> AnyView {
         if self.row_header {
-            view! { <th scope="row" class=self.cell_class() data-testid=self.testid>{content}</th> }
+            view! { <th scope="row" class=self.cell_class() data-testid=self.testid data-label=self.cell_label()>{content}</th> }
                 .into_any()
         } else {
-            view! { <td class=self.cell_class() data-testid=self.testid>{content}</td> }.into_any()
+            view! { <td class=self.cell_class() data-testid=self.testid data-label=self.cell_label()>{content}</td> }.into_any()
         }
     }
 }
@@ -153,8 +161,9 @@ impl Row {
     }
 }
 
-/// A table in its horizontal scroller: a caption for screen readers, the column headers and
-/// the rows.
+/// A table: a caption for screen readers, the column headers and the rows. On a phone
+/// (style.css, `.table.stack`) each row becomes a card of "column: value" lines, so no table is
+/// wider than the screen and every amount and date stays in view.
 #[component]
 pub fn DataTable(
     /// What the table lists, read by screen readers only (a text, or a translated text).
@@ -172,8 +181,8 @@ pub fn DataTable(
     testid: Option<&'static str>,
 ) -> impl IntoView {
     let class = match class {
-        Some(more) => format!("table {more}"),
-        None => "table".to_owned(),
+        Some(more) => format!("table stack {more}"),
+        None => "table stack".to_owned(),
     };
     view! {
         <div class="table-scroll">
