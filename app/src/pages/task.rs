@@ -1,8 +1,12 @@
 //! `/tasks/:id`: one invoice to decide on: all its data, the PDF, warnings, history and
 //! comments, and the actions Approve, Approve and pay (or why it is not offered) and Reject.
+//! What the page offers follows the invoice's one standing for me (`TaskStanding`, decided by
+//! the server): an invoice in my bundle waits for my signature (Remove from bundle, a link to
+//! the bundle), never "decided".
 
 use ap_core::api_approval::{CommentRequest, RejectRequest, TaskDetail};
 use ap_core::process::MAX_COMMENT_CHARS;
+use ap_core::task_standing::TaskStanding;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,7 +15,6 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
-use crate::session::use_session;
 use crate::widgets::{amount_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge};
 
 /// One task: the invoice and the decision on it.
@@ -30,6 +33,8 @@ enum Decision {
     Approve,
     ApproveAndPay,
     Reject(String),
+    /// Out of my bundle, back on the task list as it was.
+    RemoveFromBundle,
 }
 
 #[component]
@@ -55,7 +60,6 @@ fn TaskView(
     notice: TaskNotice,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let id = StoredValue::new(task.id.clone());
     let version = task.version;
@@ -92,6 +96,9 @@ fn TaskView(
                 )
                 .await
                 .map(|_| format!("You rejected invoice {number}.")),
+                Decision::RemoveFromBundle => api::remove_from_bundle(id).await.map(|_| {
+                    format!("Invoice {number} is out of your bundle and back on your task list.")
+                }),
             };
             match result {
                 Ok(message) if message.is_empty() => Ok(()),
@@ -133,14 +140,7 @@ fn TaskView(
         decide.dispatch(Decision::Reject(text));
     };
 
-    let me = session.me().map(|m| m.name).unwrap_or_default();
-    let waiting_for_other = !task.can_approve
-        && task.status == "awaiting_second_approval"
-        && task.approvers.contains(&me);
-    let open = matches!(
-        task.status.as_str(),
-        "awaiting_approval" | "awaiting_second_approval"
-    );
+    let standing = task.standing;
     let title = format!(
         "Invoice {} from {}",
         task.invoice.invoice_number, task.invoice.supplier.name
@@ -166,7 +166,9 @@ fn TaskView(
             <div class="card-head">
                 <div>
                     <h2 id="task-title">{title}</h2>
-                    <p class="muted">{task.invoice.company_name.clone()}" · "{approvals}</p>
+                    <p class="muted">{task.invoice.company_name.clone()}" · "{approvals}
+                        {(standing == TaskStanding::InYourBundle).then_some(" · Yours counts when you sign the bundle.")}
+                    </p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
@@ -176,8 +178,8 @@ fn TaskView(
             </div>
 
             <div class="decision" data-testid="decision">
-                {if task.can_approve {
-                    view! {
+                {match standing {
+                    TaskStanding::CanDecide => view! {
                         <div class="actions">
                             {task.approve_and_pay_offered.then(|| view! {
                                 <button type="button" disabled=move || pending.get()
@@ -201,13 +203,27 @@ fn TaskView(
                                 <ul>{task.approve_and_pay_missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
                             </div>
                         })}
-                    }.into_any()
-                } else if waiting_for_other {
-                    view! { <p class="note">"You approved this invoice. It needs a second, different approver before it is complete."</p> }.into_any()
-                } else if open {
-                    view! { <p class="note">"You cannot act on this invoice now."</p> }.into_any()
-                } else {
-                    view! { <p class="note">"This invoice is decided: there is nothing left to do here."</p> }.into_any()
+                    }.into_any(),
+                    TaskStanding::WaitingForSecondApprover => view! {
+                        <p class="note">"You approved this invoice. It needs a second, different approver before it is complete."</p>
+                    }.into_any(),
+                    TaskStanding::InYourBundle => view! {
+                        <div class="note in-bundle" data-testid="in-your-bundle">
+                            <p class="strong">"In your bundle, waiting for you to sign"</p>
+                            <p>"You chose Approve and pay. Sign the bundle on the task list to approve the invoice and pre-approve its payment, or take it out of the bundle."</p>
+                            <div class="actions">
+                                <a class="button" href="/tasks">"Go to your bundle"</a>
+                                <button type="button" class="secondary" disabled=move || pending.get()
+                                    on:click=move |_| { decide.dispatch(Decision::RemoveFromBundle); }>"Remove from bundle"</button>
+                            </div>
+                        </div>
+                    }.into_any(),
+                    TaskStanding::InAnotherBundle => view! {
+                        <p class="note" data-testid="in-another-bundle">"In another approver's bundle, waiting for their signature. You can act on it again if they take it out of their bundle."</p>
+                    }.into_any(),
+                    TaskStanding::Decided => view! {
+                        <p class="note">"This invoice is decided: there is nothing left to do here."</p>
+                    }.into_any(),
                 }}
             </div>
             {move || rejecting.get().then(|| view! {
