@@ -70,7 +70,8 @@ test("a bundled invoice's task page says it waits for my signature, with Remove 
   assert.equal(await decision.getByRole('button', { name: 'Approve', exact: true }).count(), 0);
   const toBundle = decision.getByRole('link', { name: 'Go to your bundle' });
   assert.equal(await toBundle.getAttribute('href'), '/tasks');
-  await page.getByText('Yours counts when you sign the bundle.').waitFor();
+  assert.match(await page.getByTestId('approvals').textContent(), / · Your approval counts when you sign the bundle\.$/);
+  assert.equal(await page.getByText('0 of 1 approvals').count(), 0);
   await screenshot(page, 'task-in-your-bundle');
   await assertAccessible(page, 'a task in my bundle');
 
@@ -79,6 +80,7 @@ test("a bundled invoice's task page says it waits for my signature, with Remove 
   await page.getByTestId('task-notice').getByText(`Invoice ${number} is out of your bundle and back on your task list.`).waitFor();
   await decision.getByRole('button', { name: 'Approve and pay', exact: true }).waitFor();
   assert.equal(await decision.getByText('In your bundle').count(), 0);
+  assert.match(await page.getByTestId('approvals').textContent(), / · 0 of 1 approvals$/);
 
   // In again; the link leads to the bundle on the task list.
   await decision.getByRole('button', { name: 'Approve and pay', exact: true }).click();

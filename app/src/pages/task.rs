@@ -145,16 +145,26 @@ fn TaskView(
         "Invoice {} from {}",
         task.invoice.invoice_number, task.invoice.supplier.name
     );
-    let approvals = format!(
-        "{} of {} approvals{}",
-        task.approvers.len(),
-        task.required_approvals,
-        if task.approvers.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", task.approvers.join(", "))
+    // In my bundle my approval is not recorded yet: say when it counts, not "0 of 1".
+    let approvals = match (standing, task.approvers.is_empty()) {
+        (TaskStanding::InYourBundle, true) => {
+            "Your approval counts when you sign the bundle.".to_string()
         }
-    );
+        (TaskStanding::InYourBundle, false) => format!(
+            "Approved by {}; your approval completes it when you sign the bundle.",
+            task.approvers.join(", ")
+        ),
+        _ => format!(
+            "{} of {} approvals{}",
+            task.approvers.len(),
+            task.required_approvals,
+            if task.approvers.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", task.approvers.join(", "))
+            }
+        ),
+    };
 
     view! {
         <div class="live" role="status" data-testid="task-notice">
@@ -166,9 +176,7 @@ fn TaskView(
             <div class="card-head">
                 <div>
                     <h2 id="task-title">{title}</h2>
-                    <p class="muted">{task.invoice.company_name.clone()}" · "{approvals}
-                        {(standing == TaskStanding::InYourBundle).then_some(" · Yours counts when you sign the bundle.")}
-                    </p>
+                    <p class="muted" data-testid="approvals">{task.invoice.company_name.clone()}" · "{approvals}</p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
