@@ -98,11 +98,22 @@ async fn send(
     builder: RequestBuilder,
     body: Option<&impl Serialize>,
 ) -> Result<Response, ApiFailure> {
+    // The server answers problems in the language the user reads.
+    let builder = builder.header("accept-language", crate::language::shown().tag());
     let request = match body {
         Some(body) => builder.json(body).map_err(|e| network(0, e))?,
         None => builder.build().map_err(|e| network(0, e))?,
     };
     request.send().await.map_err(|e| network(0, e))
+}
+
+/// `PUT /api/v1/me/language`: the signed-in user's language (`None`: the browser's).
+pub async fn set_language(language: Option<ap_core::format::Lang>) -> Result<Me, ApiFailure> {
+    put(
+        "/api/v1/me/language",
+        &ap_core::api::LanguageRequest { language },
+    )
+    .await
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {

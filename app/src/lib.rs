@@ -4,10 +4,14 @@
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;
+pub mod language;
 pub mod paged;
 pub mod pages;
 pub mod session;
 pub mod widgets;
+
+// The `i18n` module leptos_i18n generates from app/locales/ (see app/build.rs).
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
@@ -59,11 +63,22 @@ pub(crate) async fn preload_task_page() {
     <TaskRoute as LazyRoute>::preload().await
 }
 
+/// The languages around the application (`app/locales/`, leptos_i18n).
+#[component]
+pub fn Root() -> impl IntoView {
+    view! {
+        <i18n::I18nContextProvider>
+            <App />
+        </i18n::I18nContextProvider>
+    }
+}
+
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
+    language::follow_user_choice();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -112,6 +127,7 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="app-footer">
                 <A href="/status">"Service status"</A>
+                <language::LanguageSwitch />
             </footer>
         </Router>
     }
