@@ -55,7 +55,12 @@ async fn problem_or<T>(resp: Response, ok: impl AsyncOnce<T>) -> Result<T, ApiFa
     if !resp.ok() {
         return Err(ApiFailure {
             status,
-            message: format!("The service answered {status} {}.", resp.status_text()),
+            message: crate::tr_string!(
+                misc.service_answered,
+                status = status,
+                text = resp.status_text()
+            )
+            .to_string(),
             fields: Vec::new(),
         });
     }
@@ -89,7 +94,7 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
 fn network(status: u16, err: impl std::fmt::Display) -> ApiFailure {
     ApiFailure {
         status,
-        message: format!("The service could not be reached ({err})."),
+        message: crate::tr_string!(misc.service_unreachable, error = err.to_string()).to_string(),
         fields: Vec::new(),
     }
 }

@@ -10,8 +10,37 @@ pub mod pages;
 pub mod session;
 pub mod widgets;
 
-// The `i18n` module leptos_i18n generates from app/locales/ (see app/build.rs).
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// What leptos_i18n generates from app/locales/ (see app/build.rs); its providers and context
+/// functions are not used.
+#[allow(unused, clippy::all)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+
+/// The translation keys and the macros that read them in a given locale. Its context provider
+/// and `t!` are left out on purpose: the language lives in `language.rs`; write [`tr!`] and
+/// [`tr_string!`].
+pub mod i18n {
+    pub use crate::generated::i18n::{td, td_display, td_string, I18nKeys, Locale};
+}
+
+/// A text of the translation files in the language shown, as a view that follows a change of
+/// language: `tr!(tasks.title)`, `tr!(tasks.count, count = move || n.get())`.
+#[macro_export]
+macro_rules! tr {
+    ($($key:tt)+) => {
+        $crate::i18n::td!($crate::language::locale(), $($key)+)
+    };
+}
+
+/// A text of the translation files in the language shown now, as a string (for attributes and
+/// props, inside a closure so it follows the language): `move || tr_string!(tasks.title)`.
+#[macro_export]
+macro_rules! tr_string {
+    ($($key:tt)+) => {
+        $crate::i18n::td_string!($crate::language::locale(), $($key)+)
+    };
+}
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
@@ -63,22 +92,12 @@ pub(crate) async fn preload_task_page() {
     <TaskRoute as LazyRoute>::preload().await
 }
 
-/// The languages around the application (`app/locales/`, leptos_i18n).
-#[component]
-pub fn Root() -> impl IntoView {
-    view! {
-        <i18n::I18nContextProvider>
-            <App />
-        </i18n::I18nContextProvider>
-    }
-}
-
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
-    language::follow_user_choice();
+    language::provide_language();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -2,17 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t_string, use_i18n};
+use crate::tr_string;
 use crate::widgets::PageHeader;
 
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <PageHeader
-            title=move || t_string!(i18n, misc.not_found_title)
-            lead=move || t_string!(i18n, misc.not_found_lead)
+            title=move || tr_string!(misc.not_found_title)
+            lead=move || tr_string!(misc.not_found_lead)
         />
     }
 }
