@@ -12,12 +12,13 @@ use crate::paged::{Paged, PagedList};
 use crate::widgets::{
     amount_text, local_time, totals_text, Column, DataTable, Row, SignedInScreen,
 };
+use crate::{tr, tr_string};
 
 /// The bundles the signed-in user signed.
 #[component]
 pub fn SignedByMe() -> impl IntoView {
     view! {
-        <SignedInScreen title="Signed by me" lead="The bundles you signed, newest first, and where each payment is on its way to the bank.">
+        <SignedInScreen title=move || tr_string!(signed.title) lead=move || tr_string!(signed.lead)>
             <SigningList />
         </SignedInScreen>
     }
@@ -28,11 +29,11 @@ pub fn SignedByMe() -> impl IntoView {
 fn SigningList() -> impl IntoView {
     let signings = Paged::new(api::signings);
     view! {
-        <p class="back"><A href="/tasks">"← Back to tasks"</A></p>
-        <PagedList paged=signings loading="Loading what you signed…" more_testid="signings-load-more" let:items>
+        <p class="back"><A href="/tasks">{tr!(signed.back)}</A></p>
+        <PagedList paged=signings loading=tr_string!(signed.loading) more_testid="signings-load-more" let:items>
             {if items.is_empty() {
                 view! {
-                    <p class="empty" data-testid="no-signings">"You have not signed a bundle yet. When you sign one, it is listed here with where each payment is."</p>
+                    <p class="empty" data-testid="no-signings">{tr!(signed.empty)}</p>
                 }.into_any()
             } else {
                 view! {
@@ -46,11 +47,11 @@ fn SigningList() -> impl IntoView {
 }
 
 const INVOICE_COLUMNS: &[Column] = &[
-    Column::new("Invoice number").row_header(),
-    Column::new("Supplier"),
-    Column::new("Company"),
-    Column::new("Amount").numeric(),
-    Column::new("Where it is"),
+    Column::tr(|| tr_string!(signed.col_invoice)).row_header(),
+    Column::tr(|| tr_string!(signed.col_supplier)),
+    Column::tr(|| tr_string!(signed.col_company)),
+    Column::tr(|| tr_string!(signed.col_amount)).numeric(),
+    Column::tr(|| tr_string!(signed.col_where)),
 ];
 
 /// One signing: when, the companies, how many invoices, the totals, and each invoice's path.
@@ -58,41 +59,47 @@ const INVOICE_COLUMNS: &[Column] = &[
 fn SigningCard(signing: SigningView) -> impl IntoView {
     let heading_id = format!("signing-{}", signing.bundle_id);
     let labelled_by = heading_id.clone();
-    let title = format!("Signed {}", local_time(&signing.signed_at));
+    let at = signing.signed_at.clone();
     let companies = signing
         .companies
         .iter()
         .map(|c| c.name.clone())
         .collect::<Vec<_>>()
         .join(", ");
-    let count = if signing.count == 1 {
-        "1 invoice approved and pre-approved for payment".to_string()
-    } else {
-        format!(
-            "{} invoices approved and pre-approved for payment",
-            signing.count
-        )
+    let n = signing.count;
+    let count = move || {
+        if n == 1 {
+            tr_string!(signed.invoices_single).to_string()
+        } else {
+            tr_string!(signed.invoices_many, count = n).to_string()
+        }
     };
-    let rows = signing.invoices.into_iter().map(invoice_row).collect();
+    let totals = signing.totals.clone();
+    let invoices = signing.invoices;
     view! {
         <section class="card signing-card" aria-labelledby=labelled_by data-bundle=signing.bundle_id.clone() data-testid="signing">
             <div class="card-head">
                 <div>
-                    <h2 id=heading_id>{title}</h2>
+                    <h2 id=heading_id>{move || tr_string!(signed.signed_at, time = local_time(&at)).to_string()}</h2>
                     <p class="muted" data-testid="signing-summary">{count}" · "{companies}</p>
                 </div>
-                <p class="signing-total" data-testid="signing-totals"><strong>{format!("Total {}", totals_text(&signing.totals))}</strong></p>
+                <p class="signing-total" data-testid="signing-totals"><strong>{move || tr_string!(signed.total, totals = totals_text(&totals)).to_string()}</strong></p>
             </div>
-            <DataTable caption="The invoices of this signing and where each payment is" class="signed-invoices" columns=INVOICE_COLUMNS rows=rows />
+            {move || view! {
+                <DataTable caption=tr_string!(signed.table_caption) class="signed-invoices"
+                    columns=INVOICE_COLUMNS rows=invoices.iter().cloned().map(invoice_row).collect() />
+            }}
         </section>
     }
 }
 
 fn invoice_row(invoice: SignedInvoiceView) -> Row {
-    let label = format!(
-        "Invoice {} from {}",
-        invoice.invoice_number, invoice.supplier_name
-    );
+    let label = tr_string!(
+        signed.invoice_link,
+        number = invoice.invoice_number.clone(),
+        supplier = invoice.supplier_name.clone()
+    )
+    .to_string();
     Row::new()
         .attr("data-invoice", invoice.invoice_number.clone())
         .attr("data-stage", invoice.stage.as_key())
@@ -101,6 +108,33 @@ fn invoice_row(invoice: SignedInvoiceView) -> Row {
         .cell(invoice.company_name)
         .cell(amount_text(&invoice.amount))
         .cell(view! { <PaymentPath stage=invoice.stage note=invoice.note /> })
+}
+
+/// A stage in the language shown.
+fn stage_text(stage: PathStage) -> &'static str {
+    match stage {
+        PathStage::AwaitingExport => tr_string!(signed.stage_awaiting_export),
+        PathStage::InAutoPay => tr_string!(signed.stage_in_autopay),
+        PathStage::SentToBank => tr_string!(signed.stage_sent_to_bank),
+        PathStage::Paid => tr_string!(signed.stage_paid),
+        PathStage::Rejected => tr_string!(signed.stage_rejected),
+    }
+}
+
+/// A note in the language shown.
+fn note_text(note: PathNote) -> &'static str {
+    match note {
+        PathNote::ExportedNotReceived => tr_string!(signed.note_exported_not_received),
+        PathNote::WaitingForSecondApprover => {
+            tr_string!(signed.note_waiting_for_second_approver)
+        }
+        PathNote::WaitingForUploadSigning => tr_string!(signed.note_waiting_for_upload_signing),
+        PathNote::AcceptedByBank => tr_string!(signed.note_accepted_by_bank),
+        PathNote::RejectedInAutoPay => tr_string!(signed.note_rejected_in_autopay),
+        PathNote::RejectedByBank => tr_string!(signed.note_rejected_by_bank),
+        PathNote::TokenRevoked => tr_string!(signed.note_token_revoked),
+        PathNote::TokenExpired => tr_string!(signed.note_token_expired),
+    }
 }
 
 /// The path of one payment as steps, the current one marked (`aria-current="step"`): the steps
@@ -123,14 +157,14 @@ fn PaymentPath(stage: PathStage, note: Option<PathNote>) -> impl IntoView {
         };
         let is_current = step.step() == current;
         view! {
-            <li class=class aria-current=is_current.then_some("step")>{shown.label()}</li>
+            <li class=class aria-current=is_current.then_some("step")>{move || stage_text(shown)}</li>
         }
     });
     view! {
         <div class="payment-path">
-            <p class="path-now strong" data-testid="stage">{stage.label()}</p>
-            <ol class="path" aria-label="Path to the bank">{steps.collect_view()}</ol>
-            {note.map(|n| view! { <p class="hint" data-testid="stage-note">{n.label()}</p> })}
+            <p class="path-now strong" data-testid="stage">{move || stage_text(stage)}</p>
+            <ol class="path" aria-label=move || tr_string!(signed.path_label)>{steps.collect_view()}</ol>
+            {note.map(|n| view! { <p class="hint" data-testid="stage-note">{move || note_text(n)}</p> })}
         </div>
     }
 }

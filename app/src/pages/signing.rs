@@ -301,7 +301,7 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
                 </div>
             }).collect_view()}
             <div class="actions">
-                {(paid > 0).then(|| view! { <a class="button small" href="/signed" data-testid="signed-by-me-link">"Follow these payments in Signed by me"</a> })}
+                {(paid > 0).then(|| view! { <a class="button small" href="/signed" data-testid="signed-by-me-link">{crate::tr!(signing.signed_by_me_link)}</a> })}
                 <button type="button" class="secondary small" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
             </div>
         </section>

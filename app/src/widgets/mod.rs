@@ -212,8 +212,10 @@ pub fn SignInForm() -> impl IntoView {
 /// to that screen before anything else.
 #[component]
 pub fn SignedInScreen(
-    title: &'static str,
-    #[prop(optional)] lead: Option<&'static str>,
+    /// A text, or a translated text that follows the language (as [`PageHeader`]'s).
+    #[prop(into)]
+    title: TextProp,
+    #[prop(optional, into)] lead: Option<TextProp>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = use_session();
