@@ -146,3 +146,24 @@ test('the task list links to Signed by me', async () => {
   await page.getByTestId('signing').first().waitFor();
   assert.deepEqual(unexpectedErrors(page), []);
 });
+
+test('in Norwegian, Signed by me and the task page speak bokmål', async () => {
+  await page.goto('/signed');
+  await page.getByTestId('signing').first().waitFor();
+  await page.getByRole('button', { name: 'Norsk' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Signert av meg' }).waitFor();
+  const row = page.getByTestId('signing').first().locator(`tr[data-invoice="${number}"]`);
+  await row.getByTestId('stage').getByText('I AutoPay').waitFor();
+  await row.getByText('ERP-systemet har eksportert den; AutoPay har ikke mottatt betalingen ennå.').waitFor();
+  await page.getByRole('columnheader', { name: 'Fakturanummer' }).first().waitFor();
+  assert.match(await page.getByTestId('signing-summary').first().textContent(), /^1 faktura godkjent og forhåndsgodkjent for betaling · /);
+  await screenshot(page, 'signed-by-me-nb');
+  await assertAccessible(page, 'Signed by me in Norwegian');
+
+  await row.getByRole('link', { name: `Faktura ${number} fra ${supplier}` }).click();
+  await page.getByText('Denne fakturaen er ferdig behandlet: det er ikke mer å gjøre her.').waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Fakturaopplysninger' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByText('This invoice is decided: there is nothing left to do here.').waitFor();
+  assert.deepEqual(unexpectedErrors(page), []);
+});
