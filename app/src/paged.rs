@@ -123,11 +123,13 @@ impl<T: Send + Sync + 'static> Paged<T> {
 #[component]
 pub fn PagedList<T, F, V>(
     paged: Paged<T>,
-    /// The note while the first page loads, e.g. "Loading keys…".
-    loading: &'static str,
+    /// The note while the first page loads, e.g. "Loading keys…" (a text, or a translated text
+    /// that follows the language, as is `empty`).
+    #[prop(into)]
+    loading: TextProp,
     /// The note for an empty list; without one, `children` shows the empty list.
-    #[prop(optional)]
-    empty: Option<&'static str>,
+    #[prop(optional, into)]
+    empty: Option<TextProp>,
     /// `data-testid` of the "Load more" button.
     more_testid: &'static str,
     /// The view of the items so far.
@@ -138,10 +140,11 @@ where
     F: Fn(Vec<T>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let empty = StoredValue::new(empty);
     view! {
         <Loaded from=paged loading=loading let:items>
-            {match empty {
-                Some(note) if items.is_empty() => view! { <p class="muted">{note}</p> }.into_any(),
+            {match empty.get_value() {
+                Some(note) if items.is_empty() => view! { <p class="muted">{move || note.get()}</p> }.into_any(),
                 _ => children(items).into_any(),
             }}
         </Loaded>

@@ -163,14 +163,44 @@ fn fill(template: &Template, values: &[&str], depth: u8) -> String {
     out
 }
 
+fn find(text: &str, depth: u8) -> Option<String> {
+    nb_templates()
+        .iter()
+        .find_map(|t| capture(&t.pieces, text).map(|values| fill(t, &values, depth)))
+}
+
 fn translate_at(text: &str, lang: Lang, depth: u8) -> String {
     if lang == Lang::En || depth > MAX_NESTING {
         return text.to_owned();
     }
-    nb_templates()
-        .iter()
-        .find_map(|t| capture(&t.pieces, text).map(|values| fill(t, &values, depth)))
+    find(text, depth)
+        .or_else(|| {
+            let body = text.strip_suffix('.')?;
+            find(body, depth)
+                .or_else(|| find(&as_clause(body)?, depth))
+                .map(as_sentence)
+        })
         .unwrap_or_else(|| text.to_owned())
+}
+
+/// A clause that was made a sentence (`ap_core::document`: first letter up, full stop added)
+/// starts lower-case in its template.
+fn as_clause(body: &str) -> Option<String> {
+    let mut chars = body.chars();
+    let first = chars.next()?;
+    Some(first.to_lowercase().chain(chars).collect())
+}
+
+fn as_sentence(clause: String) -> String {
+    let mut chars = clause.chars();
+    let mut text: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return clause,
+    };
+    if !text.ends_with(['.', '?', '!']) {
+        text.push('.');
+    }
+    text
 }
 
 /// `text`, a sentence the server wrote in English, in `lang`. Unknown sentences stay English.
@@ -304,6 +334,25 @@ mod tests {
             "{outer}"
         );
         assert!(!outer.contains("You have not activated"), "{outer}");
+    }
+
+    #[test]
+    fn a_clause_made_a_sentence_is_translated_as_a_sentence() {
+        let english = "IBAN \"NO00\" has wrong check digits; check for a typing error";
+        let nb = translate(english, Lang::Nb);
+        assert_ne!(nb, english);
+        let sentence = translate(&as_sentence(english.to_owned()), Lang::Nb);
+        assert_eq!(sentence, as_sentence(nb));
+        let clause = "the IBAN is empty";
+        assert_eq!(
+            translate(&as_sentence(clause.to_owned()), Lang::Nb),
+            as_sentence(translate(clause, Lang::Nb))
+        );
+        assert_ne!(translate(clause, Lang::Nb), clause);
+        assert_eq!(as_clause("The X"), Some("the X".into()));
+        assert_eq!(as_clause(""), None);
+        assert_eq!(as_sentence(String::new()), "");
+        assert_eq!(as_sentence("done!".into()), "Done!");
     }
 
     #[test]

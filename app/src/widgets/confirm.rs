@@ -5,20 +5,24 @@
 use leptos::html;
 use leptos::prelude::*;
 
+/// Every text is a text or a translated text that follows the language (`TextProp`).
 #[component]
 pub fn ConfirmButton(
     /// The button's text, e.g. "Deactivate".
-    label: &'static str,
+    #[prop(into)]
+    label: TextProp,
     /// The button's accessible name when the text alone is ambiguous in a list ("Deactivate Ada").
     #[prop(into)]
-    aria_label: String,
+    aria_label: TextProp,
     /// What will happen, as a sentence the user answers with Yes or No.
     #[prop(into)]
-    question: String,
+    question: TextProp,
     /// The confirming button, e.g. "Yes, deactivate".
-    confirm: &'static str,
+    #[prop(into)]
+    confirm: TextProp,
     /// The button that keeps things as they are, e.g. "No, keep active".
-    keep: &'static str,
+    #[prop(into)]
+    keep: TextProp,
     /// The class of the first button ("secondary", "danger", …; always small).
     class: &'static str,
     #[prop(into, optional)] disabled: Signal<bool>,
@@ -33,13 +37,22 @@ pub fn ConfirmButton(
             }
         }
     });
-    let question = StoredValue::new(question);
-    let aria_label = StoredValue::new(aria_label);
+    let text = |prop: TextProp| {
+        let prop = StoredValue::new(prop);
+        move || prop.with_value(|t| t.get().to_string())
+    };
+    let (label, aria_label, question, confirm, keep) = (
+        text(label),
+        text(aria_label),
+        text(question),
+        text(confirm),
+        text(keep),
+    );
     move || {
         if asking.get() {
             view! {
-                <span class="confirm" role="group" aria-label=aria_label.get_value()>
-                    <span class="confirm-question">{question.get_value()}</span>
+                <span class="confirm" role="group" aria-label=aria_label>
+                    <span class="confirm-question">{question}</span>
                     <button type="button" class="danger small" node_ref=yes disabled=move || disabled.get()
                         on:click=move |_| { asking.set(false); on_confirm.run(()) }>{confirm}</button>
                     <button type="button" class="secondary small" on:click=move |_| asking.set(false)>{keep}</button>
@@ -48,7 +61,7 @@ pub fn ConfirmButton(
             .into_any()
         } else {
             view! {
-                <button type="button" class=format!("{class} small") aria-label=aria_label.get_value()
+                <button type="button" class=format!("{class} small") aria-label=aria_label
                     disabled=move || disabled.get() on:click=move |_| asking.set(true)>{label}</button>
             }
             .into_any()

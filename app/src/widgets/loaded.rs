@@ -51,8 +51,10 @@ impl Loading for Session {
 pub fn Loaded<S, F, V>(
     /// A resource, signal, paged list or the session.
     from: S,
-    /// The note while loading, e.g. "Loading payments…".
-    loading: &'static str,
+    /// The note while loading, e.g. "Loading payments…" (a text, or a translated text that
+    /// follows the language).
+    #[prop(into)]
+    loading: TextProp,
     /// Announce the loading note to screen readers (for a whole screen's content).
     #[prop(optional)]
     live: bool,
@@ -64,9 +66,11 @@ where
     F: Fn(S::Value) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let loading = StoredValue::new(loading);
     move || match from.state() {
         None => {
-            view! { <p class="muted" aria-live=live.then_some("polite")>{loading}</p> }.into_any()
+            let note = move || loading.with_value(|l| l.get());
+            view! { <p class="muted" aria-live=live.then_some("polite")>{note}</p> }.into_any()
         }
         Some(Err(message)) => view! { <ErrorNote message=message /> }.into_any(),
         Some(Ok(value)) => children(value).into_any(),

@@ -92,12 +92,14 @@ pub fn TextField(
     /// Unique on the page; also names the hint and error elements.
     #[prop(into)]
     id: String,
-    label: &'static str,
+    /// A text, or a translated text that follows the language (as is `hint`).
+    #[prop(into)]
+    label: TextProp,
     value: RwSignal<String>,
     /// The input type: text, email, password, number…
     #[prop(default = "text")]
     kind: &'static str,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] hint: Option<TextProp>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
@@ -123,7 +125,7 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{move || label.get()}</label>
             <input
                 id=id.clone()
                 name=id
@@ -135,7 +137,7 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
-            {hint.map(|h| view! { <span class="hint" id=hint_id>{h}</span> })}
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{move || h.get()}</span> })}
             {move || error.get().map(|e| view! { <span class="field-error" id=error_id.clone()>{e}</span> })}
         </div>
     }
@@ -212,7 +214,7 @@ pub fn SignInForm() -> impl IntoView {
 /// to that screen before anything else.
 #[component]
 pub fn SignedInScreen(
-    /// A text, or a translated text that follows the language (as [`PageHeader`]'s).
+    /// A text, or a translated text that follows the language (as is `lead`).
     #[prop(into)]
     title: TextProp,
     #[prop(optional, into)] lead: Option<TextProp>,

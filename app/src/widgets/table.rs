@@ -157,9 +157,9 @@ impl Row {
 /// the rows.
 #[component]
 pub fn DataTable(
-    /// What the table lists, read by screen readers only.
+    /// What the table lists, read by screen readers only (a text, or a translated text).
     #[prop(into)]
-    caption: String,
+    caption: TextProp,
     /// The columns, in order; every row has a cell for each.
     #[prop(into)]
     columns: Vec<Column>,
@@ -178,7 +178,7 @@ pub fn DataTable(
     view! {
         <div class="table-scroll">
             <table class=class data-testid=testid>
-                <caption class="visually-hidden">{caption}</caption>
+                <caption class="visually-hidden">{move || caption.get()}</caption>
                 <thead><tr>{columns.iter().map(Column::header).collect_view()}</tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| {

@@ -13,17 +13,20 @@ use crate::api::{self, ApiFailure};
 use crate::widgets::{
     failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row, TextField,
 };
+use crate::{tr, tr_string};
+
+use super::level_name;
 
 const COMPANY_COLUMNS: &[Column] = &[
-    Column::new("Name").row_header(),
-    Column::new("Org. number"),
-    Column::new("Country"),
-    Column::new("Currency"),
-    Column::new("AutoPay two-step"),
-    Column::new("Send to Approval"),
-    Column::new("Pre-approval"),
-    Column::new("Bank agreements").numeric(),
-    Column::new("Actions").label_hidden(),
+    Column::tr(|| tr_string!(admin.companies.col_name)).row_header(),
+    Column::tr(|| tr_string!(admin.companies.col_org_number)),
+    Column::tr(|| tr_string!(admin.companies.col_country)),
+    Column::tr(|| tr_string!(admin.companies.col_currency)),
+    Column::tr(|| tr_string!(admin.companies.col_two_step)),
+    Column::tr(|| tr_string!(admin.companies.col_send)),
+    Column::tr(|| tr_string!(admin.companies.col_pre_approval)),
+    Column::tr(|| tr_string!(admin.companies.col_agreements)).numeric(),
+    Column::tr(|| tr_string!(admin.col_actions)).label_hidden(),
 ];
 
 /// The list of companies, a form for a new one, and the editor of the selected one.
@@ -50,8 +53,8 @@ pub fn AdminCompanies() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="companies-title">
             <div class="card-head">
-                <h2 id="companies-title">"Companies"</h2>
-                <button type="button" on:click=move |_| creating.update(|c| *c = !*c)>"New company"</button>
+                <h2 id="companies-title">{tr!(admin.companies.title)}</h2>
+                <button type="button" on:click=move |_| creating.update(|c| *c = !*c)>{tr!(admin.companies.new_company)}</button>
             </div>
             {move || creating.get().then(|| view! {
                 <CompanyForm prefix="new-company" existing=None
@@ -61,15 +64,16 @@ pub fn AdminCompanies() -> impl IntoView {
                         companies.refetch();
                     }) />
             })}
-            <Loaded from=companies loading="Loading companies…" let:list>
+            <Loaded from=companies loading=move || tr_string!(admin.companies.loading) let:list>
                 {match list {
                     list if list.is_empty() => view! {
-                        <p class="muted">"No companies yet. Create the first one with “New company”."</p>
+                        <p class="muted">{tr!(admin.companies.empty)}</p>
                     }.into_any(),
                     list => view! {
-                        <DataTable caption="Companies" testid="companies" columns=COMPANY_COLUMNS
+                        <DataTable caption=move || tr_string!(admin.companies.caption) testid="companies" columns=COMPANY_COLUMNS
                             rows=list.into_iter().map(|c| {
                                 let id = c.id.clone();
+                                let name = c.name.clone();
                                 Row::new()
                                     .attr("data-company", c.name.clone())
                                     .cell(c.name.clone())
@@ -81,8 +85,9 @@ pub fn AdminCompanies() -> impl IntoView {
                                     .cell(view! { <YesNo value=c.settings.allow_pre_approval /> })
                                     .cell(c.bank_agreements.len())
                                     .cell(view! {
-                                        <button type="button" class="secondary small" aria-label=format!("Edit {}", c.name)
-                                            on:click=move |_| selected.set(Some(id.clone()))>"Edit"</button>
+                                        <button type="button" class="secondary small"
+                                            aria-label=move || tr_string!(admin.companies.edit_label, name = name.clone()).to_string()
+                                            on:click=move |_| selected.set(Some(id.clone()))>{tr!(admin.edit)}</button>
                                     })
                             }).collect() />
                     }.into_any(),
@@ -101,9 +106,9 @@ pub fn AdminCompanies() -> impl IntoView {
 #[component]
 fn YesNo(value: bool) -> impl IntoView {
     if value {
-        view! { <span class="badge badge-yes">"On"</span> }
+        view! { <span class="badge badge-yes">{tr!(admin.companies.on)}</span> }.into_any()
     } else {
-        view! { <span class="badge">"Off"</span> }
+        view! { <span class="badge">{tr!(admin.companies.off)}</span> }.into_any()
     }
 }
 
@@ -165,15 +170,20 @@ fn CompanyForm(
         });
     };
     view! {
-        <form class="form-grid" on:submit=on_submit aria-label=if is_new { "New company" } else { "Company details" }>
-            <TextField id=format!("{prefix}-name") label="Company name" value=name required=true error=field_error(failure, "name") />
-            <TextField id=format!("{prefix}-org") label="Organisation number" value=org required=true error=field_error(failure, "org_number") />
-            <TextField id=format!("{prefix}-country") label="Country (ISO code)" value=country required=true hint="Two letters, e.g. NO, SE, DK." error=field_error(failure, "country") />
-            <TextField id=format!("{prefix}-currency") label="Base currency" value=currency required=true hint="ISO 4217, e.g. NOK, EUR." error=field_error(failure, "base_currency") />
+        <form class="form-grid" on:submit=on_submit
+            aria-label=move || if is_new { tr_string!(admin.company_form.new_label) } else { tr_string!(admin.company_form.details_label) }>
+            <TextField id=format!("{prefix}-name") label=move || tr_string!(admin.company_form.name) value=name required=true error=field_error(failure, "name") />
+            <TextField id=format!("{prefix}-org") label=move || tr_string!(admin.company_form.org_number) value=org required=true error=field_error(failure, "org_number") />
+            <TextField id=format!("{prefix}-country") label=move || tr_string!(admin.company_form.country) value=country required=true
+                hint=move || tr_string!(admin.company_form.country_hint) error=field_error(failure, "country") />
+            <TextField id=format!("{prefix}-currency") label=move || tr_string!(admin.company_form.currency) value=currency required=true
+                hint=move || tr_string!(admin.company_form.currency_hint) error=field_error(failure, "base_currency") />
             <div class="span-all">
                 <ActionError failure=failure />
                 <div class="actions">
-                    <button type="submit" disabled=move || save.pending().get()>{if is_new { "Create company" } else { "Save company details" }}</button>
+                    <button type="submit" disabled=move || save.pending().get()>
+                        {move || if is_new { tr_string!(admin.company_form.create) } else { tr_string!(admin.company_form.save) }}
+                    </button>
                 </div>
             </div>
         </form>
@@ -240,7 +250,7 @@ fn CompanyEditor(
             async move {
                 let days: u32 = days.trim().parse().map_err(|_| ApiFailure {
                     status: 0,
-                    message: "Token expiry must be a whole number of days.".into(),
+                    message: tr_string!(admin.company_editor.expiry_not_number).to_string(),
                     fields: Vec::new(),
                 })?;
                 let patch = CompanySettingsPatch {
@@ -281,33 +291,33 @@ fn CompanyEditor(
         <section class="card" aria-labelledby=labelled_by data-testid="company-editor">
             <div class="card-head">
                 <h2 id=heading_id>{name}</h2>
-                <button type="button" class="secondary small" on:click=move |_| on_close.run(())>"Close"</button>
+                <button type="button" class="secondary small" on:click=move |_| on_close.run(())>{tr!(admin.company_editor.close)}</button>
             </div>
-            <h3>"Details"</h3>
+            <h3>{tr!(admin.company_editor.details)}</h3>
             <CompanyForm prefix="edit-company" existing=Some(company.clone()) on_saved=saved />
 
-            <h3>"Settings"</h3>
+            <h3>{tr!(admin.company_editor.settings)}</h3>
             <fieldset class="switches">
-                <legend class="visually-hidden">"Company settings"</legend>
+                <legend class="visually-hidden">{tr!(admin.company_editor.settings_label)}</legend>
                 <label class="switch">
                     <input type="checkbox" role="switch" prop:checked=two_step disabled=move || saving.get() on:change=toggle("two_step") />
-                    "Enable two-step verification for AutoPay"
+                    {tr!(admin.company_editor.two_step)}
                 </label>
                 <label class="switch">
                     <input type="checkbox" role="switch" prop:checked=send disabled=move || saving.get() on:change=toggle("send") />
-                    "Send workflows to Approval"
+                    {tr!(admin.company_editor.send)}
                 </label>
                 <label class="switch">
                     <input type="checkbox" role="switch" prop:checked=pre disabled=move || saving.get() on:change=toggle("pre") aria-describedby="pre-approval-note" />
-                    "Allow pre-approval"
+                    {tr!(admin.company_editor.pre_approval)}
                 </label>
-                <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
+                <p class="hint" id="pre-approval-note">{tr!(admin.company_editor.pre_approval_note)}</p>
                 {move || settings_error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
             <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>
-                <TextField id="token-expiry" label="Approval token expiry (days)" kind="number" value=expiry inputmode="numeric"
+                <TextField id="token-expiry" label=move || tr_string!(admin.company_editor.expiry) kind="number" value=expiry inputmode="numeric"
                     error=field_error(expiry_failure, "token_expiry_days") />
-                <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>"Save expiry"</button>
+                <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>{tr!(admin.company_editor.save_expiry)}</button>
             </form>
             <ActionError failure=expiry_failure />
 
@@ -317,12 +327,14 @@ fn CompanyEditor(
 }
 
 const AGREEMENT_COLUMNS: &[Column] = &[
-    Column::new("Bank").row_header(),
-    Column::new("BIC"),
-    Column::new("Debtor account").class("mono"),
-    Column::new("Two-step level"),
-    Column::new("Approvers").numeric(),
-    Column::new("Actions").label_hidden().class("row-actions"),
+    Column::tr(|| tr_string!(admin.agreements.col_bank)).row_header(),
+    Column::tr(|| tr_string!(admin.agreements.col_bic)),
+    Column::tr(|| tr_string!(admin.agreements.col_debtor_account)).class("mono"),
+    Column::tr(|| tr_string!(admin.agreements.col_level)),
+    Column::tr(|| tr_string!(admin.agreements.col_approvers)).numeric(),
+    Column::tr(|| tr_string!(admin.col_actions))
+        .label_hidden()
+        .class("row-actions"),
 ];
 
 /// A company's bank agreements: list, add, edit, delete (also on `/company/:id/autopay`).
@@ -352,29 +364,33 @@ pub(crate) fn BankAgreements(
     };
     view! {
         <div class="card-head">
-            <h3>"Bank agreements"</h3>
-            <button type="button" class="secondary small" on:click=move |_| editing.set(Some(None))>"Add bank agreement"</button>
+            <h3>{tr!(admin.agreements.title)}</h3>
+            <button type="button" class="secondary small" on:click=move |_| editing.set(Some(None))>{tr!(admin.agreements.add)}</button>
         </div>
         {if agreements.is_empty() {
-            view! { <p class="muted">"No bank agreements yet. Payments need one to leave the company's account."</p> }.into_any()
+            view! { <p class="muted">{tr!(admin.agreements.empty)}</p> }.into_any()
         } else {
             view! {
-                <DataTable caption=format!("Bank agreements of {company_name}") testid="bank-agreements" columns=AGREEMENT_COLUMNS
+                <DataTable caption=move || tr_string!(admin.agreements.caption, company = company_name.clone()).to_string()
+                    testid="bank-agreements" columns=AGREEMENT_COLUMNS
                     rows=agreements.iter().map(|a| {
                         let (edit_id, delete_id) = (a.id.clone(), a.id.clone());
                         let delete = delete.clone();
+                        let (level, bank, bank2) = (a.two_step_level, a.bank_name.clone(), a.bank_name.clone());
                         Row::new()
                             .attr("data-agreement", a.bank_name.clone())
                             .cell(a.bank_name.clone())
                             .cell(a.bic.clone())
                             .cell(a.debtor_account.clone())
-                            .cell(a.two_step_level.display_name())
+                            .cell(move || level_name(level))
                             .cell(a.approvers_required)
                             .cell(view! {
-                                <button type="button" class="secondary small" aria-label=format!("Edit {}", a.bank_name)
-                                    on:click=move |_| editing.set(Some(Some(edit_id.clone())))>"Edit"</button>
-                                <button type="button" class="danger small" aria-label=format!("Delete {}", a.bank_name)
-                                    on:click=move |_| delete(delete_id.clone())>"Delete"</button>
+                                <button type="button" class="secondary small"
+                                    aria-label=move || tr_string!(admin.agreements.edit_label, bank = bank.clone()).to_string()
+                                    on:click=move |_| editing.set(Some(Some(edit_id.clone())))>{tr!(admin.edit)}</button>
+                                <button type="button" class="danger small"
+                                    aria-label=move || tr_string!(admin.agreements.delete_label, bank = bank2.clone()).to_string()
+                                    on:click=move |_| delete(delete_id.clone())>{tr!(admin.agreements.delete)}</button>
                             })
                     }).collect() />
             }.into_any()
@@ -446,29 +462,38 @@ fn BankAgreementForm(
         });
     };
     let level_error = field_error(failure, "two_step_level");
+    let title = move || {
+        if is_new {
+            tr_string!(admin.agreement_form.new_title)
+        } else {
+            tr_string!(admin.agreement_form.edit_title)
+        }
+    };
     let approvers_error = field_error(failure, "approvers_required");
     view! {
-        <form class="form-grid subform" on:submit=on_submit aria-label=if is_new { "New bank agreement" } else { "Edit bank agreement" }>
-            <h4 class="span-all">{if is_new { "New bank agreement" } else { "Edit bank agreement" }}</h4>
-            <TextField id="agreement-bank" label="Bank name" value=bank required=true error=field_error(failure, "bank_name") />
-            <TextField id="agreement-bic" label="BIC" value=bic required=true hint="8 or 11 characters, e.g. DNBANOKK." error=field_error(failure, "bic") />
-            <TextField id="agreement-iban" label="Debtor account (IBAN)" value=iban required=true hint="Spaces allowed; the checksum is verified." error=field_error(failure, "debtor_account") />
+        <form class="form-grid subform" on:submit=on_submit aria-label=title>
+            <h4 class="span-all">{title}</h4>
+            <TextField id="agreement-bank" label=move || tr_string!(admin.agreement_form.bank_name) value=bank required=true error=field_error(failure, "bank_name") />
+            <TextField id="agreement-bic" label=move || tr_string!(admin.agreement_form.bic) value=bic required=true
+                hint=move || tr_string!(admin.agreement_form.bic_hint) error=field_error(failure, "bic") />
+            <TextField id="agreement-iban" label=move || tr_string!(admin.agreement_form.iban) value=iban required=true
+                hint=move || tr_string!(admin.agreement_form.iban_hint) error=field_error(failure, "debtor_account") />
             <div class="field">
-                <label for="agreement-level">"Two-step authentication level"</label>
+                <label for="agreement-level">{tr!(admin.agreement_form.level)}</label>
                 <select id="agreement-level" aria-describedby="agreement-level-hint"
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         if let Some(l) = TwoStepLevel::ALL.into_iter().find(|l| l.as_key() == v) { level.set(l); }
                     }>
                     {TwoStepLevel::ALL.into_iter().map(|l| view! {
-                        <option value=l.as_key() selected=move || level.get() == l>{l.display_name()}</option>
+                        <option value=l.as_key() selected=move || level.get() == l>{move || level_name(l)}</option>
                     }).collect_view()}
                 </select>
-                <span class="hint" id="agreement-level-hint">"Pre-approval needs at least “on approval”."</span>
+                <span class="hint" id="agreement-level-hint">{tr!(admin.agreement_form.level_hint)}</span>
                 {move || level_error.get().map(|e| view! { <span class="field-error">{e}</span> })}
             </div>
             <div class="field">
-                <label for="agreement-approvers">"Approvers the bank requires"</label>
+                <label for="agreement-approvers">{tr!(admin.agreement_form.approvers)}</label>
                 <select id="agreement-approvers" on:change=move |ev| approvers.set(if event_target_value(&ev) == "2" { 2 } else { 1 })>
                     <option value="1" selected=move || approvers.get() == 1>"1"</option>
                     <option value="2" selected=move || approvers.get() == 2>"2"</option>
@@ -478,8 +503,10 @@ fn BankAgreementForm(
             <div class="span-all">
                 <ActionError failure=failure />
                 <div class="actions">
-                    <button type="submit" disabled=move || save.pending().get()>{if is_new { "Add bank agreement" } else { "Save bank agreement" }}</button>
-                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>"Cancel"</button>
+                    <button type="submit" disabled=move || save.pending().get()>
+                        {move || if is_new { tr_string!(admin.agreement_form.add) } else { tr_string!(admin.agreement_form.save) }}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>{tr!(admin.cancel)}</button>
                 </div>
             </div>
         </form>

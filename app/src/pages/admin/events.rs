@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use crate::api;
 use crate::paged::{Paged, PagedList};
 use crate::widgets::{local_time, Column, DataTable, Row};
+use crate::{tr, tr_string};
 
 const EVENT_COLUMNS: &[Column] = &[
-    Column::new("When"),
-    Column::new("Event"),
-    Column::new("Who"),
-    Column::new("Detail"),
+    Column::tr(|| tr_string!(admin.events.col_when)),
+    Column::tr(|| tr_string!(admin.events.col_event)),
+    Column::tr(|| tr_string!(admin.events.col_who)),
+    Column::tr(|| tr_string!(admin.events.col_detail)),
 ];
 
 /// Sign-in events, newest first, back to the first one with "Load more".
@@ -20,11 +21,12 @@ pub fn AdminEvents() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="events-title">
             <div class="card-head">
-                <h2 id="events-title">"Sign-in events"</h2>
-                <button type="button" class="secondary small" on:click=move |_| events.reload()>"Refresh"</button>
+                <h2 id="events-title">{tr!(admin.events.title)}</h2>
+                <button type="button" class="secondary small" on:click=move |_| events.reload()>{tr!(admin.events.refresh)}</button>
             </div>
-            <PagedList paged=events loading="Loading…" empty="No sign-in attempts yet." more_testid="events-load-more" let:list>
-                <DataTable caption="Sign-in events, newest first" testid="events" columns=EVENT_COLUMNS
+            <PagedList paged=events loading=move || tr_string!(admin.events.loading) empty=move || tr_string!(admin.events.empty)
+                more_testid="events-load-more" let:list>
+                <DataTable caption=move || tr_string!(admin.events.caption) testid="events" columns=EVENT_COLUMNS
                     rows=list.into_iter().map(|e| {
                         let failed = e.kind.contains("fail");
                         Row::new()

@@ -11,18 +11,19 @@ use crate::paged::{Paged, PagedList};
 use crate::widgets::{
     failure_of, field_error, local_time, ActionError, Column, DataTable, ErrorNote, Row, TextField,
 };
+use crate::{tr, tr_string};
 
 use super::company_name;
 
 const KEY_COLUMNS: &[Column] = &[
-    Column::new("Company"),
-    Column::new("Label").row_header(),
-    Column::new("Scopes"),
-    Column::new("Key starts with").class("mono"),
-    Column::new("Created"),
-    Column::new("Last used"),
-    Column::new("Status"),
-    Column::new("Actions").label_hidden(),
+    Column::tr(|| tr_string!(admin.keys.col_company)),
+    Column::tr(|| tr_string!(admin.keys.col_label)).row_header(),
+    Column::tr(|| tr_string!(admin.keys.col_scopes)),
+    Column::tr(|| tr_string!(admin.keys.col_prefix)).class("mono"),
+    Column::tr(|| tr_string!(admin.keys.col_created)),
+    Column::tr(|| tr_string!(admin.keys.col_last_used)),
+    Column::tr(|| tr_string!(admin.keys.col_status)),
+    Column::tr(|| tr_string!(admin.col_actions)).label_hidden(),
 ];
 
 /// Keys of every company with scopes and last use; create (secret shown once) and revoke.
@@ -46,7 +47,7 @@ pub fn AdminKeys() -> impl IntoView {
             if company.is_empty() {
                 return Err(ApiFailure {
                     status: 0,
-                    message: "Choose the company the key is for.".into(),
+                    message: tr_string!(admin.keys.choose_company).to_string(),
                     fields: Vec::new(),
                 });
             }
@@ -87,61 +88,62 @@ pub fn AdminKeys() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="new-key-title">
-            <h2 id="new-key-title">"New integration key"</h2>
-            <p class="muted">"Document Center and the ERP call the integration API with a key of their company. Only its hash is stored."</p>
-            <form class="form-grid" on:submit=on_submit aria-label="New integration key">
+            <h2 id="new-key-title">{tr!(admin.keys.new_title)}</h2>
+            <p class="muted">{tr!(admin.keys.intro)}</p>
+            <form class="form-grid" on:submit=on_submit aria-label=move || tr_string!(admin.keys.new_title)>
                 <div class="field">
-                    <label for="key-company">"Company"</label>
+                    <label for="key-company">{tr!(admin.keys.company)}</label>
                     <select id="key-company" on:change=move |ev| company.set(event_target_value(&ev))>
                         {move || companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| view! {
                             <option value=c.id.clone() selected={let id = c.id.clone(); move || company.get() == id}>{c.name}</option>
                         }).collect_view()}
                     </select>
                 </div>
-                <TextField id="key-label" label="Label" value=label required=true hint="Which system uses it, e.g. “Visma Business production”."
-                    error=field_error(failure, "label") />
+                <TextField id="key-label" label=move || tr_string!(admin.keys.label) value=label required=true
+                    hint=move || tr_string!(admin.keys.label_hint) error=field_error(failure, "label") />
                 <fieldset class="span-all checkboxes">
-                    <legend>"Scopes"</legend>
+                    <legend>{tr!(admin.keys.scopes)}</legend>
                     {Scope::ALL.into_iter().map(|s| view! {
                         <label class="switch">
                             <input type="checkbox" prop:checked=move || scopes.with(|l| l.contains(&s))
                                 on:change=move |ev| { let on = event_target_checked(&ev); scopes.update(|l| { l.retain(|x| *x != s); if on { l.push(s); l.sort(); } }); } />
                             <code>{s.as_str()}</code>
-                            <span class="hint">{match s {
-                                Scope::DocumentsWrite => " Document Center sends invoices",
-                                Scope::ErpRead => " the ERP reads approval results and payment suggestions",
-                                Scope::AutopayUpload => " the ERP uploads payment files and bank status reports to AutoPay and reads their payments",
-                                Scope::AutopayRead => " reads AutoPay payments and their events",
+                            <span class="hint">" "{move || match s {
+                                Scope::DocumentsWrite => tr_string!(admin.keys.scope_documents_write),
+                                Scope::ErpRead => tr_string!(admin.keys.scope_erp_read),
+                                Scope::AutopayUpload => tr_string!(admin.keys.scope_autopay_upload),
+                                Scope::AutopayRead => tr_string!(admin.keys.scope_autopay_read),
                             }}</span>
                         </label>
                     }).collect_view()}
                 </fieldset>
                 <div class="span-all">
                     <ActionError failure=failure />
-                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>"Create key"</button></div>
+                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>{tr!(admin.keys.create)}</button></div>
                 </div>
             </form>
         </section>
         {move || created.get().map(|k| view! {
             <div class="note note-ok" role="status">
-                <p>"The key “" {k.key.label.clone()} "”. Copy it now: it is shown only once."</p>
+                <p>{tr!(admin.keys.created, label = k.key.label.clone())}</p>
                 <p><code class="copyable big" data-testid="new-key-secret" tabindex="0">{k.secret.clone()}</code></p>
-                <button type="button" class="secondary small" on:click=move |_| created.set(None)>"I have copied it"</button>
+                <button type="button" class="secondary small" on:click=move |_| created.set(None)>{tr!(admin.keys.copied)}</button>
             </div>
         })}
         <section class="card" aria-labelledby="keys-title">
-            <h2 id="keys-title">"Integration keys"</h2>
+            <h2 id="keys-title">{tr!(admin.keys.title)}</h2>
             <div class="field">
-                <label for="key-status">"Show"</label>
+                <label for="key-status">{tr!(admin.keys.show)}</label>
                 <select id="key-status" on:change=move |ev| { status.set(event_target_value(&ev)); keys.reload(); }>
-                    <option value="" selected=move || status.get().is_empty()>"All keys, newest first"</option>
-                    <option value="live" selected=move || status.get() == "live">"Active keys"</option>
-                    <option value="revoked" selected=move || status.get() == "revoked">"Revoked keys"</option>
+                    <option value="" selected=move || status.get().is_empty()>{tr!(admin.keys.show_all)}</option>
+                    <option value="live" selected=move || status.get() == "live">{tr!(admin.keys.show_live)}</option>
+                    <option value="revoked" selected=move || status.get() == "revoked">{tr!(admin.keys.show_revoked)}</option>
                 </select>
             </div>
             {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <PagedList paged=keys loading="Loading keys…" empty="No integration keys here." more_testid="keys-load-more" let:list>
-                <DataTable caption="Integration keys" testid="integration-keys" columns=KEY_COLUMNS
+            <PagedList paged=keys loading=move || tr_string!(admin.keys.loading) empty=move || tr_string!(admin.keys.empty)
+                more_testid="keys-load-more" let:list>
+                <DataTable caption=move || tr_string!(admin.keys.caption) testid="integration-keys" columns=KEY_COLUMNS
                     rows=list.into_iter().map(|k| {
                         let id = k.id.clone();
                         let label = k.label.clone();
@@ -152,14 +154,17 @@ pub fn AdminKeys() -> impl IntoView {
                             .cell(k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
                             .cell(format!("{}…", k.prefix))
                             .cell(local_time(&k.created_at))
-                            .cell(k.last_used_at.as_deref().map(local_time).unwrap_or_else(|| "Never".into()))
+                            .cell(match k.last_used_at.as_deref().map(local_time) {
+                                Some(time) => time.into_any(),
+                                None => tr!(admin.keys.never).into_any(),
+                            })
                             .cell(match &k.revoked_at {
-                                Some(t) => view! { <span class="badge badge-no">{format!("Revoked {}", local_time(t))}</span> }.into_any(),
-                                None => view! { <span class="badge badge-yes">"Active"</span> }.into_any(),
+                                Some(at) => view! { <span class="badge badge-no">{tr!(admin.keys.revoked_at, time = local_time(at))}</span> }.into_any(),
+                                None => view! { <span class="badge badge-yes">{tr!(admin.keys.active)}</span> }.into_any(),
                             })
                             .cell(k.revoked_at.is_none().then(|| view! {
-                                <button type="button" class="danger small" aria-label=format!("Revoke {label}")
-                                    on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                <button type="button" class="danger small" aria-label=move || tr_string!(admin.keys.revoke_label, label = label.clone()).to_string()
+                                    on:click=move |_| revoke(id.clone())>{tr!(admin.keys.revoke)}</button>
                             }))
                     }).collect() />
             </PagedList>

@@ -14,6 +14,7 @@ pub use readiness::AdminReadiness;
 pub use users::AdminUsers;
 
 use ap_core::api::CompanyView;
+use ap_core::roles::{Role, TwoStepLevel};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -21,6 +22,7 @@ use leptos_router::components::{Outlet, A};
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
 use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextField};
+use crate::{tr, tr_string};
 
 /// The Administration shell: sub-section tabs and the routed sub-section, for System
 /// Administrators only; everyone else is told which role they need.
@@ -29,15 +31,15 @@ pub fn Administration() -> impl IntoView {
     let session = use_session();
     let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_system_admin));
     view! {
-        <SignedInScreen title="Administration" lead="Companies, users and roles, integration keys, readiness and sign-in events.">
+        <SignedInScreen title=move || tr_string!(admin.title) lead=move || tr_string!(admin.lead)>
             {move || if is_admin.get() {
                 view! {
-                    <nav class="tabs" aria-label="Administration">
-                        <A href="/admin/companies">"Companies"</A>
-                        <A href="/admin/users">"Users"</A>
-                        <A href="/admin/keys">"Integration keys"</A>
-                        <A href="/admin/readiness">"Readiness"</A>
-                        <A href="/admin/events">"Sign-in events"</A>
+                    <nav class="tabs" aria-label=move || tr_string!(admin.title)>
+                        <A href="/admin/companies">{tr!(admin.tab_companies)}</A>
+                        <A href="/admin/users">{tr!(admin.tab_users)}</A>
+                        <A href="/admin/keys">{tr!(admin.tab_keys)}</A>
+                        <A href="/admin/readiness">{tr!(admin.tab_readiness)}</A>
+                        <A href="/admin/events">{tr!(admin.tab_events)}</A>
                     </nav>
                     <StepUp />
                     <Outlet />
@@ -45,7 +47,7 @@ pub fn Administration() -> impl IntoView {
             } else {
                 view! {
                     <p class="note note-warn" role="alert" data-testid="needs-admin">
-                        "You need the System Administrator role to use Administration. Ask a System Administrator if you need access."
+                        {tr!(admin.needs_admin)}
                     </p>
                 }.into_any()
             }}
@@ -79,19 +81,19 @@ fn StepUp() -> impl IntoView {
         confirm.dispatch(code.get_untracked().trim().to_string());
     };
     view! {
-        <form class="card step-up" aria-label="Confirm with your code" data-testid="step-up" on:submit=submit>
-            <p>"Changing roles, bank agreements or integration keys needs a fresh code from your authenticator app. A confirmation lasts 5 minutes."</p>
+        <form class="card step-up" aria-label=move || tr_string!(admin.step_up.label) data-testid="step-up" on:submit=submit>
+            <p>{tr!(admin.step_up.intro)}</p>
             <TextField
                 id="step-up-code"
-                label="Code from your authenticator app"
+                label=move || tr_string!(admin.step_up.code)
                 value=code
                 inputmode="numeric"
                 autocomplete="one-time-code"
                 error=code_error
             />
-            <button type="submit">"Confirm code"</button>
+            <button type="submit">{tr!(admin.step_up.confirm)}</button>
             {move || confirmed.get().then(|| view! {
-                <p class="note" role="status">"Confirmed: for 5 minutes you may change roles, bank agreements and integration keys."</p>
+                <p class="note" role="status">{tr!(admin.step_up.confirmed)}</p>
             })}
             <ActionError failure=Signal::derive(move || failure.get().filter(|f| f.field("code").is_none())) />
         </form>
@@ -109,4 +111,31 @@ fn company_name(
         .and_then(|r| r.ok())
         .and_then(|l| l.into_iter().find(|c| c.id == id).map(|c| c.name))
         .unwrap_or_else(|| id.to_string())
+}
+
+/// The name of a role as shown, in the language shown (the value sent to the server is the
+/// role itself, never this name).
+fn role_name(role: Role) -> String {
+    match role {
+        Role::InvoiceApprover => tr_string!(admin.roles.invoice_approver).to_string(),
+        Role::AutoPayApprover => tr_string!(admin.roles.autopay_approver).to_string(),
+        Role::AutoPayAdministrator => tr_string!(admin.roles.autopay_administrator).to_string(),
+    }
+}
+
+/// The System Administrator role's name as shown, in the language shown.
+fn system_administrator_name() -> String {
+    tr_string!(admin.roles.system_administrator).to_string()
+}
+
+/// The name of a two-step authentication level as shown, in the language shown.
+fn level_name(level: TwoStepLevel) -> String {
+    match level {
+        TwoStepLevel::None => tr_string!(admin.levels.none).to_string(),
+        TwoStepLevel::OnUpload => tr_string!(admin.levels.on_upload).to_string(),
+        TwoStepLevel::OnApproval => tr_string!(admin.levels.on_approval).to_string(),
+        TwoStepLevel::OnUploadAndApproval => {
+            tr_string!(admin.levels.on_upload_and_approval).to_string()
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use ap_core::api::{CompanyView, NewUserCreated, NewUserRequest, RolesRequest, UserView};
-use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
+use ap_core::roles::Role;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,8 +15,9 @@ use crate::widgets::{
     failure_of, field_error, local_time, ActionError, Column, ConfirmButton, DataTable, ErrorNote,
     Row, TextField,
 };
+use crate::{tr, tr_string};
 
-use super::company_name;
+use super::{company_name, role_name, system_administrator_name};
 
 /// Users with status, two-step verification and lock; create, deactivate, reactivate, reset
 /// two-step verification, unlock, and the roles editor.
@@ -57,17 +58,17 @@ pub fn AdminUsers() -> impl IntoView {
         <NewUserForm on_created=Callback::new(move |created: NewUserCreated| { one_time.set(Some(created)); users.reload(); }) />
         {move || one_time.get().map(|c| view! {
             <div class="note note-ok" role="status">
-                <p>"One-time password for " <strong>{c.user.name.clone()}</strong> " (" {c.user.email.clone()} "):"</p>
+                <p>{tr!(admin.users.one_time_password, name = c.user.name.clone(), email = c.user.email.clone(), <b> = <strong />)}</p>
                 <p><code class="copyable big" data-testid="initial-password" tabindex="0">{c.initial_password.clone()}</code></p>
-                <p class="hint">"Give it to the user in person. It is shown only now; the user chooses a new password at first sign-in."</p>
-                <button type="button" class="secondary small" on:click=move |_| one_time.set(None)>"I have passed it on"</button>
+                <p class="hint">{tr!(admin.users.one_time_hint)}</p>
+                <button type="button" class="secondary small" on:click=move |_| one_time.set(None)>{tr!(admin.users.one_time_done)}</button>
             </div>
         })}
         <section class="card" aria-labelledby="users-title">
-            <h2 id="users-title">"Users"</h2>
+            <h2 id="users-title">{tr!(admin.users.title)}</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <PagedList paged=users loading="Loading users…" more_testid="users-load-more" let:list>
-                <DataTable caption="Users" testid="users" columns=USER_COLUMNS
+            <PagedList paged=users loading=move || tr_string!(admin.users.loading) more_testid="users-load-more" let:list>
+                <DataTable caption=move || tr_string!(admin.users.caption) testid="users" columns=USER_COLUMNS
                     rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run, me)).collect() />
             </PagedList>
         </section>
@@ -95,13 +96,15 @@ enum UserCall {
 }
 
 const USER_COLUMNS: &[Column] = &[
-    Column::new("Name").row_header(),
-    Column::new("E-mail"),
-    Column::new("Status"),
-    Column::new("Two-step"),
-    Column::new("Lock"),
-    Column::new("Roles").class("roles-cell"),
-    Column::new("Actions").label_hidden().class("row-actions"),
+    Column::tr(|| tr_string!(admin.users.col_name)).row_header(),
+    Column::tr(|| tr_string!(admin.users.col_email)),
+    Column::tr(|| tr_string!(admin.users.col_status)),
+    Column::tr(|| tr_string!(admin.users.col_two_step)),
+    Column::tr(|| tr_string!(admin.users.col_lock)),
+    Column::tr(|| tr_string!(admin.users.col_roles)).class("roles-cell"),
+    Column::tr(|| tr_string!(admin.col_actions))
+        .label_hidden()
+        .class("row-actions"),
 ];
 
 fn user_row(
@@ -116,10 +119,10 @@ fn user_row(
     let roles_text = move || {
         let mut parts: Vec<String> = Vec::new();
         if is_admin {
-            parts.push(SYSTEM_ADMINISTRATOR.to_string());
+            parts.push(system_administrator_name());
         }
         for (company, list) in &roles {
-            let names: Vec<&str> = list.iter().map(|r| r.display_name()).collect();
+            let names: Vec<String> = list.iter().map(|r| role_name(*r)).collect();
             parts.push(format!(
                 "{}: {}",
                 company_name(companies, company),
@@ -127,17 +130,29 @@ fn user_row(
             ));
         }
         if parts.is_empty() {
-            "No roles".to_string()
+            tr_string!(admin.users.no_roles).to_string()
         } else {
             parts.join("; ")
         }
     };
     let id = u.id.clone();
     let name = u.name.clone();
-    let action = move |label: &'static str, call: UserCall, class: &'static str| {
+    // Reset two-step or Unlock: the button's text, and its accessible name with the user's.
+    let action = move |call: UserCall, class: &'static str| {
         let id = id.clone();
+        let name = name.clone();
+        let label = move || match call {
+            UserCall::Unlock => tr_string!(admin.users.unlock),
+            _ => tr_string!(admin.users.reset_two_step),
+        };
+        let aria_label = move || match call {
+            UserCall::Unlock => {
+                tr_string!(admin.users.unlock_label, name = name.clone()).to_string()
+            }
+            _ => tr_string!(admin.users.reset_two_step_label, name = name.clone()).to_string(),
+        };
         view! {
-            <button type="button" class=format!("{class} small") aria-label=format!("{label} {}", name)
+            <button type="button" class=format!("{class} small") aria-label=aria_label
                 on:click=move |_| run(call, id.clone())>{label}</button>
         }
     };
@@ -156,45 +171,57 @@ fn user_row(
     let active = u.active;
     let switch = move || {
         if own_row() {
-            view! { <span class="muted small-note">"You"</span> }.into_any()
+            view! { <span class="muted small-note">{tr!(admin.users.you)}</span> }.into_any()
         } else if active {
+            let (n1, n2) = (user_name.clone(), user_name.clone());
             view! {
-                <ConfirmButton label="Deactivate" aria_label=format!("Deactivate {user_name}") class="danger"
-                    question=format!("Deactivate {user_name}? They are signed out at once and cannot sign in until reactivated.")
-                    confirm="Yes, deactivate" keep="No, keep active" on_confirm=on_deactivate />
+                <ConfirmButton label=move || tr_string!(admin.users.deactivate)
+                    aria_label=move || tr_string!(admin.users.deactivate_label, name = n1.clone()).to_string() class="danger"
+                    question=move || tr_string!(admin.users.deactivate_question, name = n2.clone()).to_string()
+                    confirm=move || tr_string!(admin.users.deactivate_confirm)
+                    keep=move || tr_string!(admin.users.deactivate_keep) on_confirm=on_deactivate />
             }
             .into_any()
         } else {
+            let (n1, n2) = (user_name.clone(), user_name.clone());
             view! {
-                <ConfirmButton label="Reactivate" aria_label=format!("Reactivate {user_name}") class="secondary"
-                    question=format!("Reactivate {user_name}? This sets a new one-time password, shown here once, in place of their current password.")
-                    confirm="Yes, reactivate" keep="No, leave deactivated" on_confirm=on_reactivate />
+                <ConfirmButton label=move || tr_string!(admin.users.reactivate)
+                    aria_label=move || tr_string!(admin.users.reactivate_label, name = n1.clone()).to_string() class="secondary"
+                    question=move || tr_string!(admin.users.reactivate_question, name = n2.clone()).to_string()
+                    confirm=move || tr_string!(admin.users.reactivate_confirm)
+                    keep=move || tr_string!(admin.users.reactivate_keep) on_confirm=on_reactivate />
             }
             .into_any()
         }
     };
     let roles_id = u.id.clone();
+    let roles_name = u.name.clone();
     Row::new()
         .attr("data-user", u.email.clone())
         .cell(u.name.clone())
         .cell(u.email.clone())
         .cell(view! {
-            {if u.active { view! { <span class="badge badge-yes">"Active"</span> }.into_any() }
-             else { view! { <span class="badge badge-no">"Deactivated"</span> }.into_any() }}
-            {u.must_change_password.then(|| view! { <span class="badge badge-warning">"Must choose password"</span> })}
+            {if u.active { view! { <span class="badge badge-yes">{tr!(admin.users.active)}</span> }.into_any() }
+             else { view! { <span class="badge badge-no">{tr!(admin.users.deactivated)}</span> }.into_any() }}
+            {u.must_change_password.then(|| view! { <span class="badge badge-warning">{tr!(admin.users.must_choose_password)}</span> })}
         })
-        .cell(if u.two_step_active { "Active" } else { "Not active" })
+        .cell(if u.two_step_active {
+            tr!(admin.users.two_step_active).into_any()
+        } else {
+            tr!(admin.users.two_step_not_active).into_any()
+        })
         .cell(match &u.locked_until {
-            Some(t) => view! { <span class="badge badge-warning">{format!("Locked until {}", local_time(t))}</span> }.into_any(),
+            Some(until) => view! { <span class="badge badge-warning">{tr!(admin.users.locked_until, time = local_time(until))}</span> }.into_any(),
             None => view! { <span class="muted">"—"</span> }.into_any(),
         })
         .cell(roles_text)
         .cell(view! {
-            <button type="button" class="secondary small" aria-label=format!("Edit roles of {}", u.name)
-                on:click=move |_| editing_roles.set(Some(roles_id.clone()))>"Roles"</button>
+            <button type="button" class="secondary small"
+                aria-label=move || tr_string!(admin.users.roles_label, name = roles_name.clone()).to_string()
+                on:click=move |_| editing_roles.set(Some(roles_id.clone()))>{tr!(admin.users.roles)}</button>
             {switch}
-            {u.two_step_active.then(|| action("Reset two-step", UserCall::ResetTwoStep, "secondary"))}
-            {u.locked_until.is_some().then(|| action("Unlock", UserCall::Unlock, "secondary"))}
+            {u.two_step_active.then(|| action(UserCall::ResetTwoStep, "secondary"))}
+            {u.locked_until.is_some().then(|| action(UserCall::Unlock, "secondary"))}
         })
 }
 
@@ -225,13 +252,13 @@ fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="new-user-title">
-            <h2 id="new-user-title">"New user"</h2>
-            <form class="form-grid" on:submit=on_submit aria-label="New user">
-                <TextField id="new-user-name" label="Name" value=name required=true autocomplete="off" error=field_error(failure, "name") />
-                <TextField id="new-user-email" label="E-mail" kind="email" value=email required=true autocomplete="off" error=field_error(failure, "email") />
+            <h2 id="new-user-title">{tr!(admin.new_user.title)}</h2>
+            <form class="form-grid" on:submit=on_submit aria-label=move || tr_string!(admin.new_user.title)>
+                <TextField id="new-user-name" label=move || tr_string!(admin.new_user.name) value=name required=true autocomplete="off" error=field_error(failure, "name") />
+                <TextField id="new-user-email" label=move || tr_string!(admin.new_user.email) kind="email" value=email required=true autocomplete="off" error=field_error(failure, "email") />
                 <div class="span-all">
                     <ActionError failure=failure />
-                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>"Create user"</button></div>
+                    <div class="actions"><button type="submit" disabled=move || create.pending().get()>{tr!(admin.new_user.create)}</button></div>
                 </div>
             </form>
         </section>
@@ -250,6 +277,7 @@ fn RolesEditor(
     let is_admin = RwSignal::new(user.is_system_admin);
     let roles = RwSignal::new(user.roles.clone());
     let user_id = user.id.clone();
+    let user_name = user.name.clone();
     let save = Action::new_local(move |req: &RolesRequest| {
         let (req, user_id) = (req.clone(), user_id.clone());
         async move {
@@ -288,22 +316,22 @@ fn RolesEditor(
     };
     view! {
         <section class="card" aria-labelledby="roles-editor-title" data-testid="roles-editor">
-            <h2 id="roles-editor-title">{format!("Roles of {}", user.name)}</h2>
-            <form on:submit=on_submit aria-label=format!("Roles of {}", user.name)>
+            <h2 id="roles-editor-title">{tr!(admin.roles_editor.title, name = user_name.clone())}</h2>
+            <form on:submit=on_submit aria-label=move || tr_string!(admin.roles_editor.title, name = user_name.clone()).to_string()>
                 <label class="switch">
                     <input type="checkbox" prop:checked=move || is_admin.get() on:change=move |ev| is_admin.set(event_target_checked(&ev)) />
-                    {SYSTEM_ADMINISTRATOR}
-                    <span class="hint">" — users, companies, roles, integration keys, process overview"</span>
+                    {move || system_administrator_name()}
+                    <span class="hint">" "{tr!(admin.roles_editor.system_administrator_hint)}</span>
                 </label>
                 {if companies.is_empty() {
-                    view! { <p class="muted">"No companies yet: create one under Companies to give company roles."</p> }.into_any()
+                    view! { <p class="muted">{tr!(admin.roles_editor.no_companies)}</p> }.into_any()
                 } else {
                     view! {
                         <table class="table roles-table">
-                            <caption class="visually-hidden">"Roles per company"</caption>
+                            <caption class="visually-hidden">{tr!(admin.roles_editor.caption)}</caption>
                             <thead><tr>
-                                <th scope="col">"Company"</th>
-                                {Role::ALL.into_iter().map(|r| view! { <th scope="col">{r.display_name()}</th> }).collect_view()}
+                                <th scope="col">{tr!(admin.roles_editor.col_company)}</th>
+                                {Role::ALL.into_iter().map(|r| view! { <th scope="col">{move || role_name(r)}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
                                 {companies.into_iter().map(|c| {
@@ -315,7 +343,10 @@ fn RolesEditor(
                                                 let (id1, id2) = (c.id.clone(), c.id.clone());
                                                 view! {
                                                     <td><input type="checkbox"
-                                                        aria-label=format!("{} in {}", r.display_name(), company_name)
+                                                        aria-label={
+                                                            let company = company_name.clone();
+                                                            move || tr_string!(admin.roles_editor.role_in_company, role = role_name(r), company = company.clone()).to_string()
+                                                        }
                                                         prop:checked=move || has(&id1, r)
                                                         on:change=move |ev| set(id2.clone(), r, event_target_checked(&ev)) /></td>
                                                 }
@@ -329,8 +360,8 @@ fn RolesEditor(
                 }}
                 <ActionError failure=failure />
                 <div class="actions">
-                    <button type="submit" disabled=move || save.pending().get()>"Save roles"</button>
-                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>"Cancel"</button>
+                    <button type="submit" disabled=move || save.pending().get()>{tr!(admin.roles_editor.save)}</button>
+                    <button type="button" class="secondary" on:click=move |_| on_done.run(None)>{tr!(admin.cancel)}</button>
                 </div>
             </form>
         </section>
