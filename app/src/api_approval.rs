@@ -129,3 +129,14 @@ pub async fn revoke_token(id: String) -> Result<ProcessDetail, ApiFailure> {
     ))
     .await
 }
+
+// --- Signed by me ----------------------------------------------------------------------------
+
+/// `GET /api/v1/me/signings`: one page of the bundles I signed, newest first (`cursor`: the
+/// last page's `next_cursor`; `None` for the first).
+pub async fn signings(
+    cursor: Option<String>,
+) -> Result<Page<ap_core::signings::SigningView>, ApiFailure> {
+    let query = query_string(&[("cursor", cursor)]);
+    get(&format!("/api/v1/me/signings{query}")).await
+}

@@ -87,6 +87,7 @@ lazy_screen!(AdminReadinessRoute, pages::AdminReadiness);
 lazy_screen!(AdminEventsRoute, pages::AdminEvents);
 lazy_screen!(MyDetailsRoute, pages::MyDetails);
 lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
+lazy_screen!(SignedByMeRoute, pages::SignedByMe);
 
 /// Fetches the task page's code (without showing it): the task list asks for it once its first
 /// tasks are on screen, so opening a task does not wait for a download.
@@ -113,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/choose-password") view={Lazy::<ChoosePasswordRoute>::new()} />
                     <Route path=path!("/tasks") view=pages::Tasks />
                     <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} />
+                    <Route path=path!("/signed") view={Lazy::<SignedByMeRoute>::new()} />
                     <Route path=path!("/process-overview") view={Lazy::<ProcessOverviewRoute>::new()} />
                     <Route path=path!("/process-overview/:id") view={Lazy::<ProcessOverviewDetailRoute>::new()} />
                     <Route path=path!("/autopay") view={Lazy::<AutoPayRoute>::new()} />

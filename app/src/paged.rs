@@ -80,8 +80,10 @@ impl<T: Send + Sync + 'static> Paged<T> {
         let future = (self.fetch.get_value())(cursor);
         spawn_local(async move {
             let result = future.await;
-            if self.generation.get_value() != this {
-                return; // reloaded meanwhile: this answer is stale
+            // Reloaded meanwhile (this answer is stale), or the screen was left before it came
+            // (the list is disposed: reading it would panic).
+            if self.generation.try_get_value() != Some(this) {
+                return;
             }
             self.loading_more.set(false);
             match result {

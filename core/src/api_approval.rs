@@ -165,6 +165,9 @@ pub struct TaskDetail {
     pub warnings: Vec<Warning>,
     /// Whether Approve / Reject are possible for me now (open task, not my first approval).
     pub can_approve: bool,
+    /// What I can do with it now: the one state the task page shows (a bundled invoice is in
+    /// my bundle or another approver's, never "decided").
+    pub standing: crate::task_standing::TaskStanding,
     pub approve_and_pay_offered: bool,
     pub approve_and_pay_missing: Vec<String>,
     pub history: Vec<HistoryEntry>,

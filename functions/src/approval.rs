@@ -14,6 +14,7 @@ use ap_core::ids::{CompanyId, InvoiceId};
 use ap_core::process::Comment;
 use ap_core::roles::Role;
 use ap_core::task_list::{self, TaskKey};
+use ap_core::task_standing::TaskStanding;
 use worker::{Env, Headers, Request, Response};
 
 use crate::auth::{require_session, SessionCtx};
@@ -279,6 +280,7 @@ async fn detail_of(
             .any(|a| a.user == ctx.user.id);
     Ok(process_detail!(TaskDetail, &found, &company.name, kv, {
         can_approve,
+        standing: TaskStanding::of(&record.process, &ctx.user.id),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     }))

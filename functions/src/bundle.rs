@@ -237,6 +237,7 @@ async fn sign_company(
     bundle_id: &str,
     company: &CompanyRecord,
     records: &[&ProcessRecord],
+    now: u64,
 ) -> Result<SignAnswer, ApiError> {
     // Settings may have changed since the invoices went into the bundle: read them again.
     let shown_company = company;
@@ -289,7 +290,7 @@ async fn sign_company(
             debtor_iban,
             expiry_days: company.settings.token_expiry_days,
             items,
-            now: now_secs(),
+            now,
         }),
     )
     .await
@@ -315,6 +316,8 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     verify_signature(env, &ctx, &body).await?;
 
     let bundle_id = random_id()?;
+    // One time for every company's part: "Signed by me" joins the parts of a signing by it.
+    let now = now_secs();
     let mut by_company: BTreeMap<CompanyId, (CompanyRecord, Vec<&ProcessRecord>)> = BTreeMap::new();
     for (record, company) in &now_bundle.entries {
         by_company
@@ -326,7 +329,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let mut companies = Vec::new();
     let mut signed_amounts: Vec<Money> = Vec::new();
     for (company, records) in by_company.values() {
-        let outcome = sign_company(env, &ctx, &bundle_id, company, records).await?;
+        let outcome = sign_company(env, &ctx, &bundle_id, company, records, now).await?;
         let result = match outcome {
             SignAnswer::Signed { records: signed } => {
                 signed_amounts.extend(signed.iter().map(|r| r.process.document().amount));

@@ -27,6 +27,7 @@ mod problem;
 mod processes;
 mod records;
 mod secrets;
+mod signings;
 mod store;
 mod throttle;
 mod two_step;
@@ -204,6 +205,8 @@ async fn app_api(
         (Post, ["api", "v1", "me", "two-step", "activate"]) => me::activate(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "deactivate"]) => me::deactivate(req, env).await,
         (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
+        (Get, ["api", "v1", "me", "signings"]) => signings::list(&req, env).await,
+        (_, ["api", "v1", "me", "signings"]) => Err(ApiError::method_not_allowed("GET")),
         (Put, ["api", "v1", "me", "language"]) => me::set_language(req, env).await,
         (_, ["api", "v1", "me", "language"]) => Err(ApiError::method_not_allowed("PUT")),
         (_, ["api", "v1", "me", "password" | "step-up"] | ["api", "v1", "me", "two-step", _]) => {

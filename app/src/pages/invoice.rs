@@ -7,6 +7,7 @@ use ap_core::warnings::Warning;
 use leptos::prelude::*;
 
 use crate::widgets::{amount_text, local_time, warning_label, Column, DataTable, Row};
+use crate::{tr, tr_string};
 
 /// Warnings as a panel with their messages, for a task or a process.
 #[component]
@@ -14,7 +15,7 @@ pub fn WarningPanel(warnings: Vec<Warning>) -> impl IntoView {
     (!warnings.is_empty()).then(|| {
         view! {
             <section class="note note-warn warnings" aria-labelledby="warnings-title">
-                <h2 id="warnings-title">"Warnings"</h2>
+                <h2 id="warnings-title">{tr!(task.warnings)}</h2>
                 <ul>
                     {warnings.into_iter().map(|w| view! {
                         <li data-warning=w.kind()><strong>{warning_label(w.kind())} ": "</strong>{w.to_string()}</li>
@@ -28,29 +29,33 @@ pub fn WarningPanel(warnings: Vec<Warning>) -> impl IntoView {
 /// The invoice's data as a description list.
 #[component]
 pub fn InvoiceFacts(invoice: InvoiceView) -> impl IntoView {
-    let account_label = if invoice.supplier.account_kind == "iban" {
-        "Bank account (IBAN)"
-    } else {
-        "Bank account"
+    let iban = invoice.supplier.account_kind == "iban";
+    let account_label = move || {
+        if iban {
+            tr_string!(task.fact_account_iban)
+        } else {
+            tr_string!(task.fact_account)
+        }
     };
-    let reference_label = match invoice.payment_reference_kind.as_str() {
-        "kid" => "Payment reference (KID)",
-        "creditor" => "Payment reference (creditor reference)",
-        _ => "Payment reference",
+    let reference_kind = invoice.payment_reference_kind.clone();
+    let reference_label = move || match reference_kind.as_str() {
+        "kid" => tr_string!(task.fact_reference_kid),
+        "creditor" => tr_string!(task.fact_reference_creditor),
+        _ => tr_string!(task.fact_reference),
     };
     view! {
         <dl class="facts invoice-facts">
-            <dt>"Company"</dt><dd>{invoice.company_name.clone()}</dd>
-            <dt>"Supplier"</dt><dd>{invoice.supplier.name.clone()}</dd>
-            <dt>"Organisation number"</dt><dd class="mono">{invoice.supplier.organisation_number.clone()}</dd>
+            <dt>{tr!(task.fact_company)}</dt><dd>{invoice.company_name.clone()}</dd>
+            <dt>{tr!(task.fact_supplier)}</dt><dd>{invoice.supplier.name.clone()}</dd>
+            <dt>{tr!(task.fact_org_number)}</dt><dd class="mono">{invoice.supplier.organisation_number.clone()}</dd>
             <dt>{account_label}</dt><dd class="mono" data-testid="supplier-account">{invoice.supplier.account.clone()}</dd>
-            {invoice.supplier.bic.clone().map(|bic| view! { <dt>"BIC"</dt><dd class="mono">{bic}</dd> })}
-            <dt>"Invoice number"</dt><dd>{invoice.invoice_number.clone()}</dd>
-            <dt>"Invoice date"</dt><dd>{invoice.invoice_date.clone()}</dd>
-            <dt>"Due date"</dt><dd>{invoice.due_date.clone()}</dd>
-            <dt>"Amount"</dt><dd class="amount strong" data-testid="invoice-amount">{amount_text(&invoice.amount)}</dd>
+            {invoice.supplier.bic.clone().map(|bic| view! { <dt>{tr!(task.fact_bic)}</dt><dd class="mono">{bic}</dd> })}
+            <dt>{tr!(task.fact_invoice_number)}</dt><dd>{invoice.invoice_number.clone()}</dd>
+            <dt>{tr!(task.fact_invoice_date)}</dt><dd>{invoice.invoice_date.clone()}</dd>
+            <dt>{tr!(task.fact_due_date)}</dt><dd>{invoice.due_date.clone()}</dd>
+            <dt>{tr!(task.fact_amount)}</dt><dd class="amount strong" data-testid="invoice-amount">{amount_text(&invoice.amount)}</dd>
             <dt>{reference_label}</dt><dd class="mono">{invoice.payment_reference.clone()}</dd>
-            <dt>"Document Center id"</dt><dd class="mono">{invoice.document_id.clone()}</dd>
+            <dt>{tr!(task.fact_document_id)}</dt><dd class="mono">{invoice.document_id.clone()}</dd>
         </dl>
     }
 }
@@ -58,37 +63,49 @@ pub fn InvoiceFacts(invoice: InvoiceView) -> impl IntoView {
 /// The invoice's PDF inline, with a link to open it on its own.
 #[component]
 pub fn InvoicePdf(invoice: InvoiceView) -> impl IntoView {
+    let (number, supplier) = (
+        invoice.invoice_number.clone(),
+        invoice.supplier.name.clone(),
+    );
+    let title = move || {
+        tr_string!(
+            task.pdf_title,
+            number = number.clone(),
+            supplier = supplier.clone()
+        )
+        .to_string()
+    };
     match invoice.pdf_url.clone() {
         Some(url) => view! {
             <div class="pdf">
-                <iframe src=url.clone() title=format!("Invoice {} from {} (PDF)", invoice.invoice_number, invoice.supplier.name)></iframe>
-                <p><a href=url target="_blank" rel="noopener">"Open the PDF in a new tab"</a></p>
+                <iframe src=url.clone() title=title></iframe>
+                <p><a href=url target="_blank" rel="noopener">{tr!(task.pdf_open)}</a></p>
             </div>
         }
         .into_any(),
-        None => view! { <p class="muted">"The Document Center sent no PDF with this invoice."</p> }.into_any(),
+        None => view! { <p class="muted">{tr!(task.no_pdf)}</p> }.into_any(),
     }
 }
 
 const HISTORY_COLUMNS: &[Column] = &[
-    Column::new("When").class("nowrap"),
-    Column::new("Who"),
-    Column::new("What"),
-    Column::new("Details").class("muted"),
+    Column::tr(|| tr_string!(task.history_when)).class("nowrap"),
+    Column::tr(|| tr_string!(task.history_who)),
+    Column::tr(|| tr_string!(task.history_what)),
+    Column::tr(|| tr_string!(task.history_details)).class("muted"),
 ];
 
 /// What happened to the process, newest last as the server lists it.
 #[component]
 pub fn HistoryTable(history: Vec<HistoryEntry>) -> impl IntoView {
     if history.is_empty() {
-        return view! { <p class="muted">"No history yet."</p> }.into_any();
+        return view! { <p class="muted">{tr!(task.history_empty)}</p> }.into_any();
     }
     view! {
-        <DataTable caption="History" class="history" testid="history" columns=HISTORY_COLUMNS
+        <DataTable caption=tr_string!(task.history) class="history" testid="history" columns=HISTORY_COLUMNS
             rows=history.into_iter().map(|h| {
                 let mut extra = Vec::new();
-                if let Some(b) = &h.bundle_id { extra.push(format!("Bundle {b}")); }
-                if let Some(m) = &h.two_step_method { extra.push(format!("Two-step: {m}")); }
+                if let Some(b) = &h.bundle_id { extra.push(tr_string!(task.history_bundle, id = b.clone()).to_string()); }
+                if let Some(m) = &h.two_step_method { extra.push(tr_string!(task.history_method, method = m.clone()).to_string()); }
                 Row::new()
                     .attr("data-kind", h.kind)
                     .cell(local_time(&h.at))
@@ -104,7 +121,7 @@ pub fn HistoryTable(history: Vec<HistoryEntry>) -> impl IntoView {
 #[component]
 pub fn CommentList(comments: Vec<CommentView>) -> impl IntoView {
     if comments.is_empty() {
-        return view! { <p class="muted">"No comments yet."</p> }.into_any();
+        return view! { <p class="muted">{tr!(task.comments_empty)}</p> }.into_any();
     }
     view! {
         <ul class="comments" data-testid="comments">

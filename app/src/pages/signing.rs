@@ -313,6 +313,7 @@ pub fn SignConfirmation(result: SignResult, on_dismiss: Callback<()>) -> impl In
                 </div>
             }).collect_view()}
             <div class="actions">
+                {(paid > 0).then(|| view! { <a class="button small" href="/signed" data-testid="signed-by-me-link">{tr!(signing.signed_by_me_link)}</a> })}
                 <button type="button" class="secondary small" on:click=move |_| on_dismiss.run(())>{tr!(signing.dismiss)}</button>
             </div>
         </section>

@@ -1,8 +1,12 @@
 //! `/tasks/:id`: one invoice to decide on: all its data, the PDF, warnings, history and
 //! comments, and the actions Approve, Approve and pay (or why it is not offered) and Reject.
+//! What the page offers follows the invoice's one standing for me (`TaskStanding`, decided by
+//! the server): an invoice in my bundle waits for my signature (Remove from bundle, a link to
+//! the bundle), never "decided".
 
 use ap_core::api_approval::{CommentRequest, RejectRequest, TaskDetail};
 use ap_core::process::MAX_COMMENT_CHARS;
+use ap_core::task_standing::TaskStanding;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,14 +15,14 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
-use crate::session::use_session;
 use crate::widgets::{amount_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge};
+use crate::{tr, tr_string};
 
 /// One task: the invoice and the decision on it.
 #[component]
 pub fn Task() -> impl IntoView {
     view! {
-        <SignedInScreen title="Invoice approval">
+        <SignedInScreen title=move || tr_string!(task.screen_title)>
             <TaskScreen />
         </SignedInScreen>
     }
@@ -30,6 +34,8 @@ enum Decision {
     Approve,
     ApproveAndPay,
     Reject(String),
+    /// Out of my bundle, back on the task list as it was.
+    RemoveFromBundle,
 }
 
 #[component]
@@ -39,8 +45,8 @@ fn TaskScreen() -> impl IntoView {
     let task = LocalResource::new(move || api::task(id()));
     let notice = TaskNotice::default();
     view! {
-        <p class="back"><A href="/tasks">"← Back to tasks"</A></p>
-        <Loaded from=task loading="Loading the invoice…" let:t>
+        <p class="back"><A href="/tasks">{tr!(task.back)}</A></p>
+        <Loaded from=task loading=tr_string!(task.loading) let:t>
             <TaskView task=t notice=notice reload=Callback::new(move |_| task.refetch()) />
         </Loaded>
     }
@@ -55,7 +61,6 @@ fn TaskView(
     notice: TaskNotice,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let navigate = use_navigate();
     let id = StoredValue::new(task.id.clone());
     let version = task.version;
@@ -74,9 +79,9 @@ fn TaskView(
             let result = match &decision {
                 Decision::Approve => api::approve(id, version).await.map(|t| {
                     if t.status == "awaiting_second_approval" {
-                        format!("You approved invoice {number}. It now needs a second approver.")
+                        tr_string!(task.approved_needs_second, number = number.clone()).to_string()
                     } else {
-                        format!("You approved invoice {number}.")
+                        tr_string!(task.approved, number = number.clone()).to_string()
                     }
                 }),
                 Decision::ApproveAndPay => api::approve_and_pay(id, version).await.map(|_| {
@@ -91,7 +96,10 @@ fn TaskView(
                     },
                 )
                 .await
-                .map(|_| format!("You rejected invoice {number}.")),
+                .map(|_| tr_string!(task.rejected, number = number.clone()).to_string()),
+                Decision::RemoveFromBundle => api::remove_from_bundle(id).await.map(|_| {
+                    tr_string!(task.removed_from_bundle, number = number.clone()).to_string()
+                }),
             };
             match result {
                 Ok(message) if message.is_empty() => Ok(()),
@@ -105,10 +113,9 @@ fn TaskView(
                     notice.message.set(None);
                     if e.status == 409 {
                         // Someone else acted first: show what happened and the current state.
-                        notice.error.set(Some(format!(
-                            "{} The invoice has been reloaded with its current state.",
-                            e.message
-                        )));
+                        notice.error.set(Some(
+                            tr_string!(task.reloaded, message = e.message.clone()).to_string(),
+                        ));
                         reload.run(());
                     } else {
                         notice.error.set(Some(e.message.clone()));
@@ -124,37 +131,46 @@ fn TaskView(
         ev.prevent_default();
         let text = reason.get_untracked().trim().to_string();
         if text.is_empty() {
-            reason_error.set(Some(
-                "Write why you reject the invoice: the comment is required.".into(),
-            ));
+            reason_error.set(Some(tr_string!(task.reject_reason_required).to_string()));
             return;
         }
         reason_error.set(None);
         decide.dispatch(Decision::Reject(text));
     };
 
-    let me = session.me().map(|m| m.name).unwrap_or_default();
-    let waiting_for_other = !task.can_approve
-        && task.status == "awaiting_second_approval"
-        && task.approvers.contains(&me);
-    let open = matches!(
-        task.status.as_str(),
-        "awaiting_approval" | "awaiting_second_approval"
+    let standing = task.standing;
+    let (number, supplier) = (
+        task.invoice.invoice_number.clone(),
+        task.invoice.supplier.name.clone(),
     );
-    let title = format!(
-        "Invoice {} from {}",
-        task.invoice.invoice_number, task.invoice.supplier.name
-    );
-    let approvals = format!(
-        "{} of {} approvals{}",
-        task.approvers.len(),
-        task.required_approvals,
-        if task.approvers.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", task.approvers.join(", "))
+    let title = move || {
+        tr_string!(
+            task.title,
+            number = number.clone(),
+            supplier = supplier.clone()
+        )
+        .to_string()
+    };
+    // In my bundle my approval is not recorded yet: say when it counts, not "0 of 1".
+    let names = task.approvers.join(", ");
+    let (given, required) = (task.approvers.len(), task.required_approvals);
+    let approvals = move || match (standing, names.is_empty()) {
+        (TaskStanding::InYourBundle, true) => tr_string!(task.approvals_in_your_bundle).to_string(),
+        (TaskStanding::InYourBundle, false) => {
+            tr_string!(task.approvals_in_your_bundle_after, names = names.clone()).to_string()
         }
-    );
+        (_, true) => {
+            tr_string!(task.approvals_none, given = given, required = required).to_string()
+        }
+        (_, false) => tr_string!(
+            task.approvals_by,
+            given = given,
+            required = required,
+            names = names.clone()
+        )
+        .to_string(),
+    };
+    let due = task.invoice.due_date.clone();
 
     view! {
         <div class="live" role="status" data-testid="task-notice">
@@ -166,25 +182,25 @@ fn TaskView(
             <div class="card-head">
                 <div>
                     <h2 id="task-title">{title}</h2>
-                    <p class="muted">{task.invoice.company_name.clone()}" · "{approvals}</p>
+                    <p class="muted" data-testid="approvals">{task.invoice.company_name.clone()}" · "{approvals}</p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
-                    <span class="muted">{format!("Due {}", task.invoice.due_date)}</span>
+                    <span class="muted">{move || tr_string!(task.due, date = due.clone()).to_string()}</span>
                     <StatusBadge status=task.status.clone() />
                 </div>
             </div>
 
             <div class="decision" data-testid="decision">
-                {if task.can_approve {
-                    view! {
+                {match standing {
+                    TaskStanding::CanDecide => view! {
                         <div class="actions">
                             {task.approve_and_pay_offered.then(|| view! {
                                 <button type="button" disabled=move || pending.get()
-                                    on:click=move |_| { decide.dispatch(Decision::ApproveAndPay); }>"Approve and pay"</button>
+                                    on:click=move |_| { decide.dispatch(Decision::ApproveAndPay); }>{tr!(task.approve_and_pay)}</button>
                             })}
                             <button type="button" class=if task.approve_and_pay_offered { "secondary" } else { "" } disabled=move || pending.get()
-                                on:click=move |_| { decide.dispatch(Decision::Approve); }>"Approve"</button>
+                                on:click=move |_| { decide.dispatch(Decision::Approve); }>{tr!(task.approve)}</button>
                             <button type="button" class="secondary danger-text" disabled=move || pending.get()
                                 aria-expanded=move || rejecting.get().to_string() aria-controls="reject-form"
                                 on:click=move |_| {
@@ -193,38 +209,52 @@ fn TaskView(
                                     request_animation_frame(move || {
                                         if let Some(t) = reason_box.get_untracked() { let _ = t.focus(); }
                                     });
-                                }>"Reject"</button>
+                                }>{tr!(task.reject)}</button>
                         </div>
                         {(!task.approve_and_pay_offered).then(|| view! {
                             <div class="note note-warn" data-testid="approve-and-pay-missing">
-                                <p class="strong">"Approve and pay is not available for this invoice:"</p>
+                                <p class="strong">{tr!(task.approve_and_pay_missing)}</p>
                                 <ul>{task.approve_and_pay_missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
                             </div>
                         })}
-                    }.into_any()
-                } else if waiting_for_other {
-                    view! { <p class="note">"You approved this invoice. It needs a second, different approver before it is complete."</p> }.into_any()
-                } else if open {
-                    view! { <p class="note">"You cannot act on this invoice now."</p> }.into_any()
-                } else {
-                    view! { <p class="note">"This invoice is decided: there is nothing left to do here."</p> }.into_any()
+                    }.into_any(),
+                    TaskStanding::WaitingForSecondApprover => view! {
+                        <p class="note">{tr!(task.waiting_for_second)}</p>
+                    }.into_any(),
+                    TaskStanding::InYourBundle => view! {
+                        <div class="note in-bundle" data-testid="in-your-bundle">
+                            <p class="strong">{tr!(task.in_your_bundle)}</p>
+                            <p>{tr!(task.in_your_bundle_text)}</p>
+                            <div class="actions">
+                                <a class="button" href="/tasks">{tr!(task.go_to_bundle)}</a>
+                                <button type="button" class="secondary" disabled=move || pending.get()
+                                    on:click=move |_| { decide.dispatch(Decision::RemoveFromBundle); }>{tr!(task.remove_from_bundle)}</button>
+                            </div>
+                        </div>
+                    }.into_any(),
+                    TaskStanding::InAnotherBundle => view! {
+                        <p class="note" data-testid="in-another-bundle">{tr!(task.in_another_bundle)}</p>
+                    }.into_any(),
+                    TaskStanding::Decided => view! {
+                        <p class="note">{tr!(task.decided)}</p>
+                    }.into_any(),
                 }}
             </div>
             {move || rejecting.get().then(|| view! {
-                <form id="reject-form" class="subform" on:submit=on_reject aria-label="Reject the invoice">
+                <form id="reject-form" class="subform" on:submit=on_reject aria-label=move || tr_string!(task.reject_form_label)>
                     <div class="field">
-                        <label for="reject-reason">"Why do you reject this invoice?"</label>
+                        <label for="reject-reason">{tr!(task.reject_reason_label)}</label>
                         <textarea id="reject-reason" node_ref=reason_box rows="3" maxlength={MAX_COMMENT_CHARS.to_string()} aria-required="true"
                             aria-invalid=move || reason_error.get().is_some().then_some("true")
                             aria-describedby="reject-reason-hint reject-reason-error"
                             prop:value=move || reason.get()
                             on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                        <span class="hint" id="reject-reason-hint">"Required. The other approvers and the Document Center see it."</span>
+                        <span class="hint" id="reject-reason-hint">{tr!(task.reject_reason_hint)}</span>
                         <span class="field-error" id="reject-reason-error">{move || reason_error.get()}</span>
                     </div>
                     <div class="actions">
-                        <button type="submit" class="danger" disabled=move || pending.get()>"Reject invoice"</button>
-                        <button type="button" class="secondary" on:click=move |_| rejecting.set(false)>"Keep it"</button>
+                        <button type="submit" class="danger" disabled=move || pending.get()>{tr!(task.reject_submit)}</button>
+                        <button type="button" class="secondary" on:click=move |_| rejecting.set(false)>{tr!(task.keep_it)}</button>
                     </div>
                 </form>
             })}
@@ -234,23 +264,23 @@ fn TaskView(
 
         <div class="split">
             <section class="card" aria-labelledby="invoice-data-title">
-                <h2 id="invoice-data-title">"Invoice data"</h2>
+                <h2 id="invoice-data-title">{tr!(task.invoice_data)}</h2>
                 <InvoiceFacts invoice=task.invoice.clone() />
             </section>
             <section class="card" aria-labelledby="pdf-title">
-                <h2 id="pdf-title">"Invoice PDF"</h2>
+                <h2 id="pdf-title">{tr!(task.invoice_pdf)}</h2>
                 <InvoicePdf invoice=task.invoice.clone() />
             </section>
         </div>
 
         <section class="card" aria-labelledby="comments-title">
-            <h2 id="comments-title">"Comments"</h2>
+            <h2 id="comments-title">{tr!(task.comments)}</h2>
             <CommentList comments=task.comments.clone() />
             <CommentForm id=task.id.clone() version=task.version reload=reload />
         </section>
 
         <section class="card" aria-labelledby="history-title">
-            <h2 id="history-title">"History"</h2>
+            <h2 id="history-title">{tr!(task.history)}</h2>
             <HistoryTable history=task.history.clone() />
         </section>
     }
@@ -294,15 +324,15 @@ fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView 
         });
     };
     view! {
-        <form class="subform" on:submit=on_submit aria-label="New comment">
+        <form class="subform" on:submit=on_submit aria-label=move || tr_string!(task.new_comment)>
             <div class="field">
-                <label for="comment-text">"Add a comment"</label>
+                <label for="comment-text">{tr!(task.add_comment_label)}</label>
                 <textarea id="comment-text" rows="2" maxlength={MAX_COMMENT_CHARS.to_string()} required=true
                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             </div>
             <ActionError failure=failure />
             <div class="actions">
-                <button type="submit" class="secondary" disabled=move || add.pending().get()>"Add comment"</button>
+                <button type="submit" class="secondary" disabled=move || add.pending().get()>{tr!(task.add_comment)}</button>
             </div>
         </form>
     }

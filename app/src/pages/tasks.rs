@@ -143,6 +143,7 @@ fn TaskBoard() -> impl IntoView {
         })}
         {move || had_bundle.get().then(|| Suspend::new(bundle_area(area)))}
 
+        <p class="page-links"><A href="/signed">{crate::tr!(tasks.signed_by_me_link)}</A></p>
         <section class="card" aria-labelledby="tasks-title">
             <div class="card-head">
                 <h2 id="tasks-title">{tr!(tasks.list_title)}</h2>

@@ -9,6 +9,7 @@
 //! - [`bank_reports`]: pain.002 status reports;
 //! - [`erp_export`]: approved invoices for the ERP and the payment-suggestion exports;
 //! - [`views`]: the read-only lists and views;
+//! - [`signings`]: "Signed by me", this company's part of each bundle a user signed;
 //! - [`process_store`], [`payment_store`]: the rows and how they are read and written;
 //! - [`schema`]: the tables and the SQL value helpers.
 //!
@@ -42,6 +43,10 @@
 //!   (`pre_approved`/`regular`), `created_at`, `acknowledged_at` (NULL while the ERP has not
 //!   acknowledged it; at most one unacknowledged export per kind).
 //! - `export_items`: the invoices of each export in file order.
+//! - `signed_invoices`: one row per signed invoice: `process_id`, the signer's `user_id`,
+//!   `signed_at` and `bundle_id` (indexed by user and time), written by the `Sign` command that
+//!   issues the invoice's token; a ledger stored before it gets it, filled from its history, at
+//!   its first start after the upgrade.
 //!
 //! Each command runs its reads and writes without awaiting in between, so it is one atomic
 //! step: of two approvers acting on the same version exactly one wins, signing a company's
@@ -61,6 +66,7 @@ mod process_store;
 mod processes;
 mod protocol;
 mod schema;
+mod signings;
 mod uploads;
 mod views;
 
@@ -71,6 +77,7 @@ pub use protocol::{
     SignItem, SignRefusal, Signing, UploadOutcome,
 };
 use schema::{text, to_json};
+pub use signings::SignedPart;
 
 /// The ledger of one company (the `LEDGER` binding of `wrangler.toml`).
 #[durable_object]
@@ -86,6 +93,9 @@ impl DurableObject for Ledger {
         // or nothing, so every command is refused (an outage, never a half-written command).
         let transactions = Transactions::of(&state);
         schema::create(&sql, &transactions);
+        if let Err(e) = signings::create(&sql, &transactions) {
+            worker::console_error!("ledger schema (signed_invoices): {e}");
+        }
         Self { sql, transactions }
     }
 
@@ -125,6 +135,9 @@ impl Ledger {
                 to_json(&self.open_tasks(sort, after.as_ref(), limit)?)
             }
             LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
+            LedgerCommand::Signings { user, after, limit } => {
+                to_json(&self.signings(&user, after.as_ref(), limit)?)
+            }
             LedgerCommand::ListProcesses {
                 company,
                 filter,

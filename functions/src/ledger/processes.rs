@@ -264,6 +264,7 @@ impl Ledger {
                 .bundle(bundle_id)
                 .method("TOTP"),
             )?;
+            self.record_signed(process.id(), user, bundle_id, now)?;
             out.push(ProcessRecord {
                 process,
                 warnings: record.warnings,

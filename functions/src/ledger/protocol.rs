@@ -16,6 +16,7 @@ use ap_core::process::{Process, ProcessRefusal, ProcessState, Transition};
 use ap_core::settlement::{
     PaymentApprovalRefusal, PaymentNeeds, RejectRefusal, UnconfirmedWarning,
 };
+use ap_core::signings::SigningKey;
 use ap_core::task_list::TaskKey;
 use ap_core::token::{ApprovalToken, TokenHash, TokenRecord};
 use ap_core::warnings::Warning;
@@ -96,6 +97,13 @@ pub enum LedgerCommand {
     /// The processes in `user`'s bundle (`ProcessState::InBundle`), in process-id order.
     InBundle {
         user: UserId,
+    },
+    /// "Signed by me": this company's parts of `user`'s first `limit` signings after `after`
+    /// (`ap_core::signings::SigningKey`'s order, newest first).
+    Signings {
+        user: UserId,
+        after: Option<SigningKey>,
+        limit: usize,
     },
     /// One page of the process overview (`ap_core::listing::ProcessKey`'s order): at most
     /// `limit` processes after `after` that `filter` keeps (its warnings as at `now`).
