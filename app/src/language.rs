@@ -55,6 +55,18 @@ pub fn locale() -> Locale {
     locale_of(current())
 }
 
+/// A text of the translation files as a view that follows the language (what `tr!` makes of a
+/// key without values).
+pub fn text(lookup: fn(Locale) -> &'static str) -> impl IntoView {
+    move || lookup(locale())
+}
+
+/// A text of the translation files as a prop that follows the language:
+/// `title=tr_prop!(tasks.title)`.
+pub fn prop(lookup: fn(Locale) -> &'static str) -> TextProp {
+    TextProp::from(move || lookup(locale()))
+}
+
 /// The language shown now, untracked (for the API client's `Accept-Language`).
 pub fn shown() -> Lang {
     match SHOWN.load(Ordering::Relaxed) {
@@ -154,7 +166,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="language-switch" role="group" aria-label=move || crate::tr_string!(misc.language_label)>
+        <div class="language-switch" role="group" aria-label=crate::tr_prop!(misc.language_label)>
             {button(Lang::Nb, "Norsk")}
             {button(Lang::En, "English")}
         </div>

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::tr_string;
 use crate::widgets::PageHeader;
 
 /// Any path the app does not know.
@@ -10,8 +9,8 @@ use crate::widgets::PageHeader;
 pub fn NotFound() -> impl IntoView {
     view! {
         <PageHeader
-            title=move || tr_string!(misc.not_found_title)
-            lead=move || tr_string!(misc.not_found_lead)
+            title=crate::tr_prop!(misc.not_found_title)
+            lead=crate::tr_prop!(misc.not_found_lead)
         />
     }
 }

@@ -18,7 +18,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn SignedByMe() -> impl IntoView {
     view! {
-        <SignedInScreen title=move || tr_string!(signed.title) lead=move || tr_string!(signed.lead)>
+        <SignedInScreen title=crate::tr_prop!(signed.title) lead=crate::tr_prop!(signed.lead)>
             <SigningList />
         </SignedInScreen>
     }
@@ -163,7 +163,7 @@ fn PaymentPath(stage: PathStage, note: Option<PathNote>) -> impl IntoView {
     view! {
         <div class="payment-path">
             <p class="path-now strong" data-testid="stage">{move || stage_text(stage)}</p>
-            <ol class="path" aria-label=move || tr_string!(signed.path_label)>{steps.collect_view()}</ol>
+            <ol class="path" aria-label=crate::tr_prop!(signed.path_label)>{steps.collect_view()}</ol>
             {note.map(|n| view! { <p class="hint" data-testid="stage-note">{move || note_text(n)}</p> })}
         </div>
     }

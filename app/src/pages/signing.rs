@@ -140,7 +140,7 @@ pub fn SigningDialog(
                         }).collect_view()}
                     </dl>
                 }))}
-                <form class="signing-form" on:submit=on_submit aria-label=move || tr_string!(signing.form_label)>
+                <form class="signing-form" on:submit=on_submit aria-label=crate::tr_prop!(signing.form_label)>
                     <div class="form-grid">
                         <TextField id="sign-password" label=tr_string!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
                         <TextField id="sign-code" label=tr_string!(signing.code) value=code
@@ -166,7 +166,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
     let b = bundle;
     // Focusable so a keyboard user can scroll it when it is long.
     view! {
-        <div class="signing-content" data-testid="signing-content" tabindex="0" role="region" aria-label=move || tr_string!(signing.content_label)>
+        <div class="signing-content" data-testid="signing-content" tabindex="0" role="region" aria-label=crate::tr_prop!(signing.content_label)>
             {b.groups.iter().map(|g| {
                 let heading_id = format!("sign-{}", g.company_id);
                 let rows: Vec<_> = g.item_ids.iter().filter_map(|id| b.items.iter().find(|i| &i.id == id).cloned()).collect();
@@ -189,10 +189,10 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
                                     <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono account" data-label=move || tr_string!(signing.col_account)>{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
-                                    <td class="reference" data-label=move || tr_string!(signing.col_invoice)>{i.invoice_number.clone()}" · "<span class="hint">{tr_string!(signing.reference, reference = i.payment_reference.clone()).to_string()}</span></td>
-                                    <td class="nowrap" data-label=move || tr_string!(signing.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
-                                    <td class="num" data-label=move || tr_string!(signing.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
+                                    <td class="mono account" data-label=crate::tr_prop!(signing.col_account)>{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
+                                    <td class="reference" data-label=crate::tr_prop!(signing.col_invoice)>{i.invoice_number.clone()}" · "<span class="hint">{tr_string!(signing.reference, reference = i.payment_reference.clone()).to_string()}</span></td>
+                                    <td class="nowrap" data-label=crate::tr_prop!(signing.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                    <td class="num" data-label=crate::tr_prop!(signing.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

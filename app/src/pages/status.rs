@@ -15,7 +15,7 @@ const CHECK_COLUMNS: &[Column] = &[
 pub fn Status() -> impl IntoView {
     let health = LocalResource::new(api::health);
     view! {
-        <PageHeader title=move || tr_string!(misc.status_title) lead=move || tr_string!(misc.status_lead) />
+        <PageHeader title=crate::tr_prop!(misc.status_title) lead=crate::tr_prop!(misc.status_lead) />
         <section class="card" aria-live="polite" aria-busy=move || health.get().is_none().to_string()>
             <Suspense fallback=|| view! { <p class="muted">{tr!(misc.status_checking)}</p> }>
                 {move || health.get().map(|result| match result {

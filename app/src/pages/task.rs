@@ -22,7 +22,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn Task() -> impl IntoView {
     view! {
-        <SignedInScreen title=move || tr_string!(task.screen_title)>
+        <SignedInScreen title=crate::tr_prop!(task.screen_title)>
             <TaskScreen />
         </SignedInScreen>
     }
@@ -241,7 +241,7 @@ fn TaskView(
                 }}
             </div>
             {move || rejecting.get().then(|| view! {
-                <form id="reject-form" class="subform" on:submit=on_reject aria-label=move || tr_string!(task.reject_form_label)>
+                <form id="reject-form" class="subform" on:submit=on_reject aria-label=crate::tr_prop!(task.reject_form_label)>
                     <div class="field">
                         <label for="reject-reason">{tr!(task.reject_reason_label)}</label>
                         <textarea id="reject-reason" node_ref=reason_box rows="3" maxlength={MAX_COMMENT_CHARS.to_string()} aria-required="true"
@@ -324,7 +324,7 @@ fn CommentForm(id: String, version: u64, reload: Callback<()>) -> impl IntoView 
         });
     };
     view! {
-        <form class="subform" on:submit=on_submit aria-label=move || tr_string!(task.new_comment)>
+        <form class="subform" on:submit=on_submit aria-label=crate::tr_prop!(task.new_comment)>
             <div class="field">
                 <label for="comment-text">{tr!(task.add_comment_label)}</label>
                 <textarea id="comment-text" rows="2" maxlength={MAX_COMMENT_CHARS.to_string()} required=true

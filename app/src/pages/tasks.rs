@@ -147,7 +147,7 @@ fn TaskBoard() -> impl IntoView {
         <section class="card" aria-labelledby="tasks-title">
             <div class="card-head">
                 <h2 id="tasks-title">{tr!(tasks.list_title)}</h2>
-                <form class="filters" aria-label=move || tr_string!(tasks.filter_label) on:submit=|ev| ev.prevent_default()>
+                <form class="filters" aria-label=crate::tr_prop!(tasks.filter_label) on:submit=|ev| ev.prevent_default()>
                     <FilterSelect id="tasks-company" label=tr_string!(tasks.col_company) value=company options={Signal::derive(move || {
                         std::iter::once(all(tr_string!(tasks.all_companies))).chain(my_companies().into_iter().map(|c| (c.id, c.name))).collect()
                     })} />
@@ -335,10 +335,10 @@ fn BundlePanel(
                                     view! {
                                         <tr data-invoice=i.invoice_number.clone()>
                                             <th scope="row">{i.invoice_number.clone()}</th>
-                                            <td data-label=move || tr_string!(tasks.col_payee)>{i.payee_name.clone()}</td>
-                                            <td class="mono account" data-label=move || tr_string!(tasks.col_account)>{i.creditor_account.clone()}</td>
-                                            <td class="nowrap" data-label=move || tr_string!(tasks.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
-                                            <td class="num" data-label=move || tr_string!(tasks.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
+                                            <td data-label=crate::tr_prop!(tasks.col_payee)>{i.payee_name.clone()}</td>
+                                            <td class="mono account" data-label=crate::tr_prop!(tasks.col_account)>{i.creditor_account.clone()}</td>
+                                            <td class="nowrap" data-label=crate::tr_prop!(tasks.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                            <td class="num" data-label=crate::tr_prop!(tasks.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
                                             <td class="actions row-remove">
                                                 <button type="button" class="secondary small" disabled=move || busy.get()
                                                     aria-label=tr_string!(tasks.remove_label, number = i.invoice_number.clone()).to_string()

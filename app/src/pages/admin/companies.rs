@@ -64,13 +64,13 @@ pub fn AdminCompanies() -> impl IntoView {
                         companies.refetch();
                     }) />
             })}
-            <Loaded from=companies loading=move || tr_string!(admin.companies.loading) let:list>
+            <Loaded from=companies loading=crate::tr_prop!(admin.companies.loading) let:list>
                 {match list {
                     list if list.is_empty() => view! {
                         <p class="muted">{tr!(admin.companies.empty)}</p>
                     }.into_any(),
                     list => view! {
-                        <DataTable caption=move || tr_string!(admin.companies.caption) testid="companies" columns=COMPANY_COLUMNS
+                        <DataTable caption=crate::tr_prop!(admin.companies.caption) testid="companies" columns=COMPANY_COLUMNS
                             rows=list.into_iter().map(|c| {
                                 let id = c.id.clone();
                                 let name = c.name.clone();
@@ -172,12 +172,12 @@ fn CompanyForm(
     view! {
         <form class="form-grid" on:submit=on_submit
             aria-label=move || if is_new { tr_string!(admin.company_form.new_label) } else { tr_string!(admin.company_form.details_label) }>
-            <TextField id=format!("{prefix}-name") label=move || tr_string!(admin.company_form.name) value=name required=true error=field_error(failure, "name") />
-            <TextField id=format!("{prefix}-org") label=move || tr_string!(admin.company_form.org_number) value=org required=true error=field_error(failure, "org_number") />
-            <TextField id=format!("{prefix}-country") label=move || tr_string!(admin.company_form.country) value=country required=true
-                hint=move || tr_string!(admin.company_form.country_hint) error=field_error(failure, "country") />
-            <TextField id=format!("{prefix}-currency") label=move || tr_string!(admin.company_form.currency) value=currency required=true
-                hint=move || tr_string!(admin.company_form.currency_hint) error=field_error(failure, "base_currency") />
+            <TextField id=format!("{prefix}-name") label=crate::tr_prop!(admin.company_form.name) value=name required=true error=field_error(failure, "name") />
+            <TextField id=format!("{prefix}-org") label=crate::tr_prop!(admin.company_form.org_number) value=org required=true error=field_error(failure, "org_number") />
+            <TextField id=format!("{prefix}-country") label=crate::tr_prop!(admin.company_form.country) value=country required=true
+                hint=crate::tr_prop!(admin.company_form.country_hint) error=field_error(failure, "country") />
+            <TextField id=format!("{prefix}-currency") label=crate::tr_prop!(admin.company_form.currency) value=currency required=true
+                hint=crate::tr_prop!(admin.company_form.currency_hint) error=field_error(failure, "base_currency") />
             <div class="span-all">
                 <ActionError failure=failure />
                 <div class="actions">
@@ -315,7 +315,7 @@ fn CompanyEditor(
                 {move || settings_error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
             <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>
-                <TextField id="token-expiry" label=move || tr_string!(admin.company_editor.expiry) kind="number" value=expiry inputmode="numeric"
+                <TextField id="token-expiry" label=crate::tr_prop!(admin.company_editor.expiry) kind="number" value=expiry inputmode="numeric"
                     error=field_error(expiry_failure, "token_expiry_days") />
                 <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>{tr!(admin.company_editor.save_expiry)}</button>
             </form>
@@ -473,11 +473,11 @@ fn BankAgreementForm(
     view! {
         <form class="form-grid subform" on:submit=on_submit aria-label=title>
             <h4 class="span-all">{title}</h4>
-            <TextField id="agreement-bank" label=move || tr_string!(admin.agreement_form.bank_name) value=bank required=true error=field_error(failure, "bank_name") />
-            <TextField id="agreement-bic" label=move || tr_string!(admin.agreement_form.bic) value=bic required=true
-                hint=move || tr_string!(admin.agreement_form.bic_hint) error=field_error(failure, "bic") />
-            <TextField id="agreement-iban" label=move || tr_string!(admin.agreement_form.iban) value=iban required=true
-                hint=move || tr_string!(admin.agreement_form.iban_hint) error=field_error(failure, "debtor_account") />
+            <TextField id="agreement-bank" label=crate::tr_prop!(admin.agreement_form.bank_name) value=bank required=true error=field_error(failure, "bank_name") />
+            <TextField id="agreement-bic" label=crate::tr_prop!(admin.agreement_form.bic) value=bic required=true
+                hint=crate::tr_prop!(admin.agreement_form.bic_hint) error=field_error(failure, "bic") />
+            <TextField id="agreement-iban" label=crate::tr_prop!(admin.agreement_form.iban) value=iban required=true
+                hint=crate::tr_prop!(admin.agreement_form.iban_hint) error=field_error(failure, "debtor_account") />
             <div class="field">
                 <label for="agreement-level">{tr!(admin.agreement_form.level)}</label>
                 <select id="agreement-level" aria-describedby="agreement-level-hint"

@@ -24,9 +24,9 @@ pub fn AdminEvents() -> impl IntoView {
                 <h2 id="events-title">{tr!(admin.events.title)}</h2>
                 <button type="button" class="secondary small" on:click=move |_| events.reload()>{tr!(admin.events.refresh)}</button>
             </div>
-            <PagedList paged=events loading=move || tr_string!(admin.events.loading) empty=move || tr_string!(admin.events.empty)
+            <PagedList paged=events loading=crate::tr_prop!(admin.events.loading) empty=crate::tr_prop!(admin.events.empty)
                 more_testid="events-load-more" let:list>
-                <DataTable caption=move || tr_string!(admin.events.caption) testid="events" columns=EVENT_COLUMNS
+                <DataTable caption=crate::tr_prop!(admin.events.caption) testid="events" columns=EVENT_COLUMNS
                     rows=list.into_iter().map(|e| {
                         let failed = e.kind.contains("fail");
                         Row::new()

@@ -90,7 +90,7 @@ pub fn AdminKeys() -> impl IntoView {
         <section class="card" aria-labelledby="new-key-title">
             <h2 id="new-key-title">{tr!(admin.keys.new_title)}</h2>
             <p class="muted">{tr!(admin.keys.intro)}</p>
-            <form class="form-grid" on:submit=on_submit aria-label=move || tr_string!(admin.keys.new_title)>
+            <form class="form-grid" on:submit=on_submit aria-label=crate::tr_prop!(admin.keys.new_title)>
                 <div class="field">
                     <label for="key-company">{tr!(admin.keys.company)}</label>
                     <select id="key-company" on:change=move |ev| company.set(event_target_value(&ev))>
@@ -99,8 +99,8 @@ pub fn AdminKeys() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <TextField id="key-label" label=move || tr_string!(admin.keys.label) value=label required=true
-                    hint=move || tr_string!(admin.keys.label_hint) error=field_error(failure, "label") />
+                <TextField id="key-label" label=crate::tr_prop!(admin.keys.label) value=label required=true
+                    hint=crate::tr_prop!(admin.keys.label_hint) error=field_error(failure, "label") />
                 <fieldset class="span-all checkboxes">
                     <legend>{tr!(admin.keys.scopes)}</legend>
                     {Scope::ALL.into_iter().map(|s| view! {
@@ -141,9 +141,9 @@ pub fn AdminKeys() -> impl IntoView {
                 </select>
             </div>
             {move || revoke_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <PagedList paged=keys loading=move || tr_string!(admin.keys.loading) empty=move || tr_string!(admin.keys.empty)
+            <PagedList paged=keys loading=crate::tr_prop!(admin.keys.loading) empty=crate::tr_prop!(admin.keys.empty)
                 more_testid="keys-load-more" let:list>
-                <DataTable caption=move || tr_string!(admin.keys.caption) testid="integration-keys" columns=KEY_COLUMNS
+                <DataTable caption=crate::tr_prop!(admin.keys.caption) testid="integration-keys" columns=KEY_COLUMNS
                     rows=list.into_iter().map(|k| {
                         let id = k.id.clone();
                         let label = k.label.clone();

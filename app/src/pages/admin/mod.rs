@@ -31,10 +31,10 @@ pub fn Administration() -> impl IntoView {
     let session = use_session();
     let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_system_admin));
     view! {
-        <SignedInScreen title=move || tr_string!(admin.title) lead=move || tr_string!(admin.lead)>
+        <SignedInScreen title=crate::tr_prop!(admin.title) lead=crate::tr_prop!(admin.lead)>
             {move || if is_admin.get() {
                 view! {
-                    <nav class="tabs" aria-label=move || tr_string!(admin.title)>
+                    <nav class="tabs" aria-label=crate::tr_prop!(admin.title)>
                         <A href="/admin/companies">{tr!(admin.tab_companies)}</A>
                         <A href="/admin/users">{tr!(admin.tab_users)}</A>
                         <A href="/admin/keys">{tr!(admin.tab_keys)}</A>
@@ -81,11 +81,11 @@ fn StepUp() -> impl IntoView {
         confirm.dispatch(code.get_untracked().trim().to_string());
     };
     view! {
-        <form class="card step-up" aria-label=move || tr_string!(admin.step_up.label) data-testid="step-up" on:submit=submit>
+        <form class="card step-up" aria-label=crate::tr_prop!(admin.step_up.label) data-testid="step-up" on:submit=submit>
             <p>{tr!(admin.step_up.intro)}</p>
             <TextField
                 id="step-up-code"
-                label=move || tr_string!(admin.step_up.code)
+                label=crate::tr_prop!(admin.step_up.code)
                 value=code
                 inputmode="numeric"
                 autocomplete="one-time-code"

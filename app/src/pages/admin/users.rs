@@ -67,8 +67,8 @@ pub fn AdminUsers() -> impl IntoView {
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">{tr!(admin.users.title)}</h2>
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
-            <PagedList paged=users loading=move || tr_string!(admin.users.loading) more_testid="users-load-more" let:list>
-                <DataTable caption=move || tr_string!(admin.users.caption) testid="users" columns=USER_COLUMNS
+            <PagedList paged=users loading=crate::tr_prop!(admin.users.loading) more_testid="users-load-more" let:list>
+                <DataTable caption=crate::tr_prop!(admin.users.caption) testid="users" columns=USER_COLUMNS
                     rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run, me)).collect() />
             </PagedList>
         </section>
@@ -175,21 +175,21 @@ fn user_row(
         } else if active {
             let (n1, n2) = (user_name.clone(), user_name.clone());
             view! {
-                <ConfirmButton label=move || tr_string!(admin.users.deactivate)
+                <ConfirmButton label=crate::tr_prop!(admin.users.deactivate)
                     aria_label=move || tr_string!(admin.users.deactivate_label, name = n1.clone()).to_string() class="danger"
                     question=move || tr_string!(admin.users.deactivate_question, name = n2.clone()).to_string()
-                    confirm=move || tr_string!(admin.users.deactivate_confirm)
-                    keep=move || tr_string!(admin.users.deactivate_keep) on_confirm=on_deactivate />
+                    confirm=crate::tr_prop!(admin.users.deactivate_confirm)
+                    keep=crate::tr_prop!(admin.users.deactivate_keep) on_confirm=on_deactivate />
             }
             .into_any()
         } else {
             let (n1, n2) = (user_name.clone(), user_name.clone());
             view! {
-                <ConfirmButton label=move || tr_string!(admin.users.reactivate)
+                <ConfirmButton label=crate::tr_prop!(admin.users.reactivate)
                     aria_label=move || tr_string!(admin.users.reactivate_label, name = n1.clone()).to_string() class="secondary"
                     question=move || tr_string!(admin.users.reactivate_question, name = n2.clone()).to_string()
-                    confirm=move || tr_string!(admin.users.reactivate_confirm)
-                    keep=move || tr_string!(admin.users.reactivate_keep) on_confirm=on_reactivate />
+                    confirm=crate::tr_prop!(admin.users.reactivate_confirm)
+                    keep=crate::tr_prop!(admin.users.reactivate_keep) on_confirm=on_reactivate />
             }
             .into_any()
         }
@@ -253,9 +253,9 @@ fn NewUserForm(on_created: Callback<NewUserCreated>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="new-user-title">
             <h2 id="new-user-title">{tr!(admin.new_user.title)}</h2>
-            <form class="form-grid" on:submit=on_submit aria-label=move || tr_string!(admin.new_user.title)>
-                <TextField id="new-user-name" label=move || tr_string!(admin.new_user.name) value=name required=true autocomplete="off" error=field_error(failure, "name") />
-                <TextField id="new-user-email" label=move || tr_string!(admin.new_user.email) kind="email" value=email required=true autocomplete="off" error=field_error(failure, "email") />
+            <form class="form-grid" on:submit=on_submit aria-label=crate::tr_prop!(admin.new_user.title)>
+                <TextField id="new-user-name" label=crate::tr_prop!(admin.new_user.name) value=name required=true autocomplete="off" error=field_error(failure, "name") />
+                <TextField id="new-user-email" label=crate::tr_prop!(admin.new_user.email) kind="email" value=email required=true autocomplete="off" error=field_error(failure, "email") />
                 <div class="span-all">
                     <ActionError failure=failure />
                     <div class="actions"><button type="submit" disabled=move || create.pending().get()>{tr!(admin.new_user.create)}</button></div>
