@@ -42,7 +42,7 @@ fn CompanyAutoPayScreen() -> impl IntoView {
     });
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
-        <p class="back"><A href="/my-details">"← Back to My details"</A></p>
+        <p class="back"><A href="/my-details">"← Back to My details"</A>" · "<A href="/autopay">"AutoPay"</A></p>
         // Only the loading note or the failure here: the card follows `current`.
         <Loaded from=loaded loading="Loading the company…" let:_company>
             ""

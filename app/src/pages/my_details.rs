@@ -11,8 +11,8 @@ use crate::api;
 use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
 use crate::widgets::{
-    failure_of, field_error, local_time, ActionError, Column, DataTable, Row, SignedInScreen,
-    TextField,
+    failure_of, field_error, local_time, ActionError, CodeField, Column, DataTable, Row,
+    SignedInScreen,
 };
 
 const ROLE_COLUMNS: &[Column] = &[
@@ -157,8 +157,7 @@ fn TwoStepCard(me: Me) -> impl IntoView {
                     {move || if deactivating.get() {
                         view! {
                             <form class="form-narrow" on:submit=submit aria-label="Deactivate two-step verification">
-                                <TextField id="two-step-code" label="Code from your authenticator app" value=code
-                                    autocomplete="one-time-code" inputmode="numeric" required=true error=code_error />
+                                <CodeField id="two-step-code" value=code required=true error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
                                     <button type="submit" class="danger" disabled=move || confirm.pending().get()>"Deactivate two-step verification"</button>
@@ -180,8 +179,7 @@ fn TwoStepCard(me: Me) -> impl IntoView {
                         Some(Ok(enrolment)) => view! {
                             <Enrolment enrolment=enrolment />
                             <form class="form-narrow" on:submit=submit aria-label="Activate two-step verification">
-                                <TextField id="two-step-code" label="Code from your authenticator app" value=code
-                                    autocomplete="one-time-code" inputmode="numeric" required=true
+                                <CodeField id="two-step-code" value=code required=true
                                     hint="Enter the code your app shows now to finish activation." error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">

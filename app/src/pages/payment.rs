@@ -11,10 +11,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
-use crate::pages::autopay::{use_autopay_access, AutoPayOnly};
+use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::widgets::{
-    amount_text, failure_of, field_error, local_time, ActionError, Column, DataTable, Loaded,
-    PaymentStatusBadge, Row, SignedInScreen, TextField, WarningText, YesNo,
+    account_text, amount_text, date_text, failure_of, field_error, local_time, ActionError,
+    CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen, WarningText,
 };
 
 /// One payment and its events.
@@ -40,13 +40,33 @@ fn PaymentScreen() -> impl IntoView {
     }
 }
 
-/// The loaded payment: its facts, the approval form when it waits for one, and its events.
+/// The loaded payment: who pays whom how much for which invoice, where it stands, the approval
+/// form when it waits for one, and its events. The ids an auditor traces it by are kept in a
+/// labelled "References" section.
 #[component]
 fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
     let access = use_autopay_access();
-    let PaymentEvents { payment: p, events } = payment;
-    let title = format!("Payment {} to {}", p.end_to_end_id, p.creditor_name);
+    let companies = readable_companies(access);
+    let PaymentEvents {
+        payment: p,
+        events,
+        invoice_number,
+        payment_reference,
+    } = payment;
+    let title = format!("Payment to {}", p.creditor_name);
     let company = p.company_id.clone();
+    let company_name = {
+        let id = p.company_id.clone();
+        move || {
+            companies
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, n)| n)
+                .unwrap_or_else(|| id.clone())
+        }
+    };
     let may_approve = Memo::new(move |_| access.get().is_some_and(|a| a.may_approve(&company)));
     let pending = p.status == PaymentStatus::PendingApproval;
     let showing = RwSignal::new(false);
@@ -57,28 +77,40 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
             <div class="card-head">
                 <div>
                     <h2 id="payment-title">{title}</h2>
-                    <p class="muted">{format!("File {} · payment information {}", p.file_id, p.pmt_inf_id)}</p>
+                    <p class="muted">{invoice_number.clone().map(|n| format!("Invoice {n} · ")).unwrap_or_default()}{company_name.clone()}</p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big">{amount_text(&p.amount)}</span>
                     <span data-testid="payment-status"><PaymentStatusBadge status=p.status /></span>
-                    <span data-testid="payment-pre-approved">"Pre-approved: "<YesNo yes=p.pre_approved /></span>
+                    <span data-testid="payment-pre-approved">"Pre-approved: "<PreApproved status=p.status pre_approved=p.pre_approved /></span>
                 </div>
             </div>
             <dl class="facts">
-                <dt>"Debtor"</dt><dd>{p.debtor_name.clone()}</dd>
-                <dt>"Debtor account"</dt><dd class="mono">{p.debtor_account.clone()}</dd>
-                <dt>"Creditor"</dt><dd>{p.creditor_name.clone()}</dd>
-                <dt>"Creditor account"</dt><dd class="mono">{p.creditor_account.clone()}</dd>
-                <dt>"Amount"</dt><dd>{amount_text(&p.amount)}</dd>
-                <dt>"Requested execution date"</dt><dd>{p.requested_execution_date.clone()}</dd>
-                <dt>"Status"</dt><dd>{p.status_label.clone()}</dd>
-                <dt>"Approval token"</dt><dd>{if p.instr_id_present { "Carried in InstrId" } else { "None" }}</dd>
-                <dt>"Approvals"</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
+                <dt>"Company"</dt><dd data-testid="payment-company">{company_name}</dd>
+                <dt>"Paid from"</dt><dd>{p.debtor_name.clone()}<br /><span class="mono account" data-testid="debtor-account">{account_text(&p.debtor_account)}</span></dd>
+                <dt>"Supplier"</dt><dd data-testid="payment-supplier">{p.creditor_name.clone()}</dd>
+                <dt>"Supplier's account"</dt><dd class="mono account" data-testid="creditor-account">{account_text(&p.creditor_account)}</dd>
+                {invoice_number.map(|n| view! { <dt>"Invoice number"</dt><dd data-testid="payment-invoice-number">{n}</dd> })}
+                {payment_reference.map(|r| view! { <dt>"Payment reference (KID)"</dt><dd class="mono reference">{r}</dd> })}
+                <dt>"Amount"</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
+                <dt>"Requested payment date"</dt><dd>{date_text(&p.requested_execution_date)}</dd>
+                <dt>"Status"</dt><dd>{p.status.label()}</dd>
+                <dt>"Approval"</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
+                <dt>"Approval token"</dt><dd data-testid="approval-token">{token_text(&p)}</dd>
                 <dt>"Warning"</dt><dd><WarningText warning=p.warning.clone() /></dd>
                 {p.bank_reason.clone().map(|r| view! { <dt>"Bank's reason"</dt><dd data-testid="bank-reason">{r}</dd> })}
-                {p.process_id.clone().map(|id| view! { <dt>"Invoice process"</dt><dd class="mono">{id}</dd> })}
             </dl>
+            <details class="references" data-testid="payment-references">
+                <summary>"References for auditors"</summary>
+                <dl class="facts">
+                    <dt>"End-to-end ID (from the ERP)"</dt><dd class="mono">{p.end_to_end_id.clone()}</dd>
+                    <dt>"Payment information ID"</dt><dd class="mono">{p.pmt_inf_id.clone()}</dd>
+                    <dt>"Payment file"</dt><dd class="mono"><A href=format!("/autopay/files/{}", p.file_id)>{p.file_id.clone()}</A></dd>
+                    <dt>"Bank agreement ID"</dt><dd class="mono">{p.bank_agreement_id.clone()}</dd>
+                    {p.process_id.clone().map(|id| view! { <dt>"Invoice process ID"</dt><dd class="mono">{id}</dd> })}
+                    <dt>"Payment ID in AutoPay"</dt><dd class="mono">{p.id.clone()}</dd>
+                </dl>
+            </details>
         </section>
         {move || (pending && may_approve.get()).then(|| view! {
             <ApproveForm payment=row.get_value() reload=reload />
@@ -99,22 +131,74 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// "1 of 2, pre-approved by Pia Payer" — who approved so far against how many are needed; a
-/// pre-approval is the first approval.
+/// Where the payment's approval stands, in words that fit its status: waiting for the upload
+/// to be signed; "1 of 2 approvals, pre-approved by Pia Payer" while it waits for approval;
+/// who approved (or that no approval here was needed) once it went on.
 fn approvals_text(p: &PaymentRow) -> String {
-    let mut text = format!("{} of {}", p.approvals.len(), p.approvals_required.max(1));
-    if let Some((first, rest)) = p.approvals.split_first() {
-        if p.pre_approved {
-            text.push_str(&format!(", pre-approved by {first}"));
-            if !rest.is_empty() {
-                text.push_str(&format!("; approved by {}", rest.join(", ")));
-            }
-        } else {
-            text.push_str(": ");
-            text.push_str(&p.approvals.join(", "));
+    let names = p.approvals.join(", ");
+    match p.status {
+        PaymentStatus::PendingSigning => {
+            "Waiting for upload signing: its approval token is checked after that.".to_owned()
         }
+        PaymentStatus::PendingApproval => {
+            let required = p.approvals_required.max(1);
+            match p.approvals.split_first() {
+                None => format!("0 of {required} approvals so far."),
+                Some((first, rest)) if p.pre_approved => {
+                    if rest.is_empty() {
+                        format!(
+                            "{} of {required} approvals so far: pre-approved by {first}.",
+                            p.approvals.len()
+                        )
+                    } else {
+                        format!(
+                            "{} of {required} approvals so far: pre-approved by {first}; approved by {}.",
+                            p.approvals.len(),
+                            rest.join(", ")
+                        )
+                    }
+                }
+                Some(_) => format!(
+                    "{} of {required} approvals so far: approved by {names}.",
+                    p.approvals.len()
+                ),
+            }
+        }
+        _ => match p.approvals.split_first() {
+            None if p.pre_approved => {
+                "Pre-approved when the invoice was approved and paid.".to_owned()
+            }
+            None if p.status == PaymentStatus::Rejected => {
+                "Not approved: stopped in AutoPay.".to_owned()
+            }
+            None => "No approval in AutoPay was needed.".to_owned(),
+            Some((first, rest)) if p.pre_approved => {
+                if rest.is_empty() {
+                    format!("Pre-approved by {first} when the invoice was approved and paid.")
+                } else {
+                    format!(
+                        "Pre-approved by {first} when the invoice was approved and paid; approved in AutoPay by {}.",
+                        rest.join(", ")
+                    )
+                }
+            }
+            Some(_) => format!("Approved in AutoPay by {names}."),
+        },
     }
-    text
+}
+
+/// Whether the ERP sent an invoice's approval token with the payment, in plain words.
+fn token_text(p: &PaymentRow) -> &'static str {
+    match (p.instr_id_present, p.status, p.pre_approved) {
+        (false, _, _) => "None: the payment needs approval in AutoPay.",
+        (true, PaymentStatus::PendingSigning, _) => {
+            "Sent by the ERP with the payment; checked once the upload is signed."
+        }
+        (true, _, true) => {
+            "Sent by the ERP with the payment and accepted: it matched the approved invoice."
+        }
+        (true, _, false) => "Sent by the ERP with the payment but not accepted (see the warning).",
+    }
 }
 
 /// "Approve payment" with the code of the approver's authenticator app. Agreements needing two
@@ -169,12 +253,10 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 </div>
             })}
             {payment.code_on_approval.then(|| view! {
-                <TextField
+                <CodeField
                     id="approve-code"
-                    label="Code from your authenticator app"
                     value=code
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
+                    required=true
                     hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
                     error=field_error(failure, "code")
                 />

@@ -13,8 +13,9 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, local_time, Column, DataTable, ErrorNote, FilterBar, FilterSelect, Loaded,
-    Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+    all, amount_text, count_text, local_time, Column, DataTable, ErrorNote, FilterBar,
+    FilterSelect, Loaded, Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES,
+    WARNING_KINDS,
 };
 
 /// The overview of every process.
@@ -63,7 +64,7 @@ const PROCESS_COLUMNS: &[Column] = &[
     Column::new("Supplier"),
     Column::new("Amount").numeric(),
     Column::new("Status"),
-    Column::new("Approver(s)"),
+    Column::new("Approvers"),
     Column::new("Payment approved").testid("payment-approved"),
     Column::new("Warnings"),
 ];
@@ -118,7 +119,7 @@ fn ProcessList() -> impl IntoView {
                 {match rows {
                     rows if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
                     rows => view! {
-                        <p class="muted" aria-live="polite">{format!("{} {} shown", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
+                        <p class="muted" aria-live="polite">{format!("{} shown", count_text(rows.len(), "process", "processes"))}</p>
                         <DataTable caption="Processes" class="processes" testid="process-list" columns=PROCESS_COLUMNS
                             rows=rows.into_iter().map(|p| {
                                 Row::new()

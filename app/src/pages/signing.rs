@@ -10,7 +10,9 @@ use web_sys::HtmlElement;
 
 use crate::api::ApiFailure;
 use crate::api_approval as api;
-use crate::widgets::{amount_text, totals_text, ActionError, TextField};
+use crate::widgets::{
+    account_text, amount_text, date_text, totals_text, ActionError, CodeField, TextField,
+};
 
 /// What can take focus inside the dialog, in document order.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
@@ -135,8 +137,7 @@ pub fn SigningDialog(
             <form class="signing-form" on:submit=on_submit aria-label="Sign with two-step verification">
                 <div class="form-grid">
                     <TextField id="sign-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
-                    <TextField id="sign-code" label="Code from your authenticator app" value=code
-                        autocomplete="one-time-code" inputmode="numeric" required=true hint="The 6-digit code your app shows now." />
+                    <CodeField id="sign-code" value=code required=true hint="The 6-digit code your app shows now." />
                 </div>
                 <ActionError failure=Signal::derive(move || failure.get()) />
                 <div class="actions">
@@ -164,7 +165,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                 view! {
                     <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
                     <p class="hint" data-testid="debtor-account">
-                        {format!("Paid from {} ({})", g.debtor_account, g.debtor_bank)}
+                        {format!("Paid from {} ({})", account_text(&g.debtor_account), g.debtor_bank)}
                     </p>
                     {(g.approvers_required > 1).then(|| view! {
                         <p class="note" data-testid="second-approver-needed">
@@ -183,9 +184,9 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
                                     <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono">{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
+                                    <td class="mono account">{account_text(&i.creditor_account)}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
                                     <td>{i.invoice_number.clone()}<span class="hint">{format!(" · ref. {}", i.payment_reference)}</span></td>
-                                    <td class="nowrap">{i.due_date.clone()}</td>
+                                    <td class="nowrap">{date_text(&i.due_date)}</td>
                                     <td class="num">{amount_text(&i.amount)}</td>
                                 </tr>
                             }).collect_view()}

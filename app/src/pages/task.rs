@@ -12,7 +12,9 @@ use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
 use crate::session::use_session;
-use crate::widgets::{amount_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge};
+use crate::widgets::{
+    amount_text, date_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge,
+};
 
 /// One task: the invoice and the decision on it.
 #[component]
@@ -170,7 +172,7 @@ fn TaskView(
                 </div>
                 <div class="task-amount">
                     <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
-                    <span class="muted">{format!("Due {}", task.invoice.due_date)}</span>
+                    <span class="muted">{format!("Due {}", date_text(&task.invoice.due_date))}</span>
                     <StatusBadge status=task.status.clone() />
                 </div>
             </div>

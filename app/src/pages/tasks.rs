@@ -15,8 +15,8 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, totals_text, Column, ConfirmButton, DataTable, ErrorNote, FilterSelect, Row,
-    SignedInScreen, WarningBadges,
+    account_text, all, amount_text, date_text, totals_text, Column, ConfirmButton, DataTable,
+    ErrorNote, FilterSelect, Row, SignedInScreen, WarningBadges,
 };
 
 /// The approver's task list with the bundle on top.
@@ -171,7 +171,7 @@ fn TaskBoard() -> impl IntoView {
                                     .cell(t.supplier_name)
                                     .cell(t.company_name)
                                     .cell(amount_text(&t.amount))
-                                    .cell(t.due_date)
+                                    .cell(date_text(&t.due_date))
                                     .cell(view! { <WarningBadges warnings=t.warnings /> })
                             }).collect() />
                     }.into_any(),
@@ -333,8 +333,8 @@ fn BundlePanel(
                                         <tr data-invoice=i.invoice_number.clone()>
                                             <th scope="row">{i.invoice_number.clone()}</th>
                                             <td>{i.payee_name.clone()}</td>
-                                            <td class="mono">{i.creditor_account.clone()}</td>
-                                            <td class="nowrap">{i.due_date.clone()}</td>
+                                            <td class="mono account">{account_text(&i.creditor_account)}</td>
+                                            <td class="nowrap">{date_text(&i.due_date)}</td>
                                             <td class="num">{amount_text(&i.amount)}</td>
                                             <td class="actions">
                                                 <button type="button" class="secondary small" disabled=move || busy.get()

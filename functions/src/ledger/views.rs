@@ -311,9 +311,17 @@ impl Ledger {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let invoice_number = match &p.process_id {
+            Some(process) => self
+                .load(process)?
+                .map(|r| r.process.document().invoice_number.as_str().to_owned()),
+            None => None,
+        };
         Ok(Some(PaymentEvents {
             payment: payment_row(company, &p),
             events,
+            invoice_number,
+            payment_reference: p.payment.creditor_reference.clone(),
         }))
     }
 }

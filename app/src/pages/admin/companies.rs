@@ -11,7 +11,8 @@ use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiFailure};
 use crate::widgets::{
-    failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row, TextField,
+    account_text, failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row,
+    TextField,
 };
 
 const COMPANY_COLUMNS: &[Column] = &[
@@ -367,7 +368,7 @@ pub(crate) fn BankAgreements(
                             .attr("data-agreement", a.bank_name.clone())
                             .cell(a.bank_name.clone())
                             .cell(a.bic.clone())
-                            .cell(a.debtor_account.clone())
+                            .cell(account_text(&a.debtor_account))
                             .cell(a.two_step_level.display_name())
                             .cell(a.approvers_required)
                             .cell(view! {

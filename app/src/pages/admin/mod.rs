@@ -20,7 +20,7 @@ use leptos_router::components::{Outlet, A};
 
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
-use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextField};
+use crate::widgets::{failure_of, field_error, ActionError, CodeField, SignedInScreen};
 
 /// The Administration shell: sub-section tabs and the routed sub-section, for System
 /// Administrators only; everyone else is told which role they need.
@@ -81,14 +81,7 @@ fn StepUp() -> impl IntoView {
     view! {
         <form class="card step-up" aria-label="Confirm with your code" data-testid="step-up" on:submit=submit>
             <p>"Changing roles, bank agreements or integration keys needs a fresh code from your authenticator app. A confirmation lasts 5 minutes."</p>
-            <TextField
-                id="step-up-code"
-                label="Code from your authenticator app"
-                value=code
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                error=code_error
-            />
+            <CodeField id="step-up-code" value=code required=true error=code_error />
             <button type="submit">"Confirm code"</button>
             {move || confirmed.get().then(|| view! {
                 <p class="note" role="status">"Confirmed: for 5 minutes you may change roles, bank agreements and integration keys."</p>

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use super::use_autopay_access;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
-use crate::widgets::{failure_of, field_error, local_time, ActionError, TextField};
+use crate::widgets::{count_text, failure_of, field_error, local_time, ActionError, CodeField};
 
 /// "Sign upload": an AutoPay Approver signs a file that waits in Pending signing with the code
 /// of their authenticator app; its payments are then checked.
@@ -41,12 +41,9 @@ pub(super) fn SignUploadForm(
         <form class="card sign-upload" on:submit=on_submit aria-labelledby=title_id.clone() data-testid="sign-upload">
             <h3 id=title_id.clone()>{format!("Sign upload of file {msg_id}")}</h3>
             <p>"Its bank agreement asks for two-step verification on upload: nothing is checked or sent to the bank until an AutoPay Approver signs it."</p>
-            <TextField
+            <CodeField
                 id=format!("sign-code-{file_id}")
-                label="Code from your authenticator app"
                 value=code
-                autocomplete="one-time-code"
-                inputmode="numeric"
                 required=true
                 error=field_error(failure, "code")
             />
@@ -77,7 +74,9 @@ pub(super) fn FilesWaiting(
             .with(|i| matches!(i, Some(Ok(list)) if !list.is_empty()))
     });
     let may_sign = move |company: &str| access.get().is_some_and(|a| a.may_approve(company));
-    move || {
+    // The last file signed here, said until the next signing.
+    let signed = RwSignal::new(None::<UploadResult>);
+    let list = move || {
         any_waiting.get().then(|| view! {
             <section class="card" aria-labelledby="waiting-title" data-testid="files-waiting">
                 <h2 id="waiting-title">"Files waiting for a signed upload"</h2>
@@ -88,10 +87,11 @@ pub(super) fn FilesWaiting(
                             <div class="waiting-file">
                                 <p>
                                     <A href=format!("/autopay/files/{}", f.id)>{format!("File {}", f.msg_id)}</A>
-                                    {format!(" · {} payment(s) · uploaded {} by {}", f.payment_count, local_time(&f.uploaded_at), f.uploaded_by)}
+                                    {format!(" · {} · uploaded {} by {}", count_text(f.payment_count, "payment", "payments"), local_time(&f.uploaded_at), f.uploaded_by)}
                                 </p>
                                 {signer.then(|| view! {
                                     <SignUploadForm file_id=f.id.clone() msg_id=f.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| {
+                                        signed.set(Some(r.clone()));
                                         if last_upload.with_untracked(|l| l.as_ref().is_some_and(|l| l.file_id == r.file_id)) {
                                             last_upload.set(Some(r));
                                         }
@@ -104,5 +104,28 @@ pub(super) fn FilesWaiting(
                 </PagedList>
             </section>
         })
+    };
+    view! {
+        {move || signed.get().map(|r| view! { <SignedNote result=r /> })}
+        {list}
+    }
+}
+
+/// What signing an upload did: the file is signed and its payments were checked, with where
+/// they went.
+#[component]
+pub(super) fn SignedNote(result: UploadResult) -> impl IntoView {
+    let s = &result.summary;
+    let text = format!(
+        "Upload of file {} signed and checked ({}): {} sent to bank, {} pending approval.",
+        result.msg_id,
+        count_text(s.payments, "payment", "payments"),
+        s.sent_to_bank,
+        s.pending_approval
+    );
+    view! {
+        <p class="note note-ok" role="status" data-testid="upload-signed">
+            {text}" "<A href=format!("/autopay/files/{}", result.file_id)>"Open the file"</A>
+        </p>
     }
 }

@@ -10,6 +10,7 @@ mod upload;
 use ap_core::api_autopay::UploadResult;
 use ap_core::roles::Role;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::session::use_session;
@@ -17,6 +18,7 @@ use crate::widgets::SignedInScreen;
 
 use files::FilesWaiting;
 use payments::PaymentList;
+pub(crate) use payments::PreApproved;
 use upload::UploadArea;
 pub(crate) use upload::UploadOutcome;
 
@@ -86,7 +88,9 @@ pub(crate) fn AutoPayOnly(children: ChildrenFn) -> impl IntoView {
 }
 
 /// The companies the user may look at in AutoPay: (id, name).
-fn readable_companies(access: Memo<Option<AutoPayAccess>>) -> LocalResource<Vec<(String, String)>> {
+pub(crate) fn readable_companies(
+    access: Memo<Option<AutoPayAccess>>,
+) -> LocalResource<Vec<(String, String)>> {
     LocalResource::new(move || {
         let access = access.get();
         async move {
@@ -125,5 +129,40 @@ fn AutoPayScreen() -> impl IntoView {
         }}
         <FilesWaiting changed=changed last_upload=last_upload />
         <PaymentList changed=changed companies=companies />
+        <SettingsLinks companies=companies />
+    }
+}
+
+/// Where "Allow pre-approval" and the bank agreements are set: a link to each company's AutoPay
+/// settings, for the users who may change them there (the company's AutoPay Administrators and
+/// System Administrators). Nothing for everyone else.
+#[component]
+fn SettingsLinks(companies: LocalResource<Vec<(String, String)>>) -> impl IntoView {
+    let session = use_session();
+    let administered = move || {
+        let me = session.me()?;
+        let mine: Vec<(String, String)> = if me.is_system_admin {
+            companies.get().unwrap_or_default()
+        } else {
+            me.companies
+                .iter()
+                .filter(|c| c.roles.contains(&Role::AutoPayAdministrator))
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect()
+        };
+        (!mine.is_empty()).then_some(mine)
+    };
+    move || {
+        administered().map(|list| view! {
+            <section class="card" aria-labelledby="autopay-settings-title" data-testid="autopay-settings-links">
+                <h2 id="autopay-settings-title">"AutoPay settings"</h2>
+                <p class="muted">"“Allow pre-approval” and the bank agreements (how many approvers, when a code is asked) are set per company:"</p>
+                <ul class="link-list">
+                    {list.into_iter().map(|(id, name)| view! {
+                        <li><A href=format!("/company/{id}/autopay")>{format!("AutoPay settings of {name}")}</A></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use web_sys::{File, HtmlInputElement};
 
-use super::files::SignUploadForm;
+use super::files::{SignUploadForm, SignedNote};
 use super::payments::{payment_columns, payment_row};
 use super::use_autopay_access;
 use crate::api::ApiFailure;
 use crate::api_autopay;
-use crate::widgets::{amount_text, DataTable};
+use crate::widgets::{count_text, totals_text, DataTable};
 
 /// A file's size in words.
 fn size_text(bytes: f64) -> String {
@@ -173,13 +173,8 @@ fn UploadProblem(failure: ApiFailure) -> impl IntoView {
 fn summary_text(r: &UploadResult) -> String {
     let s = &r.summary;
     let mut text = format!(
-        "{} {}: {} sent to bank, {} pending approval",
-        s.payments,
-        if s.payments == 1 {
-            "payment"
-        } else {
-            "payments"
-        },
+        "{}: {} sent to bank, {} pending approval",
+        count_text(s.payments, "payment", "payments"),
         s.sent_to_bank,
         s.pending_approval
     );
@@ -187,13 +182,8 @@ fn summary_text(r: &UploadResult) -> String {
         text.push_str(&format!(", {} pending signing", s.pending_signing));
     }
     text.push_str(&format!(
-        ", {} {}.",
-        s.warnings,
-        if s.warnings == 1 {
-            "warning"
-        } else {
-            "warnings"
-        }
+        ", {}.",
+        count_text(s.warnings, "warning", "warnings")
     ));
     text
 }
@@ -215,6 +205,8 @@ pub(crate) fn UploadOutcome(
         Memo::new(move |_| access.get().is_some_and(|a| a.may_approve(&company)))
     };
     let current = RwSignal::new(result);
+    // Signed here: say so above the new outcome.
+    let signed = RwSignal::new(false);
     view! {
         <div class="upload-outcome" data-testid="upload-result">
             {move || {
@@ -228,15 +220,16 @@ pub(crate) fn UploadOutcome(
                             {summary_text(&r)}
                         </p>
                         {r.replayed.then(|| view! { <p>"This file was uploaded before: its first outcome is shown and nothing new was created."</p> })}
-                        <p>"Total: "{r.totals.iter().map(amount_text).collect::<Vec<_>>().join(", ")}
+                        <p>"Total: "<span class="amount">{totals_text(&r.totals)}</span>
                            " · "<A href=format!("/autopay/files/{}", r.file_id)>"Open the file"</A></p>
                     </div>
                     {(pending && !sign_here).then(|| view! {
                         <p class="hint">"Sign it under “Files waiting for a signed upload”."</p>
                     })}
                     {(pending && sign_here && may_sign.get()).then(|| view! {
-                        <SignUploadForm file_id=file_id msg_id=r.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| { current.set(r); on_signed.run(()); }) />
+                        <SignUploadForm file_id=file_id msg_id=r.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| { signed.set(true); current.set(r); on_signed.run(()); }) />
                     })}
+                    {(signed.get() && !pending).then(|| view! { <SignedNote result=r.clone() /> })}
                     <UploadedPayments result=r />
                 }
             }}
