@@ -81,7 +81,7 @@ test('a payment of a file waiting for upload signing says so, with its amount an
   assert.equal(await row.locator('td.num').textContent(), `12,500.00${NBSP}NOK`);
   // The supplier's IBAN in groups of four (NO83 3000 1234 567), never broken inside.
   assert.equal(CREDITOR_IBAN, 'NO8330001234567');
-  const account = row.locator('.account').first();
+  const account = row.locator('.account').nth(1); // after the debtor's
   assert.equal(await account.textContent(), ['NO83', '3000', '1234', '567'].join(NBSP));
   assert.equal(await account.evaluate((el) => getComputedStyle(el).whiteSpace), 'nowrap');
   // The requested date as English readers write it, not ISO.
@@ -127,8 +127,12 @@ test('the code field refuses letters; a wrong code says the attempts left; signi
   await code.pressSequentially('12ab 3x4');
   assert.equal(await code.inputValue(), '1234', 'letters and spaces are dropped as they are typed');
   await code.fill('');
-  await code.fill('98 76 54');
-  assert.equal(await code.inputValue(), '987654', 'a pasted code with spaces keeps its digits');
+  await code.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', '98 76 54');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  assert.equal(await code.inputValue(), '987654', 'a pasted code with spaces keeps its six digits');
 
   // A wrong code: refused without saying which factor, with the attempts left before the lock.
   const wrong = oathtoolCode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');

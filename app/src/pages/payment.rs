@@ -256,7 +256,6 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 <CodeField
                     id="approve-code"
                     value=code
-                    required=true
                     hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
                     error=field_error(failure, "code")
                 />

@@ -208,6 +208,16 @@ pub fn CodeField(
                     }
                     value.set(digits);
                 }
+                on:paste=move |ev: web_sys::ClipboardEvent| {
+                    // A pasted "123 456" keeps its six digits (maxlength would cut it first).
+                    let pasted = ev.clipboard_data().and_then(|d| d.get_data("text").ok());
+                    if let Some(text) = pasted {
+                        ev.prevent_default();
+                        let digits = code_digits(&text);
+                        event_target::<web_sys::HtmlInputElement>(&ev).set_value(&digits);
+                        value.set(digits);
+                    }
+                }
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />

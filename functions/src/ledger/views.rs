@@ -311,7 +311,17 @@ impl Ledger {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let invoice_number = match &p.process_id {
+        // The invoice the payment's token names: known once the token was checked, and before
+        // that (a file waiting for its upload to be signed) from the token's hash.
+        let process = match (&p.process_id, &p.payment.instr_hash) {
+            (Some(process), _) => Some(process.clone()),
+            (None, Some(hash)) => match ap_core::token::TokenHash::parse(hash) {
+                Ok(hash) => self.token_by_hash(&hash)?.map(|(process, _)| process),
+                Err(_) => None,
+            },
+            (None, None) => None,
+        };
+        let invoice_number = match &process {
             Some(process) => self
                 .load(process)?
                 .map(|r| r.process.document().invoice_number.as_str().to_owned()),
