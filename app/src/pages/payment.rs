@@ -91,7 +91,14 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
                 <dt>"Supplier"</dt><dd data-testid="payment-supplier">{p.creditor_name.clone()}</dd>
                 <dt>"Supplier's account"</dt><dd class="mono account" data-testid="creditor-account">{account_text(&p.creditor_account)}</dd>
                 {invoice_number.map(|n| view! { <dt>"Invoice number"</dt><dd data-testid="payment-invoice-number">{n}</dd> })}
-                {payment_reference.map(|r| view! { <dt>"Payment reference (KID)"</dt><dd class="mono reference">{r}</dd> })}
+                {payment_reference.map(|r| {
+                    let label = if r.to_ascii_uppercase().starts_with("RF") {
+                        "Payment reference (creditor reference)"
+                    } else {
+                        "Payment reference (KID)"
+                    };
+                    view! { <dt>{label}</dt><dd class="mono reference">{r}</dd> }
+                })}
                 <dt>"Amount"</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
                 <dt>"Requested payment date"</dt><dd>{date_text(&p.requested_execution_date)}</dd>
                 <dt>"Status"</dt><dd>{p.status.label()}</dd>
