@@ -60,7 +60,12 @@ async fn problem_or<T>(resp: Response, ok: impl AsyncOnce<T>) -> Result<T, ApiFa
     if !resp.ok() {
         return Err(ApiFailure {
             status,
-            message: format!("The service answered {status} {}.", resp.status_text()),
+            message: crate::tr_string!(
+                misc.service_answered,
+                status = status,
+                text = resp.status_text()
+            )
+            .to_string(),
             fields: Vec::new(),
         });
     }
@@ -94,7 +99,7 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
 fn network(status: u16, err: impl std::fmt::Display) -> ApiFailure {
     ApiFailure {
         status,
-        message: format!("The service could not be reached ({err})."),
+        message: crate::tr_string!(misc.service_unreachable, error = err.to_string()).to_string(),
         fields: Vec::new(),
     }
 }
@@ -103,11 +108,22 @@ async fn send(
     builder: RequestBuilder,
     body: Option<&impl Serialize>,
 ) -> Result<Response, ApiFailure> {
+    // The server answers problems in the language the user reads.
+    let builder = builder.header("accept-language", crate::language::shown().tag());
     let request = match body {
         Some(body) => builder.json(body).map_err(|e| network(0, e))?,
         None => builder.build().map_err(|e| network(0, e))?,
     };
     request.send().await.map_err(|e| network(0, e))
+}
+
+/// `PUT /api/v1/me/language`: the signed-in user's language (`None`: the browser's).
+pub async fn set_language(language: Option<ap_core::format::Lang>) -> Result<Me, ApiFailure> {
+    put(
+        "/api/v1/me/language",
+        &ap_core::api::LanguageRequest { language },
+    )
+    .await
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {

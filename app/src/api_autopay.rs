@@ -120,6 +120,8 @@ pub async fn upload_file(
         .map_err(browser_failure)?;
     xhr.set_request_header("accept", "application/json")
         .map_err(browser_failure)?;
+    xhr.set_request_header("accept-language", crate::language::shown().tag())
+        .map_err(browser_failure)?;
     let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
             on_progress(e.loaded() / e.total());

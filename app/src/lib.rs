@@ -4,10 +4,43 @@
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;
+pub mod language;
 pub mod paged;
 pub mod pages;
 pub mod session;
 pub mod widgets;
+
+/// What leptos_i18n generates from app/locales/ (see app/build.rs); its providers and context
+/// functions are not used.
+#[allow(unused, clippy::all)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+
+/// The translation keys and the macros that read them in a given locale. Its context provider
+/// and `t!` are left out on purpose: the language lives in `language.rs`; write [`tr!`] and
+/// [`tr_string!`].
+pub mod i18n {
+    pub use crate::generated::i18n::{td, td_display, td_string, I18nKeys, Locale};
+}
+
+/// A text of the translation files in the language shown, as a view that follows a change of
+/// language: `tr!(tasks.title)`, `tr!(tasks.count, count = move || n.get())`.
+#[macro_export]
+macro_rules! tr {
+    ($($key:tt)+) => {
+        $crate::i18n::td!($crate::language::locale(), $($key)+)
+    };
+}
+
+/// A text of the translation files in the language shown now, as a string (for attributes and
+/// props, inside a closure so it follows the language): `move || tr_string!(tasks.title)`.
+#[macro_export]
+macro_rules! tr_string {
+    ($($key:tt)+) => {
+        $crate::i18n::td_string!($crate::language::locale(), $($key)+)
+    };
+}
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
@@ -63,6 +96,7 @@ pub(crate) async fn preload_task_page() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
+    language::provide_language();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -110,6 +144,7 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="app-footer">
                 <A href="/status">"Service status"</A>
+                <language::LanguageSwitch />
             </footer>
         </Router>
     }

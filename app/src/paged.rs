@@ -160,7 +160,7 @@ fn LoadMore<T: Send + Sync + 'static>(
             <div class="actions">
                 <button type="button" class="secondary" data-testid=testid
                     disabled=move || paged.loading_more.get()
-                    on:click=move |_| paged.load(true)>"Load more"</button>
+                    on:click=move |_| paged.load(true)>{crate::tr!(misc.load_more)}</button>
             </div>
         })}
     }

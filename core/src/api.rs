@@ -59,6 +59,7 @@ pub struct FieldError {
 //   POST   /api/v1/me/two-step/enrolment      -> TwoStepEnrolment (new secret, pending)
 //   POST   /api/v1/me/two-step/activate       TwoStepCodeRequest -> Me
 //   POST   /api/v1/me/two-step/deactivate     TwoStepCodeRequest -> Me
+//   PUT    /api/v1/me/language            LanguageRequest -> Me
 //   POST   /api/v1/me/step-up                 TwoStepCodeRequest -> 204 (this session may make
 //                                             a System Administrator's sensitive changes for
 //                                             5 minutes; see Administration)
@@ -66,6 +67,7 @@ pub struct FieldError {
 
 use std::collections::BTreeMap;
 
+use crate::format::Lang;
 use crate::roles::{Role, TwoStepLevel};
 
 /// What the SPA needs to know at start: is the organisation set up, and who is signed in.
@@ -88,6 +90,9 @@ pub struct Me {
     pub two_step_active: bool,
     /// RFC 3339 UTC; set while two-step verification is locked after failed attempts.
     pub locked_until: Option<String>,
+    /// The language the user chose on My details; `None`: the browser's language.
+    #[serde(default)]
+    pub language: Option<Lang>,
     /// Companies where the user holds at least one role, with the roles and whether
     /// "Approve and pay" is available there (and if not, why).
     pub companies: Vec<MyCompany>,
@@ -134,6 +139,13 @@ pub struct TwoStepEnrolment {
     pub secret: String,
     /// The otpauth URI as a QR code, an SVG document.
     pub qr_svg: String,
+}
+
+/// `PUT /api/v1/me/language`: the user's language, or `null` for the browser's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageRequest {
+    pub language: Option<Lang>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

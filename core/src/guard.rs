@@ -215,6 +215,37 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_code_with_attempts_left_reads_in_norwegian_too() {
+        use crate::format::Lang;
+        use crate::messages::translate;
+        let en = format!(
+            "The code is not correct. Nothing was approved or signed. {}",
+            attempts_left_sentence(3)
+        );
+        assert_eq!(
+            translate(&en, Lang::Nb),
+            "Koden er ikke riktig. Ingenting ble godkjent eller signert. 3 forsøk igjen før \
+             totrinnsbekreftelse låses i 15 minutter."
+        );
+        let one = format!(
+            "The password or code is not correct. Nothing was signed. {}",
+            attempts_left_sentence(1)
+        );
+        assert_eq!(
+            translate(&one, Lang::Nb),
+            "Passordet eller koden er ikke riktig. Ingenting ble signert. 1 forsøk igjen før \
+             totrinnsbekreftelse låses i 15 minutter."
+        );
+        let locked = Locked {
+            until: 1_795_971_963,
+        }
+        .to_string();
+        assert!(translate(&locked, Lang::Nb).starts_with(
+            "Etter 5 mislykkede forsøk er totrinnsbekreftelse låst til 29 Nov 2026, 17:06 UTC."
+        ));
+    }
+
+    #[test]
     fn the_attempts_left_sentence_counts_without_naming_a_factor() {
         assert_eq!(
             attempts_left_sentence(3),

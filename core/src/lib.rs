@@ -21,6 +21,7 @@ pub mod ids;
 pub mod integration;
 pub mod iso20022;
 pub mod listing;
+pub mod messages;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;

@@ -20,6 +20,7 @@
 
 use crate::durable::{answer_command, Transactions};
 use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
+use ap_core::format::Lang;
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
 use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
@@ -64,6 +65,10 @@ pub enum UserChange {
     ActivateTwoStep,
     /// Only inside [`GuardCommand::VerifyCode`] with the active seed whose code was verified.
     DeactivateTwoStep,
+    /// The language the user chose (`None`: the browser's).
+    Language {
+        language: Option<Lang>,
+    },
 }
 
 /// Commands the Worker sends to a user's guard. Times are unix seconds from the Worker's clock.
@@ -307,6 +312,10 @@ fn change_record(
             Some(CheckedSeed::Pending(sealed)) => seeds.activate(sealed),
             _ => Err(AccountRefusal::ChangedMeanwhile),
         },
+        UserChange::Language { language } => {
+            record.language = language;
+            Ok(())
+        }
         UserChange::DeactivateTwoStep => {
             effects.forget_steps = true;
             match checked {

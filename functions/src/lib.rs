@@ -53,8 +53,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     // Sign-in answers only its total time: its storage calls differ for an e-mail address that
     // names nobody, and counting them would tell who has an account.
     let discreet = req.method() == Method::Post && req.path() == "/api/v1/session";
+    // Problems are told in the language the client asks for (the SPA sends the user's choice).
+    let lang = ap_core::messages::lang_from_accept_language(
+        req.headers()
+            .get("accept-language")
+            .ok()
+            .flatten()
+            .as_deref(),
+    );
     let (answer, timing) = meter::Metered::new(route(req, &env), discreet).await;
-    let mut response = answer.unwrap_or_else(|e| e.into_response());
+    let mut response = answer.unwrap_or_else(|e| e.into_response(lang));
     secure(&mut response);
     if let Err(e) = response.headers_mut().set("server-timing", &timing) {
         worker::console_error!("server-timing header: {e}");
@@ -196,6 +204,8 @@ async fn app_api(
         (Post, ["api", "v1", "me", "two-step", "activate"]) => me::activate(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "deactivate"]) => me::deactivate(req, env).await,
         (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
+        (Put, ["api", "v1", "me", "language"]) => me::set_language(req, env).await,
+        (_, ["api", "v1", "me", "language"]) => Err(ApiError::method_not_allowed("PUT")),
         (_, ["api", "v1", "me", "password" | "step-up"] | ["api", "v1", "me", "two-step", _]) => {
             Err(ApiError::method_not_allowed("POST"))
         }

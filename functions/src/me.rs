@@ -1,7 +1,9 @@
 //! My details: the signed-in user's own view, password change and two-step verification.
 
 use ap_core::account::AccountRefusal;
-use ap_core::api::{ChangePasswordRequest, Me, TwoStepCodeRequest, TwoStepEnrolment};
+use ap_core::api::{
+    ChangePasswordRequest, LanguageRequest, Me, TwoStepCodeRequest, TwoStepEnrolment,
+};
 use ap_core::guard::{Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
 use ap_core::qr::qr_svg;
@@ -38,6 +40,7 @@ pub async fn view(env: &Env, user: &UserRecord, locked_until: Option<u64>) -> Re
         must_change_password: user.must_change_password,
         two_step_active: user.two_step.is_some(),
         locked_until: locked_until.map(rfc3339),
+        language: user.language,
         companies,
     })
 }
@@ -125,6 +128,28 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
             Err(BadField::CurrentPassword.into())
         }
     }
+}
+
+/// `PUT /api/v1/me/language`: the language the user reads the app and its messages in
+/// (`null`: the browser's). One command of the user's guard, like every change of the record.
+pub async fn set_language(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: LanguageRequest = read_json(&mut req).await?;
+    let answer = change_own(
+        env,
+        &ctx,
+        &GuardCommand::Change {
+            change: UserChange::Language {
+                language: body.language,
+            },
+        },
+    )
+    .await?;
+    if answer.outcome == Outcome::Refused {
+        return Err(answer.refusal().into());
+    }
+    let user = answer.user.ok_or(Denied::SignInRequired)?;
+    json(200, &view(env, &user, answer.locked_until).await?)
 }
 
 /// `POST /api/v1/me/two-step/enrolment`: a new secret, stored sealed as pending, shown once.

@@ -18,8 +18,10 @@ use ap_core::account::AccountRefusal;
 use ap_core::api::{FieldError, Problem};
 use ap_core::bundle::BundleDigestError;
 use ap_core::dates::DateError;
+use ap_core::format::Lang;
 use ap_core::guard::Locked;
 use ap_core::ids::EmailError;
+use ap_core::messages::translate;
 use ap_core::org::{AgreementRefusal, SettingsRefusal};
 use ap_core::password::PasswordError;
 use ap_core::process::{CommentError, ProcessRefusal};
@@ -426,8 +428,9 @@ impl ApiError {
         }
     }
 
-    /// The problem+json answer. A 500 is logged with its cause and answered without it.
-    pub fn into_response(self) -> Response {
+    /// The problem+json answer in `lang` (title, detail and field messages; see
+    /// `ap_core::messages`). A 500 is logged with its cause and answered without it.
+    pub fn into_response(self, lang: Lang) -> Response {
         let (status, kind, title) = self.status_and_title();
         let detail = match &self {
             Self::Internal(cause) => {
@@ -465,9 +468,24 @@ impl ApiError {
             }],
             _ => Vec::new(),
         };
+        // A single field's detail is "field: message" (`invalid_fields`): the field name stays
+        // as sent, the message is translated.
+        let detail = match errors.as_slice() {
+            [one] if detail == format!("{}: {}", one.field, one.message) => {
+                format!("{}: {}", one.field, translate(&one.message, lang))
+            }
+            _ => translate(&detail, lang),
+        };
+        let errors: Vec<FieldError> = errors
+            .into_iter()
+            .map(|e| FieldError {
+                message: translate(&e.message, lang),
+                field: e.field,
+            })
+            .collect();
         let problem = Problem {
             kind: format!("https://approve-and-pay.dev/problems/{kind}"),
-            title: title.to_owned(),
+            title: translate(title, lang),
             status,
             detail,
             errors,
@@ -475,6 +493,7 @@ impl ApiError {
             locked_until,
         };
         let response = problem_response(&problem);
+        let _ = response.headers().set("content-language", lang.tag());
         if let Some(secs) = retry_after {
             let _ = response.headers().set("retry-after", &secs.to_string());
         }

@@ -21,6 +21,7 @@ use ap_core::api::{
     BankAgreementView, CompanySettings, CompanyView, IntegrationKeyView, MyCompany, Scope, UserView,
 };
 use ap_core::dates::Timestamp;
+use ap_core::format::Lang;
 use ap_core::ids::{CompanyId, Email, UserId};
 use ap_core::readiness::{approve_and_pay_readiness, Readiness, ReadinessInput};
 use ap_core::roles::{Role, UserRoles};
@@ -68,6 +69,9 @@ pub struct UserRecord {
     /// Bumped by the user's guard with every change (0: not yet held by the guard).
     #[serde(default)]
     pub version: u64,
+    /// The language chosen on My details (`None`: the browser's).
+    #[serde(default)]
+    pub language: Option<Lang>,
 }
 
 impl UserRecord {
@@ -93,6 +97,7 @@ impl UserRecord {
             pending_two_step: None,
             created_at: now,
             version: 0,
+            language: None,
         }
     }
 }

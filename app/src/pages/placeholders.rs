@@ -2,10 +2,16 @@
 
 use leptos::prelude::*;
 
+use crate::tr_string;
 use crate::widgets::PageHeader;
 
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! { <PageHeader title="Page not found" lead="There is nothing at this address." /> }
+    view! {
+        <PageHeader
+            title=move || tr_string!(misc.not_found_title)
+            lead=move || tr_string!(misc.not_found_lead)
+        />
+    }
 }

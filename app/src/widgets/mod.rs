@@ -21,7 +21,7 @@ pub use table::{Column, DataTable, Row};
 
 /// The language the SPA shows: every text, amount and date goes through it.
 pub fn lang() -> ap_core::format::Lang {
-    ap_core::format::Lang::En
+    crate::language::current()
 }
 
 use ap_core::api::SignInRequest;
@@ -35,16 +35,18 @@ use crate::session::use_session;
 /// A page heading with an optional one-line explanation under it.
 #[component]
 pub fn PageHeader(
-    /// The screen's title, also the document's main heading.
-    title: &'static str,
+    /// The screen's title, also the document's main heading (a text, or a translated text
+    /// that follows the language).
+    #[prop(into)]
+    title: TextProp,
     /// One sentence saying what the screen is for.
-    #[prop(optional)]
-    lead: Option<&'static str>,
+    #[prop(optional, into)]
+    lead: Option<TextProp>,
 ) -> impl IntoView {
     view! {
         <div class="page-header">
-            <h1>{title}</h1>
-            {lead.map(|l| view! { <p class="lead">{l}</p> })}
+            <h1>{move || title.get()}</h1>
+            {lead.map(|l| view! { <p class="lead">{move || l.get()}</p> })}
         </div>
     }
 }

@@ -6,10 +6,26 @@ use leptos::attr::any_attribute::{AnyAttribute, IntoAnyAttribute};
 use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 
+/// A column header's text: fixed, or read from the translation files in the language shown.
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    Fixed(&'static str),
+    Translated(fn() -> &'static str),
+}
+
+impl Label {
+    fn text(self) -> &'static str {
+        match self {
+            Label::Fixed(text) => text,
+            Label::Translated(text) => text(),
+        }
+    }
+}
+
 /// A column of a `DataTable`: its header and how the cells under it are marked up.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
-    label: &'static str,
+    label: Label,
     label_hidden: bool,
     numeric: bool,
     row_header: bool,
@@ -20,6 +36,16 @@ pub struct Column {
 impl Column {
     /// A column headed `label`, its cells plain `<td>`s.
     pub const fn new(label: &'static str) -> Self {
+        Self::with_label(Label::Fixed(label))
+    }
+
+    /// A column headed by a translated text that follows the language:
+    /// `Column::tr(|| tr_string!(tasks.amount))`.
+    pub const fn tr(label: fn() -> &'static str) -> Self {
+        Self::with_label(Label::Translated(label))
+    }
+
+    const fn with_label(label: Label) -> Self {
         Self {
             label,
             label_hidden: false,
@@ -80,11 +106,12 @@ impl Column {
 
     fn header(&self) -> AnyView {
         let class = self.numeric.then_some("num");
+        let label = self.label;
         if self.label_hidden {
-            view! { <th scope="col" class=class><span class="visually-hidden">{self.label}</span></th> }
+            view! { <th scope="col" class=class><span class="visually-hidden">{move || label.text()}</span></th> }
                 .into_any()
         } else {
-            view! { <th scope="col" class=class>{self.label}</th> }.into_any()
+            view! { <th scope="col" class=class>{move || label.text()}</th> }.into_any()
         }
     }
 
