@@ -14,6 +14,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::session::use_session;
+use crate::tr;
 use crate::widgets::SignedInScreen;
 
 use files::FilesWaiting;
@@ -79,7 +80,7 @@ pub(crate) fn AutoPayOnly(children: ChildrenFn) -> impl IntoView {
         } else {
             view! {
                 <p class="note note-warn" role="alert" data-testid="needs-autopay-role">
-                    "You need the AutoPay Approver role in a company to use AutoPay (System Administrators may look). Ask a System Administrator if you need access."
+                    {tr!(autopay.needs_role)}
                 </p>
             }
             .into_any()
@@ -124,7 +125,7 @@ fn AutoPayScreen() -> impl IntoView {
             view! { <UploadArea result=last_upload on_done=Callback::new(move |_| changed.update(|n| *n += 1)) /> }.into_any()
         } else {
             view! {
-                <p class="note" data-testid="read-only">"You are looking as a System Administrator: uploading, signing and approving are for the company's AutoPay Approvers."</p>
+                <p class="note" data-testid="read-only">{tr!(autopay.read_only)}</p>
             }.into_any()
         }}
         <FilesWaiting changed=changed last_upload=last_upload />
@@ -155,11 +156,11 @@ fn SettingsLinks(companies: LocalResource<Vec<(String, String)>>) -> impl IntoVi
     move || {
         administered().map(|list| view! {
             <section class="card" aria-labelledby="autopay-settings-title" data-testid="autopay-settings-links">
-                <h2 id="autopay-settings-title">"AutoPay settings"</h2>
-                <p class="muted">"“Allow pre-approval” and the bank agreements (how many approvers, when a code is asked) are set per company:"</p>
+                <h2 id="autopay-settings-title">{tr!(autopay.settings_title)}</h2>
+                <p class="muted">{tr!(autopay.settings_lead)}</p>
                 <ul class="link-list">
                     {list.into_iter().map(|(id, name)| view! {
-                        <li><A href=format!("/company/{id}/autopay")>{format!("AutoPay settings of {name}")}</A></li>
+                        <li><A href=format!("/company/{id}/autopay")>{tr!(autopay.settings_link, company = name.clone())}</A></li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -5,10 +5,12 @@ use ap_core::listing::MAX_LIMIT;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::files::payments_text;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
+use crate::{tr, tr_string};
 use crate::widgets::{
-    account_text, all, amount_text, count_text, date_text, lang, local_time, Column, DataTable,
+    account_text, all, amount_text, date_text, lang, local_time, Column, DataTable,
     FilterBar, FilterSelect, PaymentStatusBadge, Row, WarningText, YesNo,
 };
 
@@ -53,7 +55,7 @@ pub(super) fn payment_row(p: UploadedPayment, debtor: Option<AnyView>) -> Row {
 #[component]
 pub(crate) fn PreApproved(status: PaymentStatus, pre_approved: bool) -> impl IntoView {
     if status == PaymentStatus::PendingSigning && !pre_approved {
-        view! { <span class="badge badge-info" data-testid="waiting-for-signing">"Waiting for upload signing"</span> }.into_any()
+        view! { <span class="badge badge-info" data-testid="waiting-for-signing">{tr!(autopay.waiting_for_signing)}</span> }.into_any()
     } else {
         view! { <YesNo yes=pre_approved /> }.into_any()
     }
@@ -115,7 +117,7 @@ pub(super) fn PaymentList(
     view! {
         <section class="card" aria-labelledby="payments-title">
             <div class="card-head">
-                <h2 id="payments-title">"Payments"</h2>
+                <h2 id="payments-title">{tr!(autopay.payments_title)}</h2>
             </div>
             <FilterBar label="Filter payments" filters=vec![company, status, file, date]>
                 <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
@@ -131,11 +133,11 @@ pub(super) fn PaymentList(
                 })} />
                 <DateFilter value=date />
             </FilterBar>
-            <PagedList paged=payments loading="Loading payments…" more_testid="payments-load-more" let:rows>
+            <PagedList paged=payments loading=tr_string!(autopay.loading_payments) more_testid="payments-load-more" let:rows>
                 {match rows {
-                    rows if rows.is_empty() => view! { <p class="empty" data-testid="no-payments">"No payment matches these filters."</p> }.into_any(),
+                    rows if rows.is_empty() => view! { <p class="empty" data-testid="no-payments">{tr!(autopay.no_payments)}</p> }.into_any(),
                     rows => view! {
-                        <p class="muted" aria-live="polite">{format!("{} shown", count_text(rows.len(), "payment", "payments"))}</p>
+                        <p class="muted" aria-live="polite">{tr_string!(autopay.shown, count = payments_text(rows.len())).to_string()}</p>
                         <DataTable caption="Payments" class="payments" testid="payment-list" columns=payment_columns("Payment", true)
                             rows=rows.into_iter().map(|p| {
                                 let company = company_name(&p.company_id);
@@ -207,7 +209,7 @@ fn DateFilter(value: RwSignal<String>) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <div class="field">
-            <label for="filter-date">"Requested date"</label>
+            <label for="filter-date">{tr!(autopay.requested_date)}</label>
             <input id="filter-date" type="text" autocomplete="off"
                 lang=lang().tag()
                 placeholder=example.clone()
@@ -217,9 +219,9 @@ fn DateFilter(value: RwSignal<String>) -> impl IntoView {
                 on:change=on_change />
             <span class="hint" id="filter-date-hint">
                 {move || if wrong.get() {
-                    format!("Not a date. Write it as {example}, or leave it empty for all dates.")
+                    tr_string!(autopay.date_wrong, example = example.clone()).to_string()
                 } else {
-                    format!("For example {example}.")
+                    tr_string!(autopay.date_hint, example = example.clone()).to_string()
                 }}
             </span>
         </div>
