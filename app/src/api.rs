@@ -48,7 +48,10 @@ async fn problem_or<T>(resp: Response, ok: impl AsyncOnce<T>) -> Result<T, ApiFa
         let problem: Problem = resp.json().await.map_err(|e| network(status, e))?;
         // A lock is said with its end in the reader's own time and language.
         let message = match &problem.locked_until {
-            Some(until) => ap_core::guard::Locked::sentence(&crate::widgets::local_time(until)),
+            Some(until) => {
+                let until = crate::widgets::local_time(until);
+                crate::tr_string!(widgets.locked_until, until = until).to_string()
+            }
             None => problem.detail,
         };
         return Err(ApiFailure {

@@ -31,6 +31,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
+use crate::{tr, tr_string};
 
 /// A page heading with an optional one-line explanation under it.
 #[component]
@@ -161,7 +162,9 @@ pub fn CodeField(
     /// Unique on the page; also names the hint and error elements.
     #[prop(into)]
     id: String,
-    #[prop(default = "Code from your authenticator app")] label: &'static str,
+    /// The label; "Code from your authenticator app" in the language shown when not given.
+    #[prop(optional)]
+    label: Option<&'static str>,
     value: RwSignal<String>,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] required: bool,
@@ -187,7 +190,7 @@ pub fn CodeField(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{move || label.unwrap_or_else(|| tr_string!(widgets.code_label))}</label>
             <input
                 id=id.clone()
                 name=id
@@ -265,18 +268,18 @@ pub fn SignInForm() -> impl IntoView {
     };
     view! {
         <form class="card form-narrow" on:submit=on_submit aria-labelledby="sign-in-title">
-            <h2 id="sign-in-title">"Sign in"</h2>
-            <TextField id="sign-in-email" label="E-mail" kind="email" value=email autocomplete="username" required=true />
-            <TextField id="sign-in-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
+            <h2 id="sign-in-title">{tr!(widgets.sign_in_title)}</h2>
+            <TextField id="sign-in-email" label=tr_string!(widgets.email) kind="email" value=email autocomplete="username" required=true />
+            <TextField id="sign-in-password" label=tr_string!(widgets.password) kind="password" value=password autocomplete="current-password" required=true />
             <CodeField
                 id="sign-in-code"
                 value=code
-                hint="Needed only when two-step verification is active for you: the 6-digit code your app shows now."
+                hint=tr_string!(widgets.sign_in_code_hint)
             />
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if submit.pending().get() { tr_string!(widgets.signing_in) } else { tr_string!(widgets.sign_in_button) }}
                 </button>
             </div>
         </form>
@@ -301,18 +304,18 @@ pub fn SignedInScreen(
             Some(lead) => view! { <PageHeader title=title lead=lead /> }.into_any(),
             None => view! { <PageHeader title=title /> }.into_any(),
         }}
-        <Loaded from=session loading="Loading…" live=true let:state>
+        <Loaded from=session loading=tr_string!(widgets.loading) live=true let:state>
             {match state {
                 state if state.first_run => view! {
                     <div class="card">
-                        <h2>"Approve & Pay is not set up yet"</h2>
-                        <p>"Create the organisation's first System Administrator to begin."</p>
-                        <a class="button" href="/setup">"Set up Approve & Pay"</a>
+                        <h2>{tr!(widgets.not_set_up_title)}</h2>
+                        <p>{tr!(widgets.not_set_up_text)}</p>
+                        <a class="button" href="/setup">{tr!(widgets.set_up_button)}</a>
                     </div>
                 }.into_any(),
                 state => match state.user {
                     None => view! {
-                        <p class="note">"Sign in to see this page."</p>
+                        <p class="note">{tr!(widgets.sign_in_to_see)}</p>
                         <SignInForm />
                     }.into_any(),
                     Some(me) if me.must_change_password => {
