@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
+use crate::{tr, tr_string};
 use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::widgets::{
     account_text, amount_text, date_text, failure_of, field_error, local_time, ActionError,
@@ -53,7 +54,11 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
         invoice_number,
         payment_reference,
     } = payment;
-    let title = format!("Payment to {}", p.creditor_name);
+    let title = tr_string!(autopay.pay_payment_to, supplier = p.creditor_name.clone()).to_string();
+    let invoice_prefix = invoice_number
+        .clone()
+        .map(|n| tr_string!(autopay.pay_invoice_prefix, number = n).to_string())
+        .unwrap_or_default();
     let company = p.company_id.clone();
     let company_name = {
         let id = p.company_id.clone();
@@ -77,45 +82,45 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
             <div class="card-head">
                 <div>
                     <h2 id="payment-title">{title}</h2>
-                    <p class="muted">{invoice_number.clone().map(|n| format!("Invoice {n} · ")).unwrap_or_default()}{company_name.clone()}</p>
+                    <p class="muted">{invoice_prefix}{company_name.clone()}</p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big">{amount_text(&p.amount)}</span>
                     <span data-testid="payment-status"><PaymentStatusBadge status=p.status /></span>
-                    <span data-testid="payment-pre-approved">"Pre-approved: "<PreApproved status=p.status pre_approved=p.pre_approved /></span>
+                    <span data-testid="payment-pre-approved">{tr!(autopay.pay_pre_approved_label)}<PreApproved status=p.status pre_approved=p.pre_approved /></span>
                 </div>
             </div>
             <dl class="facts">
-                <dt>"Company"</dt><dd data-testid="payment-company">{company_name}</dd>
-                <dt>"Paid from"</dt><dd>{p.debtor_name.clone()}<br /><span class="mono account" data-testid="debtor-account">{account_text(&p.debtor_account)}</span></dd>
-                <dt>"Supplier"</dt><dd data-testid="payment-supplier">{p.creditor_name.clone()}</dd>
-                <dt>"Supplier's account"</dt><dd class="mono account" data-testid="creditor-account">{account_text(&p.creditor_account)}</dd>
-                {invoice_number.map(|n| view! { <dt>"Invoice number"</dt><dd data-testid="payment-invoice-number">{n}</dd> })}
+                <dt>{tr!(autopay.pay_fact_company)}</dt><dd data-testid="payment-company">{company_name}</dd>
+                <dt>{tr!(autopay.pay_fact_paid_from)}</dt><dd>{p.debtor_name.clone()}<br /><span class="mono account" data-testid="debtor-account">{account_text(&p.debtor_account)}</span></dd>
+                <dt>{tr!(autopay.pay_fact_supplier)}</dt><dd data-testid="payment-supplier">{p.creditor_name.clone()}</dd>
+                <dt>{tr!(autopay.pay_fact_supplier_account)}</dt><dd class="mono account" data-testid="creditor-account">{account_text(&p.creditor_account)}</dd>
+                {invoice_number.map(|n| view! { <dt>{tr!(autopay.pay_fact_invoice_number)}</dt><dd data-testid="payment-invoice-number">{n}</dd> })}
                 {payment_reference.map(|r| {
                     let label = if r.to_ascii_uppercase().starts_with("RF") {
-                        "Payment reference (creditor reference)"
+                        tr_string!(autopay.pay_fact_creditor_reference)
                     } else {
-                        "Payment reference (KID)"
+                        tr_string!(autopay.pay_fact_kid)
                     };
                     view! { <dt>{label}</dt><dd class="mono reference">{r}</dd> }
                 })}
-                <dt>"Amount"</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
-                <dt>"Requested payment date"</dt><dd>{date_text(&p.requested_execution_date)}</dd>
-                <dt>"Status"</dt><dd>{p.status.label()}</dd>
-                <dt>"Approval"</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
-                <dt>"Approval token"</dt><dd data-testid="approval-token">{token_text(&p)}</dd>
-                <dt>"Warning"</dt><dd><WarningText warning=p.warning.clone() /></dd>
-                {p.bank_reason.clone().map(|r| view! { <dt>"Bank's reason"</dt><dd data-testid="bank-reason">{r}</dd> })}
+                <dt>{tr!(autopay.pay_fact_amount)}</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
+                <dt>{tr!(autopay.pay_fact_requested_date)}</dt><dd>{date_text(&p.requested_execution_date)}</dd>
+                <dt>{tr!(autopay.pay_fact_status)}</dt><dd>{p.status.label()}</dd>
+                <dt>{tr!(autopay.pay_fact_approval)}</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
+                <dt>{tr!(autopay.pay_fact_token)}</dt><dd data-testid="approval-token">{token_text(&p)}</dd>
+                <dt>{tr!(autopay.pay_fact_warning)}</dt><dd><WarningText warning=p.warning.clone() /></dd>
+                {p.bank_reason.clone().map(|r| view! { <dt>{tr!(autopay.pay_fact_bank_reason)}</dt><dd data-testid="bank-reason">{r}</dd> })}
             </dl>
             <details class="references" data-testid="payment-references">
-                <summary>"References for auditors"</summary>
+                <summary>{tr!(autopay.pay_references)}</summary>
                 <dl class="facts">
-                    <dt>"End-to-end ID (from the ERP)"</dt><dd class="mono">{p.end_to_end_id.clone()}</dd>
-                    <dt>"Payment information ID"</dt><dd class="mono">{p.pmt_inf_id.clone()}</dd>
-                    <dt>"Payment file"</dt><dd class="mono"><A href=format!("/autopay/files/{}", p.file_id)>{p.file_id.clone()}</A></dd>
-                    <dt>"Bank agreement ID"</dt><dd class="mono">{p.bank_agreement_id.clone()}</dd>
-                    {p.process_id.clone().map(|id| view! { <dt>"Invoice process ID"</dt><dd class="mono">{id}</dd> })}
-                    <dt>"Payment ID in AutoPay"</dt><dd class="mono">{p.id.clone()}</dd>
+                    <dt>{tr!(autopay.pay_ref_e2e)}</dt><dd class="mono">{p.end_to_end_id.clone()}</dd>
+                    <dt>{tr!(autopay.pay_ref_pmt_inf)}</dt><dd class="mono">{p.pmt_inf_id.clone()}</dd>
+                    <dt>{tr!(autopay.pay_ref_file)}</dt><dd class="mono"><A href=format!("/autopay/files/{}", p.file_id)>{p.file_id.clone()}</A></dd>
+                    <dt>{tr!(autopay.pay_ref_agreement)}</dt><dd class="mono">{p.bank_agreement_id.clone()}</dd>
+                    {p.process_id.clone().map(|id| view! { <dt>{tr!(autopay.pay_ref_process)}</dt><dd class="mono">{id}</dd> })}
+                    <dt>{tr!(autopay.pay_ref_payment)}</dt><dd class="mono">{p.id.clone()}</dd>
                 </dl>
             </details>
         </section>
@@ -125,10 +130,10 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
         })}
         <section class="card" aria-labelledby="events-title">
             <div class="card-head">
-                <h2 id="events-title">"Events"</h2>
+                <h2 id="events-title">{tr!(autopay.pay_events_title)}</h2>
                 <button type="button" class="secondary" aria-expanded=move || showing.get().to_string()
                     aria-controls="payment-events" on:click=move |_| showing.update(|s| *s = !*s)>
-                    {move || if showing.get() { "Hide events" } else { "Show events" }}
+                    {move || if showing.get() { tr_string!(autopay.pay_hide_events) } else { tr_string!(autopay.pay_show_events) }}
                 </button>
             </div>
             <div id="payment-events">
@@ -143,53 +148,51 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
 /// who approved (or that no approval here was needed) once it went on.
 fn approvals_text(p: &PaymentRow) -> String {
     let names = p.approvals.join(", ");
+    let count = p.approvals.len();
+    let required = p.approvals_required.max(1);
     match p.status {
-        PaymentStatus::PendingSigning => {
-            "Waiting for upload signing: its approval token is checked after that.".to_owned()
-        }
-        PaymentStatus::PendingApproval => {
-            let required = p.approvals_required.max(1);
-            match p.approvals.split_first() {
-                None => format!("0 of {required} approvals so far."),
-                Some((first, rest)) if p.pre_approved => {
-                    if rest.is_empty() {
-                        format!(
-                            "{} of {required} approvals so far: pre-approved by {first}.",
-                            p.approvals.len()
-                        )
-                    } else {
-                        format!(
-                            "{} of {required} approvals so far: pre-approved by {first}; approved by {}.",
-                            p.approvals.len(),
-                            rest.join(", ")
-                        )
-                    }
-                }
-                Some(_) => format!(
-                    "{} of {required} approvals so far: approved by {names}.",
-                    p.approvals.len()
-                ),
-            }
-        }
-        _ => match p.approvals.split_first() {
-            None if p.pre_approved => {
-                "Pre-approved when the invoice was approved and paid.".to_owned()
-            }
-            None if p.status == PaymentStatus::Rejected => {
-                "Not approved: stopped in AutoPay.".to_owned()
-            }
-            None => "No approval in AutoPay was needed.".to_owned(),
+        PaymentStatus::PendingSigning => tr_string!(autopay.pay_appr_waiting).to_owned(),
+        PaymentStatus::PendingApproval => match p.approvals.split_first() {
+            None => tr_string!(autopay.pay_appr_none_yet, required = required).to_string(),
             Some((first, rest)) if p.pre_approved => {
+                let first = first.clone();
                 if rest.is_empty() {
-                    format!("Pre-approved by {first} when the invoice was approved and paid.")
+                    tr_string!(autopay.pay_appr_pre, count = count, required = required, first = first)
+                        .to_string()
                 } else {
-                    format!(
-                        "Pre-approved by {first} when the invoice was approved and paid; approved in AutoPay by {}.",
-                        rest.join(", ")
+                    let rest = rest.join(", ");
+                    tr_string!(autopay.pay_appr_pre_and,
+                        count = count,
+                        required = required,
+                        first = first,
+                        rest = rest
                     )
+                    .to_string()
                 }
             }
-            Some(_) => format!("Approved in AutoPay by {names}."),
+            Some(_) => tr_string!(autopay.pay_appr_some,
+                count = count,
+                required = required,
+                names = names
+            )
+            .to_string(),
+        },
+        _ => match p.approvals.split_first() {
+            None if p.pre_approved => tr_string!(autopay.pay_appr_pre_done).to_owned(),
+            None if p.status == PaymentStatus::Rejected => {
+                tr_string!(autopay.pay_appr_stopped).to_owned()
+            }
+            None => tr_string!(autopay.pay_appr_not_needed).to_owned(),
+            Some((first, rest)) if p.pre_approved => {
+                let first = first.clone();
+                if rest.is_empty() {
+                    tr_string!(autopay.pay_appr_pre_by, first = first).to_string()
+                } else {
+                    let rest = rest.join(", ");
+                    tr_string!(autopay.pay_appr_pre_by_and, first = first, rest = rest).to_string()
+                }
+            }
+            Some(_) => tr_string!(autopay.pay_appr_by, names = names).to_string(),
         },
     }
 }
@@ -197,14 +200,10 @@ fn approvals_text(p: &PaymentRow) -> String {
 /// Whether the ERP sent an invoice's approval token with the payment, in plain words.
 fn token_text(p: &PaymentRow) -> &'static str {
     match (p.instr_id_present, p.status, p.pre_approved) {
-        (false, _, _) => "None: the payment needs approval in AutoPay.",
-        (true, PaymentStatus::PendingSigning, _) => {
-            "Sent by the ERP with the payment; checked once the upload is signed."
-        }
-        (true, _, true) => {
-            "Sent by the ERP with the payment and accepted: it matched the approved invoice."
-        }
-        (true, _, false) => "Sent by the ERP with the payment but not accepted (see the warning).",
+        (false, _, _) => tr_string!(autopay.pay_token_none),
+        (true, PaymentStatus::PendingSigning, _) => tr_string!(autopay.pay_token_waiting),
+        (true, _, true) => tr_string!(autopay.pay_token_accepted),
+        (true, _, false) => tr_string!(autopay.pay_token_refused),
     }
 }
 
