@@ -234,22 +234,22 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let needs_two = payment.approvals_required > 1;
     view! {
         <form class="card" on:submit=on_submit aria-labelledby="approve-title" data-testid="approve-payment">
-            <h2 id="approve-title">"Approve payment"</h2>
+            <h2 id="approve-title">{tr!(autopay.pay_approve_title)}</h2>
             <p>{format!("{} to {}, from {}.", amount_text(&payment.amount), payment.creditor_name, payment.debtor_name)}</p>
             {needs_two.then(|| view! {
                 <p class="note" data-testid="approvals-needed">
                     {if payment.approvals.is_empty() {
-                        format!("Its bank agreement needs {} different approvers; nobody has approved yet.", payment.approvals_required)
+                        tr_string!(autopay.pay_needs_n_nobody, n = payment.approvals_required).to_string()
                     } else if payment.pre_approved {
-                        format!("Its bank agreement needs {} different approvers. Pre-approved by {} when the invoice was approved and paid; you can give the next approval if you are someone else.", payment.approvals_required, payment.approvals.join(", "))
+                        tr_string!(autopay.pay_needs_n_pre, n = payment.approvals_required, names = payment.approvals.join(", ")).to_string()
                     } else {
-                        format!("Its bank agreement needs {} different approvers. Approved already by: {}.", payment.approvals_required, payment.approvals.join(", "))
+                        tr_string!(autopay.pay_needs_n_some, n = payment.approvals_required, names = payment.approvals.join(", ")).to_string()
                     }}
                 </p>
             })}
             {payment.warning.clone().map(|w| view! {
                 <div class="note note-warn" data-testid="approve-warning">
-                    <p>{format!("Its approval token was refused: {w}")}</p>
+                    <p>{tr_string!(autopay.pay_token_refused_note, warning = w).to_string()}</p>
                     <label class="check">
                         <input type="checkbox" id="confirm-warning" data-testid="confirm-warning"
                             prop:checked=move || confirmed.get()
@@ -262,14 +262,14 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 <CodeField
                     id="approve-code"
                     value=code
-                    hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
+                    hint=tr_string!(autopay.pay_approve_code_hint)
                     error=field_error(failure, "code")
                 />
             })}
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || approve.pending().get()>
-                    {move || if approve.pending().get() { "Approving…" } else { "Approve payment" }}
+                    {move || if approve.pending().get() { tr_string!(autopay.pay_approving) } else { tr_string!(autopay.pay_approve_title) }}
                 </button>
             </div>
         </form>
@@ -298,9 +298,9 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="card" on:submit=on_submit aria-labelledby="reject-title" data-testid="reject-payment">
-            <h2 id="reject-title">"Reject payment"</h2>
-            <p class="muted">"A rejected payment is never sent to the bank. The reason is kept in its events."</p>
-            <label for="reject-reason">"Reason"</label>
+            <h2 id="reject-title">{tr!(autopay.pay_reject_title)}</h2>
+            <p class="muted">{tr!(autopay.pay_reject_explain)}</p>
+            <label for="reject-reason">{tr!(autopay.pay_reason)}</label>
             <textarea id="reject-reason" rows="2" maxlength={MAX_REJECT_REASON.to_string()} required
                 aria-describedby="reject-reason-error"
                 prop:value=move || reason.get()
@@ -311,7 +311,7 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" class="danger" disabled=move || reject.pending().get()>
-                    {move || if reject.pending().get() { "Rejecting…" } else { "Reject payment" }}
+                    {move || if reject.pending().get() { tr_string!(autopay.pay_rejecting) } else { tr_string!(autopay.pay_reject_title) }}
                 </button>
             </div>
         </form>
@@ -321,39 +321,39 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
 /// What an event kind is called on screen.
 fn event_label(kind: &str) -> String {
     match kind {
-        "received" => "Received in a payment file".to_owned(),
-        "pre_approved" => "Pre-approved".to_owned(),
-        "rejected" => "Rejected in AutoPay".to_owned(),
-        "token_refused" => "Approval token refused".to_owned(),
-        "approved" => "Approved in AutoPay".to_owned(),
-        "sent_to_bank" => "Sent to bank".to_owned(),
-        "accepted_by_bank" => "Accepted by bank".to_owned(),
-        "rejected_in_bank" => "Rejected in bank".to_owned(),
-        "paid" => "Paid".to_owned(),
-        "signed_upload" => "Upload signed".to_owned(),
+        "received" => tr_string!(autopay.pay_ev_received).to_owned(),
+        "pre_approved" => tr_string!(autopay.pay_ev_pre_approved).to_owned(),
+        "rejected" => tr_string!(autopay.pay_ev_rejected).to_owned(),
+        "token_refused" => tr_string!(autopay.pay_ev_token_refused).to_owned(),
+        "approved" => tr_string!(autopay.pay_ev_approved).to_owned(),
+        "sent_to_bank" => tr_string!(autopay.pay_ev_sent_to_bank).to_owned(),
+        "accepted_by_bank" => tr_string!(autopay.pay_ev_accepted_by_bank).to_owned(),
+        "rejected_in_bank" => tr_string!(autopay.pay_ev_rejected_in_bank).to_owned(),
+        "paid" => tr_string!(autopay.pay_ev_paid).to_owned(),
+        "signed_upload" => tr_string!(autopay.pay_ev_signed_upload).to_owned(),
         other => other.replace('_', " "),
     }
 }
 
 const EVENT_COLUMNS: &[Column] = &[
-    Column::new("When"),
-    Column::new("Event").row_header(),
-    Column::new("By"),
-    Column::new("Details"),
+    Column::tr(|| tr_string!(autopay.pay_col_when)),
+    Column::tr(|| tr_string!(autopay.pay_col_event)).row_header(),
+    Column::tr(|| tr_string!(autopay.pay_col_by)),
+    Column::tr(|| tr_string!(autopay.pay_col_details)),
 ];
 
 /// The payment's history, oldest first as the server answers it.
 #[component]
 fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
     if events.is_empty() {
-        return view! { <p class="empty">"No events yet."</p> }.into_any();
+        return view! { <p class="empty">{tr!(autopay.pay_no_events)}</p> }.into_any();
     }
     view! {
-        <DataTable caption="Events of this payment" testid="payment-events" columns=EVENT_COLUMNS
+        <DataTable caption=tr_string!(autopay.pay_events_caption) testid="payment-events" columns=EVENT_COLUMNS
             rows=events.into_iter().map(|e| {
                 let change = match (e.from_status, e.to_status) {
                     (Some(from), Some(to)) => Some(format!("{} → {}", from.label(), to.label())),
-                    (None, Some(to)) => Some(format!("Now {}", to.label())),
+                    (None, Some(to)) => Some(tr_string!(autopay.pay_now_status, status = to.label()).to_string()),
                     _ => None,
                 };
                 Row::new()
@@ -364,11 +364,11 @@ fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
                     .cell(view! {
                         {(!e.detail.is_empty()).then(|| view! { <p class="event-detail">{e.detail}</p> })}
                         <dl class="facts event-facts">
-                            {change.map(|c| view! { <dt>"Status"</dt><dd>{c}</dd> })}
-                            {e.approved_at.map(|t| view! { <dt>"Approved at"</dt><dd>{local_time(&t)}</dd> })}
-                            {e.bundle_id.map(|b| view! { <dt>"Bundle"</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
-                            {e.method.map(|m| view! { <dt>"Two-step method"</dt><dd data-testid="event-method">{m}</dd> })}
-                            {e.file_id.map(|f| view! { <dt>"File"</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
+                            {change.map(|c| view! { <dt>{tr!(autopay.pay_ev_status)}</dt><dd>{c}</dd> })}
+                            {e.approved_at.map(|t| view! { <dt>{tr!(autopay.pay_ev_approved_at)}</dt><dd>{local_time(&t)}</dd> })}
+                            {e.bundle_id.map(|b| view! { <dt>{tr!(autopay.pay_ev_bundle)}</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
+                            {e.method.map(|m| view! { <dt>{tr!(autopay.pay_ev_method)}</dt><dd data-testid="event-method">{m}</dd> })}
+                            {e.file_id.map(|f| view! { <dt>{tr!(autopay.pay_ev_file)}</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
                         </dl>
                     })
             }).collect() />
