@@ -17,18 +17,18 @@ use crate::widgets::{
 /// The columns of an AutoPay payments table: `first` (the payment, linked to its page), the
 /// debtor where the table shows it, then creditor, amount, requested date, status, pre-approved
 /// and warning. `payment_row` fills them.
-pub(super) fn payment_columns(first: &'static str, with_debtor: bool) -> Vec<Column> {
-    let mut columns = vec![Column::new(first).row_header()];
+pub(super) fn payment_columns(first: Column, with_debtor: bool) -> Vec<Column> {
+    let mut columns = vec![first.row_header()];
     if with_debtor {
-        columns.push(Column::new("Debtor (company)"));
+        columns.push(Column::tr(|| tr_string!(autopay.col_debtor)));
     }
     columns.extend([
-        Column::new("Creditor"),
-        Column::new("Amount").numeric(),
-        Column::new("Requested date"),
-        Column::new("Status").testid("status"),
-        Column::new("Pre-approved").testid("pre-approved"),
-        Column::new("Warning"),
+        Column::tr(|| tr_string!(autopay.col_creditor)),
+        Column::tr(|| tr_string!(autopay.col_amount)).numeric(),
+        Column::tr(|| tr_string!(autopay.col_requested_date)),
+        Column::tr(|| tr_string!(autopay.col_status)).testid("status"),
+        Column::tr(|| tr_string!(autopay.col_pre_approved)).testid("pre-approved"),
+        Column::tr(|| tr_string!(autopay.col_warning)),
     ]);
     columns
 }
@@ -119,14 +119,14 @@ pub(super) fn PaymentList(
             <div class="card-head">
                 <h2 id="payments-title">{tr!(autopay.payments_title)}</h2>
             </div>
-            <FilterBar label="Filter payments" filters=vec![company, status, file, date]>
-                <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
-                    std::iter::once(all("All companies")).chain(companies.get().unwrap_or_default()).collect()
+            <FilterBar label=tr_string!(autopay.filter_label) filters=vec![company, status, file, date]>
+                <FilterSelect id="filter-company" label=tr_string!(autopay.filter_company) value=company options={Signal::derive(move || {
+                    std::iter::once(all(tr_string!(autopay.all_companies))).chain(companies.get().unwrap_or_default()).collect()
                 })} />
-                <FilterSelect id="filter-status" label="Status" value=status
-                    options={std::iter::once(all("All statuses")).chain(PaymentStatus::ALL.iter().map(|s| (s.as_key().to_owned(), s.label().to_owned()))).collect::<Vec<_>>()} />
-                <FilterSelect id="filter-file" label="File" value=file options={Signal::derive(move || {
-                    std::iter::once(all("All files"))
+                <FilterSelect id="filter-status" label=tr_string!(autopay.filter_status) value=status
+                    options={std::iter::once(all(tr_string!(autopay.all_statuses))).chain(PaymentStatus::ALL.iter().map(|s| (s.as_key().to_owned(), s.label().to_owned()))).collect::<Vec<_>>()} />
+                <FilterSelect id="filter-file" label=tr_string!(autopay.filter_file) value=file options={Signal::derive(move || {
+                    std::iter::once(all(tr_string!(autopay.all_files)))
                         .chain(files.get().and_then(|r| r.ok()).map(|p| p.items).unwrap_or_default().into_iter()
                             .map(|f| (f.id, format!("{} ({})", f.msg_id, local_time(&f.uploaded_at)))))
                         .collect()
@@ -138,7 +138,7 @@ pub(super) fn PaymentList(
                     rows if rows.is_empty() => view! { <p class="empty" data-testid="no-payments">{tr!(autopay.no_payments)}</p> }.into_any(),
                     rows => view! {
                         <p class="muted" aria-live="polite">{tr_string!(autopay.shown, count = payments_text(rows.len())).to_string()}</p>
-                        <DataTable caption="Payments" class="payments" testid="payment-list" columns=payment_columns("Payment", true)
+                        <DataTable caption=tr_string!(autopay.payments_title) class="payments" testid="payment-list" columns=payment_columns(Column::tr(|| tr_string!(autopay.col_payment)), true)
                             rows=rows.into_iter().map(|p| {
                                 let company = company_name(&p.company_id);
                                 let debtor = view! {
