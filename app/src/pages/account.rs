@@ -9,10 +9,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::session::{safe_next, use_session};
-use crate::{tr, tr_string};
 use crate::widgets::{
     failure_of, field_error, ActionError, Loaded, PageHeader, SignInForm, TextField,
 };
+use crate::{tr, tr_string};
 
 /// The hint under a new password: the service's one rule is its length.
 fn password_hint() -> String {

@@ -10,11 +10,11 @@ use leptos_router::components::A;
 use crate::api;
 use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
-use crate::{tr, tr_string};
 use crate::widgets::{
     failure_of, field_error, local_time, ActionError, CodeField, Column, DataTable, Row,
     SignedInScreen,
 };
+use crate::{tr, tr_string};
 
 const ROLE_COLUMNS: &[Column] = &[
     Column::tr(|| tr_string!(account.md_col_company)).row_header(),

@@ -11,12 +11,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
-use crate::{tr, tr_string};
 use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::widgets::{
     account_text, amount_text, date_text, failure_of, field_error, local_time, ActionError,
     CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen, WarningText,
 };
+use crate::{tr, tr_string};
 
 /// One payment and its events.
 #[component]
@@ -157,11 +157,17 @@ fn approvals_text(p: &PaymentRow) -> String {
             Some((first, rest)) if p.pre_approved => {
                 let first = first.clone();
                 if rest.is_empty() {
-                    tr_string!(autopay.pay_appr_pre, count = count, required = required, first = first)
-                        .to_string()
+                    tr_string!(
+                        autopay.pay_appr_pre,
+                        count = count,
+                        required = required,
+                        first = first
+                    )
+                    .to_string()
                 } else {
                     let rest = rest.join(", ");
-                    tr_string!(autopay.pay_appr_pre_and,
+                    tr_string!(
+                        autopay.pay_appr_pre_and,
                         count = count,
                         required = required,
                         first = first,
@@ -170,7 +176,8 @@ fn approvals_text(p: &PaymentRow) -> String {
                     .to_string()
                 }
             }
-            Some(_) => tr_string!(autopay.pay_appr_some,
+            Some(_) => tr_string!(
+                autopay.pay_appr_some,
                 count = count,
                 required = required,
                 names = names

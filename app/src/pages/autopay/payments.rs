@@ -8,11 +8,11 @@ use leptos_router::components::A;
 use super::files::payments_text;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
-use crate::{tr, tr_string};
 use crate::widgets::{
-    account_text, all, amount_text, date_text, lang, local_time, Column, DataTable,
-    FilterBar, FilterSelect, PaymentStatusBadge, Row, WarningText, YesNo,
+    account_text, all, amount_text, date_text, lang, local_time, Column, DataTable, FilterBar,
+    FilterSelect, PaymentStatusBadge, Row, WarningText, YesNo,
 };
+use crate::{tr, tr_string};
 
 /// The columns of an AutoPay payments table: `first` (the payment, linked to its page), the
 /// debtor where the table shows it, then creditor, amount, requested date, status, pre-approved
