@@ -16,8 +16,8 @@ use crate::{tr, tr_string};
 pub(super) fn payments_text(n: usize) -> String {
     count_text(
         n,
-        &tr_string!(autopay.payment_singular).to_string(),
-        &tr_string!(autopay.payment_plural).to_string(),
+        tr_string!(autopay.payment_singular),
+        tr_string!(autopay.payment_plural),
     )
 }
 
