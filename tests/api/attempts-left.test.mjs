@@ -66,3 +66,15 @@ test('a_failed_sign_in_does_not_tell_the_attempts_left', async () => {
   assertProblem(unknown, 401);
   assert.equal(unknown.body.detail, res.body.detail);
 });
+
+test('a_norwegian_reader_gets_the_attempts_left_in_norwegian', async () => {
+  const user = await newUser(admin);
+  await activateTwoStep(user.client);
+  const res = await user.client.call('POST', '/api/v1/me/step-up', { json: { code: wrongCode() }, headers: { 'accept-language': 'nb' } });
+  assertProblem(res, 400);
+  assert.equal(res.body.attempts_left, 4);
+  assert.equal(
+    res.body.detail,
+    'Koden er ikke riktig. Skriv inn koden som vises i autentiseringsappen nå. 4 forsøk igjen før totrinnsbekreftelse låses i 15 minutter.',
+  );
+});
