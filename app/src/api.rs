@@ -46,9 +46,17 @@ async fn problem_or<T>(resp: Response, ok: impl AsyncOnce<T>) -> Result<T, ApiFa
         .is_some_and(|c| c.starts_with("application/problem+json"));
     if is_problem {
         let problem: Problem = resp.json().await.map_err(|e| network(status, e))?;
+        // A lock is said with its end in the reader's own time and language.
+        let message = match &problem.locked_until {
+            Some(until) => {
+                let until = crate::widgets::local_time(until);
+                crate::tr_string!(widgets.locked_until, until = until).to_string()
+            }
+            None => problem.detail,
+        };
         return Err(ApiFailure {
             status,
-            message: problem.detail,
+            message,
             fields: problem.errors,
         });
     }

@@ -26,10 +26,25 @@ pub mod i18n {
 
 /// A text of the translation files in the language shown, as a view that follows a change of
 /// language: `tr!(tasks.title)`, `tr!(tasks.count, count = move || n.get())`.
+///
+/// A text without values is one shared view type (`language::text`) around the key's lookup,
+/// so each one costs a small function, not a view of its own.
 #[macro_export]
 macro_rules! tr {
+    ($($key:ident).+) => {
+        $crate::language::text(|locale| $crate::i18n::td_string!(locale, $($key).+))
+    };
     ($($key:tt)+) => {
         $crate::i18n::td!($crate::language::locale(), $($key)+)
+    };
+}
+
+/// A text of the translation files as a prop or attribute value that follows the language:
+/// `title=tr_prop!(tasks.title)` (one shared type, like `tr!`).
+#[macro_export]
+macro_rules! tr_prop {
+    ($($key:ident).+) => {
+        $crate::language::prop(|locale| $crate::i18n::td_string!(locale, $($key).+))
     };
 }
 

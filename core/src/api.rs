@@ -29,6 +29,14 @@ pub struct Problem {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// After a wrong two-step code (or password with it): how many more failed attempts are
+    /// allowed before two-step verification is locked. Never says which factor was wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// With a 423: when the two-step lock ends (RFC 3339 UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
+    pub locked_until: Option<String>,
 }
 
 /// One invalid field named in a problem answer.

@@ -299,6 +299,13 @@ pub struct PaymentEvent {
 pub struct PaymentEvents {
     pub payment: PaymentRow,
     pub events: Vec<PaymentEvent>,
+    /// The invoice number of the invoice whose approval token pre-approved (or was refused
+    /// for) the payment, when the payment carried one that named a known invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
+    /// The structured payment reference (KID or RF creditor reference) the file carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_reference: Option<String>,
 }
 
 /// `POST /api/v1/autopay/payments/{id}/approve`.

@@ -16,15 +16,46 @@ pub const LOCK_SECONDS: u64 = 900;
 /// The one message for any failed attempt, so it never says which factor was wrong.
 pub const NOT_CORRECT: &str = "The password or code is not correct.";
 
+/// What a failed attempt adds to its "not correct" sentence: how many attempts are left before
+/// the lock, never which factor was wrong. Empty when `left` is 0 (the lock answers instead).
+pub fn attempts_left_sentence(left: u32) -> String {
+    match left {
+        0 => String::new(),
+        1 => format!(
+            "1 attempt left before two-step verification is locked for {} minutes.",
+            LOCK_SECONDS / 60
+        ),
+        n => format!(
+            "{n} attempts left before two-step verification is locked for {} minutes.",
+            LOCK_SECONDS / 60
+        ),
+    }
+}
+
 /// Two-step verification is locked until `until` (unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+///
+/// The sentence names the time in UTC for API clients (`29 Nov 2026, 17:06 UTC`); the SPA reads
+/// `locked_until` from the problem and says it in the reader's local time ([`Locked::sentence`]).
 #[error(
-    "Two-step verification is locked after {MAX_FAILURES} failed attempts until {} (UTC). \
+    "Two-step verification is locked after {MAX_FAILURES} failed attempts until {} UTC. \
      Try again then, or ask a System Administrator to unlock it.",
-    Timestamp(*until)
+    crate::format::date_time(crate::format::Lang::En, i64::try_from(*until).unwrap_or(i64::MAX), 0)
+        .unwrap_or_else(|| Timestamp(*until).to_string())
 )]
 pub struct Locked {
     pub until: u64,
+}
+
+impl Locked {
+    /// The lock said with the time as the reader reads it (`local_until`, already formatted in
+    /// their language and time zone).
+    pub fn sentence(local_until: &str) -> String {
+        format!(
+            "Two-step verification is locked after {MAX_FAILURES} failed attempts until \
+             {local_until}. Try again then, or ask a System Administrator to unlock it."
+        )
+    }
 }
 
 /// Why a sign-in or signing attempt was refused.
@@ -81,6 +112,17 @@ impl TwoStepGuard {
         self.consecutive_failures = 0;
         self.locked_until = None;
         self.last_used_step = Some(self.last_used_step.map_or(step, |used| used.max(step)));
+    }
+
+    /// Failed attempts still allowed before the next failure locks two-step verification: from
+    /// [`MAX_FAILURES`] down to 1 while not locked at `now`, 0 while locked. After an expired
+    /// lock the user has the full allowance again (the count restarts at the next failure).
+    pub fn attempts_left(&self, now: u64) -> u32 {
+        match self.locked_until {
+            Some(until) if now < until => 0,
+            Some(_) => MAX_FAILURES,
+            None => MAX_FAILURES.saturating_sub(self.consecutive_failures),
+        }
     }
 
     /// A System Administrator lifts the lock. The last used step is kept, so a code already
@@ -152,6 +194,85 @@ mod tests {
         for _ in 0..times {
             let _ = guard.record_failure(now);
         }
+    }
+
+    #[test]
+    fn attempts_left_count_down_to_the_lock_and_come_back_after_it() {
+        let mut guard = TwoStepGuard::default();
+        assert_eq!(guard.attempts_left(NOW), MAX_FAILURES);
+        for left in (1..MAX_FAILURES).rev() {
+            let _ = guard.record_failure(NOW);
+            assert_eq!(guard.attempts_left(NOW), left);
+        }
+        assert!(guard.record_failure(NOW).is_err());
+        assert_eq!(guard.attempts_left(NOW), 0);
+        assert_eq!(guard.attempts_left(NOW + LOCK_SECONDS - 1), 0);
+        assert_eq!(guard.attempts_left(NOW + LOCK_SECONDS), MAX_FAILURES);
+        let _ = guard.record_failure(NOW + LOCK_SECONDS);
+        assert_eq!(guard.attempts_left(NOW + LOCK_SECONDS), MAX_FAILURES - 1);
+        guard.record_success(1);
+        assert_eq!(guard.attempts_left(NOW), MAX_FAILURES);
+    }
+
+    #[test]
+    fn a_wrong_code_with_attempts_left_reads_in_norwegian_too() {
+        use crate::format::Lang;
+        use crate::messages::translate;
+        let en = format!(
+            "The code is not correct. Nothing was approved or signed. {}",
+            attempts_left_sentence(3)
+        );
+        assert_eq!(
+            translate(&en, Lang::Nb),
+            "Koden er ikke riktig. Ingenting ble godkjent eller signert. 3 forsøk igjen før \
+             totrinnsbekreftelse låses i 15 minutter."
+        );
+        let one = format!(
+            "The password or code is not correct. Nothing was signed. {}",
+            attempts_left_sentence(1)
+        );
+        assert_eq!(
+            translate(&one, Lang::Nb),
+            "Passordet eller koden er ikke riktig. Ingenting ble signert. 1 forsøk igjen før \
+             totrinnsbekreftelse låses i 15 minutter."
+        );
+        let locked = Locked {
+            until: 1_795_971_963,
+        }
+        .to_string();
+        assert!(translate(&locked, Lang::Nb).starts_with(
+            "Etter 5 mislykkede forsøk er totrinnsbekreftelse låst til 29 Nov 2026, 17:06 UTC."
+        ));
+    }
+
+    #[test]
+    fn the_attempts_left_sentence_counts_without_naming_a_factor() {
+        assert_eq!(
+            attempts_left_sentence(3),
+            "3 attempts left before two-step verification is locked for 15 minutes."
+        );
+        assert_eq!(
+            attempts_left_sentence(1),
+            "1 attempt left before two-step verification is locked for 15 minutes."
+        );
+        assert_eq!(attempts_left_sentence(0), "");
+    }
+
+    #[test]
+    fn the_lock_says_until_when_in_words() {
+        let locked = Locked {
+            until: 1_795_971_963,
+        };
+        assert_eq!(
+            locked.to_string(),
+            "Two-step verification is locked after 5 failed attempts until 29 Nov 2026, 17:06 \
+             UTC. Try again then, or ask a System Administrator to unlock it."
+        );
+        assert_eq!(
+            Locked::sentence("29 Nov 2026, 18:06"),
+            "Two-step verification is locked after 5 failed attempts until 29 Nov 2026, 18:06. \
+             Try again then, or ask a System Administrator to unlock it."
+        );
     }
 
     #[test]
@@ -312,18 +433,6 @@ mod tests {
         assert!(
             guard.record_failure(NOW).is_err(),
             "the fifth failure still locks"
-        );
-    }
-
-    #[test]
-    fn the_locked_message_says_until_when_in_utc() {
-        let locked = Locked {
-            until: 1_234_567_890,
-        };
-        assert_eq!(
-            locked.to_string(),
-            "Two-step verification is locked after 5 failed attempts until \
-             2009-02-13T23:31:30Z (UTC). Try again then, or ask a System Administrator to unlock it."
         );
     }
 }

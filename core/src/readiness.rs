@@ -73,6 +73,32 @@ impl MissingPrerequisite {
     }
 }
 
+impl MissingPrerequisite {
+    /// What an administrator reads about another user (the readiness page), in the third
+    /// person: "Ola Nordmann has not activated two-step verification. …". Prerequisites of the
+    /// company read as in [`MissingPrerequisite::message`].
+    pub fn message_about(self, user_name: &str, company_name: &str) -> String {
+        match self {
+            Self::InvoiceApproverRole => format!(
+                "{user_name} does not have the Invoice Approver role in {company_name}. \
+                 A System Administrator gives it under Users."
+            ),
+            Self::AutoPayApproverRole => format!(
+                "{user_name} does not have the AutoPay Approver role in {company_name}. \
+                 A System Administrator gives it under Users."
+            ),
+            Self::UserTwoStep => format!(
+                "{user_name} has not activated two-step verification. \
+                 They activate it themselves on My details."
+            ),
+            Self::CompanyTwoStepForAutoPay
+            | Self::NoBankAgreement
+            | Self::NoBankAgreementWithTwoStepOnApproval
+            | Self::PreApprovalNotAllowed => self.message(company_name),
+        }
+    }
+}
+
 /// The answer: ready, or the prerequisites still missing, in a fixed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Readiness {
@@ -86,6 +112,15 @@ impl Readiness {
         self.missing
             .iter()
             .map(|missing| missing.message(company_name))
+            .collect()
+    }
+
+    /// Every missing prerequisite as an administrator reads it about `user_name`
+    /// ([`MissingPrerequisite::message_about`]).
+    pub fn messages_about(&self, user_name: &str, company_name: &str) -> Vec<String> {
+        self.missing
+            .iter()
+            .map(|missing| missing.message_about(user_name, company_name))
             .collect()
     }
 }
@@ -225,6 +260,36 @@ mod tests {
         assert_eq!(
             MissingPrerequisite::PreApprovalNotAllowed.message("Acme AS"),
             "Pre-approval is not allowed in Acme AS. An AutoPay Administrator can turn on “Allow pre-approval”."
+        );
+    }
+
+    #[test]
+    fn an_administrator_reads_about_another_user_in_the_third_person() {
+        let all = approve_and_pay_readiness(&ReadinessInput::default());
+        let about = all.messages_about("Ola Nordmann", "Acme AS");
+        assert_eq!(
+            about,
+            [
+                "Ola Nordmann does not have the Invoice Approver role in Acme AS. A System \
+                 Administrator gives it under Users.",
+                "Ola Nordmann does not have the AutoPay Approver role in Acme AS. A System \
+                 Administrator gives it under Users.",
+                "Two-step verification for AutoPay is not enabled in Acme AS. It is turned on \
+                 with the company setting “Enable two-step verification for AutoPay”.",
+                "Ola Nordmann has not activated two-step verification. They activate it \
+                 themselves on My details.",
+                "Acme AS has no bank agreement in AutoPay. An AutoPay Administrator can add one.",
+                "Pre-approval is not allowed in Acme AS. An AutoPay Administrator can turn on \
+                 “Allow pre-approval”.",
+            ]
+        );
+        for line in &about {
+            assert!(!line.starts_with("You "), "{line}");
+        }
+        assert_eq!(
+            MissingPrerequisite::NoBankAgreementWithTwoStepOnApproval
+                .message_about("Ola Nordmann", "Acme AS"),
+            MissingPrerequisite::NoBankAgreementWithTwoStepOnApproval.message("Acme AS")
         );
     }
 

@@ -567,7 +567,10 @@ mod tests {
         else {
             panic!("{s:?}")
         };
-        assert!(reason.contains("1250.50 NOK was approved"), "{reason}");
+        assert!(
+            reason.contains("1,250.50\u{a0}NOK was approved"),
+            "{reason}"
+        );
         assert!(r.consumed.is_none());
     }
 

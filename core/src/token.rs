@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::dates::{Date, Timestamp};
+use crate::format::{self, Lang};
 use crate::iban::{Bic, Iban};
 use crate::ids::{BankAgreementId, CompanyId, PaymentFileId, PaymentId, UserId};
 use crate::money::Money;
@@ -289,31 +290,47 @@ pub struct ConsumedInfo {
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum TokenRefusal {
     #[error(
-        "The approval token was already used at {} by payment {by}; \
+        "The approval token was already used on {} by payment {by}; \
          a pre-approval pays only once.",
-        Timestamp(*at)
+        utc_text(*at)
     )]
     AlreadyUsed { at: u64, by: PaymentId },
     #[error("The approval token was revoked.")]
     Revoked,
-    #[error("The approval token expired at {}.", Timestamp(*expired_at))]
+    #[error("The approval token expired on {}.", utc_text(*expired_at))]
     Expired { expired_at: u64 },
     #[error("The approval token belongs to another company.")]
     CompanyMismatch,
     #[error("The payment is made under another bank agreement than the one approved.")]
     BankAgreementMismatch,
-    #[error("The payment is made from account {presented}, not the approved account {approved}.")]
+    #[error(
+        "The payment is made from account {}, not the approved account {}.",
+        format::account(presented.as_str()),
+        format::account(approved.as_str())
+    )]
     DebtorAccountMismatch { approved: Iban, presented: Iban },
-    #[error("The payment goes to account {presented}, not the approved account {approved}.")]
+    #[error(
+        "The payment goes to account {}, not the approved account {}.",
+        format::account(presented.as_str()),
+        format::account(approved.as_str())
+    )]
     CreditorAccountMismatch {
         approved: CreditorAccount,
         presented: CreditorAccount,
     },
     #[error("The payment is in {presented}, but {approved} was approved.")]
     CurrencyMismatch { approved: String, presented: String },
-    #[error("The payment is for {presented}, but {approved} was approved.")]
+    #[error(
+        "The payment is for {}, but {} was approved.",
+        format::money(Lang::En, *presented),
+        format::money(Lang::En, *approved)
+    )]
     AmountMismatch { approved: Money, presented: Money },
-    #[error("The payment is due {presented}, but the approved due date is {approved}.")]
+    #[error(
+        "The payment is due {}, but the approved due date is {}.",
+        format::date(Lang::En, *presented),
+        format::date(Lang::En, *approved)
+    )]
     DueDateMismatch { approved: Date, presented: Date },
     #[error("The payment goes to the bank {presented}, not the approved bank {approved}.")]
     CreditorBicMismatch { approved: Bic, presented: Bic },
@@ -325,6 +342,14 @@ pub enum TokenRefusal {
         approved: String,
         presented: Option<String>,
     },
+}
+
+/// An instant in a stored English sentence: "29 Nov 2026, 17:06 UTC".
+fn utc_text(secs: u64) -> String {
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| format::date_time(Lang::En, s, 0))
+        .map_or_else(|| Timestamp(secs).to_string(), |t| format!("{t} UTC"))
 }
 
 /// A token as the ledger stores it: only the hash, the binding, and its life cycle.
@@ -651,7 +676,7 @@ mod tests {
         assert!(matches!(refusal, TokenRefusal::AmountMismatch { .. }));
         assert_eq!(
             refusal.to_string(),
-            "The payment is for 1234.51 EUR, but 1234.50 EUR was approved."
+            "The payment is for 1,234.51\u{a0}EUR, but 1,234.50\u{a0}EUR was approved."
         );
     }
 
@@ -704,7 +729,7 @@ mod tests {
         let refusal = refusal(|p| p.due_date = Date::parse("2027-02-01").unwrap());
         assert_eq!(
             refusal.to_string(),
-            "The payment is due 2027-02-01, but the approved due date is 2027-01-31."
+            "The payment is due 1 Feb 2027, but the approved due date is 31 Jan 2027."
         );
     }
 

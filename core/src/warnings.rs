@@ -66,7 +66,7 @@ pub enum Warning {
          ended {previous_last4}). Confirm the change with the supplier before paying."
     )]
     SupplierAccountChanged { previous_last4: String },
-    #[error("The due date {due_date} has passed.")]
+    #[error("The due date {} has passed.", crate::format::date(crate::format::Lang::En, *due_date))]
     DueDatePassed { due_date: Date },
     #[error(
         "The supplier's bank account changed after approval (invoice {by_document} names another \
@@ -370,7 +370,7 @@ mod tests {
         assert_eq!(
             Warning::from(&mismatch).to_string(),
             "A payment carried this invoice's approval token but did not match what was \
-             approved. The payment is for 2.00 NOK, but 1.00 NOK was approved."
+             approved. The payment is for 2.00\u{a0}NOK, but 1.00\u{a0}NOK was approved."
         );
     }
 
@@ -407,7 +407,7 @@ mod tests {
         let json = serde_json::to_string(&warnings[2]).unwrap();
         assert_eq!(
             json,
-            r#"{"kind":"due_date_passed","due_date":"2026-03-31","message":"The due date 2026-03-31 has passed."}"#
+            r#"{"kind":"due_date_passed","due_date":"2026-03-31","message":"The due date 31 Mar 2026 has passed."}"#
         );
     }
 }

@@ -302,7 +302,7 @@ pub async fn readiness(req: &Request, env: &Env) -> Result<Response, ApiError> {
                 company_id: company.id.to_string(),
                 company_name: company.name.clone(),
                 ready: readiness.ready,
-                missing: readiness.messages(&company.name),
+                missing: readiness.messages_about(&user.name, &company.name),
             });
         }
     }

@@ -169,6 +169,10 @@ pub struct GuardAnswer {
     /// For `Touch`: when this session last confirmed a fresh code (step-up).
     #[serde(default)]
     pub stepped_up_at: Option<u64>,
+    /// After a counted failure ([`Outcome::NotCorrect`]): failed attempts still allowed before
+    /// the lock (`TwoStepGuard::attempts_left`).
+    #[serde(default)]
+    pub attempts_left: Option<u32>,
 }
 
 impl GuardAnswer {
@@ -670,6 +674,10 @@ fn answer(
         user,
         refusal: None,
         stepped_up_at: None,
+        attempts_left: match (outcome, now) {
+            (Outcome::NotCorrect, Some(now)) => Some(guard.attempts_left(now)),
+            _ => None,
+        },
     }
 }
 

@@ -69,8 +69,17 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("{0}")]
     UpgradeRequired(String),
-    #[error("{0}")]
-    Locked(String),
+    /// Two-step verification locked (423) until `until` (unix seconds, sent as `locked_until`).
+    #[error("{detail}")]
+    Locked { detail: String, until: u64 },
+    /// A wrong two-step code (or password with it): 400 naming `field` when the form has a code
+    /// field, else 403; `attempts_left` before the lock goes into the problem.
+    #[error("{detail}")]
+    CodeNotCorrect {
+        detail: String,
+        field: Option<&'static str>,
+        attempts_left: Option<u32>,
+    },
     /// Too many failed attempts: refused for `retry_after` seconds (sent as `Retry-After`).
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after: u64 },
@@ -408,7 +417,11 @@ impl ApiError {
             }
             Self::Unprocessable(_) => (422, "unprocessable", "The request cannot be carried out"),
             Self::UpgradeRequired(_) => (426, "upgrade-required", "Client version too old"),
-            Self::Locked(_) => (423, "locked", "Two-step verification is locked"),
+            Self::Locked { .. } => (423, "locked", "Two-step verification is locked"),
+            Self::CodeNotCorrect { field: Some(_), .. } => {
+                (400, "bad-request", "The request is not valid")
+            }
+            Self::CodeNotCorrect { field: None, .. } => (403, "forbidden", "Not allowed"),
             Self::TooManyRequests { .. } => (429, "too-many-requests", "Too many attempts"),
             Self::Unavailable(_) => (503, "unavailable", "The service is not available"),
             Self::Internal(_) => (500, "internal", "Something went wrong on our side"),
@@ -435,8 +448,24 @@ impl ApiError {
             Self::MethodNotAllowed(allowed) => Some(*allowed),
             _ => None,
         };
+        let attempts_left = match &self {
+            Self::CodeNotCorrect { attempts_left, .. } => *attempts_left,
+            _ => None,
+        };
+        let locked_until = match &self {
+            Self::Locked { until, .. } => Some(ap_core::dates::Timestamp(*until).to_rfc3339()),
+            _ => None,
+        };
         let errors = match self {
             Self::BadRequest { errors, .. } => errors,
+            Self::CodeNotCorrect {
+                field: Some(field),
+                detail,
+                ..
+            } => vec![FieldError {
+                field: field.to_owned(),
+                message: detail,
+            }],
             _ => Vec::new(),
         };
         // A single field's detail is "field: message" (`invalid_fields`): the field name stays
@@ -460,6 +489,8 @@ impl ApiError {
             status,
             detail,
             errors,
+            attempts_left,
+            locked_until,
         };
         let response = problem_response(&problem);
         let _ = response.headers().set("content-language", lang.tag());
@@ -571,9 +602,14 @@ impl From<CodeRefusal> for ApiError {
         match refusal {
             CodeRefusal::NotActivated => Self::Unprocessable(refusal.to_string()),
             CodeRefusal::NotCorrect {
-                field: Some(field), ..
-            } => Self::field(field, refusal.to_string()),
-            CodeRefusal::NotCorrect { field: None, .. } => Self::Forbidden(refusal.to_string()),
+                field,
+                attempts_left,
+                ..
+            } => Self::CodeNotCorrect {
+                detail: refusal.to_string(),
+                field,
+                attempts_left,
+            },
         }
     }
 }
@@ -581,7 +617,10 @@ impl From<CodeRefusal> for ApiError {
 /// Locked after too many failed codes: 423.
 impl From<Locked> for ApiError {
     fn from(locked: Locked) -> Self {
-        Self::Locked(locked.to_string())
+        Self::Locked {
+            detail: locked.to_string(),
+            until: locked.until,
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! what was not done is the caller's ([`Purpose`]).
 
 use ap_core::account::check_step_up;
-use ap_core::guard::{Locked, LOCK_SECONDS};
+use ap_core::guard::{attempts_left_sentence, Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
 use ap_core::totp::TotpCode;
 use worker::Env;
@@ -85,10 +85,19 @@ pub enum CodeRefusal {
     NotActivated,
     /// Wrong or replayed code (or password), said as the purpose says it: 403, or 400 naming
     /// `field` where the purpose has a form field for the code.
-    #[error("{sentence}")]
+    /// `attempts_left` before the lock is said after the sentence (never which factor).
+    #[error(
+        "{sentence}{}",
+        attempts_left
+            .map(attempts_left_sentence)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default()
+    )]
     NotCorrect {
         sentence: &'static str,
         field: Option<&'static str>,
+        attempts_left: Option<u32>,
     },
 }
 
@@ -154,6 +163,7 @@ async fn verify_for_session(
             Err(CodeRefusal::NotCorrect {
                 sentence: purpose.not_correct,
                 field: purpose.field,
+                attempts_left: answer.attempts_left,
             }
             .into())
         }

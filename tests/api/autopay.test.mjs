@@ -37,8 +37,8 @@ test('export → upload: pre-approved payments go to the bank, tampered and reus
 
   // Tampered copies: nothing pre-approved, the reason named, the token left unused.
   const tampered = [
-    [tamper(pre, (x) => x.replaceAll('>1250.50<', '>1250.51<')), /1250\.50 NOK was approved/],
-    [tamper(pre, (x) => x.replaceAll(CREDITOR_IBAN, 'DE89370400440532013000')), /goes to account DE89370400440532013000/],
+    [tamper(pre, (x) => x.replaceAll('>1250.50<', '>1250.51<')), /for 1,250\.51\u00a0NOK, but 1,250\.50\u00a0NOK was approved/],
+    [tamper(pre, (x) => x.replaceAll(CREDITOR_IBAN, 'DE89370400440532013000')), /goes to account DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000/],
     [tamper(pre, (x) => x.replaceAll('Ccy="NOK"', 'Ccy="EUR"')), /is in EUR, but NOK was approved/],
   ];
   for (const [xml, reason] of tampered) {

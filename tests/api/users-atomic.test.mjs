@@ -118,7 +118,7 @@ test('a_wrong_current_password_counts_toward_the_lockout', async () => {
   }
   for (const locked of answers.slice(4)) {
     assertProblem(locked, 423);
-    assert.match(locked.body.detail, /locked after 5 failed attempts until \d{4}-\d\d-\d\dT.*\(UTC\)/);
+    assert.match(locked.body.detail, /locked after 5 failed attempts until \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\./);
   }
   // The lock says nothing about which factor: the same sentence as a locked sign-in.
   const right = await user.client.call('POST', '/api/v1/me/password', {

@@ -39,6 +39,15 @@ function norwegianIban(bban) {
   return `NO${String(check).padStart(2, '0')}${bban}`;
 }
 
+/** An IBAN as the screens show it: groups of four joined by no-break spaces. */
+const grouped = (iban) => iban.replace(/(.{4})(?=.)/g, '$1\u00a0');
+
+/** A day `days` from now as the English screens write it: "29 Nov 2026". */
+const enDay = (days) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${d.getUTCDate()} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+
 /** A KID with a MOD10 (Luhn) check digit. */
 function kid(base) {
   const digits = String(base).split('').map(Number).reverse();
@@ -184,7 +193,7 @@ test('the task list shows my open invoices of both companies, filtered and sorte
   assert.equal(await rows.count(), 8);
   // Amount right-aligned with its currency; company and supplier in their columns.
   const steel = taskRow('steel');
-  assert.equal(nbsp(await steel.locator('td.num').textContent()), '125 000.00 NOK');
+  assert.equal(nbsp(await steel.locator('td.num').textContent()), '125,000.00 NOK');
   assert.equal(await steel.locator('td.num').evaluate((td) => getComputedStyle(td).textAlign), 'right');
   await steel.getByText('Fjellstad Bygg AS').waitFor();
   await steel.getByText('Stål og Betong AS').waitFor();
@@ -215,9 +224,10 @@ test('a task shows all invoice data, the PDF, history and comments; Approve comp
   await openTask('plain');
   const facts = page.locator('.invoice-facts');
   await facts.getByText('913456782').waitFor();
-  assert.equal(await page.getByTestId('supplier-account').textContent(), norwegianIban('86011117947'));
+  // Grouped in fours for reading, never broken inside.
+  assert.equal(await page.getByTestId('supplier-account').textContent(), grouped(norwegianIban('86011117947')));
   await facts.getByText('KR-20417').waitFor();
-  assert.equal(nbsp(await page.getByTestId('invoice-amount').textContent()), '1 250.50 NOK');
+  assert.equal(nbsp(await page.getByTestId('invoice-amount').textContent()), '1,250.50 NOK');
   const pdf = page.locator(`iframe[title="Invoice KR-20417 from Kontorrekvisita AS (PDF)"]`);
   assert.equal(await pdf.getAttribute('src'), `/api/v1/tasks/${inv.plain.id}/pdf`);
   await page.getByTestId('history').locator('tbody tr').first().waitFor();
@@ -266,7 +276,7 @@ test('rejecting needs a comment; someone acting first is told, and the task relo
 
 test('approve and pay moves three invoices of two companies into the bundle; Cancel approval returns them', async () => {
   for (const key of ['power', 'clean', 'steel']) await approveAndPay(key);
-  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146 600.00 NOK');
+  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146,600.00 NOK');
   assert.equal(await bundle().locator('.bundle-group').count(), 2);
   for (const key of ['power', 'clean', 'steel']) assert.equal(await taskRow(key).count(), 0);
   await screenshot(page, 'bundle');
@@ -275,7 +285,7 @@ test('approve and pay moves three invoices of two companies into the bundle; Can
   // The bundle is kept on the server: a reload shows the same.
   await page.reload();
   await bundle().waitFor();
-  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146 600.00 NOK');
+  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146,600.00 NOK');
 
   // Cancel approval asks first, saying what it does; "No" keeps the bundle as it was.
   await bundle().getByRole('button', { name: 'Cancel approval' }).click();
@@ -283,7 +293,7 @@ test('approve and pay moves three invoices of two companies into the bundle; Can
   await ask.getByText('Cancel the approval of all 3 invoices? They go back to your task list, unapproved; nothing is paid.').waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Yes, cancel approval', 'focus moves to the answer');
   await ask.getByRole('button', { name: 'No, keep my bundle' }).click();
-  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146 600.00 NOK');
+  assert.equal(nbsp(await bundleSummary()), '3 invoices to approve and pay · 146,600.00 NOK');
   await bundle().getByRole('button', { name: 'Cancel approval' }).click();
   await bundle().getByRole('button', { name: 'Yes, cancel approval' }).click();
   await page.getByTestId('notice').getByText('Approval cancelled').waitFor();
@@ -297,7 +307,7 @@ test('approve and pay again, then remove one invoice from the bundle', async () 
   await bundle().getByRole('button', { name: `Remove invoice ${inv.clean.number} from the bundle` }).click();
   await page.getByTestId('notice').getByText(`Invoice ${inv.clean.number} is out of the bundle`).waitFor();
   await taskRow('clean').waitFor();
-  assert.equal(nbsp(await bundleSummary()), '2 invoices to approve and pay · 143 400.00 NOK');
+  assert.equal(nbsp(await bundleSummary()), '2 invoices to approve and pay · 143,400.00 NOK');
   assert.deepEqual(unexpectedErrors(page), []);
 });
 
@@ -314,10 +324,10 @@ test('the signing dialog shows what is signed, keeps focus inside and closes wit
     const row = content.locator(`tr[data-invoice="${inv[key].number}"]`);
     await row.getByText(inv[key].supplier).waitFor();
   }
-  await content.locator('table[data-company="Nordvik Handel AS"]').getByText(norwegianIban('15032080119')).waitFor();
-  await content.locator('table[data-company="Fjellstad Bygg AS"]').getByText(isoDay(14)).waitFor();
+  await content.locator('table[data-company="Nordvik Handel AS"]').getByText(grouped(norwegianIban('15032080119'))).waitFor();
+  await content.locator('table[data-company="Fjellstad Bygg AS"]').getByText(enDay(14), { exact: true }).waitFor();
   assert.equal(await content.locator(`tr[data-invoice="${inv.clean.number}"]`).count(), 0);
-  assert.equal(nbsp(await dialog().getByTestId('signing-totals').textContent()), 'Total NOK143 400.00 NOK');
+  assert.equal(nbsp(await dialog().getByTestId('signing-totals').textContent()), 'Total NOK143,400.00 NOK');
   const code = dialog().getByLabel('Code from your authenticator app');
   assert.equal(await code.getAttribute('inputmode'), 'numeric');
   assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
@@ -382,7 +392,7 @@ test('paying with password and a fresh oathtool code signs both companies and em
   // Issue 12: nothing is paid yet, so the confirmation does not say so; it gives the total and
   // the next step, and no internal bundle id.
   await confirmation.getByText('Signed: 2 invoices approved and pre-approved for payment').waitFor();
-  assert.equal(nbsp(await confirmation.getByTestId('signed-totals').textContent()), 'Total 143 400.00 NOK');
+  assert.equal(nbsp(await confirmation.getByTestId('signed-totals').textContent()), 'Total 143,400.00 NOK');
   await confirmation.getByText(/^Nothing is paid yet\. Next, your ERP puts these invoices in its payment file/).waitFor();
   assert.equal(await confirmation.getByText(/^Bundle /).count(), 0, 'no internal bundle id');
   await dialog().waitFor({ state: 'hidden' });

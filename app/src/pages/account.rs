@@ -12,13 +12,11 @@ use crate::session::{safe_next, use_session};
 use crate::widgets::{
     failure_of, field_error, ActionError, Loaded, PageHeader, SignInForm, TextField,
 };
+use crate::{tr, tr_string};
 
 /// The hint under a new password: the service's one rule is its length.
 fn password_hint() -> String {
-    format!(
-        "At least {MIN_PASSWORD_CHARS} characters. A few unrelated words make a long password \
-         that is easy to remember."
-    )
+    tr_string!(account.acc_password_hint, n = MIN_PASSWORD_CHARS).to_string()
 }
 
 /// `/`: sends everyone where they belong — setup on first run, sign-in, or the task list.
@@ -26,7 +24,7 @@ fn password_hint() -> String {
 pub fn Home() -> impl IntoView {
     let session = use_session();
     view! {
-        <Loaded from=session loading="Loading…" let:state>
+        <Loaded from=session loading=tr_string!(account.acc_loading) let:state>
             {match state {
                 state if state.first_run => view! { <Redirect path="/setup" /> }.into_any(),
                 state if state.user.is_none() => view! { <Redirect path="/sign-in" /> }.into_any(),
@@ -60,7 +58,7 @@ pub fn Setup() -> impl IntoView {
     let failure = failure_of(create);
     let password_error = Signal::derive(move || {
         if too_short.get() {
-            Some(format!("Use at least {MIN_PASSWORD_CHARS} characters."))
+            Some(tr_string!(account.acc_too_short, n = MIN_PASSWORD_CHARS).to_string())
         } else {
             failure.get().and_then(|f| f.field("password"))
         }
@@ -78,24 +76,24 @@ pub fn Setup() -> impl IntoView {
         }
     };
     view! {
-        <PageHeader title="Set up Approve & Pay" lead="Create the organisation's first System Administrator. You add companies, users and roles next." />
+        <PageHeader title=move || tr_string!(account.acc_setup_title) lead=move || tr_string!(account.acc_setup_lead) />
         {move || match session.state() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            None => view! { <p class="muted">{tr!(account.acc_loading)}</p> }.into_any(),
             Some(Ok(state)) if !state.first_run && create.value().get().is_none() => view! {
                 <div class="card">
-                    <p>"Approve & Pay is already set up. Sign in with your account; a System Administrator creates new users."</p>
-                    <a class="button" href="/sign-in">"Sign in"</a>
+                    <p>{tr!(account.acc_already_set_up)}</p>
+                    <a class="button" href="/sign-in">{tr!(account.acc_sign_in)}</a>
                 </div>
             }.into_any(),
             _ => view! {
                 <form class="card form-narrow" on:submit=on_submit>
-                    <h2>"First System Administrator"</h2>
-                    <TextField id="setup-name" label="Name" value=name autocomplete="name" required=true error=field_error(failure, "name") />
-                    <TextField id="setup-email" label="E-mail" kind="email" value=email autocomplete="username" required=true error=field_error(failure, "email") />
-                    <TextField id="setup-password" label="Password" kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
+                    <h2>{tr!(account.acc_first_admin)}</h2>
+                    <TextField id="setup-name" label=tr_string!(account.acc_name) value=name autocomplete="name" required=true error=field_error(failure, "name") />
+                    <TextField id="setup-email" label=tr_string!(account.acc_email) kind="email" value=email autocomplete="username" required=true error=field_error(failure, "email") />
+                    <TextField id="setup-password" label=tr_string!(account.acc_password) kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
                     <ActionError failure=failure />
                     <div class="actions">
-                        <button type="submit" disabled=move || create.pending().get()>"Create administrator"</button>
+                        <button type="submit" disabled=move || create.pending().get()>{tr!(account.acc_create_admin)}</button>
                     </div>
                 </form>
             }.into_any(),
@@ -110,9 +108,9 @@ pub fn SignIn() -> impl IntoView {
     let query = use_query_map();
     let next = move || safe_next(query.with_untracked(|q| q.get("next")));
     view! {
-        <PageHeader title="Sign in" lead="Approve invoices and pre-approve their payment in one step." />
+        <PageHeader title=move || tr_string!(account.acc_sign_in) lead=move || tr_string!(account.acc_sign_in_lead) />
         {move || match session.state() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            None => view! { <p class="muted">{tr!(account.acc_loading)}</p> }.into_any(),
             Some(Ok(state)) if state.first_run => view! { <Redirect path="/setup" /> }.into_any(),
             Some(Ok(state)) if state.user.is_some() => view! { <Redirect path=next() /> }.into_any(),
             _ => view! { <SignInForm /> }.into_any(),
@@ -127,13 +125,13 @@ pub fn ChoosePassword() -> impl IntoView {
     let query = use_query_map();
     let next = move || safe_next(query.with_untracked(|q| q.get("next")));
     view! {
-        <PageHeader title="Choose a new password" lead="You signed in with a one-time password. Choose your own before you continue." />
-        <Loaded from=session loading="Loading…" let:state>
+        <PageHeader title=move || tr_string!(account.acc_choose_title) lead=move || tr_string!(account.acc_choose_lead) />
+        <Loaded from=session loading=tr_string!(account.acc_loading) let:state>
             {match state.user {
                 None => view! { <SignInForm /> }.into_any(),
                 // Done (or never needed): on to where the user was going.
                 Some(me) if !me.must_change_password => view! { <Redirect path=next() /> }.into_any(),
-                Some(_) => view! { <ChangePasswordForm current_label="One-time or current password" /> }.into_any(),
+                Some(_) => view! { <ChangePasswordForm current_label=tr_string!(account.acc_one_time_or_current) /> }.into_any(),
             }}
         </Loaded>
     }
@@ -143,8 +141,8 @@ pub fn ChoosePassword() -> impl IntoView {
 #[component]
 pub fn ChangePasswordForm(
     /// How the current password is called here.
-    #[prop(default = "Current password")]
-    current_label: &'static str,
+    #[prop(optional)]
+    current_label: Option<&'static str>,
 ) -> impl IntoView {
     let session = use_session();
     let current = RwSignal::new(String::new());
@@ -179,9 +177,9 @@ pub fn ChangePasswordForm(
         ev.prevent_default();
         let candidate = new.get_untracked();
         let problem = if candidate.chars().count() < MIN_PASSWORD_CHARS {
-            Some(format!("Use at least {MIN_PASSWORD_CHARS} characters."))
+            Some(tr_string!(account.acc_too_short, n = MIN_PASSWORD_CHARS).to_string())
         } else if candidate != repeat.get_untracked() {
-            Some("The two new passwords differ.".to_string())
+            Some(tr_string!(account.acc_passwords_differ).to_string())
         } else {
             None
         };
@@ -194,15 +192,15 @@ pub fn ChangePasswordForm(
         }
     };
     view! {
-        <form class="form-narrow" on:submit=on_submit aria-label="Change password">
-            <TextField id="pw-current" label=current_label kind="password" value=current autocomplete="current-password" required=true
+        <form class="form-narrow" on:submit=on_submit aria-label=tr_string!(account.acc_change_password)>
+            <TextField id="pw-current" label=current_label.unwrap_or_else(|| tr_string!(account.acc_current_password)) kind="password" value=current autocomplete="current-password" required=true
                 error=field_error(failure, "current_password") />
-            <TextField id="pw-new" label="New password" kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
-            <TextField id="pw-repeat" label="New password again" kind="password" value=repeat autocomplete="new-password" required=true />
+            <TextField id="pw-new" label=tr_string!(account.acc_new_password) kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
+            <TextField id="pw-repeat" label=tr_string!(account.acc_new_password_again) kind="password" value=repeat autocomplete="new-password" required=true />
             <ActionError failure=failure />
-            {move || done().then(|| view! { <p class="note note-ok" role="status">"Your password has been changed."</p> })}
+            {move || done().then(|| view! { <p class="note note-ok" role="status">{tr!(account.acc_changed)}</p> })}
             <div class="actions">
-                <button type="submit" disabled=move || change.pending().get()>"Change password"</button>
+                <button type="submit" disabled=move || change.pending().get()>{tr!(account.acc_change_password)}</button>
             </div>
         </form>
     }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api_autopay;
 use crate::pages::autopay::{AutoPayOnly, UploadOutcome};
 use crate::widgets::{Loaded, SignedInScreen};
+use crate::{tr, tr_string};
 
 /// One payment file.
 #[component]
@@ -25,10 +26,10 @@ fn PaymentFileScreen() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let loaded = LocalResource::new(move || api_autopay::file(id()));
     view! {
-        <p class="back"><A href="/autopay">"← Back to AutoPay"</A></p>
-        <Loaded from=loaded loading="Loading the payment file…" let:r>
+        <p class="back"><A href="/autopay">{tr!(autopay.back)}</A></p>
+        <Loaded from=loaded loading=tr_string!(autopay.loading_file) let:r>
             <section class="card" aria-labelledby="file-title">
-                <h2 id="file-title">{format!("File {}", r.msg_id)}</h2>
+                <h2 id="file-title">{tr!(autopay.file_link, file = r.msg_id.clone())}</h2>
                 <p class="muted mono">{format!("SHA-256 {}", r.content_sha256)}</p>
                 <UploadOutcome result=r sign_here=true on_signed=Callback::new(|_| ()) />
             </section>

@@ -11,6 +11,7 @@ use web_sys::HtmlInputElement;
 use crate::api;
 use crate::pages::admin::{newest, BankAgreements};
 use crate::widgets::{ErrorNote, Loaded, SignedInScreen};
+use crate::{tr, tr_string};
 
 /// AutoPay settings of one company.
 #[component]
@@ -42,9 +43,9 @@ fn CompanyAutoPayScreen() -> impl IntoView {
     });
     let shown = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
-        <p class="back"><A href="/my-details">"← Back to My details"</A></p>
+        <p class="back"><A href="/my-details">{tr!(autopay.back_my_details)}</A>" · "<A href="/autopay">"AutoPay"</A></p>
         // Only the loading note or the failure here: the card follows `current`.
-        <Loaded from=loaded loading="Loading the company…" let:_company>
+        <Loaded from=loaded loading=tr_string!(autopay.loading_company) let:_company>
             ""
         </Loaded>
         {move || shown.get().map(|company_id| view! { <CompanyAutoPayCard company_id=company_id current=current saved=saved reload=reload /> })}
@@ -106,12 +107,12 @@ fn CompanyAutoPayCard(
         <section class="card" aria-labelledby="company-autopay-title" data-testid="company-autopay">
             <h2 id="company-autopay-title">{name}</h2>
             <fieldset class="switches">
-                <legend class="visually-hidden">"AutoPay settings"</legend>
+                <legend class="visually-hidden">{tr!(autopay.settings_title)}</legend>
                 <label class="switch">
                     <input type="checkbox" role="switch" prop:checked=pre on:change=toggle aria-describedby="pre-approval-note" />
-                    "Allow pre-approval"
+                    {tr!(autopay.allow_pre_approval)}
                 </label>
-                <p class="hint" id="pre-approval-note">"Only an AutoPay Administrator of this company may change Allow pre-approval."</p>
+                <p class="hint" id="pre-approval-note">{tr!(autopay.allow_pre_approval_note)}</p>
                 {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
             {move || view! { <BankAgreements company_id=company_id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}

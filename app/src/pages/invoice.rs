@@ -6,7 +6,9 @@ use ap_core::api_approval::{CommentView, HistoryEntry, InvoiceView};
 use ap_core::warnings::Warning;
 use leptos::prelude::*;
 
-use crate::widgets::{amount_text, local_time, warning_label, Column, DataTable, Row};
+use crate::widgets::{
+    account_text, amount_text, date_text, local_time, warning_label, Column, DataTable, Row,
+};
 use crate::{tr, tr_string};
 
 /// Warnings as a panel with their messages, for a task or a process.
@@ -48,13 +50,13 @@ pub fn InvoiceFacts(invoice: InvoiceView) -> impl IntoView {
             <dt>{tr!(task.fact_company)}</dt><dd>{invoice.company_name.clone()}</dd>
             <dt>{tr!(task.fact_supplier)}</dt><dd>{invoice.supplier.name.clone()}</dd>
             <dt>{tr!(task.fact_org_number)}</dt><dd class="mono">{invoice.supplier.organisation_number.clone()}</dd>
-            <dt>{account_label}</dt><dd class="mono" data-testid="supplier-account">{invoice.supplier.account.clone()}</dd>
+            <dt>{account_label}</dt><dd class="mono account" data-testid="supplier-account">{account_text(&invoice.supplier.account)}</dd>
             {invoice.supplier.bic.clone().map(|bic| view! { <dt>{tr!(task.fact_bic)}</dt><dd class="mono">{bic}</dd> })}
             <dt>{tr!(task.fact_invoice_number)}</dt><dd>{invoice.invoice_number.clone()}</dd>
-            <dt>{tr!(task.fact_invoice_date)}</dt><dd>{invoice.invoice_date.clone()}</dd>
-            <dt>{tr!(task.fact_due_date)}</dt><dd>{invoice.due_date.clone()}</dd>
+            <dt>{tr!(task.fact_invoice_date)}</dt><dd>{date_text(&invoice.invoice_date)}</dd>
+            <dt>{tr!(task.fact_due_date)}</dt><dd>{date_text(&invoice.due_date)}</dd>
             <dt>{tr!(task.fact_amount)}</dt><dd class="amount strong" data-testid="invoice-amount">{amount_text(&invoice.amount)}</dd>
-            <dt>{reference_label}</dt><dd class="mono">{invoice.payment_reference.clone()}</dd>
+            <dt>{reference_label}</dt><dd class="mono reference">{invoice.payment_reference.clone()}</dd>
             <dt>{tr!(task.fact_document_id)}</dt><dd class="mono">{invoice.document_id.clone()}</dd>
         </dl>
     }

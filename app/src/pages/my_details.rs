@@ -11,14 +11,15 @@ use crate::api;
 use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
 use crate::widgets::{
-    failure_of, field_error, local_time, ActionError, Column, DataTable, Row, SignedInScreen,
-    TextField,
+    failure_of, field_error, local_time, ActionError, CodeField, Column, DataTable, Row,
+    SignedInScreen,
 };
+use crate::{tr, tr_string};
 
 const ROLE_COLUMNS: &[Column] = &[
-    Column::new("Company").row_header(),
-    Column::new("Roles"),
-    Column::new("Approve and pay"),
+    Column::tr(|| tr_string!(account.md_col_company)).row_header(),
+    Column::tr(|| tr_string!(account.md_col_roles)),
+    Column::tr(|| tr_string!(account.md_col_approve_and_pay)),
 ];
 
 /// My details: who I am, where I may approve and pay (and if not, why), password, two-step.
@@ -32,7 +33,7 @@ pub fn MyDetails() -> impl IntoView {
                 <RolesCard me=me.clone() />
                 <TwoStepCard me=me />
                 <section class="card" aria-labelledby="password-title">
-                    <h2 id="password-title">"Change password"</h2>
+                    <h2 id="password-title">{tr!(account.md_change_password)}</h2>
                     <ChangePasswordForm />
                 </section>
             })}
@@ -44,11 +45,11 @@ pub fn MyDetails() -> impl IntoView {
 fn AccountCard(me: Me) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="account-title">
-            <h2 id="account-title">"Account"</h2>
+            <h2 id="account-title">{tr!(account.md_account)}</h2>
             <dl class="facts">
-                <dt>"Name"</dt><dd data-testid="my-name">{me.name}</dd>
-                <dt>"E-mail"</dt><dd data-testid="my-email">{me.email}</dd>
-                <dt>"Organisation role"</dt>
+                <dt>{tr!(account.md_name)}</dt><dd data-testid="my-name">{me.name}</dd>
+                <dt>{tr!(account.md_email)}</dt><dd data-testid="my-email">{me.email}</dd>
+                <dt>{tr!(account.md_org_role)}</dt>
                 <dd>{if me.is_system_admin { SYSTEM_ADMINISTRATOR } else { "—" }}</dd>
             </dl>
         </section>
@@ -67,22 +68,22 @@ fn RolesCard(me: Me) -> impl IntoView {
         .collect();
     view! {
         <section class="card" aria-labelledby="roles-title">
-            <h2 id="roles-title">"Roles per company"</h2>
+            <h2 id="roles-title">{tr!(account.md_roles_title)}</h2>
             {if me.companies.is_empty() {
-                view! { <p class="muted">"You have no roles in any company yet. A System Administrator gives them."</p> }.into_any()
+                view! { <p class="muted">{tr!(account.md_no_roles)}</p> }.into_any()
             } else {
                 view! {
-                    <DataTable caption="Your roles per company" testid="my-roles" columns=ROLE_COLUMNS
+                    <DataTable caption=tr_string!(account.md_roles_caption) testid="my-roles" columns=ROLE_COLUMNS
                         rows=me.companies.into_iter().map(|c| {
                             Row::new()
                                 .attr("data-company", c.name.clone())
                                 .cell(c.name)
                                 .cell(c.roles.iter().map(|r| r.display_name()).collect::<Vec<_>>().join(", "))
                                 .cell(if c.approve_and_pay_ready {
-                                    view! { <span class="badge badge-ok">"✓ Available"</span> }.into_any()
+                                    view! { <span class="badge badge-ok">{tr!(account.md_available)}</span> }.into_any()
                                 } else {
                                     view! {
-                                        <span class="badge badge-no">"Not available"</span>
+                                        <span class="badge badge-no">{tr!(account.md_not_available)}</span>
                                         <ul class="reasons">
                                             {c.missing.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
                                         </ul>
@@ -94,7 +95,7 @@ fn RolesCard(me: Me) -> impl IntoView {
             {(!autopay_admin_of.is_empty()).then(|| view! {
                 <ul class="links" data-testid="autopay-settings-links">
                     {autopay_admin_of.into_iter().map(|(id, name)| view! {
-                        <li><A href=format!("/company/{id}/autopay")>{format!("AutoPay settings for {name}")}</A></li>
+                        <li><A href=format!("/company/{id}/autopay")>{tr_string!(account.md_settings_for, company = name.clone()).to_string()}</A></li>
                     }).collect_view()}
                 </ul>
             })}
@@ -135,62 +136,58 @@ fn TwoStepCard(me: Me) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="two-step-title">
-            <h2 id="two-step-title">"Two-step verification"</h2>
+            <h2 id="two-step-title">{tr!(account.md_two_step_title)}</h2>
             <p>
-                "Status: "
+                {tr!(account.md_status)}
                 {if active {
-                    view! { <span class="badge badge-ok" data-testid="two-step-status">"Active"</span> }.into_any()
+                    view! { <span class="badge badge-ok" data-testid="two-step-status">{tr!(account.md_active)}</span> }.into_any()
                 } else {
-                    view! { <span class="badge" data-testid="two-step-status">"Not active"</span> }.into_any()
+                    view! { <span class="badge" data-testid="two-step-status">{tr!(account.md_not_active)}</span> }.into_any()
                 }}
             </p>
             {me.locked_until.map(|until| view! {
                 <p class="note note-warn" role="status" data-testid="lock-note">
-                    "Two-step verification is locked after too many failed attempts until "
-                    <strong>{local_time(&until)}</strong>
-                    ". A System Administrator can unlock it sooner."
+                    {tr_string!(account.md_locked_note, until = local_time(&until)).to_string()}
                 </p>
             })}
             {if active {
                 view! {
-                    <p>"Signing in and signing payments ask for a code from your authenticator app."</p>
+                    <p>{tr!(account.md_active_text)}</p>
                     {move || if deactivating.get() {
                         view! {
-                            <form class="form-narrow" on:submit=submit aria-label="Deactivate two-step verification">
-                                <TextField id="two-step-code" label="Code from your authenticator app" value=code
-                                    autocomplete="one-time-code" inputmode="numeric" required=true error=code_error />
+                            <form class="form-narrow" on:submit=submit aria-label=tr_string!(account.md_deactivate_label)>
+                                <CodeField id="two-step-code" value=code required=true error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
-                                    <button type="submit" class="danger" disabled=move || confirm.pending().get()>"Deactivate two-step verification"</button>
-                                    <button type="button" class="secondary" on:click=move |_| deactivating.set(false)>"Cancel"</button>
+                                    <button type="submit" class="danger" disabled=move || confirm.pending().get()>{tr!(account.md_deactivate_label)}</button>
+                                    <button type="button" class="secondary" on:click=move |_| deactivating.set(false)>{tr!(account.md_cancel)}</button>
                                 </div>
                             </form>
                         }.into_any()
                     } else {
                         view! {
-                            <button type="button" class="secondary" on:click=move |_| deactivating.set(true)>"Deactivate"</button>
+                            <button type="button" class="secondary" on:click=move |_| deactivating.set(true)>{tr!(account.md_deactivate)}</button>
                         }.into_any()
                     }}
                 }.into_any()
             } else {
                 view! {
-                    <p>"Approve and pay needs two-step verification: an authenticator app (e.g. Google Authenticator, Microsoft Authenticator, 1Password) gives a new 6-digit code every 30 seconds."</p>
+                    <p>{tr!(account.md_why_two_step)}</p>
                     <ActionError failure=enrol_failure />
                     {move || match enrol.value().get() {
                         Some(Ok(enrolment)) => view! {
                             <Enrolment enrolment=enrolment />
-                            <form class="form-narrow" on:submit=submit aria-label="Activate two-step verification">
-                                <TextField id="two-step-code" label="Code from your authenticator app" value=code
-                                    autocomplete="one-time-code" inputmode="numeric" required=true
-                                    hint="Enter the code your app shows now to finish activation." error=code_error />
+                            <form class="form-narrow" on:submit=submit aria-label=tr_string!(account.md_activate_label)>
+                                <CodeField id="two-step-code" value=code required=true
+                                    hint=tr_string!(account.md_activate_hint) error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
-                                    <button type="submit" disabled=move || confirm.pending().get()>"Activate two-step verification"</button>
+                                    <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_activate_label)}</button>
                                 </div>
                             </form>
                         }.into_any(),
                         _ => view! {
-                            <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>"Activate"</button>
+                            <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_activate)}</button>
                         }.into_any(),
                     }}
                 }.into_any()
@@ -204,15 +201,15 @@ fn TwoStepCard(me: Me) -> impl IntoView {
 fn Enrolment(enrolment: TwoStepEnrolment) -> impl IntoView {
     view! {
         <div class="enrolment">
-            <div class="qr" role="img" aria-label="QR code to scan with your authenticator app"
+            <div class="qr" role="img" aria-label=tr_string!(account.md_qr_label)
                 data-testid="two-step-qr" inner_html=enrolment.qr_svg></div>
             <div class="enrolment-text">
-                <p>"Scan the QR code with your authenticator app, or add the account by hand."</p>
-                <p class="label-like" id="otpauth-label">"Setup link (otpauth URI)"</p>
+                <p>{tr!(account.md_scan)}</p>
+                <p class="label-like" id="otpauth-label">{tr!(account.md_setup_link)}</p>
                 <code class="copyable" data-testid="otpauth-uri" aria-labelledby="otpauth-label" tabindex="0">{enrolment.otpauth_uri}</code>
-                <p class="label-like" id="secret-label">"Secret key (for typing in by hand)"</p>
+                <p class="label-like" id="secret-label">{tr!(account.md_secret_key)}</p>
                 <code class="copyable" data-testid="totp-secret" aria-labelledby="secret-label" tabindex="0">{enrolment.secret}</code>
-                <p class="hint">"Time-based, 6 digits, every 30 seconds. Keep this secret: anyone with it can produce your codes."</p>
+                <p class="hint">{tr!(account.md_secret_hint)}</p>
             </div>
         </div>
     }

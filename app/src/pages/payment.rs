@@ -11,11 +11,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
-use crate::pages::autopay::{use_autopay_access, AutoPayOnly};
+use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::widgets::{
-    amount_text, failure_of, field_error, local_time, ActionError, Column, DataTable, Loaded,
-    PaymentStatusBadge, Row, SignedInScreen, TextField, WarningText, YesNo,
+    account_text, amount_text, date_text, failure_of, field_error, local_time, ActionError,
+    CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen, WarningText,
 };
+use crate::{tr, tr_string};
 
 /// One payment and its events.
 #[component]
@@ -40,13 +41,37 @@ fn PaymentScreen() -> impl IntoView {
     }
 }
 
-/// The loaded payment: its facts, the approval form when it waits for one, and its events.
+/// The loaded payment: who pays whom how much for which invoice, where it stands, the approval
+/// form when it waits for one, and its events. The ids an auditor traces it by are kept in a
+/// labelled "References" section.
 #[component]
 fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
     let access = use_autopay_access();
-    let PaymentEvents { payment: p, events } = payment;
-    let title = format!("Payment {} to {}", p.end_to_end_id, p.creditor_name);
+    let companies = readable_companies(access);
+    let PaymentEvents {
+        payment: p,
+        events,
+        invoice_number,
+        payment_reference,
+    } = payment;
+    let title = tr_string!(autopay.pay_payment_to, supplier = p.creditor_name.clone()).to_string();
+    let invoice_prefix = invoice_number
+        .clone()
+        .map(|n| tr_string!(autopay.pay_invoice_prefix, number = n).to_string())
+        .unwrap_or_default();
     let company = p.company_id.clone();
+    let company_name = {
+        let id = p.company_id.clone();
+        move || {
+            companies
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .find(|(c, _)| *c == id)
+                .map(|(_, n)| n)
+                .unwrap_or_else(|| id.clone())
+        }
+    };
     let may_approve = Memo::new(move |_| access.get().is_some_and(|a| a.may_approve(&company)));
     let pending = p.status == PaymentStatus::PendingApproval;
     let showing = RwSignal::new(false);
@@ -57,28 +82,47 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
             <div class="card-head">
                 <div>
                     <h2 id="payment-title">{title}</h2>
-                    <p class="muted">{format!("File {} · payment information {}", p.file_id, p.pmt_inf_id)}</p>
+                    <p class="muted">{invoice_prefix}{company_name.clone()}</p>
                 </div>
                 <div class="task-amount">
                     <span class="amount big">{amount_text(&p.amount)}</span>
                     <span data-testid="payment-status"><PaymentStatusBadge status=p.status /></span>
-                    <span data-testid="payment-pre-approved">"Pre-approved: "<YesNo yes=p.pre_approved /></span>
+                    <span data-testid="payment-pre-approved">{tr!(autopay.pay_pre_approved_label)}<PreApproved status=p.status pre_approved=p.pre_approved /></span>
                 </div>
             </div>
             <dl class="facts">
-                <dt>"Debtor"</dt><dd>{p.debtor_name.clone()}</dd>
-                <dt>"Debtor account"</dt><dd class="mono">{p.debtor_account.clone()}</dd>
-                <dt>"Creditor"</dt><dd>{p.creditor_name.clone()}</dd>
-                <dt>"Creditor account"</dt><dd class="mono">{p.creditor_account.clone()}</dd>
-                <dt>"Amount"</dt><dd>{amount_text(&p.amount)}</dd>
-                <dt>"Requested execution date"</dt><dd>{p.requested_execution_date.clone()}</dd>
-                <dt>"Status"</dt><dd>{p.status_label.clone()}</dd>
-                <dt>"Approval token"</dt><dd>{if p.instr_id_present { "Carried in InstrId" } else { "None" }}</dd>
-                <dt>"Approvals"</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
-                <dt>"Warning"</dt><dd><WarningText warning=p.warning.clone() /></dd>
-                {p.bank_reason.clone().map(|r| view! { <dt>"Bank's reason"</dt><dd data-testid="bank-reason">{r}</dd> })}
-                {p.process_id.clone().map(|id| view! { <dt>"Invoice process"</dt><dd class="mono">{id}</dd> })}
+                <dt>{tr!(autopay.pay_fact_company)}</dt><dd data-testid="payment-company">{company_name}</dd>
+                <dt>{tr!(autopay.pay_fact_paid_from)}</dt><dd>{p.debtor_name.clone()}<br /><span class="mono account" data-testid="debtor-account">{account_text(&p.debtor_account)}</span></dd>
+                <dt>{tr!(autopay.pay_fact_supplier)}</dt><dd data-testid="payment-supplier">{p.creditor_name.clone()}</dd>
+                <dt>{tr!(autopay.pay_fact_supplier_account)}</dt><dd class="mono account" data-testid="creditor-account">{account_text(&p.creditor_account)}</dd>
+                {invoice_number.map(|n| view! { <dt>{tr!(autopay.pay_fact_invoice_number)}</dt><dd data-testid="payment-invoice-number">{n}</dd> })}
+                {payment_reference.map(|r| {
+                    let label = if r.to_ascii_uppercase().starts_with("RF") {
+                        tr_string!(autopay.pay_fact_creditor_reference)
+                    } else {
+                        tr_string!(autopay.pay_fact_kid)
+                    };
+                    view! { <dt>{label}</dt><dd class="mono reference">{r}</dd> }
+                })}
+                <dt>{tr!(autopay.pay_fact_amount)}</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
+                <dt>{tr!(autopay.pay_fact_requested_date)}</dt><dd>{date_text(&p.requested_execution_date)}</dd>
+                <dt>{tr!(autopay.pay_fact_status)}</dt><dd>{p.status.label()}</dd>
+                <dt>{tr!(autopay.pay_fact_approval)}</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
+                <dt>{tr!(autopay.pay_fact_token)}</dt><dd data-testid="approval-token">{token_text(&p)}</dd>
+                <dt>{tr!(autopay.pay_fact_warning)}</dt><dd><WarningText warning=p.warning.clone() /></dd>
+                {p.bank_reason.clone().map(|r| view! { <dt>{tr!(autopay.pay_fact_bank_reason)}</dt><dd data-testid="bank-reason">{r}</dd> })}
             </dl>
+            <details class="references" data-testid="payment-references">
+                <summary>{tr!(autopay.pay_references)}</summary>
+                <dl class="facts">
+                    <dt>{tr!(autopay.pay_ref_e2e)}</dt><dd class="mono">{p.end_to_end_id.clone()}</dd>
+                    <dt>{tr!(autopay.pay_ref_pmt_inf)}</dt><dd class="mono">{p.pmt_inf_id.clone()}</dd>
+                    <dt>{tr!(autopay.pay_ref_file)}</dt><dd class="mono"><A href=format!("/autopay/files/{}", p.file_id)>{p.file_id.clone()}</A></dd>
+                    <dt>{tr!(autopay.pay_ref_agreement)}</dt><dd class="mono">{p.bank_agreement_id.clone()}</dd>
+                    {p.process_id.clone().map(|id| view! { <dt>{tr!(autopay.pay_ref_process)}</dt><dd class="mono">{id}</dd> })}
+                    <dt>{tr!(autopay.pay_ref_payment)}</dt><dd class="mono">{p.id.clone()}</dd>
+                </dl>
+            </details>
         </section>
         {move || (pending && may_approve.get()).then(|| view! {
             <ApproveForm payment=row.get_value() reload=reload />
@@ -86,10 +130,10 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
         })}
         <section class="card" aria-labelledby="events-title">
             <div class="card-head">
-                <h2 id="events-title">"Events"</h2>
+                <h2 id="events-title">{tr!(autopay.pay_events_title)}</h2>
                 <button type="button" class="secondary" aria-expanded=move || showing.get().to_string()
                     aria-controls="payment-events" on:click=move |_| showing.update(|s| *s = !*s)>
-                    {move || if showing.get() { "Hide events" } else { "Show events" }}
+                    {move || if showing.get() { tr_string!(autopay.pay_hide_events) } else { tr_string!(autopay.pay_show_events) }}
                 </button>
             </div>
             <div id="payment-events">
@@ -99,22 +143,75 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// "1 of 2, pre-approved by Pia Payer" — who approved so far against how many are needed; a
-/// pre-approval is the first approval.
+/// Where the payment's approval stands, in words that fit its status: waiting for the upload
+/// to be signed; "1 of 2 approvals, pre-approved by Pia Payer" while it waits for approval;
+/// who approved (or that no approval here was needed) once it went on.
 fn approvals_text(p: &PaymentRow) -> String {
-    let mut text = format!("{} of {}", p.approvals.len(), p.approvals_required.max(1));
-    if let Some((first, rest)) = p.approvals.split_first() {
-        if p.pre_approved {
-            text.push_str(&format!(", pre-approved by {first}"));
-            if !rest.is_empty() {
-                text.push_str(&format!("; approved by {}", rest.join(", ")));
+    let names = p.approvals.join(", ");
+    let count = p.approvals.len();
+    let required = p.approvals_required.max(1);
+    match p.status {
+        PaymentStatus::PendingSigning => tr_string!(autopay.pay_appr_waiting).to_owned(),
+        PaymentStatus::PendingApproval => match p.approvals.split_first() {
+            None => tr_string!(autopay.pay_appr_none_yet, required = required).to_string(),
+            Some((first, rest)) if p.pre_approved => {
+                let first = first.clone();
+                if rest.is_empty() {
+                    tr_string!(
+                        autopay.pay_appr_pre,
+                        count = count,
+                        required = required,
+                        first = first
+                    )
+                    .to_string()
+                } else {
+                    let rest = rest.join(", ");
+                    tr_string!(
+                        autopay.pay_appr_pre_and,
+                        count = count,
+                        required = required,
+                        first = first,
+                        rest = rest
+                    )
+                    .to_string()
+                }
             }
-        } else {
-            text.push_str(": ");
-            text.push_str(&p.approvals.join(", "));
-        }
+            Some(_) => tr_string!(
+                autopay.pay_appr_some,
+                count = count,
+                required = required,
+                names = names
+            )
+            .to_string(),
+        },
+        _ => match p.approvals.split_first() {
+            None if p.pre_approved => tr_string!(autopay.pay_appr_pre_done).to_owned(),
+            None if p.status == PaymentStatus::Rejected => {
+                tr_string!(autopay.pay_appr_stopped).to_owned()
+            }
+            None => tr_string!(autopay.pay_appr_not_needed).to_owned(),
+            Some((first, rest)) if p.pre_approved => {
+                let first = first.clone();
+                if rest.is_empty() {
+                    tr_string!(autopay.pay_appr_pre_by, first = first).to_string()
+                } else {
+                    let rest = rest.join(", ");
+                    tr_string!(autopay.pay_appr_pre_by_and, first = first, rest = rest).to_string()
+                }
+            }
+            Some(_) => tr_string!(autopay.pay_appr_by, names = names).to_string(),
+        },
     }
-    text
+}
+
+/// Whether the ERP sent an invoice's approval token with the payment, in plain words.
+fn token_text(p: &PaymentRow) -> &'static str {
+    match (p.instr_id_present, p.status, p.pre_approved) {
+        (false, _, _) => tr_string!(autopay.pay_token_none),
+        (true, PaymentStatus::PendingSigning, _) => tr_string!(autopay.pay_token_waiting),
+        (true, _, true) => tr_string!(autopay.pay_token_accepted),
+        (true, _, false) => tr_string!(autopay.pay_token_refused),
+    }
 }
 
 /// "Approve payment" with the code of the approver's authenticator app. Agreements needing two
@@ -144,22 +241,22 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let needs_two = payment.approvals_required > 1;
     view! {
         <form class="card" on:submit=on_submit aria-labelledby="approve-title" data-testid="approve-payment">
-            <h2 id="approve-title">"Approve payment"</h2>
+            <h2 id="approve-title">{tr!(autopay.pay_approve_title)}</h2>
             <p>{format!("{} to {}, from {}.", amount_text(&payment.amount), payment.creditor_name, payment.debtor_name)}</p>
             {needs_two.then(|| view! {
                 <p class="note" data-testid="approvals-needed">
                     {if payment.approvals.is_empty() {
-                        format!("Its bank agreement needs {} different approvers; nobody has approved yet.", payment.approvals_required)
+                        tr_string!(autopay.pay_needs_n_nobody, n = payment.approvals_required).to_string()
                     } else if payment.pre_approved {
-                        format!("Its bank agreement needs {} different approvers. Pre-approved by {} when the invoice was approved and paid; you can give the next approval if you are someone else.", payment.approvals_required, payment.approvals.join(", "))
+                        tr_string!(autopay.pay_needs_n_pre, n = payment.approvals_required, names = payment.approvals.join(", ")).to_string()
                     } else {
-                        format!("Its bank agreement needs {} different approvers. Approved already by: {}.", payment.approvals_required, payment.approvals.join(", "))
+                        tr_string!(autopay.pay_needs_n_some, n = payment.approvals_required, names = payment.approvals.join(", ")).to_string()
                     }}
                 </p>
             })}
             {payment.warning.clone().map(|w| view! {
                 <div class="note note-warn" data-testid="approve-warning">
-                    <p>{format!("Its approval token was refused: {w}")}</p>
+                    <p>{tr_string!(autopay.pay_token_refused_note, warning = w).to_string()}</p>
                     <label class="check">
                         <input type="checkbox" id="confirm-warning" data-testid="confirm-warning"
                             prop:checked=move || confirmed.get()
@@ -169,20 +266,17 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 </div>
             })}
             {payment.code_on_approval.then(|| view! {
-                <TextField
+                <CodeField
                     id="approve-code"
-                    label="Code from your authenticator app"
                     value=code
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    hint="This payment asks for two-step verification on approval (fixed when it arrived): the 6-digit code your app shows now."
+                    hint=tr_string!(autopay.pay_approve_code_hint)
                     error=field_error(failure, "code")
                 />
             })}
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || approve.pending().get()>
-                    {move || if approve.pending().get() { "Approving…" } else { "Approve payment" }}
+                    {move || if approve.pending().get() { tr_string!(autopay.pay_approving) } else { tr_string!(autopay.pay_approve_title) }}
                 </button>
             </div>
         </form>
@@ -211,9 +305,9 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="card" on:submit=on_submit aria-labelledby="reject-title" data-testid="reject-payment">
-            <h2 id="reject-title">"Reject payment"</h2>
-            <p class="muted">"A rejected payment is never sent to the bank. The reason is kept in its events."</p>
-            <label for="reject-reason">"Reason"</label>
+            <h2 id="reject-title">{tr!(autopay.pay_reject_title)}</h2>
+            <p class="muted">{tr!(autopay.pay_reject_explain)}</p>
+            <label for="reject-reason">{tr!(autopay.pay_reason)}</label>
             <textarea id="reject-reason" rows="2" maxlength={MAX_REJECT_REASON.to_string()} required
                 aria-describedby="reject-reason-error"
                 prop:value=move || reason.get()
@@ -224,7 +318,7 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" class="danger" disabled=move || reject.pending().get()>
-                    {move || if reject.pending().get() { "Rejecting…" } else { "Reject payment" }}
+                    {move || if reject.pending().get() { tr_string!(autopay.pay_rejecting) } else { tr_string!(autopay.pay_reject_title) }}
                 </button>
             </div>
         </form>
@@ -234,39 +328,39 @@ fn RejectForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
 /// What an event kind is called on screen.
 fn event_label(kind: &str) -> String {
     match kind {
-        "received" => "Received in a payment file".to_owned(),
-        "pre_approved" => "Pre-approved".to_owned(),
-        "rejected" => "Rejected in AutoPay".to_owned(),
-        "token_refused" => "Approval token refused".to_owned(),
-        "approved" => "Approved in AutoPay".to_owned(),
-        "sent_to_bank" => "Sent to bank".to_owned(),
-        "accepted_by_bank" => "Accepted by bank".to_owned(),
-        "rejected_in_bank" => "Rejected in bank".to_owned(),
-        "paid" => "Paid".to_owned(),
-        "signed_upload" => "Upload signed".to_owned(),
+        "received" => tr_string!(autopay.pay_ev_received).to_owned(),
+        "pre_approved" => tr_string!(autopay.pay_ev_pre_approved).to_owned(),
+        "rejected" => tr_string!(autopay.pay_ev_rejected).to_owned(),
+        "token_refused" => tr_string!(autopay.pay_ev_token_refused).to_owned(),
+        "approved" => tr_string!(autopay.pay_ev_approved).to_owned(),
+        "sent_to_bank" => tr_string!(autopay.pay_ev_sent_to_bank).to_owned(),
+        "accepted_by_bank" => tr_string!(autopay.pay_ev_accepted_by_bank).to_owned(),
+        "rejected_in_bank" => tr_string!(autopay.pay_ev_rejected_in_bank).to_owned(),
+        "paid" => tr_string!(autopay.pay_ev_paid).to_owned(),
+        "signed_upload" => tr_string!(autopay.pay_ev_signed_upload).to_owned(),
         other => other.replace('_', " "),
     }
 }
 
 const EVENT_COLUMNS: &[Column] = &[
-    Column::new("When"),
-    Column::new("Event").row_header(),
-    Column::new("By"),
-    Column::new("Details"),
+    Column::tr(|| tr_string!(autopay.pay_col_when)),
+    Column::tr(|| tr_string!(autopay.pay_col_event)).row_header(),
+    Column::tr(|| tr_string!(autopay.pay_col_by)),
+    Column::tr(|| tr_string!(autopay.pay_col_details)),
 ];
 
 /// The payment's history, oldest first as the server answers it.
 #[component]
 fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
     if events.is_empty() {
-        return view! { <p class="empty">"No events yet."</p> }.into_any();
+        return view! { <p class="empty">{tr!(autopay.pay_no_events)}</p> }.into_any();
     }
     view! {
-        <DataTable caption="Events of this payment" testid="payment-events" columns=EVENT_COLUMNS
+        <DataTable caption=tr_string!(autopay.pay_events_caption) testid="payment-events" columns=EVENT_COLUMNS
             rows=events.into_iter().map(|e| {
                 let change = match (e.from_status, e.to_status) {
                     (Some(from), Some(to)) => Some(format!("{} → {}", from.label(), to.label())),
-                    (None, Some(to)) => Some(format!("Now {}", to.label())),
+                    (None, Some(to)) => Some(tr_string!(autopay.pay_now_status, status = to.label()).to_string()),
                     _ => None,
                 };
                 Row::new()
@@ -277,11 +371,11 @@ fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
                     .cell(view! {
                         {(!e.detail.is_empty()).then(|| view! { <p class="event-detail">{e.detail}</p> })}
                         <dl class="facts event-facts">
-                            {change.map(|c| view! { <dt>"Status"</dt><dd>{c}</dd> })}
-                            {e.approved_at.map(|t| view! { <dt>"Approved at"</dt><dd>{local_time(&t)}</dd> })}
-                            {e.bundle_id.map(|b| view! { <dt>"Bundle"</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
-                            {e.method.map(|m| view! { <dt>"Two-step method"</dt><dd data-testid="event-method">{m}</dd> })}
-                            {e.file_id.map(|f| view! { <dt>"File"</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
+                            {change.map(|c| view! { <dt>{tr!(autopay.pay_ev_status)}</dt><dd>{c}</dd> })}
+                            {e.approved_at.map(|t| view! { <dt>{tr!(autopay.pay_ev_approved_at)}</dt><dd>{local_time(&t)}</dd> })}
+                            {e.bundle_id.map(|b| view! { <dt>{tr!(autopay.pay_ev_bundle)}</dt><dd class="mono" data-testid="event-bundle">{b}</dd> })}
+                            {e.method.map(|m| view! { <dt>{tr!(autopay.pay_ev_method)}</dt><dd data-testid="event-method">{m}</dd> })}
+                            {e.file_id.map(|f| view! { <dt>{tr!(autopay.pay_ev_file)}</dt><dd><A href=format!("/autopay/files/{f}")>{f.clone()}</A></dd> })}
                         </dl>
                     })
             }).collect() />

@@ -13,9 +13,11 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, local_time, Column, DataTable, ErrorNote, FilterBar, FilterSelect, Loaded,
-    Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+    all, amount_text, count_text, local_time, Column, DataTable, ErrorNote, FilterBar,
+    FilterSelect, Loaded, Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES,
+    WARNING_KINDS,
 };
+use crate::{tr, tr_string};
 
 /// The overview of every process.
 #[component]
@@ -49,7 +51,7 @@ fn AdminOnly(children: ChildrenFn) -> impl IntoView {
         } else {
             view! {
                 <p class="note note-warn" role="alert" data-testid="needs-admin">
-                    "You need the System Administrator role to see the process overview. Ask a System Administrator if you need access."
+                    {tr!(overview.needs_admin)}
                 </p>
             }
             .into_any()
@@ -58,14 +60,14 @@ fn AdminOnly(children: ChildrenFn) -> impl IntoView {
 }
 
 const PROCESS_COLUMNS: &[Column] = &[
-    Column::new("Invoice number").row_header(),
-    Column::new("Company"),
-    Column::new("Supplier"),
-    Column::new("Amount").numeric(),
-    Column::new("Status"),
-    Column::new("Approver(s)"),
-    Column::new("Payment approved").testid("payment-approved"),
-    Column::new("Warnings"),
+    Column::tr(|| tr_string!(overview.col_invoice_number)).row_header(),
+    Column::tr(|| tr_string!(overview.col_company)),
+    Column::tr(|| tr_string!(overview.col_supplier)),
+    Column::tr(|| tr_string!(overview.col_amount)).numeric(),
+    Column::tr(|| tr_string!(overview.col_status)),
+    Column::tr(|| tr_string!(overview.col_approvers)),
+    Column::tr(|| tr_string!(overview.col_payment_approved)).testid("payment-approved"),
+    Column::tr(|| tr_string!(overview.col_warnings)),
 ];
 
 /// Filters (company, status, payment approved, warning) and the table of processes.
@@ -99,27 +101,27 @@ fn ProcessList() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="processes-title">
             <div class="card-head">
-                <h2 id="processes-title">"Processes"</h2>
+                <h2 id="processes-title">{tr!(overview.processes)}</h2>
             </div>
-            <FilterBar label="Filter processes" filters=vec![company, status, paid, warning]>
-                <FilterSelect id="filter-company" label="Company" value=company options={Signal::derive(move || {
-                    std::iter::once(all("All companies"))
+            <FilterBar label=tr_string!(overview.filter_label) filters=vec![company, status, paid, warning]>
+                <FilterSelect id="filter-company" label=tr_string!(overview.col_company) value=company options={Signal::derive(move || {
+                    std::iter::once(all(tr_string!(overview.all_companies)))
                         .chain(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)))
                         .collect()
                 })} />
-                <FilterSelect id="filter-status" label="Status" value=status
-                    options={std::iter::once(all("All statuses")).chain(STATUSES.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
-                <FilterSelect id="filter-paid" label="Payment approved" value=paid
-                    options={vec![all("Yes and no"), ("yes".into(), "Yes".into()), ("no".into(), "No".into())]} />
-                <FilterSelect id="filter-warning" label="Warning" value=warning
-                    options={std::iter::once(all("Any or none")).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
+                <FilterSelect id="filter-status" label=tr_string!(overview.col_status) value=status
+                    options={std::iter::once(all(tr_string!(overview.all_statuses))).chain(STATUSES.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
+                <FilterSelect id="filter-paid" label=tr_string!(overview.col_payment_approved) value=paid
+                    options={vec![all(tr_string!(overview.yes_and_no)), ("yes".into(), tr_string!(overview.yes).into()), ("no".into(), tr_string!(overview.no).into())]} />
+                <FilterSelect id="filter-warning" label=tr_string!(overview.warning) value=warning
+                    options={std::iter::once(all(tr_string!(overview.any_or_none))).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
             </FilterBar>
-            <PagedList paged=processes loading="Loading processes…" more_testid="processes-load-more" let:rows>
+            <PagedList paged=processes loading=tr_string!(overview.loading) more_testid="processes-load-more" let:rows>
                 {match rows {
-                    rows if rows.is_empty() => view! { <p class="empty">"No process matches these filters."</p> }.into_any(),
+                    rows if rows.is_empty() => view! { <p class="empty">{tr!(overview.empty)}</p> }.into_any(),
                     rows => view! {
-                        <p class="muted" aria-live="polite">{format!("{} {} shown", rows.len(), if rows.len() == 1 { "process" } else { "processes" })}</p>
-                        <DataTable caption="Processes" class="processes" testid="process-list" columns=PROCESS_COLUMNS
+                        <p class="muted" aria-live="polite">{tr_string!(overview.shown, count = count_text(rows.len(), tr_string!(overview.process_singular), tr_string!(overview.process_plural))).to_string()}</p>
+                        <DataTable caption=tr_string!(overview.processes) class="processes" testid="process-list" columns=PROCESS_COLUMNS
                             rows=rows.into_iter().map(|p| {
                                 Row::new()
                                     .attr("data-invoice", p.invoice_number.clone())
@@ -148,8 +150,8 @@ fn ProcessScreen() -> impl IntoView {
     // What an action answered replaces what was loaded.
     let shown = Signal::derive(move || process.get().or_else(|| loaded.get()));
     view! {
-        <p class="back"><A href="/process-overview">"← Back to the process overview"</A></p>
-        <Loaded from=shown loading="Loading the process…" let:p>
+        <p class="back"><A href="/process-overview">{tr!(overview.back)}</A></p>
+        <Loaded from=shown loading=tr_string!(overview.loading_process) let:p>
             <ProcessView process=p on_change=Callback::new(move |p| process.set(Some(Ok(p)))) />
         </Loaded>
     }
@@ -173,10 +175,12 @@ fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> im
             Err(e) => failure.set(Some(e.message)),
         }
     });
-    let title = format!(
-        "Invoice {} from {}",
-        process.invoice.invoice_number, process.invoice.supplier.name
-    );
+    let title = tr_string!(
+        overview.title,
+        number = process.invoice.invoice_number.clone(),
+        supplier = process.invoice.supplier.name.clone()
+    )
+    .to_string();
     view! {
         <section class="card" aria-labelledby="process-title">
             <div class="card-head">
@@ -189,41 +193,41 @@ fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> im
                 <div class="task-amount">
                     <span class="amount big">{amount_text(&process.invoice.amount)}</span>
                     <StatusBadge status=process.status.clone() />
-                    <span data-testid="payment-approved">"Payment approved: "<YesNo yes=process.payment_approved /></span>
+                    <span data-testid="payment-approved">{tr!(overview.payment_approved_label)}<YesNo yes=process.payment_approved /></span>
                 </div>
             </div>
         </section>
         <WarningPanel warnings=process.warnings.clone() />
         <div class="split">
             <section class="card" aria-labelledby="process-data-title">
-                <h2 id="process-data-title">"Document data"</h2>
+                <h2 id="process-data-title">{tr!(overview.document_data)}</h2>
                 <InvoiceFacts invoice=process.invoice.clone() />
             </section>
             <section class="card" aria-labelledby="token-title" data-testid="token">
-                <h2 id="token-title">"Approval token"</h2>
+                <h2 id="token-title">{tr!(overview.token_title)}</h2>
                 {match process.token.clone() {
-                    None => view! { <p class="muted">"No approval token: the payment was not pre-approved."</p> }.into_any(),
+                    None => view! { <p class="muted">{tr!(overview.no_token)}</p> }.into_any(),
                     Some(t) => {
-                        let state = if t.revoked { "Revoked" } else if t.used { "Used by a payment" } else { "Valid" };
+                        let state = if t.revoked { tr_string!(overview.revoked) } else if t.used { tr_string!(overview.used) } else { tr_string!(overview.valid) };
                         let can_revoke = !t.revoked && !t.used;
                         let last_four = t.last_four.clone();
                         view! {
                             <dl class="facts">
-                                <dt>"Token"</dt><dd class="mono" data-testid="token-last-four">{format!("…{}", t.last_four)}</dd>
-                                <dt>"State"</dt><dd><span class=if can_revoke { "badge badge-yes" } else { "badge badge-no" }>{state}</span></dd>
-                                <dt>"Issued"</dt><dd>{local_time(&t.issued_at)}</dd>
-                                <dt>"Expires"</dt><dd>{local_time(&t.expires_at)}</dd>
+                                <dt>{tr!(overview.token)}</dt><dd class="mono" data-testid="token-last-four">{format!("…{}", t.last_four)}</dd>
+                                <dt>{tr!(overview.state)}</dt><dd><span class=if can_revoke { "badge badge-yes" } else { "badge badge-no" }>{state}</span></dd>
+                                <dt>{tr!(overview.issued)}</dt><dd>{local_time(&t.issued_at)}</dd>
+                                <dt>{tr!(overview.expires)}</dt><dd>{local_time(&t.expires_at)}</dd>
                             </dl>
-                            <p class="hint">"Only the last four characters are shown; the ERP receives the token itself."</p>
+                            <p class="hint">{tr!(overview.last_four_hint)}</p>
                             {can_revoke.then(|| view! {
                                 {move || if confirming.get() {
                                     view! {
                                         <div class="note note-warn" role="group" aria-labelledby="revoke-question">
-                                            <p id="revoke-question">{format!("Revoke the token ending {last_four}? The payment will then need normal approval in AutoPay.")}</p>
+                                            <p id="revoke-question">{tr_string!(overview.revoke_question, last_four = last_four.clone()).to_string()}</p>
                                             <div class="actions">
                                                 <button type="button" class="danger" node_ref=confirm_button disabled=move || revoke.pending().get()
-                                                    on:click=move |_| { revoke.dispatch(()); }>"Revoke token"</button>
-                                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                                                    on:click=move |_| { revoke.dispatch(()); }>{tr!(overview.revoke)}</button>
+                                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{tr!(overview.keep)}</button>
                                             </div>
                                         </div>
                                     }.into_any()
@@ -236,7 +240,7 @@ fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> im
                                                 request_animation_frame(move || {
                                                     if let Some(b) = confirm_button.get_untracked() { let _ = b.focus(); }
                                                 });
-                                            }>"Revoke token"</button>
+                                            }>{tr!(overview.revoke)}</button>
                                         </div>
                                     }.into_any()
                                 }}
@@ -248,11 +252,11 @@ fn ProcessView(process: ProcessDetail, on_change: Callback<ProcessDetail>) -> im
             </section>
         </div>
         <section class="card" aria-labelledby="process-history-title">
-            <h2 id="process-history-title">"History"</h2>
+            <h2 id="process-history-title">{tr!(overview.history)}</h2>
             <HistoryTable history=process.history.clone() />
         </section>
         <section class="card" aria-labelledby="process-comments-title">
-            <h2 id="process-comments-title">"Comments"</h2>
+            <h2 id="process-comments-title">{tr!(overview.comments)}</h2>
             <CommentList comments=process.comments.clone() />
         </section>
     }

@@ -10,7 +10,9 @@ use web_sys::HtmlElement;
 
 use crate::api::ApiFailure;
 use crate::api_approval as api;
-use crate::widgets::{amount_text, totals_text, ActionError, TextField};
+use crate::widgets::{
+    account_text, amount_text, date_text, totals_text, ActionError, CodeField, TextField,
+};
 use crate::{tr, tr_string};
 
 /// What can take focus inside the dialog, in document order.
@@ -143,8 +145,7 @@ pub fn SigningDialog(
                 <form class="signing-form" on:submit=on_submit aria-label=crate::tr_prop!(signing.form_label)>
                     <div class="form-grid">
                         <TextField id="sign-password" label=tr_string!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
-                        <TextField id="sign-code" label=tr_string!(signing.code) value=code
-                            autocomplete="one-time-code" inputmode="numeric" required=true hint=tr_string!(signing.code_hint) />
+                        <CodeField id="sign-code" value=code required=true hint=tr_string!(signing.code_hint) />
                     </div>
                     <ActionError failure=Signal::derive(move || failure.get()) />
                     <div class="actions">
@@ -173,7 +174,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                 view! {
                     <h3 id=heading_id.clone()>{g.company_name.clone()}</h3>
                     <p class="hint" data-testid="debtor-account">
-                        {tr_string!(signing.paid_from, account = g.debtor_account.clone(), bank = g.debtor_bank.clone()).to_string()}
+                        {tr_string!(signing.paid_from, account = account_text(&g.debtor_account), bank = g.debtor_bank.clone()).to_string()}
                     </p>
                     {(g.approvers_required > 1).then(|| view! {
                         <p class="note" data-testid="second-approver-needed">
@@ -189,9 +190,9 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
                                     <th scope="row">{i.payee_name.clone()}</th>
-                                    <td class="mono account" data-label=crate::tr_prop!(signing.col_account)>{i.creditor_account.clone()}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
+                                    <td class="mono account" data-label=crate::tr_prop!(signing.col_account)>{account_text(&i.creditor_account)}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
                                     <td class="reference" data-label=crate::tr_prop!(signing.col_invoice)>{i.invoice_number.clone()}" · "<span class="hint">{tr_string!(signing.reference, reference = i.payment_reference.clone()).to_string()}</span></td>
-                                    <td class="nowrap" data-label=crate::tr_prop!(signing.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                    <td class="nowrap" data-label=crate::tr_prop!(signing.col_due_date) data-testid="due-date">{date_text(&i.due_date)}</td>
                                     <td class="num" data-label=crate::tr_prop!(signing.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
                                 </tr>
                             }).collect_view()}

@@ -15,7 +15,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
-use crate::widgets::{amount_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge};
+use crate::widgets::{
+    amount_text, date_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge,
+};
 use crate::{tr, tr_string};
 
 /// One task: the invoice and the decision on it.
@@ -186,7 +188,7 @@ fn TaskView(
                 </div>
                 <div class="task-amount">
                     <span class="amount big" data-testid="task-amount">{amount_text(&task.invoice.amount)}</span>
-                    <span class="muted">{move || tr_string!(task.due, date = due.clone()).to_string()}</span>
+                    <span class="muted">{move || tr_string!(task.due, date = date_text(&due)).to_string()}</span>
                     <StatusBadge status=task.status.clone() />
                 </div>
             </div>

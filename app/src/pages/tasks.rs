@@ -15,8 +15,8 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, totals_text, Column, ConfirmButton, DataTable, ErrorNote, FilterSelect, Row,
-    SignedInScreen, WarningBadges,
+    account_text, all, amount_text, date_text, totals_text, Column, ConfirmButton, DataTable,
+    ErrorNote, FilterSelect, Row, SignedInScreen, WarningBadges,
 };
 use crate::{tr, tr_string};
 
@@ -179,7 +179,7 @@ fn TaskBoard() -> impl IntoView {
                                     .cell(t.supplier_name)
                                     .cell(t.company_name)
                                     .cell(amount_text(&t.amount))
-                                    .cell(t.due_date)
+                                    .cell(date_text(&t.due_date))
                                     .cell(view! { <WarningBadges warnings=t.warnings /> })
                             }).collect() />
                     }.into_any(),
@@ -336,8 +336,8 @@ fn BundlePanel(
                                         <tr data-invoice=i.invoice_number.clone()>
                                             <th scope="row">{i.invoice_number.clone()}</th>
                                             <td data-label=crate::tr_prop!(tasks.col_payee)>{i.payee_name.clone()}</td>
-                                            <td class="mono account" data-label=crate::tr_prop!(tasks.col_account)>{i.creditor_account.clone()}</td>
-                                            <td class="nowrap" data-label=crate::tr_prop!(tasks.col_due_date) data-testid="due-date">{i.due_date.clone()}</td>
+                                            <td class="mono account" data-label=crate::tr_prop!(tasks.col_account)>{account_text(&i.creditor_account)}</td>
+                                            <td class="nowrap" data-label=crate::tr_prop!(tasks.col_due_date) data-testid="due-date">{date_text(&i.due_date)}</td>
                                             <td class="num" data-label=crate::tr_prop!(tasks.col_amount) data-testid="amount">{amount_text(&i.amount)}</td>
                                             <td class="actions row-remove">
                                                 <button type="button" class="secondary small" disabled=move || busy.get()

@@ -9,7 +9,7 @@ mod filter_select;
 mod loaded;
 mod table;
 
-pub use amounts::{amount_text, totals_text};
+pub use amounts::{account_text, amount_text, count_text, date_text, totals_text};
 pub use badges::{
     status_label, warning_label, PaymentStatusBadge, StatusBadge, WarningBadges, WarningText,
     YesNo, STATUSES, WARNING_KINDS,
@@ -31,6 +31,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
+use crate::{tr, tr_string};
 
 /// A page heading with an optional one-line explanation under it.
 #[component]
@@ -143,17 +144,99 @@ pub fn TextField(
     }
 }
 
-/// An RFC 3339 instant in the reader's own time zone, e.g. "3 May 2025, 14:05".
+/// An RFC 3339 instant in the reader's own time zone and language: "29 Nov 2026, 16:37" (en),
+/// "29.11.2026 16:37" (nb). The offset is the browser's for that very instant (summer time).
 pub fn local_time(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
+    let Some(secs) = ap_core::format::parse_instant(rfc3339) else {
         return rfc3339.to_string();
+    };
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    // getTimezoneOffset is minutes *behind* UTC (Oslo in winter: -60).
+    let offset = -(date.get_timezone_offset() as i32);
+    ap_core::format::date_time(lang(), secs, offset).unwrap_or_else(|| rfc3339.to_string())
+}
+
+/// A labelled input for the 6-digit code of an authenticator app: digits only (letters and
+/// spaces are dropped as they are typed or pasted), numeric keyboard on phones, the browser's
+/// one-time-code autofill, at most 6 characters.
+#[component]
+pub fn CodeField(
+    /// Unique on the page; also names the hint and error elements.
+    #[prop(into)]
+    id: String,
+    /// The label; "Code from your authenticator app" in the language shown when not given.
+    #[prop(optional)]
+    label: Option<&'static str>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] required: bool,
+    /// The server's complaint about the code, shown next to it.
+    #[prop(into, optional)]
+    error: MaybeProp<String>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label.unwrap_or_else(|| tr_string!(widgets.code_label))}</label>
+            <input
+                id=id.clone()
+                name=id
+                type="text"
+                class="code-input"
+                inputmode="numeric"
+                pattern="[0-9]{6}"
+                maxlength="6"
+                autocomplete="one-time-code"
+                spellcheck="false"
+                required=required
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    let digits = code_digits(&typed);
+                    if digits != typed {
+                        // Write the cleaned value back into the input at once.
+                        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                        input.set_value(&digits);
+                    }
+                    value.set(digits);
+                }
+                on:paste=move |ev: web_sys::ClipboardEvent| {
+                    // A pasted "123 456" keeps its six digits (maxlength would cut it first).
+                    let pasted = ev.clipboard_data().and_then(|d| d.get_data("text").ok());
+                    if let Some(text) = pasted {
+                        ev.prevent_default();
+                        let digits = code_digits(&text);
+                        event_target::<web_sys::HtmlInputElement>(&ev).set_value(&digits);
+                        value.set(digits);
+                    }
+                }
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{h}</span> })}
+            {move || error.get().map(|e| view! { <span class="field-error" id=error_id.clone()>{e}</span> })}
+        </div>
     }
-    let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_string("en-GB", &options).into()
+}
+
+/// The digits of what was typed or pasted into a code field, at most 6 ("123 456" → "123456").
+pub fn code_digits(typed: &str) -> String {
+    typed.chars().filter(char::is_ascii_digit).take(6).collect()
 }
 
 /// The one sign-in form: e-mail, password and the authenticator code in one request, so a
@@ -187,21 +270,18 @@ pub fn SignInForm() -> impl IntoView {
     };
     view! {
         <form class="card form-narrow" on:submit=on_submit aria-labelledby="sign-in-title">
-            <h2 id="sign-in-title">"Sign in"</h2>
-            <TextField id="sign-in-email" label="E-mail" kind="email" value=email autocomplete="username" required=true />
-            <TextField id="sign-in-password" label="Password" kind="password" value=password autocomplete="current-password" required=true />
-            <TextField
+            <h2 id="sign-in-title">{tr!(widgets.sign_in_title)}</h2>
+            <TextField id="sign-in-email" label=tr_string!(widgets.email) kind="email" value=email autocomplete="username" required=true />
+            <TextField id="sign-in-password" label=tr_string!(widgets.password) kind="password" value=password autocomplete="current-password" required=true />
+            <CodeField
                 id="sign-in-code"
-                label="Code from your authenticator app"
                 value=code
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                hint="Needed only when two-step verification is active for you: the 6-digit code your app shows now."
+                hint=tr_string!(widgets.sign_in_code_hint)
             />
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if submit.pending().get() { tr_string!(widgets.signing_in) } else { tr_string!(widgets.sign_in_button) }}
                 </button>
             </div>
         </form>
@@ -228,18 +308,18 @@ pub fn SignedInScreen(
             Some(lead) => view! { <PageHeader title=title lead=lead /> }.into_any(),
             None => view! { <PageHeader title=title /> }.into_any(),
         }}
-        <Loaded from=session loading="Loading…" live=true let:state>
+        <Loaded from=session loading=tr_string!(widgets.loading) live=true let:state>
             {match state {
                 state if state.first_run => view! {
                     <div class="card">
-                        <h2>"Approve & Pay is not set up yet"</h2>
-                        <p>"Create the organisation's first System Administrator to begin."</p>
-                        <a class="button" href="/setup">"Set up Approve & Pay"</a>
+                        <h2>{tr!(widgets.not_set_up_title)}</h2>
+                        <p>{tr!(widgets.not_set_up_text)}</p>
+                        <a class="button" href="/setup">{tr!(widgets.set_up_button)}</a>
                     </div>
                 }.into_any(),
                 state => match state.user {
                     None => view! {
-                        <p class="note">"Sign in to see this page."</p>
+                        <p class="note">{tr!(widgets.sign_in_to_see)}</p>
                         <SignInForm />
                     }.into_any(),
                     Some(me) if me.must_change_password => {

@@ -311,9 +311,27 @@ impl Ledger {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // The invoice the payment's token names: known once the token was checked, and before
+        // that (a file waiting for its upload to be signed) from the token's hash.
+        let process = match (&p.process_id, &p.payment.instr_hash) {
+            (Some(process), _) => Some(process.clone()),
+            (None, Some(hash)) => match ap_core::token::TokenHash::parse(hash) {
+                Ok(hash) => self.token_by_hash(&hash)?.map(|(process, _)| process),
+                Err(_) => None,
+            },
+            (None, None) => None,
+        };
+        let invoice_number = match &process {
+            Some(process) => self
+                .load(process)?
+                .map(|r| r.process.document().invoice_number.as_str().to_owned()),
+            None => None,
+        };
         Ok(Some(PaymentEvents {
             payment: payment_row(company, &p),
             events,
+            invoice_number,
+            payment_reference: p.payment.creditor_reference.clone(),
         }))
     }
 }

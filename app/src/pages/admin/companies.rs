@@ -11,7 +11,8 @@ use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiFailure};
 use crate::widgets::{
-    failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row, TextField,
+    account_text, failure_of, field_error, ActionError, Column, DataTable, ErrorNote, Loaded, Row,
+    TextField,
 };
 use crate::{tr, tr_string};
 
@@ -381,7 +382,7 @@ pub(crate) fn BankAgreements(
                             .attr("data-agreement", a.bank_name.clone())
                             .cell(a.bank_name.clone())
                             .cell(a.bic.clone())
-                            .cell(a.debtor_account.clone())
+                            .cell(account_text(&a.debtor_account))
                             .cell(move || level_name(level))
                             .cell(a.approvers_required)
                             .cell(view! {

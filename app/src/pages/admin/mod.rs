@@ -21,7 +21,7 @@ use leptos_router::components::{Outlet, A};
 
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
-use crate::widgets::{failure_of, field_error, ActionError, SignedInScreen, TextField};
+use crate::widgets::{failure_of, field_error, ActionError, CodeField, SignedInScreen};
 use crate::{tr, tr_string};
 
 /// The Administration shell: sub-section tabs and the routed sub-section, for System
@@ -83,14 +83,7 @@ fn StepUp() -> impl IntoView {
     view! {
         <form class="card step-up" aria-label=crate::tr_prop!(admin.step_up.label) data-testid="step-up" on:submit=submit>
             <p>{tr!(admin.step_up.intro)}</p>
-            <TextField
-                id="step-up-code"
-                label=crate::tr_prop!(admin.step_up.code)
-                value=code
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                error=code_error
-            />
+            <CodeField id="step-up-code" value=code required=true error=code_error />
             <button type="submit">{tr!(admin.step_up.confirm)}</button>
             {move || confirmed.get().then(|| view! {
                 <p class="note" role="status">{tr!(admin.step_up.confirmed)}</p>

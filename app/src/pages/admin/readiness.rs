@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::paged::{Paged, PagedList};
+use crate::{tr, tr_string};
 
 /// A user × company table: a ✓ where Approve and pay is available, otherwise the missing
 /// prerequisites in the words the user would see.
@@ -15,9 +16,9 @@ pub fn AdminReadiness() -> impl IntoView {
     let rows = Paged::new(api::readiness);
     view! {
         <section class="card" aria-labelledby="readiness-title">
-            <h2 id="readiness-title">"Approve and pay readiness"</h2>
-            <p class="muted">"For every user with a role and every company: can they approve and pay there, and if not, what is missing."</p>
-            <PagedList paged=rows loading="Loading…" empty="No users or companies yet." more_testid="readiness-load-more" let:list>
+            <h2 id="readiness-title">{tr!(readiness.title)}</h2>
+            <p class="muted">{tr!(readiness.lead)}</p>
+            <PagedList paged=rows loading=tr_string!(readiness.loading) empty=tr_string!(readiness.empty) more_testid="readiness-load-more" let:list>
                 {readiness_table(list)}
             </PagedList>
         </section>
@@ -41,9 +42,9 @@ fn readiness_table(list: Vec<ReadinessRow>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="table readiness" data-testid="readiness">
-                <caption class="visually-hidden">"Approve and pay readiness per user and company"</caption>
+                <caption class="visually-hidden">{tr!(readiness.caption)}</caption>
                 <thead><tr>
-                    <th scope="col">"User"</th>
+                    <th scope="col">{tr!(readiness.user)}</th>
                     {companies.iter().map(|(_, name)| view! { <th scope="col">{name.clone()}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
@@ -54,7 +55,7 @@ fn readiness_table(list: Vec<ReadinessRow>) -> impl IntoView {
                                 match cells.get(&(user_id.clone(), company_id.clone())) {
                                     Some(cell) if cell.ready => view! {
                                         <td class="ready" data-company=company_name.clone()>
-                                            <span class="badge badge-ok">"✓"<span class="visually-hidden">" Ready"</span></span>
+                                            <span class="badge badge-ok">"✓"<span class="visually-hidden">" "{tr!(readiness.ready)}</span></span>
                                         </td>
                                     }.into_any(),
                                     Some(cell) => view! {

@@ -9,7 +9,17 @@ use leptos_router::components::A;
 use super::use_autopay_access;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
-use crate::widgets::{failure_of, field_error, local_time, ActionError, TextField};
+use crate::widgets::{count_text, failure_of, field_error, local_time, ActionError, CodeField};
+use crate::{tr, tr_string};
+
+/// "1 payment", "3 payments" in the language shown.
+pub(super) fn payments_text(n: usize) -> String {
+    count_text(
+        n,
+        tr_string!(autopay.payment_singular),
+        tr_string!(autopay.payment_plural),
+    )
+}
 
 /// "Sign upload": an AutoPay Approver signs a file that waits in Pending signing with the code
 /// of their authenticator app; its payments are then checked.
@@ -39,20 +49,17 @@ pub(super) fn SignUploadForm(
     let title_id = format!("sign-title-{file_id}");
     view! {
         <form class="card sign-upload" on:submit=on_submit aria-labelledby=title_id.clone() data-testid="sign-upload">
-            <h3 id=title_id.clone()>{format!("Sign upload of file {msg_id}")}</h3>
-            <p>"Its bank agreement asks for two-step verification on upload: nothing is checked or sent to the bank until an AutoPay Approver signs it."</p>
-            <TextField
+            <h3 id=title_id.clone()>{tr!(autopay.sign_title, file = msg_id.clone())}</h3>
+            <p>{tr!(autopay.sign_explain)}</p>
+            <CodeField
                 id=format!("sign-code-{file_id}")
-                label="Code from your authenticator app"
                 value=code
-                autocomplete="one-time-code"
-                inputmode="numeric"
                 required=true
                 error=field_error(failure, "code")
             />
             <ActionError failure=failure />
             <div class="actions">
-                <button type="submit" disabled=move || sign.pending().get()>"Sign upload"</button>
+                <button type="submit" disabled=move || sign.pending().get()>{tr!(autopay.sign_button)}</button>
             </div>
         </form>
     }
@@ -77,21 +84,28 @@ pub(super) fn FilesWaiting(
             .with(|i| matches!(i, Some(Ok(list)) if !list.is_empty()))
     });
     let may_sign = move |company: &str| access.get().is_some_and(|a| a.may_approve(company));
-    move || {
+    // The last file signed here, said until the next signing.
+    let signed = RwSignal::new(None::<UploadResult>);
+    let list = move || {
         any_waiting.get().then(|| view! {
             <section class="card" aria-labelledby="waiting-title" data-testid="files-waiting">
-                <h2 id="waiting-title">"Files waiting for a signed upload"</h2>
-                <PagedList paged=files loading="Loading files…" more_testid="files-waiting-load-more" let:waiting>
+                <h2 id="waiting-title">{tr!(autopay.files_waiting_title)}</h2>
+                <PagedList paged=files loading=tr_string!(autopay.loading_files) more_testid="files-waiting-load-more" let:waiting>
                     {waiting.into_iter().map(|f: PaymentFileRow| {
                         let signer = may_sign(&f.company_id);
+                        let msg_id = f.msg_id.clone();
+                        let link = tr_string!(autopay.file_link, file = msg_id).to_string();
+                        let (count, at, by) = (payments_text(f.payment_count), local_time(&f.uploaded_at), f.uploaded_by.clone());
+                        let line = tr_string!(autopay.file_line, count = count, at = at, by = by).to_string();
                         view! {
                             <div class="waiting-file">
                                 <p>
-                                    <A href=format!("/autopay/files/{}", f.id)>{format!("File {}", f.msg_id)}</A>
-                                    {format!(" · {} payment(s) · uploaded {} by {}", f.payment_count, local_time(&f.uploaded_at), f.uploaded_by)}
+                                    <A href=format!("/autopay/files/{}", f.id)>{link}</A>
+                                    {line}
                                 </p>
                                 {signer.then(|| view! {
                                     <SignUploadForm file_id=f.id.clone() msg_id=f.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| {
+                                        signed.set(Some(r.clone()));
                                         if last_upload.with_untracked(|l| l.as_ref().is_some_and(|l| l.file_id == r.file_id)) {
                                             last_upload.set(Some(r));
                                         }
@@ -104,5 +118,29 @@ pub(super) fn FilesWaiting(
                 </PagedList>
             </section>
         })
+    };
+    view! {
+        {move || signed.get().map(|r| view! { <SignedNote result=r /> })}
+        {list}
+    }
+}
+
+/// What signing an upload did: the file is signed and its payments were checked, with where
+/// they went.
+#[component]
+pub(super) fn SignedNote(result: UploadResult) -> impl IntoView {
+    let s = &result.summary;
+    let text = tr_string!(
+        autopay.signed_note,
+        file = result.msg_id.clone(),
+        count = payments_text(s.payments),
+        sent = s.sent_to_bank,
+        pending = s.pending_approval
+    )
+    .to_string();
+    view! {
+        <p class="note note-ok" role="status" data-testid="upload-signed">
+            {text}" "<A href=format!("/autopay/files/{}", result.file_id)>{tr!(autopay.open_file)}</A>
+        </p>
     }
 }

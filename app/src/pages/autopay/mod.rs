@@ -10,13 +10,16 @@ mod upload;
 use ap_core::api_autopay::UploadResult;
 use ap_core::roles::Role;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::session::use_session;
+use crate::tr;
 use crate::widgets::SignedInScreen;
 
 use files::FilesWaiting;
 use payments::PaymentList;
+pub(crate) use payments::PreApproved;
 use upload::UploadArea;
 pub(crate) use upload::UploadOutcome;
 
@@ -77,7 +80,7 @@ pub(crate) fn AutoPayOnly(children: ChildrenFn) -> impl IntoView {
         } else {
             view! {
                 <p class="note note-warn" role="alert" data-testid="needs-autopay-role">
-                    "You need the AutoPay Approver role in a company to use AutoPay (System Administrators may look). Ask a System Administrator if you need access."
+                    {tr!(autopay.needs_role)}
                 </p>
             }
             .into_any()
@@ -86,7 +89,9 @@ pub(crate) fn AutoPayOnly(children: ChildrenFn) -> impl IntoView {
 }
 
 /// The companies the user may look at in AutoPay: (id, name).
-fn readable_companies(access: Memo<Option<AutoPayAccess>>) -> LocalResource<Vec<(String, String)>> {
+pub(crate) fn readable_companies(
+    access: Memo<Option<AutoPayAccess>>,
+) -> LocalResource<Vec<(String, String)>> {
     LocalResource::new(move || {
         let access = access.get();
         async move {
@@ -120,10 +125,45 @@ fn AutoPayScreen() -> impl IntoView {
             view! { <UploadArea result=last_upload on_done=Callback::new(move |_| changed.update(|n| *n += 1)) /> }.into_any()
         } else {
             view! {
-                <p class="note" data-testid="read-only">"You are looking as a System Administrator: uploading, signing and approving are for the company's AutoPay Approvers."</p>
+                <p class="note" data-testid="read-only">{tr!(autopay.read_only)}</p>
             }.into_any()
         }}
         <FilesWaiting changed=changed last_upload=last_upload />
         <PaymentList changed=changed companies=companies />
+        <SettingsLinks companies=companies />
+    }
+}
+
+/// Where "Allow pre-approval" and the bank agreements are set: a link to each company's AutoPay
+/// settings, for the users who may change them there (the company's AutoPay Administrators and
+/// System Administrators). Nothing for everyone else.
+#[component]
+fn SettingsLinks(companies: LocalResource<Vec<(String, String)>>) -> impl IntoView {
+    let session = use_session();
+    let administered = move || {
+        let me = session.me()?;
+        let mine: Vec<(String, String)> = if me.is_system_admin {
+            companies.get().unwrap_or_default()
+        } else {
+            me.companies
+                .iter()
+                .filter(|c| c.roles.contains(&Role::AutoPayAdministrator))
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect()
+        };
+        (!mine.is_empty()).then_some(mine)
+    };
+    move || {
+        administered().map(|list| view! {
+            <section class="card" aria-labelledby="autopay-settings-title" data-testid="autopay-settings-links">
+                <h2 id="autopay-settings-title">{tr!(autopay.settings_title)}</h2>
+                <p class="muted">{tr!(autopay.settings_lead)}</p>
+                <ul class="link-list">
+                    {list.into_iter().map(|(id, name)| view! {
+                        <li><A href=format!("/company/{id}/autopay")>{tr!(autopay.settings_link, company = name.clone())}</A></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }

@@ -8,12 +8,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use web_sys::{File, HtmlInputElement};
 
-use super::files::SignUploadForm;
+use super::files::{payments_text, SignUploadForm, SignedNote};
 use super::payments::{payment_columns, payment_row};
 use super::use_autopay_access;
 use crate::api::ApiFailure;
 use crate::api_autopay;
-use crate::widgets::{amount_text, DataTable};
+use crate::widgets::{count_text, totals_text, Column, DataTable};
+use crate::{tr, tr_string};
 
 /// A file's size in words.
 fn size_text(bytes: f64) -> String {
@@ -84,7 +85,7 @@ pub(super) fn UploadArea(
             }
             None => failure.set(Some(ApiFailure {
                 status: 0,
-                message: "Choose a pain.001 payment file first.".to_owned(),
+                message: tr_string!(autopay.choose_first).to_owned(),
                 fields: Vec::new(),
             })),
         }
@@ -92,7 +93,7 @@ pub(super) fn UploadArea(
     let pending = upload.pending();
     view! {
         <section class="card" aria-labelledby="upload-title">
-            <h2 id="upload-title">"Upload a payment file"</h2>
+            <h2 id="upload-title">{tr!(autopay.upload_title)}</h2>
             <form on:submit=on_submit aria-labelledby="upload-title">
                 <div
                     class="drop-zone"
@@ -103,8 +104,8 @@ pub(super) fn UploadArea(
                     on:dragleave=move |_| dragging.set(false)
                     on:drop=on_drop
                 >
-                    <p class="drop-zone-text" aria-hidden="true">"Drop a pain.001 file here, or choose one:"</p>
-                    <label for="upload-file">"Payment file (pain.001)"</label>
+                    <p class="drop-zone-text" aria-hidden="true">{tr!(autopay.drop_here)}</p>
+                    <label for="upload-file">{tr!(autopay.file_input)}</label>
                     <input
                         id="upload-file"
                         class="file-input"
@@ -114,28 +115,28 @@ pub(super) fn UploadArea(
                         on:change=on_input
                     />
                     <p class="hint" id="upload-hint">
-                        "ISO 20022 pain.001.001.03 or .09, up to 25 MiB and 10,000 payments. Payments whose approval token matches are sent to bank; the others wait for approval here."
+                        {tr!(autopay.upload_hint)}
                     </p>
                     {move || chosen.with(|f| f.as_ref().map(|f| view! {
-                        <p class="chosen-file" data-testid="chosen-file">"Chosen: "<strong>{f.name()}</strong>{format!(" ({})", size_text(f.size()))}</p>
+                        <p class="chosen-file" data-testid="chosen-file">{tr!(autopay.chosen)}<strong>{f.name()}</strong>{format!(" ({})", size_text(f.size()))}</p>
                     }))}
                 </div>
                 <div class="actions">
                     <button type="submit" disabled=move || pending.get()>
-                        {move || if pending.get() { "Uploading…" } else { "Upload payment file" }}
+                        {move || if pending.get() { tr_string!(autopay.uploading) } else { tr_string!(autopay.upload_button) }}
                     </button>
                 </div>
                 {move || pending.get().then(|| view! {
                     <div class="upload-progress">
-                        <label for="upload-progress">"Upload progress"</label>
+                        <label for="upload-progress">{tr!(autopay.upload_progress)}</label>
                         {move || match progress.get() {
                             Some(share) => view! { <progress id="upload-progress" max="100" value=format!("{:.0}", share * 100.0)></progress> }.into_any(),
                             None => view! { <progress id="upload-progress" max="100"></progress> }.into_any(),
                         }}
                         <span class="hint" aria-live="polite">{move || match progress.get() {
-                            Some(share) if share >= 1.0 => "Sent; checking the payments…".to_owned(),
-                            Some(share) => format!("{:.0} % sent", share * 100.0),
-                            None => "Sending…".to_owned(),
+                            Some(share) if share >= 1.0 => tr_string!(autopay.checking).to_owned(),
+                            Some(share) => tr_string!(autopay.percent_sent, percent = format!("{:.0}", share * 100.0)).to_string(),
+                            None => tr_string!(autopay.sending).to_owned(),
                         }}</span>
                     </div>
                 })}
@@ -172,29 +173,22 @@ fn UploadProblem(failure: ApiFailure) -> impl IntoView {
 /// One sentence summing up an upload.
 fn summary_text(r: &UploadResult) -> String {
     let s = &r.summary;
-    let mut text = format!(
-        "{} {}: {} sent to bank, {} pending approval",
-        s.payments,
-        if s.payments == 1 {
-            "payment"
-        } else {
-            "payments"
-        },
-        s.sent_to_bank,
-        s.pending_approval
-    );
+    let mut text = tr_string!(
+        autopay.summary,
+        count = payments_text(s.payments),
+        sent = s.sent_to_bank,
+        pending = s.pending_approval
+    )
+    .to_string();
     if s.pending_signing > 0 {
-        text.push_str(&format!(", {} pending signing", s.pending_signing));
+        text.push_str(&tr_string!(autopay.summary_signing, n = s.pending_signing).to_string());
     }
-    text.push_str(&format!(
-        ", {} {}.",
+    let warnings = count_text(
         s.warnings,
-        if s.warnings == 1 {
-            "warning"
-        } else {
-            "warnings"
-        }
-    ));
+        tr_string!(autopay.warning_singular),
+        tr_string!(autopay.warning_plural),
+    );
+    text.push_str(&tr_string!(autopay.summary_warnings, count = warnings).to_string());
     text
 }
 
@@ -215,6 +209,8 @@ pub(crate) fn UploadOutcome(
         Memo::new(move |_| access.get().is_some_and(|a| a.may_approve(&company)))
     };
     let current = RwSignal::new(result);
+    // Signed here: say so above the new outcome.
+    let signed = RwSignal::new(false);
     view! {
         <div class="upload-outcome" data-testid="upload-result">
             {move || {
@@ -224,19 +220,20 @@ pub(crate) fn UploadOutcome(
                 view! {
                     <div class=if pending { "note note-warn" } else { "note note-ok" } role="status" data-testid="upload-summary">
                         <p>
-                            <strong>{format!("File {} ({}) ", r.msg_id, r.status_label)}</strong>
+                            <strong>{tr_string!(autopay.file_status, file = r.msg_id.clone(), status = r.status.label()).to_string()}</strong>
                             {summary_text(&r)}
                         </p>
-                        {r.replayed.then(|| view! { <p>"This file was uploaded before: its first outcome is shown and nothing new was created."</p> })}
-                        <p>"Total: "{r.totals.iter().map(amount_text).collect::<Vec<_>>().join(", ")}
-                           " · "<A href=format!("/autopay/files/{}", r.file_id)>"Open the file"</A></p>
+                        {r.replayed.then(|| view! { <p>{tr!(autopay.replayed)}</p> })}
+                        <p>{tr!(autopay.total)}<span class="amount">{totals_text(&r.totals)}</span>
+                           " · "<A href=format!("/autopay/files/{}", r.file_id)>{tr!(autopay.open_file)}</A></p>
                     </div>
                     {(pending && !sign_here).then(|| view! {
-                        <p class="hint">"Sign it under “Files waiting for a signed upload”."</p>
+                        <p class="hint">{tr!(autopay.sign_it_below)}</p>
                     })}
                     {(pending && sign_here && may_sign.get()).then(|| view! {
-                        <SignUploadForm file_id=file_id msg_id=r.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| { current.set(r); on_signed.run(()); }) />
+                        <SignUploadForm file_id=file_id msg_id=r.msg_id.clone() on_signed=Callback::new(move |r: UploadResult| { signed.set(true); current.set(r); on_signed.run(()); }) />
                     })}
+                    {(signed.get() && !pending).then(|| view! { <SignedNote result=r.clone() /> })}
                     <UploadedPayments result=r />
                 }
             }}
@@ -248,8 +245,8 @@ pub(crate) fn UploadOutcome(
 #[component]
 fn UploadedPayments(result: UploadResult) -> impl IntoView {
     view! {
-        <DataTable caption=format!("Payments of file {}", result.msg_id) testid="uploaded-payments"
-            columns=payment_columns("End-to-end id", false)
+        <DataTable caption=tr_string!(autopay.payments_of_file, file = result.msg_id.clone()).to_string() testid="uploaded-payments"
+            columns=payment_columns(Column::tr(|| tr_string!(autopay.col_e2e)), false)
             rows=result.payments.into_iter().map(|p| payment_row(p, None)).collect() />
     }
 }
