@@ -14,7 +14,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn PaymentFile() -> impl IntoView {
     view! {
-        <SignedInScreen title="Payment file">
+        <SignedInScreen title=crate::tr_prop!(autopay.screen_file_title)>
             <AutoPayOnly><PaymentFileScreen /></AutoPayOnly>
         </SignedInScreen>
     }

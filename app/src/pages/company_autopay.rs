@@ -17,7 +17,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn CompanyAutoPay() -> impl IntoView {
     view! {
-        <SignedInScreen title="AutoPay settings" lead="Allow pre-approval and the bank agreements of one company.">
+        <SignedInScreen title=crate::tr_prop!(autopay.screen_settings_title) lead=crate::tr_prop!(autopay.screen_settings_lead)>
             <CompanyAutoPayScreen />
         </SignedInScreen>
     }

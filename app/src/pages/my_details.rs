@@ -27,7 +27,7 @@ const ROLE_COLUMNS: &[Column] = &[
 pub fn MyDetails() -> impl IntoView {
     let session = use_session();
     view! {
-        <SignedInScreen title="My details" lead="Your account, your roles per company and two-step verification.">
+        <SignedInScreen title=crate::tr_prop!(account.screen_title) lead=crate::tr_prop!(account.screen_lead)>
             {move || session.me().map(|me| view! {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />

@@ -22,7 +22,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn Payment() -> impl IntoView {
     view! {
-        <SignedInScreen title="Payment">
+        <SignedInScreen title=crate::tr_prop!(autopay.screen_payment_title)>
             <AutoPayOnly><PaymentScreen /></AutoPayOnly>
         </SignedInScreen>
     }

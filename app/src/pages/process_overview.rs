@@ -23,7 +23,7 @@ use crate::{tr, tr_string};
 #[component]
 pub fn ProcessOverview() -> impl IntoView {
     view! {
-        <SignedInScreen title="Process overview" lead="Every invoice process: its status, approvers, payment approval and warnings.">
+        <SignedInScreen title=crate::tr_prop!(overview.screen_title) lead=crate::tr_prop!(overview.screen_lead)>
             <AdminOnly><ProcessList /></AdminOnly>
         </SignedInScreen>
     }
@@ -33,7 +33,7 @@ pub fn ProcessOverview() -> impl IntoView {
 #[component]
 pub fn ProcessOverviewDetail() -> impl IntoView {
     view! {
-        <SignedInScreen title="Process">
+        <SignedInScreen title=crate::tr_prop!(overview.screen_process_title)>
             <AdminOnly><ProcessScreen /></AdminOnly>
         </SignedInScreen>
     }

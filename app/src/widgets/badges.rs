@@ -26,7 +26,7 @@ pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
 #[component]
 pub fn WarningBadges(warnings: Vec<Warning>) -> impl IntoView {
     if warnings.is_empty() {
-        return view! { <span class="muted">"None"</span> }.into_any();
+        return view! { <span class="muted">{crate::tr!(widgets.none)}</span> }.into_any();
     }
     view! {
         <ul class="warning-list">
@@ -54,9 +54,9 @@ pub fn PaymentStatusBadge(status: PaymentStatus) -> impl IntoView {
 #[component]
 pub fn YesNo(yes: bool) -> impl IntoView {
     if yes {
-        view! { <span class="badge badge-yes">"Yes"</span> }
+        view! { <span class="badge badge-yes">{crate::tr!(widgets.yes)}</span> }
     } else {
-        view! { <span class="badge badge-no">"No"</span> }
+        view! { <span class="badge badge-no">{crate::tr!(widgets.no)}</span> }
     }
 }
 
@@ -65,6 +65,6 @@ pub fn YesNo(yes: bool) -> impl IntoView {
 pub fn WarningText(warning: Option<String>) -> impl IntoView {
     match warning {
         Some(w) => view! { <span class="badge badge-warning warning-text" data-testid="warning">{w}</span> }.into_any(),
-        None => view! { <span class="muted">"None"</span> }.into_any(),
+        None => view! { <span class="muted">{crate::tr!(widgets.none)}</span> }.into_any(),
     }
 }

@@ -44,7 +44,7 @@ pub fn FilterBar(
         <form class="filters" aria-label=label on:submit=|ev| ev.prevent_default()>
             {children()}
             <div class="field filter-clear">
-                <button type="button" class="secondary" on:click=clear>"Clear filters"</button>
+                <button type="button" class="secondary" on:click=clear>{crate::tr!(widgets.clear_filters)}</button>
             </div>
         </form>
     }

@@ -27,7 +27,7 @@ pub(crate) use upload::UploadOutcome;
 #[component]
 pub fn AutoPay() -> impl IntoView {
     view! {
-        <SignedInScreen title="AutoPay" lead="Payment files from the ERP, the payments in them, and their approval.">
+        <SignedInScreen title=crate::tr_prop!(autopay.screen_title) lead=crate::tr_prop!(autopay.screen_lead)>
             <AutoPayOnly><AutoPayScreen /></AutoPayOnly>
         </SignedInScreen>
     }
