@@ -32,6 +32,11 @@ pub fn MyDetails() -> impl IntoView {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />
                 <TwoStepCard me=me />
+                <section class="card" aria-labelledby="language-title" data-testid="my-language">
+                    <h2 id="language-title">{tr!(account.md_language)}</h2>
+                    <p class="hint">{tr!(account.md_language_hint)}</p>
+                    <crate::language::LanguageSwitch />
+                </section>
                 <section class="card" aria-labelledby="password-title">
                     <h2 id="password-title">{tr!(account.md_change_password)}</h2>
                     <ChangePasswordForm />
