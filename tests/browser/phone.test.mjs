@@ -218,7 +218,7 @@ test('a task fits a phone: the whole amount and the due date on screen', async (
   await page.getByTestId('task-amount').waitFor();
   await assertNoSidewaysScroll(page, 'the task');
   await assertInsideScreen(page, page.getByTestId('task-amount'), 'the amount at the top');
-  assert.equal((await page.getByTestId('task-amount').textContent()).replace(/\s/g, ' '), '56 000.00 NOK');
+  assert.equal((await page.getByTestId('task-amount').textContent()).replace(/\s/g, ' '), '56,000.00 NOK');
   await assertInsideScreen(page, page.getByTestId('invoice-amount'), 'the amount in the facts');
   await assertInsideScreen(page, page.locator('.task-amount').getByText(/^Due /), 'the due date');
   await assertInsideScreen(page, page.getByTestId('supplier-account'), 'the account');
@@ -265,7 +265,7 @@ test('the signing dialog fits a phone: every line with its amount, and the total
   assert.ok(Math.abs(box.x - (PHONE.width - box.x - box.width)) <= 2, `centred: ${box.x} px left of ${box.width} px`);
   const totals = dialog().getByTestId('signing-totals').locator('dd');
   await assertInsideScreen(page, totals, 'the grand total', { fully: true });
-  assert.equal((await totals.textContent()).replace(/\s/g, ' '), '1 452 150.00 NOK');
+  assert.equal((await totals.textContent()).replace(/\s/g, ' '), '1,452,150.00 NOK');
   const content = dialog().getByTestId('signing-content');
   for (const number of bundled) {
     const row = content.locator(`tr[data-invoice="${number}"]`);
@@ -310,7 +310,7 @@ test('AutoPay and a payment fit a phone: amounts and dates on screen', async () 
   await page.getByTestId('payment-status').waitFor();
   await assertNoSidewaysScroll(page, 'the payment');
   await assertInsideScreen(page, page.locator('.task-amount .amount'), 'the amount');
-  assert.equal((await page.locator('.task-amount .amount').textContent()).replace(/\s/g, ' '), '48 250.00 NOK');
+  assert.equal((await page.locator('.task-amount .amount').textContent()).replace(/\s/g, ' '), '48,250.00 NOK');
   await assertInsideScreen(page, page.locator('.facts dd'), 'the facts');
   await page.getByRole('button', { name: 'Show events' }).click();
   await page.getByTestId('payment-events').waitFor();

@@ -113,7 +113,7 @@ test('after signing, the confirmation links to Signed by me, which lists the sig
   assert.equal(await row.getAttribute('data-stage'), 'awaiting_export');
   assert.equal(await row.getByTestId('stage').textContent(), 'Waiting for ERP export');
   assert.equal(await row.locator('[aria-current="step"]').textContent(), 'Waiting for ERP export');
-  assert.equal(nbsp(await signing.getByTestId('signing-totals').textContent()), 'Total 1 250.50 NOK');
+  assert.equal(nbsp(await signing.getByTestId('signing-totals').textContent()), 'Total 1,250.50 NOK');
   assert.match(await signing.getByTestId('signing-summary').textContent(), /^1 invoice approved and pre-approved for payment · /);
   await signing.getByText(company.name).first().waitFor();
   assert.match(await signing.getByRole('heading', { level: 2 }).textContent(), /^Signed \d/);
