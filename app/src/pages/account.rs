@@ -88,9 +88,9 @@ pub fn Setup() -> impl IntoView {
             _ => view! {
                 <form class="card form-narrow" on:submit=on_submit>
                     <h2>{tr!(account.acc_first_admin)}</h2>
-                    <TextField id="setup-name" label=tr_string!(account.acc_name) value=name autocomplete="name" required=true error=field_error(failure, "name") />
-                    <TextField id="setup-email" label=tr_string!(account.acc_email) kind="email" value=email autocomplete="username" required=true error=field_error(failure, "email") />
-                    <TextField id="setup-password" label=tr_string!(account.acc_password) kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
+                    <TextField id="setup-name" label=crate::tr_prop!(account.acc_name) value=name autocomplete="name" required=true error=field_error(failure, "name") />
+                    <TextField id="setup-email" label=crate::tr_prop!(account.acc_email) kind="email" value=email autocomplete="username" required=true error=field_error(failure, "email") />
+                    <TextField id="setup-password" label=crate::tr_prop!(account.acc_password) kind="password" value=password autocomplete="new-password" required=true hint=password_hint() error=password_error />
                     <ActionError failure=failure />
                     <div class="actions">
                         <button type="submit" disabled=move || create.pending().get()>{tr!(account.acc_create_admin)}</button>
@@ -192,11 +192,11 @@ pub fn ChangePasswordForm(
         }
     };
     view! {
-        <form class="form-narrow" on:submit=on_submit aria-label=tr_string!(account.acc_change_password)>
+        <form class="form-narrow" on:submit=on_submit aria-label=crate::tr_prop!(account.acc_change_password)>
             <TextField id="pw-current" label=current_label.unwrap_or_else(|| tr_string!(account.acc_current_password)) kind="password" value=current autocomplete="current-password" required=true
                 error=field_error(failure, "current_password") />
-            <TextField id="pw-new" label=tr_string!(account.acc_new_password) kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
-            <TextField id="pw-repeat" label=tr_string!(account.acc_new_password_again) kind="password" value=repeat autocomplete="new-password" required=true />
+            <TextField id="pw-new" label=crate::tr_prop!(account.acc_new_password) kind="password" value=new autocomplete="new-password" required=true hint=password_hint() error=new_error />
+            <TextField id="pw-repeat" label=crate::tr_prop!(account.acc_new_password_again) kind="password" value=repeat autocomplete="new-password" required=true />
             <ActionError failure=failure />
             {move || done().then(|| view! { <p class="note note-ok" role="status">{tr!(account.acc_changed)}</p> })}
             <div class="actions">

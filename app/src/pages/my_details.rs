@@ -160,7 +160,7 @@ fn TwoStepCard(me: Me) -> impl IntoView {
                     <p>{tr!(account.md_active_text)}</p>
                     {move || if deactivating.get() {
                         view! {
-                            <form class="form-narrow" on:submit=submit aria-label=tr_string!(account.md_deactivate_label)>
+                            <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_deactivate_label)>
                                 <CodeField id="two-step-code" value=code required=true error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
@@ -182,9 +182,9 @@ fn TwoStepCard(me: Me) -> impl IntoView {
                     {move || match enrol.value().get() {
                         Some(Ok(enrolment)) => view! {
                             <Enrolment enrolment=enrolment />
-                            <form class="form-narrow" on:submit=submit aria-label=tr_string!(account.md_activate_label)>
+                            <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_activate_label)>
                                 <CodeField id="two-step-code" value=code required=true
-                                    hint=tr_string!(account.md_activate_hint) error=code_error />
+                                    hint=crate::tr_prop!(account.md_activate_hint) error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
                                     <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_activate_label)}</button>
@@ -206,7 +206,7 @@ fn TwoStepCard(me: Me) -> impl IntoView {
 fn Enrolment(enrolment: TwoStepEnrolment) -> impl IntoView {
     view! {
         <div class="enrolment">
-            <div class="qr" role="img" aria-label=tr_string!(account.md_qr_label)
+            <div class="qr" role="img" aria-label=crate::tr_prop!(account.md_qr_label)
                 data-testid="two-step-qr" inner_html=enrolment.qr_svg></div>
             <div class="enrolment-text">
                 <p>{tr!(account.md_scan)}</p>

@@ -269,7 +269,7 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 <CodeField
                     id="approve-code"
                     value=code
-                    hint=tr_string!(autopay.pay_approve_code_hint)
+                    hint=crate::tr_prop!(autopay.pay_approve_code_hint)
                     error=field_error(failure, "code")
                 />
             })}

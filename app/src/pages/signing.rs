@@ -144,8 +144,8 @@ pub fn SigningDialog(
                 }))}
                 <form class="signing-form" on:submit=on_submit aria-label=crate::tr_prop!(signing.form_label)>
                     <div class="form-grid">
-                        <TextField id="sign-password" label=tr_string!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
-                        <CodeField id="sign-code" value=code required=true hint=tr_string!(signing.code_hint) />
+                        <TextField id="sign-password" label=crate::tr_prop!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
+                        <CodeField id="sign-code" value=code required=true hint=crate::tr_prop!(signing.code_hint) />
                     </div>
                     <ActionError failure=Signal::derive(move || failure.get()) />
                     <div class="actions">

@@ -110,20 +110,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field">
             <label for=id.clone()>{move || label.get()}</label>
@@ -141,6 +128,25 @@ pub fn TextField(
             {hint.map(|h| view! { <span class="hint" id=hint_id>{move || h.get()}</span> })}
             {move || error.get().map(|e| view! { <span class="field-error" id=error_id.clone()>{e}</span> })}
         </div>
+    }
+}
+
+/// A field's `aria-describedby`: its hint (when it has one) and its error (while one is shown).
+fn described_by(
+    id: &str,
+    has_hint: bool,
+    error: MaybeProp<String>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }
 
@@ -168,7 +174,9 @@ pub fn CodeField(
     #[prop(optional)]
     label: Option<&'static str>,
     value: RwSignal<String>,
-    #[prop(optional, into)] hint: Option<String>,
+    /// A text, or a translated text that follows the language.
+    #[prop(optional, into)]
+    hint: Option<TextProp>,
     #[prop(optional)] required: bool,
     /// The server's complaint about the code, shown next to it.
     #[prop(into, optional)]
@@ -176,20 +184,7 @@ pub fn CodeField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field">
             <label for=id.clone()>{move || label.unwrap_or_else(|| tr_string!(widgets.code_label))}</label>
@@ -228,7 +223,7 @@ pub fn CodeField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
-            {hint.map(|h| view! { <span class="hint" id=hint_id>{h}</span> })}
+            {hint.map(|h| view! { <span class="hint" id=hint_id>{move || h.get()}</span> })}
             {move || error.get().map(|e| view! { <span class="field-error" id=error_id.clone()>{e}</span> })}
         </div>
     }
@@ -271,12 +266,12 @@ pub fn SignInForm() -> impl IntoView {
     view! {
         <form class="card form-narrow" on:submit=on_submit aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{tr!(widgets.sign_in_title)}</h2>
-            <TextField id="sign-in-email" label=tr_string!(widgets.email) kind="email" value=email autocomplete="username" required=true />
-            <TextField id="sign-in-password" label=tr_string!(widgets.password) kind="password" value=password autocomplete="current-password" required=true />
+            <TextField id="sign-in-email" label=crate::tr_prop!(widgets.email) kind="email" value=email autocomplete="username" required=true />
+            <TextField id="sign-in-password" label=crate::tr_prop!(widgets.password) kind="password" value=password autocomplete="current-password" required=true />
             <CodeField
                 id="sign-in-code"
                 value=code
-                hint=tr_string!(widgets.sign_in_code_hint)
+                hint=crate::tr_prop!(widgets.sign_in_code_hint)
             />
             <ActionError failure=failure />
             <div class="actions">
