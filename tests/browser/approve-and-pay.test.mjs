@@ -8,14 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
-import { ROOT } from '../support/app.mjs';
+import { launchBrowser, newPage, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { firstAdmin, newCompany, newUser, activateTwoStep, adminCode, ADMIN } from '../support/org.mjs';
 import { AGREEMENT, documentFor, sendDocument, approvedInvoices, TOKEN_RE } from '../support/approval.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter, submitSignIn } from '../support/ui.mjs';
-
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 let browser;
 let admin; // API client of the System Administrator
@@ -98,18 +94,6 @@ async function send(key, company, { supplier, orgNumber, account, number, amount
 const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
 const unexpectedErrors = (p) =>
   p.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-
-/** axe-core on the page as it is now: no serious or critical violation. */
-async function assertAccessible(p, what) {
-  // Evaluated through the DevTools protocol: an inline <script> tag would be (rightly) refused
-  // by the page's Content-Security-Policy.
-  await p.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 const taskRow = (key) => page.locator(`[data-testid="task-list"] tr[data-invoice="${inv[key].number}"]`);
 const bundle = () => page.getByTestId('bundle');

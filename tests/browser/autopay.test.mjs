@@ -10,15 +10,10 @@
 // The tests run in order against one store and build on each other.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
-import { ROOT } from '../support/app.mjs';
+import { launchBrowser, newPage, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { firstAdmin, newUser, activateTwoStep } from '../support/org.mjs';
 import { autopayCompany, preApprovedInvoices, regularInvoices, exported, statusReport, sendStatusReport, msgIdOf } from '../support/autopay.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter } from '../support/ui.mjs';
-
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 let browser;
 let admin; // API client of the System Administrator
@@ -33,18 +28,6 @@ const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
 const unexpectedErrors = (p) =>
   p.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 const endToEndIds = (xml) => [...xml.matchAll(/<EndToEndId>([^<]+)<\/EndToEndId>/g)].map((m) => m[1]);
-
-/** axe-core on the page as it is now: no serious or critical violation. */
-async function assertAccessible(p, what) {
-  // Evaluated through the DevTools protocol: an inline <script> tag would be (rightly) refused
-  // by the page's Content-Security-Policy.
-  await p.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 async function pageAs(user) {
   const p = await newPage(browser);

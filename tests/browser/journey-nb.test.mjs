@@ -8,13 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, screenshot, BASE_URL } from '../support/browser.mjs';
+import { launchBrowser, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { ROOT } from '../support/app.mjs';
 import { firstAdmin } from '../support/org.mjs';
 import { readyCompany, approver as newApprover, documentFor, sendDocument } from '../support/approval.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter } from '../support/ui.mjs';
 
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const nb = (key, values = {}) => {
   const [ns, ...path] = key.split('.');
   let text = JSON.parse(readFileSync(join(ROOT, 'app', 'locales', 'nb', `${ns}.json`), 'utf8'));
@@ -30,24 +29,16 @@ let page;
 let user;
 const invoices = [];
 
-async function assertAccessible(what) {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 /** axe and a screenshot at 1280 px, then at 390×844 with no sideways scrolling; back to 1280. */
 async function lookAt(name) {
-  await assertAccessible(`${name} at 1280 px`);
+  await assertAccessible(page, `${name} at 1280 px`);
   await screenshot(page, `nb-${name}`);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(100);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${name} at 390 px is ${overflow} px too wide`);
-  await assertAccessible(`${name} at 390 px`);
+  await assertAccessible(page, `${name} at 390 px`);
   await screenshot(page, `nb-phone-${name}`);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -102,7 +93,7 @@ test('Approve and pay, the bundle, and signing with password and code, in Norweg
   const dialog = page.getByRole('dialog', { name: nb('signing.title') });
   await dialog.waitFor();
   assert.match(nbsp(await dialog.getByTestId('signing-totals').textContent()), /12 500,00 NOK/);
-  await assertAccessible('the signing dialog');
+  await assertAccessible(page, 'the signing dialog');
   await screenshot(page, 'nb-signing');
 
   await dialog.locator('#sign-password').fill(user.password);
@@ -111,7 +102,7 @@ test('Approve and pay, the bundle, and signing with password and code, in Norweg
   await dialog.getByRole('button', { name: nb('signing.sign_and_pay') }).click();
   await page.getByText(nb('signing.confirmed_singular')).waitFor();
   await screenshot(page, 'nb-signed-confirmation');
-  await assertAccessible('the confirmation');
+  await assertAccessible(page, 'the confirmation');
   assert.deepEqual(page.errors, []);
 });
 

@@ -9,15 +9,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
+import { launchBrowser, newPage, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { ROOT } from '../support/app.mjs';
 import { firstAdmin, newUser, activateTwoStep, adminCode, ADMIN } from '../support/org.mjs';
 import { newInvoice, approveAndPay } from '../support/approval.mjs';
 import { autopayCompany, preApprovedInvoices, exported, upload } from '../support/autopay.mjs';
 import { submitSignIn } from '../support/ui.mjs';
 
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -35,15 +33,6 @@ const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
 const unexpectedErrors = (p) =>
   p.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 const isoDay = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-async function assertAccessible(p, what) {
-  await p.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 /** The page is no wider than the screen: nothing needs sideways scrolling. */
 async function assertNoSidewaysScroll(p, what) {

@@ -5,16 +5,11 @@
 // The tests run in order and build on each other.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
-import { ROOT } from '../support/app.mjs';
+import { launchBrowser, newPage, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { firstAdmin } from '../support/org.mjs';
 import { readyCompany, approver, newInvoice } from '../support/approval.mjs';
 import { exported } from '../support/autopay.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter } from '../support/ui.mjs';
-
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 let browser;
 let page;
@@ -28,15 +23,6 @@ const supplier = 'Kontorrekvisita AS';
 const nbsp = (s) => s.replace(/\u00a0/g, ' ');
 const unexpectedErrors = (p) =>
   p.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-
-async function assertAccessible(p, what) {
-  await p.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(bad, [], `axe on ${what}`);
-}
 
 async function openTask() {
   await page.goto(`/tasks/${invoiceId}`);

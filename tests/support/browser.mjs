@@ -1,6 +1,7 @@
 // Headless Debian Chromium driven by playwright-core (no browser download).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './app.mjs';
 
@@ -31,4 +32,18 @@ export async function newPage(browser) {
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage: true });
+}
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+export async function assertAccessible(page, what) {
+  // Evaluated through the DevTools protocol: an inline <script> tag would be (rightly) refused
+  // by the page's Content-Security-Policy.
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(bad, [], `axe on ${what}`);
 }
