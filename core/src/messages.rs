@@ -23,7 +23,7 @@ const NB_CATALOG: &str = include_str!("../locales/nb.json");
 const MAX_NESTING: u8 = 3;
 
 /// One piece of a template: literal text, or a placeholder (`{0}`, `{}`, `{input:?}` …).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Piece {
     Text(String),
     Slot(String),
@@ -82,10 +82,13 @@ fn compile(catalog: &HashMap<String, String>) -> Vec<Template> {
         // A template of placeholders only would match anything.
         .filter(|t| t.literal_len > 0)
         .collect();
+    // Most literal text first; ties in a fixed order (the catalog is a map), so a sentence
+    // two templates could have made is always translated the same way.
     templates.sort_by(|a, b| {
         b.literal_len
             .cmp(&a.literal_len)
             .then_with(|| a.pieces.len().cmp(&b.pieces.len()))
+            .then_with(|| a.pieces.cmp(&b.pieces))
     });
     templates
 }

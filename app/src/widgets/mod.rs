@@ -19,10 +19,8 @@ pub use filter_select::{all, FilterBar, FilterSelect};
 pub use loaded::{Loaded, Loading};
 pub use table::{Column, DataTable, Row};
 
-/// The language the SPA shows: every text, amount and date goes through it.
-pub fn lang() -> ap_core::format::Lang {
-    crate::language::current()
-}
+/// The language the SPA shows (`language::current`): every amount and date goes through it.
+pub use crate::language::current as lang;
 
 use ap_core::api::SignInRequest;
 use leptos::ev::SubmitEvent;
