@@ -609,8 +609,37 @@ pub fn opening_warnings(new: &DocumentSummary, same_supplier: &[&Process]) -> Ve
     warnings
 }
 
+/// An invoice for the unit tests of processes and what reads them.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::document::{Document, DocumentRequest, DocumentSummary, SupplierRequest};
+
+    /// INV-17 of Kontorrekvisita AS to company "acme": `amount` in `currency`, due 2026-03-31.
+    pub(crate) fn document(amount: &str, currency: &str) -> DocumentSummary {
+        let req = DocumentRequest {
+            document_id: "dc-1".into(),
+            company_id: "acme".into(),
+            supplier: SupplierRequest {
+                name: "Kontorrekvisita AS".into(),
+                organisation_number: "923609016".into(),
+                iban: Some("NO9386011117947".into()),
+                ..SupplierRequest::default()
+            },
+            invoice_number: "INV-17".into(),
+            invoice_date: "2026-03-01".into(),
+            due_date: "2026-03-31".into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            payment_reference: "1234567897".into(),
+            pdf_base64: None,
+        };
+        Document::parse(&req).unwrap().summary
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::document;
     use super::*;
 
     use crate::document::{Document, DocumentRequest, SupplierRequest};
@@ -644,27 +673,6 @@ mod tests {
 
     fn user(name: &str) -> UserId {
         UserId::parse(name).unwrap()
-    }
-
-    fn document(amount: &str, currency: &str) -> DocumentSummary {
-        let req = DocumentRequest {
-            document_id: "dc-1".into(),
-            company_id: "acme".into(),
-            supplier: SupplierRequest {
-                name: "Kontorrekvisita AS".into(),
-                organisation_number: "923609016".into(),
-                iban: Some("NO9386011117947".into()),
-                ..SupplierRequest::default()
-            },
-            invoice_number: "INV-17".into(),
-            invoice_date: "2026-03-01".into(),
-            due_date: "2026-03-31".into(),
-            amount: amount.into(),
-            currency: currency.into(),
-            payment_reference: "1234567897".into(),
-            pdf_base64: None,
-        };
-        Document::parse(&req).unwrap().summary
     }
 
     fn nok(minor: i64) -> Money {

@@ -47,9 +47,9 @@ impl TaskStanding {
 mod tests {
     use super::*;
     use crate::dates::Timestamp;
-    use crate::document::{Document, DocumentRequest, SupplierRequest};
     use crate::ids::InvoiceId;
     use crate::money::{Currency, Money};
+    use crate::process::fixtures::document;
     use crate::token::ApprovalToken;
 
     fn user(id: &str) -> UserId {
@@ -58,24 +58,7 @@ mod tests {
 
     /// A process needing two approvals (the threshold is below its amount).
     fn process(approvals: u8) -> Process {
-        let req = DocumentRequest {
-            document_id: "dc-1".into(),
-            company_id: "c1".into(),
-            supplier: SupplierRequest {
-                name: "Kontorrekvisita AS".into(),
-                organisation_number: "923609016".into(),
-                iban: Some("NO9386011117947".into()),
-                ..SupplierRequest::default()
-            },
-            invoice_number: "INV-17".into(),
-            invoice_date: "2030-03-01".into(),
-            due_date: "2030-03-31".into(),
-            amount: "500.00".into(),
-            currency: "NOK".into(),
-            payment_reference: "1234567897".into(),
-            pdf_base64: None,
-        };
-        let doc = Document::parse(&req).unwrap().summary;
+        let doc = document("500.00", "NOK");
         let threshold = (approvals == 2).then(|| Money::from_minor(10_000, Currency::NOK));
         Process::open(
             InvoiceId::parse("c1_p1").unwrap(),
