@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::warnings::Warning;
+use crate::warnings::{Warning, WarningNote};
 
 // ---------------------------------------------------------------------------------------------
 // Integration API (Authorization: Bearer <integration key>, X-Client-Version >= 14.00):
@@ -90,7 +90,7 @@ pub struct TaskRow {
     pub amount: AmountView,
     pub due_date: String,
     pub status: String,
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<WarningNote>,
     /// Whether "Approve and pay" is offered to me on this task.
     pub approve_and_pay_offered: bool,
     /// When not offered: why, as sentences (missing prerequisites, or "needs a second approver").
@@ -162,7 +162,7 @@ pub struct TaskDetail {
     pub required_approvals: u8,
     /// Names of the approvers so far.
     pub approvers: Vec<String>,
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<WarningNote>,
     /// Whether Approve / Reject are possible for me now (open task, not my first approval).
     pub can_approve: bool,
     /// What I can do with it now: the one state the task page shows (a bundled invoice is in
@@ -307,7 +307,7 @@ pub struct ProcessRow {
     pub status: String,
     pub approvers: Vec<String>,
     pub payment_approved: bool,
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<WarningNote>,
     pub version: u64,
 }
 
@@ -343,7 +343,7 @@ pub struct ProcessDetail {
     pub approvers: Vec<String>,
     pub payment_approved: bool,
     pub token: Option<TokenView>,
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<WarningNote>,
     pub history: Vec<HistoryEntry>,
     pub comments: Vec<CommentView>,
     pub version: u64,

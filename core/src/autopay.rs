@@ -39,7 +39,7 @@ pub fn presented_token(instr_id: Option<&str>) -> PresentedToken {
         None => PresentedToken::None,
         Some(text) => match ApprovalToken::parse(text.trim()) {
             Ok(token) => PresentedToken::Token(token.hash()),
-            Err(e) => PresentedToken::NotAToken(format!(
+            Err(e) => PresentedToken::NotAToken(crate::sentence!(
                 "The InstrId is not an approval token ({}); the payment was not pre-approved.",
                 e.to_string().trim_end_matches('.')
             )),

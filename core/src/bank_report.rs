@@ -282,7 +282,7 @@ fn status_change(
         payment: index,
         from,
         to,
-        detail: format!(
+        detail: crate::sentence!(
             "The bank reported {code} ({}). Report {report_msg_id}.",
             to.label()
         ),
@@ -290,8 +290,9 @@ fn status_change(
         process_warning: None,
     };
     if to == PaymentStatus::RejectedInBank {
-        change.detail =
-            format!("The bank rejected the payment ({code}): {reason}. Report {report_msg_id}.");
+        change.detail = crate::sentence!(
+            "The bank rejected the payment ({code}): {reason}. Report {report_msg_id}."
+        );
         change.bank_reason = Some(reason.to_owned());
         change.process_warning = payment.process_id.as_ref().map(|process| ProcessWarning {
             process: process.clone(),

@@ -504,7 +504,7 @@ impl Document {
             if due < invoice {
                 errors.push(
                     "due_date",
-                    format!("The due date {due} is before the invoice date {invoice}."),
+                    crate::sentence!("The due date {due} is before the invoice date {invoice}."),
                 );
             }
         }
@@ -595,7 +595,7 @@ fn sentence(message: String) -> String {
 
 fn parse_date(text: &str, what: &str) -> Result<Date, String> {
     if text.trim().is_empty() {
-        return Err(format!("The {what} is missing."));
+        return Err(crate::sentence!("The {what} is missing."));
     }
     Date::parse(text.trim()).map_err(|e| e.to_string())
 }

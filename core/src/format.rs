@@ -286,6 +286,67 @@ pub fn account(text: &str) -> String {
     text.to_owned()
 }
 
+/// A sentence the server wrote (English words or already translated) with its amounts and
+/// calendar days written as `lang` writes them: `21500.00 NOK` → `21,500.00 NOK` /
+/// `21 500,00 NOK`, `2030-03-31` → `31 Mar 2030` / `31.03.2030`. An amount is a decimal number
+/// followed by a currency code this product knows (a whole number only for a currency without
+/// minor units); a day is a whole word of the form `YYYY-MM-DD` that is a real date. Punctuation
+/// around either is kept; nothing else changes.
+pub fn in_sentence(lang: Lang, text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let (open, core, close) = punctuated(words[i]);
+        if let Some(code) = words.get(i + 1).and_then(|next| amount_pair(core, next)) {
+            let (_, _, after) = punctuated(words[i + 1]);
+            let number = core.replace(',', "");
+            out.push(format!("{open}{}{after}", amount(lang, &number, code)));
+            i += 2;
+            continue;
+        }
+        match Date::parse(core) {
+            Ok(day) if core.len() == 10 => out.push(format!("{open}{}{close}", date(lang, day))),
+            _ => out.push(words[i].to_owned()),
+        }
+        i += 1;
+    }
+    out.join(" ")
+}
+
+/// A word split into the brackets before it, itself, and the punctuation after it.
+fn punctuated(word: &str) -> (&str, &str, &str) {
+    let start = word.len() - word.trim_start_matches(['(', '[', '"']).len();
+    let rest = &word[start..];
+    let core = rest.trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '"']);
+    (&word[..start], core, &rest[core.len()..])
+}
+
+/// The currency code when `number` and the word after it are an amount as the server writes it.
+fn amount_pair<'a>(number: &str, next: &'a str) -> Option<&'a str> {
+    let (open, code, _) = punctuated(next);
+    if !open.is_empty() || code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let currency = crate::money::Currency::parse(code).ok()?;
+    let digits = number.strip_prefix('-').unwrap_or(number);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    // Thousands already grouped with commas (`21,500.00`) are read as well.
+    let groups: Vec<&str> = int.split(',').collect();
+    let int_ok = !groups[0].is_empty()
+        && groups[0].len() <= if groups.len() > 1 { 3 } else { usize::MAX }
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    let frac_ok = match frac {
+        Some(f) => !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()),
+        None => currency.minor_units() == 0,
+    };
+    (int_ok && frac_ok).then_some(code)
+}
+
 /// Which form of a counted noun to use: `one` for exactly 1, `other` otherwise (English and
 /// bokmål agree: 0 and 2 take the plural).
 pub fn plural<'a>(n: u64, one: &'a str, other: &'a str) -> &'a str {
@@ -307,6 +368,44 @@ mod tests {
     use super::*;
 
     use crate::money::Currency;
+
+    #[test]
+    fn sentences_get_their_amounts_and_days_in_the_language() {
+        assert_eq!(
+            in_sentence(Lang::En, "The total is 21500.00 NOK, due 2030-03-31."),
+            "The total is 21,500.00\u{a0}NOK, due 31 Mar 2030."
+        );
+        assert_eq!(
+            in_sentence(Lang::Nb, "Totalen er 21500.00 NOK, forfall 2030-03-31."),
+            "Totalen er 21\u{a0}500,00\u{a0}NOK, forfall 31.03.2030."
+        );
+        // Brackets and grouped thousands; negative amounts.
+        assert_eq!(
+            in_sentence(Lang::Nb, "(was 1,250.50 EUR) and -12.50 SEK."),
+            "(was 1\u{a0}250,50\u{a0}EUR) and -12,50\u{a0}SEK."
+        );
+        assert_eq!(in_sentence(Lang::En, "[2026-11-29]"), "[29 Nov 2026]");
+    }
+
+    #[test]
+    fn sentences_keep_what_is_not_an_amount_or_a_day() {
+        for text in [
+            "Invoice 12345 NOK",         // a whole number with a currency that has öre
+            "2 payments in 3 files.",    // counts
+            "12.50 ABC was not changed", // not a currency
+            "12.50 nok",                 // not a code
+            "12. NOK",                   // no decimals after the point
+            "1,2345.00 NOK",             // not thousands
+            "2026-02-30 is no day",      // not a real date
+            "at 2026-11-29T17:06:03Z",   // an instant, not a day
+            "INV-2026-11-29",            // an id that holds a date
+            "",
+            "  two  spaces ",
+        ] {
+            assert_eq!(in_sentence(Lang::Nb, text), text, "{text}");
+        }
+        assert_eq!(in_sentence(Lang::En, "1234 JPY"), "1,234\u{a0}JPY");
+    }
 
     #[test]
     fn tags_are_bcp47() {

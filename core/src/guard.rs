@@ -51,7 +51,7 @@ impl Locked {
     /// The lock said with the time as the reader reads it (`local_until`, already formatted in
     /// their language and time zone).
     pub fn sentence(local_until: &str) -> String {
-        format!(
+        crate::sentence!(
             "Two-step verification is locked after {MAX_FAILURES} failed attempts until \
              {local_until}. Try again then, or ask a System Administrator to unlock it."
         )
@@ -218,7 +218,7 @@ mod tests {
     fn a_wrong_code_with_attempts_left_reads_in_norwegian_too() {
         use crate::format::Lang;
         use crate::messages::translate;
-        let en = format!(
+        let en = crate::sentence!(
             "The code is not correct. Nothing was approved or signed. {}",
             attempts_left_sentence(3)
         );
@@ -227,7 +227,7 @@ mod tests {
             "Koden er ikke riktig. Ingenting ble godkjent eller signert. 3 forsøk igjen før \
              totrinnsbekreftelse låses i 15 minutter."
         );
-        let one = format!(
+        let one = crate::sentence!(
             "The password or code is not correct. Nothing was signed. {}",
             attempts_left_sentence(1)
         );

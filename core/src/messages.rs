@@ -11,6 +11,17 @@
 //! matches stays English, so a new message is never lost, only untranslated; the unit test
 //! `every_error_template_of_the_source_is_in_the_catalog` fails until it is translated.
 
+/// `format!` for a sentence people read in the history of an invoice, a payment or the
+/// organisation (event details). Such a sentence is stored in English as it was written, and
+/// translated each time it is shown (`localize_json`); its template is in `locales/nb.json`,
+/// checked by the tests like every `#[error("…")]`. Use it for every detail a person reads.
+#[macro_export]
+macro_rules! sentence {
+    ($($arg:tt)*) => {
+        ::std::format!($($arg)*)
+    };
+}
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -183,7 +194,29 @@ fn translate_at(text: &str, lang: Lang, depth: u8) -> String {
                 .or_else(|| find(&as_clause(body)?, depth))
                 .map(as_sentence)
         })
+        .or_else(|| sentence_by_sentence(text, depth))
         .unwrap_or_else(|| text.to_owned())
+}
+
+/// Several sentences no single template made ("Turned “Allow pre-approval” on. Set the
+/// approval token expiry to 30 days."): each translated on its own, when every one of them
+/// is known; otherwise none (a text half in each language reads worse than English).
+fn sentence_by_sentence(text: &str, depth: u8) -> Option<String> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (at, _) in text.match_indices(". ") {
+        sentences.push(&text[start..=at]);
+        start = at + 2;
+    }
+    if sentences.is_empty() {
+        return None;
+    }
+    sentences.push(&text[start..]);
+    sentences
+        .iter()
+        .map(|s| find(s, depth))
+        .collect::<Option<Vec<_>>>()
+        .map(|t| t.join(" "))
 }
 
 /// A clause that was made a sentence (`ap_core::document`: first letter up, full stop added)
@@ -209,6 +242,71 @@ fn as_sentence(clause: String) -> String {
 /// `text`, a sentence the server wrote in English, in `lang`. Unknown sentences stay English.
 pub fn translate(text: &str, lang: Lang) -> String {
     translate_at(text, lang, 0)
+}
+
+/// `text`, a sentence the server wrote in English, as the reader of `lang` reads it: translated
+/// ([`translate`]) and with its amounts and calendar days in the language's form
+/// ([`crate::format::in_sentence`]).
+pub fn localize(text: &str, lang: Lang) -> String {
+    crate::format::in_sentence(lang, &translate(text, lang))
+}
+
+/// The fields of an API answer that hold sentences for people: readiness reasons, warnings'
+/// messages, history and event details, refusal reasons, status labels. Everything else in an
+/// answer is data (ids, amounts, names, comments people wrote) and is never changed.
+pub const SENTENCE_FIELDS: [&str; 7] = [
+    "approve_and_pay_missing",
+    "detail",
+    "message",
+    "missing",
+    "reason",
+    "status_label",
+    "warning",
+];
+
+/// Localizes ([`localize`]) every sentence of a JSON answer in place: the string values, or
+/// the strings of an array, of [`SENTENCE_FIELDS`] at any depth. True when anything changed.
+pub fn localize_json(value: &mut serde_json::Value, lang: Lang) -> bool {
+    use serde_json::Value;
+    let mut changed = false;
+    let mut one = |text: &mut String| {
+        let shown = localize(text, lang);
+        if shown != *text {
+            *text = shown;
+            changed = true;
+        }
+    };
+    // Depth-first with a stack of its own rather than recursion.
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    if SENTENCE_FIELDS.contains(&key.as_str()) {
+                        match field {
+                            Value::String(text) => {
+                                one(text);
+                                continue;
+                            }
+                            Value::Array(items) if items.iter().all(Value::is_string) => {
+                                for item in items {
+                                    if let Value::String(text) = item {
+                                        one(text);
+                                    }
+                                }
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    stack.push(field);
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    changed
 }
 
 /// The language an `Accept-Language` header asks for first among those the product speaks
@@ -304,6 +402,86 @@ mod tests {
             "4.00 NOK ble godkjent, men betalingen er på 5.00 NOK."
         );
         assert_eq!(with(&t, "Bank agreement A B."), "Bankavtale A B.");
+    }
+
+    #[test]
+    fn localize_translates_and_writes_amounts_as_the_language_does() {
+        assert_eq!(
+            localize("The payment is for 5000.00 NOK, but 4000.00 NOK was approved.", Lang::Nb),
+            "Betalingen er på 5\u{a0}000,00\u{a0}NOK, men det godkjente beløpet er 4\u{a0}000,00\u{a0}NOK."
+        );
+        assert_eq!(
+            localize(
+                "The payment is for 5000.00 NOK, but 4000.00 NOK was approved.",
+                Lang::En
+            ),
+            "The payment is for 5,000.00\u{a0}NOK, but 4,000.00\u{a0}NOK was approved."
+        );
+        // A sentence no template made stays English, amounts still in the reader's form.
+        assert_eq!(
+            localize("Something new about 12.50 EUR.", Lang::Nb),
+            "Something new about 12,50\u{a0}EUR."
+        );
+    }
+
+    #[test]
+    fn localize_json_changes_only_sentence_fields() {
+        let mut answer = serde_json::json!({
+            "detail": "The payment is for 5.00 NOK, but 4.00 NOK was approved.",
+            "missing": ["The payment is for 5.00 NOK, but 4.00 NOK was approved."],
+            "text": "A comment about 5.00 NOK.",
+            "rows": [{
+                "warnings": [{ "kind": "token_reused", "message": "The payment is for 5.00 NOK, but 4.00 NOK was approved." }],
+                "status_label": 7,
+                "reason": null,
+                "name": "2030-03-31"
+            }],
+        });
+        assert!(localize_json(&mut answer, Lang::Nb));
+        let nb = "Betalingen er på 5,00\u{a0}NOK, men det godkjente beløpet er 4,00\u{a0}NOK.";
+        assert_eq!(answer["detail"], nb);
+        assert_eq!(answer["missing"][0], nb);
+        assert_eq!(answer["rows"][0]["warnings"][0]["message"], nb);
+        // Data is never touched: comments people wrote, names, numbers, nulls.
+        assert_eq!(answer["text"], "A comment about 5.00 NOK.");
+        assert_eq!(answer["rows"][0]["name"], "2030-03-31");
+        assert_eq!(answer["rows"][0]["status_label"], 7);
+        assert_eq!(answer["rows"][0]["reason"], serde_json::Value::Null);
+        // Nothing to change: false, and the value stays as it was.
+        let mut plain = serde_json::json!({ "id": "x", "detail": "Plain words." });
+        let before = plain.clone();
+        assert!(!localize_json(&mut plain, Lang::En));
+        assert_eq!(plain, before);
+    }
+
+    #[test]
+    fn several_known_sentences_are_translated_one_by_one() {
+        assert_eq!(
+            translate("Signed in. Signed out.", Lang::Nb),
+            format!(
+                "{} {}",
+                translate("Signed in.", Lang::Nb),
+                translate("Signed out.", Lang::Nb)
+            )
+        );
+        assert_ne!(translate("Signed in.", Lang::Nb), "Signed in.");
+        // One unknown sentence: all stay English.
+        assert_eq!(
+            translate("Signed in. Something new.", Lang::Nb),
+            "Signed in. Something new."
+        );
+    }
+
+    #[test]
+    fn every_status_label_the_server_answers_is_in_the_catalog() {
+        use crate::api_autopay::{FileStatus, PaymentStatus};
+        let labels = PaymentStatus::ALL
+            .iter()
+            .map(|s| s.label())
+            .chain(FileStatus::ALL.iter().map(|s| s.label()));
+        for label in labels {
+            assert_ne!(translate(label, Lang::Nb), label, "{label}");
+        }
     }
 
     #[test]
@@ -419,7 +597,8 @@ mod tests {
         assert_eq!(parse_quality("1.5"), 0);
     }
 
-    /// The English templates of every `#[error("…")]` in ap-core and the Worker.
+    /// The English templates of every `#[error("…")]` and `sentence!("…")` in ap-core and the
+    /// Worker.
     fn source_templates() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
@@ -437,14 +616,18 @@ mod tests {
             }
         }
         let mut templates = Vec::new();
-        for file in files {
-            let source = std::fs::read_to_string(&file).expect("source file");
+        for (file, marker) in files
+            .iter()
+            .flat_map(|f| ["#[error(", "sentence!("].map(|m| (f, m)))
+        {
+            let source = std::fs::read_to_string(file).expect("source file");
             let mut rest = source.as_str();
-            while let Some(at) = rest.find("#[error(") {
+            while let Some(at) = rest.find(marker) {
                 let line_start = rest[..at].rfind('\n').map_or(0, |n| n + 1);
                 let in_comment = rest[line_start..at].trim_start().starts_with("//")
-                    || rest[..at].ends_with('"');
-                rest = &rest[at + 8..];
+                    || rest[..at].ends_with('"')
+                    || rest[..at].ends_with('`');
+                rest = &rest[at + marker.len()..];
                 if in_comment {
                     continue;
                 }

@@ -252,7 +252,7 @@ impl JsonSchema for Warning {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let kinds: Vec<&str> = KINDS.iter().map(|(key, _)| *key).collect();
+        let kinds: Vec<&str> = KINDS.to_vec();
         json_schema!({
             "type": "object",
             "description": "A warning on the invoice: its `kind`, the data of that kind, and `message` in plain English.",

@@ -33,12 +33,12 @@ pub fn check_name(name: &str, what: &str, errors: &mut Vec<FieldError>) -> Strin
     if trimmed.is_empty() {
         errors.push(field(
             what,
-            format!("The {} is missing.", what.replace('_', " ")),
+            crate::sentence!("The {} is missing.", what.replace('_', " ")),
         ));
     } else if trimmed.chars().count() > MAX_NAME_CHARS {
         errors.push(field(
             what,
-            format!(
+            crate::sentence!(
                 "The {} is longer than {MAX_NAME_CHARS} characters.",
                 what.replace('_', " ")
             ),
@@ -46,7 +46,7 @@ pub fn check_name(name: &str, what: &str, errors: &mut Vec<FieldError>) -> Strin
     } else if trimmed.chars().any(char::is_control) {
         errors.push(field(
             what,
-            format!(
+            crate::sentence!(
                 "The {} contains control characters.",
                 what.replace('_', " ")
             ),
@@ -79,7 +79,7 @@ pub fn validate_company(req: &CompanyRequest) -> Result<ValidCompany, Vec<FieldE
     let currency = Currency::parse(req.base_currency.trim()).map_err(|e| {
         field(
             "base_currency",
-            format!("The base currency is not valid: {e}."),
+            crate::sentence!("The base currency is not valid: {e}."),
         )
     });
     match currency {
@@ -114,13 +114,13 @@ pub fn validate_bank_agreement(
     let mut errors = Vec::new();
     let bank_name = check_name(&req.bank_name, "bank_name", &mut errors);
     let bic = Bic::parse(&req.bic)
-        .map_err(|e| errors.push(field("bic", format!("The BIC is not valid: {e}."))))
+        .map_err(|e| errors.push(field("bic", crate::sentence!("The BIC is not valid: {e}."))))
         .ok();
     let iban = Iban::parse(&req.debtor_account)
         .map_err(|e| {
             errors.push(field(
                 "debtor_account",
-                format!("The debtor account is not a valid IBAN: {e}."),
+                crate::sentence!("The debtor account is not a valid IBAN: {e}."),
             ))
         })
         .ok();
@@ -177,7 +177,7 @@ pub fn apply_settings_patch(
         if !(1..=MAX_TOKEN_EXPIRY_DAYS).contains(&days) {
             errors.push(field(
                 "token_expiry_days",
-                format!(
+                crate::sentence!(
                     "Approval tokens must stay valid between 1 and {MAX_TOKEN_EXPIRY_DAYS} days."
                 ),
             ));

@@ -112,24 +112,16 @@ pub struct Approval {
     pub at: Timestamp,
 }
 
-/// Every process status as (key, label): the key of [`ProcessState::name`] and the words an
-/// approver reads, in the order of an invoice's life (for filters and badges).
-pub const STATUSES: [(&str, &str); 6] = [
-    ("awaiting_approval", "Awaiting approval"),
-    ("awaiting_second_approval", "Awaiting second approval"),
-    ("in_bundle", "In a bundle"),
-    ("approved", "Approved"),
-    ("payment_approved", "Payment pre-approved"),
-    ("rejected", "Rejected"),
+/// Every process status key ([`ProcessState::name`]), in the order of an invoice's life (for
+/// filters and badges; the words an approver reads are the SPA's translation files').
+pub const STATUSES: [&str; 6] = [
+    "awaiting_approval",
+    "awaiting_second_approval",
+    "in_bundle",
+    "approved",
+    "payment_approved",
+    "rejected",
 ];
-
-/// The label of a status key (the key itself, spaced, for one this version does not know).
-pub fn status_label(key: &str) -> String {
-    STATUSES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or_else(|| key.replace('_', " "), |(_, label)| (*label).to_owned())
-}
 
 /// Where an invoice is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,30 +244,33 @@ impl Change {
         match self {
             Change::Opened {
                 required_approvals: 1,
-            } => "Received from the Document Center; needs one approval.".to_owned(),
-            Change::Opened { .. } => {
+            } => crate::sentence!("Received from the Document Center; needs one approval."),
+            Change::Opened { .. } => crate::sentence!(
                 "Received from the Document Center; needs two approvals from different approvers."
-                    .to_owned()
-            }
-            Change::Approved { complete: true } => "Approved.".to_owned(),
+            ),
+            Change::Approved { complete: true } => crate::sentence!("Approved."),
             Change::Approved { complete: false } => {
-                "Gave the first approval; a second, different approver is needed.".to_owned()
+                crate::sentence!("Gave the first approval; a second, different approver is needed.")
             }
-            Change::AddedToBundle => "Chose Approve and pay; the invoice is in the bundle waiting \
-                                      for signing."
-                .to_owned(),
+            Change::AddedToBundle => crate::sentence!(
+                "Chose Approve and pay; the invoice is in the bundle waiting for signing."
+            ),
             Change::RemovedFromBundle => {
-                "Removed the invoice from the bundle; it is back on the task list.".to_owned()
+                crate::sentence!(
+                    "Removed the invoice from the bundle; it is back on the task list."
+                )
             }
             Change::BundleCancelled => {
-                "Cancelled approval of the bundle; the invoice is back on the task list.".to_owned()
+                crate::sentence!(
+                    "Cancelled approval of the bundle; the invoice is back on the task list."
+                )
             }
-            Change::PaymentApproved { token_last_four } => format!(
+            Change::PaymentApproved { token_last_four } => crate::sentence!(
                 "Signed the bundle: approved, and the payment pre-approved with the token ending \
                  {token_last_four}."
             ),
-            Change::Rejected { comment } => format!("Rejected: {comment}"),
-            Change::Commented { text } => format!("Commented: {text}"),
+            Change::Rejected { comment } => crate::sentence!("Rejected: {comment}"),
+            Change::Commented { text } => crate::sentence!("Commented: {text}"),
         }
     }
 }
@@ -662,13 +657,7 @@ mod tests {
             },
         ];
         let keys: Vec<&str> = states.iter().map(ProcessState::name).collect();
-        assert_eq!(
-            keys,
-            STATUSES.map(|(k, _)| k),
-            "one status per state, in order"
-        );
-        assert_eq!(status_label("in_bundle"), "In a bundle");
-        assert_eq!(status_label("on_hold"), "on hold");
+        assert_eq!(keys, STATUSES, "one status per state, in order");
     }
 
     fn user(name: &str) -> UserId {

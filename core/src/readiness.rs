@@ -43,29 +43,29 @@ impl MissingPrerequisite {
     /// "You need the Invoice Approver role in Acme AS."
     pub fn message(self, company_name: &str) -> String {
         match self {
-            Self::InvoiceApproverRole => format!(
+            Self::InvoiceApproverRole => crate::sentence!(
                 "You need the Invoice Approver role in {company_name}. Ask a System Administrator."
             ),
-            Self::AutoPayApproverRole => format!(
+            Self::AutoPayApproverRole => crate::sentence!(
                 "You need the AutoPay Approver role in {company_name}. Ask a System Administrator."
             ),
-            Self::CompanyTwoStepForAutoPay => format!(
+            Self::CompanyTwoStepForAutoPay => crate::sentence!(
                 "Two-step verification for AutoPay is not enabled in {company_name}. \
                  It is turned on with the company setting “Enable two-step verification for AutoPay”."
             ),
-            Self::UserTwoStep => "You have not activated two-step verification. \
-                 Activate it on My details."
-                .to_owned(),
-            Self::NoBankAgreement => format!(
+            Self::UserTwoStep => crate::sentence!(
+                "You have not activated two-step verification. Activate it on My details."
+            ),
+            Self::NoBankAgreement => crate::sentence!(
                 "{company_name} has no bank agreement in AutoPay. \
                  An AutoPay Administrator can add one."
             ),
-            Self::NoBankAgreementWithTwoStepOnApproval => format!(
+            Self::NoBankAgreementWithTwoStepOnApproval => crate::sentence!(
                 "No bank agreement of {company_name} asks for two-step authentication on approval. \
                  An AutoPay Administrator can set a bank agreement to “on approval” or \
                  “on upload and approval”."
             ),
-            Self::PreApprovalNotAllowed => format!(
+            Self::PreApprovalNotAllowed => crate::sentence!(
                 "Pre-approval is not allowed in {company_name}. \
                  An AutoPay Administrator can turn on “Allow pre-approval”."
             ),
@@ -79,15 +79,15 @@ impl MissingPrerequisite {
     /// company read as in [`MissingPrerequisite::message`].
     pub fn message_about(self, user_name: &str, company_name: &str) -> String {
         match self {
-            Self::InvoiceApproverRole => format!(
+            Self::InvoiceApproverRole => crate::sentence!(
                 "{user_name} does not have the Invoice Approver role in {company_name}. \
                  A System Administrator gives it under Users."
             ),
-            Self::AutoPayApproverRole => format!(
+            Self::AutoPayApproverRole => crate::sentence!(
                 "{user_name} does not have the AutoPay Approver role in {company_name}. \
                  A System Administrator gives it under Users."
             ),
-            Self::UserTwoStep => format!(
+            Self::UserTwoStep => crate::sentence!(
                 "{user_name} has not activated two-step verification. \
                  They activate it themselves on My details."
             ),

@@ -201,7 +201,7 @@ impl WarningTally {
             String::new()
         };
         match self.count {
-            1 => format!("Payment {named} ({source}): {}", self.warning),
+            1 => crate::sentence!("Payment {named} ({source}): {}", self.warning),
             n => format!(
                 "{n} payments of {source} ({named}{others}): {}",
                 self.warning
@@ -346,12 +346,12 @@ pub fn pre_approval_detail(
     needs: PaymentNeeds,
 ) -> String {
     if needs.approvals_required <= 1 {
-        format!(
+        crate::sentence!(
             "Pre-approved by {signer} with invoice {invoice}; the approval token matched and was \
              consumed. Carried by file {file}."
         )
     } else {
-        format!(
+        crate::sentence!(
             "Pre-approved by {signer} with invoice {invoice}; the approval token matched and was \
              consumed (1 of {} approvals). Carried by file {file}. The bank agreement needs \
              another, different AutoPay Approver.",

@@ -148,17 +148,6 @@ impl PathStage {
             PathStage::Rejected => "rejected",
         }
     }
-
-    /// The words shown to users.
-    pub fn label(self) -> &'static str {
-        match self {
-            PathStage::AwaitingExport => "Waiting for ERP export",
-            PathStage::InAutoPay => "In AutoPay",
-            PathStage::SentToBank => "Sent to bank",
-            PathStage::Paid => "Paid",
-            PathStage::Rejected => "Rejected",
-        }
-    }
 }
 
 /// What the stage alone does not say, where there is more to know.
@@ -193,30 +182,6 @@ impl PathNote {
             PathNote::RejectedByBank => "rejected_by_bank",
             PathNote::TokenRevoked => "token_revoked",
             PathNote::TokenExpired => "token_expired",
-        }
-    }
-
-    /// The sentence shown to users.
-    pub fn label(self) -> &'static str {
-        match self {
-            PathNote::ExportedNotReceived => {
-                "The ERP exported it; AutoPay has not received the payment yet."
-            }
-            PathNote::WaitingForSecondApprover => {
-                "The bank needs two approvers: the payment waits for a second AutoPay Approver."
-            }
-            PathNote::WaitingForUploadSigning => {
-                "The payment file waits for an AutoPay Approver to sign the upload."
-            }
-            PathNote::AcceptedByBank => "The bank accepted the payment.",
-            PathNote::RejectedInAutoPay => "An AutoPay Approver rejected the payment.",
-            PathNote::RejectedByBank => "The bank rejected the payment.",
-            PathNote::TokenRevoked => {
-                "The approval token was revoked: the payment needs normal approval in AutoPay."
-            }
-            PathNote::TokenExpired => {
-                "The approval token expired: the payment needs normal approval in AutoPay."
-            }
         }
     }
 }
@@ -471,14 +436,12 @@ mod tests {
     }
 
     #[test]
-    fn every_stage_has_its_step_key_and_label() {
+    fn every_stage_has_its_step_and_key() {
         for (i, stage) in PathStage::PATH.iter().enumerate() {
             assert_eq!(stage.step(), i);
         }
         assert_eq!(PathStage::Rejected.step(), PathStage::Paid.step());
-        assert_eq!(PathStage::AwaitingExport.label(), "Waiting for ERP export");
         assert_eq!(PathStage::InAutoPay.as_key(), "in_autopay");
-        assert_eq!(PathStage::Rejected.label(), "Rejected");
         for stage in PathStage::PATH.into_iter().chain([PathStage::Rejected]) {
             let json = serde_json::to_string(&stage).unwrap();
             assert_eq!(json, format!("\"{}\"", stage.as_key()));
@@ -495,7 +458,6 @@ mod tests {
         ] {
             let json = serde_json::to_string(&note).unwrap();
             assert_eq!(json, format!("\"{}\"", note.as_key()));
-            assert!(note.label().ends_with('.'), "{note:?}");
         }
     }
 

@@ -22,30 +22,19 @@ pub enum DuplicateMatch {
     AmountAndDate,
 }
 
-/// Every warning kind as (key, label): the key of [`Warning::kind`] and its short label (for
-/// filters and badges).
-pub const KINDS: [(&str, &str); 9] = [
-    ("possible_duplicate", "Possible duplicate invoice"),
-    ("supplier_account_changed", "Supplier bank account changed"),
-    ("due_date_passed", "Due date passed"),
-    (
-        "account_changed_after_approval",
-        "Bank account changed after approval",
-    ),
-    ("token_revoked", "Token revoked"),
-    ("token_expired", "Token expired"),
-    ("token_mismatch", "Token mismatch"),
-    ("token_reused", "Token reused"),
-    ("payment_rejected", "Payment rejected"),
+/// Every warning kind ([`Warning::kind`]), for filters and badges (the short labels an
+/// approver reads are the SPA's translation files').
+pub const KINDS: [&str; 9] = [
+    "possible_duplicate",
+    "supplier_account_changed",
+    "due_date_passed",
+    "account_changed_after_approval",
+    "token_revoked",
+    "token_expired",
+    "token_mismatch",
+    "token_reused",
+    "payment_rejected",
 ];
-
-/// The short label of a warning kind ("Warning" for one this version does not know).
-pub fn kind_label(kind: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("Warning", |(_, label)| label)
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -66,7 +55,8 @@ pub enum Warning {
          ended {previous_last4}). Confirm the change with the supplier before paying."
     )]
     SupplierAccountChanged { previous_last4: String },
-    #[error("The due date {} has passed.", crate::format::date(crate::format::Lang::En, *due_date))]
+    /// The day as `YYYY-MM-DD`: the API writes it as the reader's language does.
+    #[error("The due date {due_date} has passed.")]
     DueDatePassed { due_date: Date },
     #[error(
         "The supplier's bank account changed after approval (invoice {by_document} names another \
@@ -105,6 +95,29 @@ impl Warning {
             Warning::PaymentRejected { .. } => "payment_rejected",
         }
     }
+}
+
+/// A warning as the approval screens read it (task list, task, process overview): its kind and
+/// its sentence. The API answers `message` in the reader's language (`ap_core::messages`);
+/// the screens show it as it comes and never rebuild it from the warning's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarningNote {
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<&Warning> for WarningNote {
+    fn from(warning: &Warning) -> Self {
+        WarningNote {
+            kind: warning.kind().to_owned(),
+            message: warning.to_string(),
+        }
+    }
+}
+
+/// Warnings as notes, in their order.
+pub fn notes(warnings: &[Warning]) -> Vec<WarningNote> {
+    warnings.iter().map(WarningNote::from).collect()
 }
 
 // Written by hand to add `message`; reading it back (derived) ignores `message`.
@@ -328,7 +341,7 @@ mod tests {
 
     #[test]
     fn every_warning_kind_has_one_label() {
-        let mut keys: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&str> = KINDS.to_vec();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), KINDS.len(), "no kind twice");
@@ -343,10 +356,8 @@ mod tests {
                 previous_last4: "7947".into(),
             },
         ] {
-            assert_ne!(kind_label(w.kind()), "Warning", "{}", w.kind());
+            assert!(KINDS.contains(&w.kind()), "{}", w.kind());
         }
-        assert_eq!(kind_label("payment_rejected"), "Payment rejected");
-        assert_eq!(kind_label("something_new"), "Warning");
     }
 
     #[test]
@@ -407,7 +418,7 @@ mod tests {
         let json = serde_json::to_string(&warnings[2]).unwrap();
         assert_eq!(
             json,
-            r#"{"kind":"due_date_passed","due_date":"2026-03-31","message":"The due date 31 Mar 2026 has passed."}"#
+            r#"{"kind":"due_date_passed","due_date":"2026-03-31","message":"The due date 2026-03-31 has passed."}"#
         );
     }
 }

@@ -198,7 +198,7 @@ macro_rules! process_detail {
             status: record.process.state().name().to_owned(),
             required_approvals: record.process.required_approvals(),
             approvers: $crate::records::Names::default().approvers($kv, record).await?,
-            warnings: record.warnings_at($crate::platform::now_secs()),
+            warnings: ap_core::warnings::notes(&record.warnings_at($crate::platform::now_secs())),
             history: $crate::approval::history_view(&found.history),
             comments: $crate::approval::comments_view(&found.history),
             version: record.process.version(),
@@ -216,7 +216,7 @@ fn task_row(
 ) -> TaskRow {
     let (offered, missing) = approve_and_pay_offer(record, company, user);
     process_row!(TaskRow, record, company, {
-        warnings: record.warnings_at(now),
+        warnings: ap_core::warnings::notes(&record.warnings_at(now)),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     })
@@ -339,7 +339,7 @@ pub async fn act(
                 &ctx.actor(),
                 "invoice_state_changed",
                 Some(&company.id),
-                format!(
+                ap_core::sentence!(
                     "Invoice {} from {} ({}): {}",
                     doc.invoice_number.as_str(),
                     doc.supplier.name.as_str(),

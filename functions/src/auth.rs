@@ -207,7 +207,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         email.as_str(),
         "first_admin_created",
         None,
-        format!(
+        ap_core::sentence!(
             "{} set up the organisation as its first System Administrator.",
             user.name
         ),
@@ -303,7 +303,14 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
         if let Some(password) = &password {
             dummy_verify(password);
         }
-        events::record(env, &typed, "sign_in_failed", None, "Sign-in failed.").await?;
+        events::record(
+            env,
+            &typed,
+            "sign_in_failed",
+            None,
+            ap_core::sentence!("Sign-in failed."),
+        )
+        .await?;
         limits.failed(env, &typed).await?;
         return Err(not_correct());
     };
@@ -346,7 +353,14 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 .await?;
             }
             limits.succeeded(env, now).await?;
-            events::record(env, &actor, "sign_in_succeeded", None, "Signed in.").await?;
+            events::record(
+                env,
+                &actor,
+                "sign_in_succeeded",
+                None,
+                ap_core::sentence!("Signed in."),
+            )
+            .await?;
             let ctx = SessionCtx {
                 user: answer.user.unwrap_or(user),
                 token,
@@ -375,7 +389,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 &actor,
                 "sign_in_locked",
                 None,
-                format!("Sign-in locked until {}.", Timestamp(until).to_rfc3339()),
+                ap_core::sentence!("Sign-in locked until {}.", Timestamp(until).to_rfc3339()),
             )
             .await?;
             limits.failed(env, &actor).await?;
@@ -395,7 +409,14 @@ pub async fn sign_out(req: Request, env: &Env) -> Result<Response, ApiError> {
             },
         )
         .await?;
-        events::record(env, &ctx.actor(), "signed_out", None, "Signed out.").await?;
+        events::record(
+            env,
+            &ctx.actor(),
+            "signed_out",
+            None,
+            ap_core::sentence!("Signed out."),
+        )
+        .await?;
     }
     with_cookie(no_content()?, &req, &clear_cookie(&req))
 }

@@ -185,10 +185,15 @@ pub async fn cancel(req: &Request, env: &Env) -> Result<Response, ApiError> {
                 &ctx.actor(),
                 "bundle_cancelled",
                 Some(&company.id),
-                format!(
-                    "Cancelled approval of {} invoice(s) in the bundle; back on the task list.",
-                    cancelled.len()
-                ),
+                match cancelled.len() {
+                    1 => ap_core::sentence!(
+                        "Cancelled approval of 1 invoice in the bundle; it is back on the task list."
+                    ),
+                    n => ap_core::sentence!(
+                        "Cancelled approval of {n} invoices in the bundle; they are back on the \
+                         task list."
+                    ),
+                },
             )
             .await?;
         }
@@ -351,9 +356,9 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     &ctx.actor(),
                     "bundle_signed",
                     Some(&company.id),
-                    format!(
-                        "Signed bundle {bundle_id} with TOTP: {} invoice(s) approved and their \
-                         payments pre-approved.",
+                    ap_core::sentence!(
+                        "Signed bundle {bundle_id} with TOTP. Invoices approved and their \
+                         payments pre-approved: {}.",
                         invoices.len()
                     ),
                 )
@@ -374,7 +379,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     &ctx.actor(),
                     "bundle_sign_refused",
                     Some(&company.id),
-                    format!(
+                    ap_core::sentence!(
                         "Signing bundle {bundle_id} refused in {}: {reason}",
                         company.name
                     ),

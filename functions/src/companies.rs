@@ -68,7 +68,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         &ctx.actor(),
         "company_created",
         Some(&id),
-        format!("Created company {}.", company.name),
+        ap_core::sentence!("Created company {}.", company.name),
     )
     .await?;
     json(201, &company.view())
@@ -94,7 +94,7 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> Result<Response, A
         &ctx.actor(),
         "company_changed",
         Some(&company.id),
-        format!("Changed the master data of {}.", company.name),
+        ap_core::sentence!("Changed the master data of {}.", company.name),
     )
     .await?;
     json(200, &company.view())
@@ -133,53 +133,66 @@ pub async fn patch_settings(mut req: Request, env: &Env, id: &str) -> Result<Res
     };
     let kv = Kv::open(env)?;
     let (before, company) = change_company(&kv, &id, expected_version, change).await?;
-    let detail = settings_change(&before.settings, &company.settings);
+    let detail = settings_change(&before.settings, &company.settings, &company.base_currency);
     events::record(
         env,
         &ctx.actor(),
         "settings_changed",
         Some(&company.id),
-        format!("{}: {detail}", company.name),
+        ap_core::sentence!("Changed the settings of {}: {detail}", company.name),
     )
     .await?;
     json(200, &company.view())
 }
 
-fn settings_change(before: &CompanySettings, after: &CompanySettings) -> String {
+/// What changed, as sentences (each translated on its own when shown).
+fn settings_change(before: &CompanySettings, after: &CompanySettings, currency: &str) -> String {
     let mut parts = Vec::new();
-    let mut flag = |name: &str, a: bool, b: bool| {
+    let mut flag = |name: String, a: bool, b: bool| {
         if a != b {
-            parts.push(format!("“{name}” {}", if b { "on" } else { "off" }));
+            parts.push(if b {
+                ap_core::sentence!("Turned “{name}” on.")
+            } else {
+                ap_core::sentence!("Turned “{name}” off.")
+            });
         }
     };
     flag(
-        "Enable two-step verification for AutoPay",
+        ap_core::sentence!("Enable two-step verification for AutoPay"),
         before.two_step_for_autopay,
         after.two_step_for_autopay,
     );
     flag(
-        "Send workflows to Approval",
+        ap_core::sentence!("Send workflows to Approval"),
         before.send_workflows_to_approval,
         after.send_workflows_to_approval,
     );
     flag(
-        "Allow pre-approval",
+        ap_core::sentence!("Allow pre-approval"),
         before.allow_pre_approval,
         after.allow_pre_approval,
     );
     if before.token_expiry_days != after.token_expiry_days {
-        parts.push(format!("token expiry {} days", after.token_expiry_days));
+        parts.push(ap_core::sentence!(
+            "Set the approval token expiry to {} days.",
+            after.token_expiry_days
+        ));
     }
     if before.four_eyes_threshold_minor != after.four_eyes_threshold_minor {
         parts.push(match after.four_eyes_threshold_minor {
-            Some(t) => format!("four-eyes threshold {t} (minor units)"),
-            None => "no four-eyes threshold".to_owned(),
+            Some(t) => {
+                let amount = ap_core::money::Currency::parse(currency)
+                    .map(|c| ap_core::money::Money::from_minor(t, c).to_string())
+                    .unwrap_or_else(|_| format!("{t} (minor units)"));
+                ap_core::sentence!("Set the four-eyes threshold to {amount}.")
+            }
+            None => ap_core::sentence!("Removed the four-eyes threshold."),
         });
     }
     if parts.is_empty() {
-        "no change".to_owned()
+        ap_core::sentence!("Nothing changed.")
     } else {
-        parts.join(", ")
+        parts.join(" ")
     }
 }
 
@@ -211,9 +224,13 @@ pub async fn put_agreement(
         two_step_level: valid.two_step_level,
         approvers_required: valid.approvers_required,
     };
-    let detail = format!(
-        "Bank agreement {} {} ({}, two-step {}, {} approver(s)).",
-        view.bank_name, view.debtor_account, view.bic, view.two_step_level, view.approvers_required
+    let detail = ap_core::sentence!(
+        "Bank agreement {} {} ({}): two-step verification {}; approvers needed: {}.",
+        view.bank_name,
+        view.debtor_account,
+        view.bic,
+        view.two_step_level,
+        view.approvers_required
     );
     let change = CompanyChange::PutAgreement {
         agreement: view,
@@ -259,9 +276,10 @@ pub async fn delete_agreement(
         &ctx.actor(),
         "bank_agreement_removed",
         Some(&company.id),
-        format!(
+        ap_core::sentence!(
             "Removed bank agreement {} {}.",
-            removed.bank_name, removed.debtor_account
+            removed.bank_name,
+            removed.debtor_account
         ),
     )
     .await?;

@@ -136,7 +136,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 &format!("integration key {}", key.prefix),
                 "document_received",
                 Some(&company.id),
-                format!(
+                ap_core::sentence!(
                     "Invoice {} from {} ({}) received from the Document Center as process {}.",
                     doc.invoice_number.as_str(),
                     doc.supplier.name.as_str(),

@@ -1,10 +1,11 @@
 //! Small helpers shared by handlers: reading bounded bodies, typed JSON, cookies, the clock and
 //! random bytes. Handlers never touch `Date::now` or the CSPRNG directly.
 
+use ap_core::format::Lang;
 use ap_core::listing::{cursor_key, page_cursor, page_limit, PageKey};
 use futures_util::StreamExt;
 use serde::{de::DeserializeOwned, Serialize};
-use worker::{Headers, Request, Response};
+use worker::{Headers, Request, Response, ResponseBody};
 
 use crate::problem::{ApiError, BadBody, BadQuery};
 
@@ -20,6 +21,39 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> 
     Ok(Response::ok(body)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// A JSON answer with its sentences for people in `lang` (`ap_core::messages::localize_json`:
+/// readiness reasons, warnings, history details, status labels, with amounts and days as the
+/// language writes them) and `Content-Language` saying so. Other answers (files, PDFs, empty)
+/// pass unchanged; so does a JSON answer that holds no sentence.
+pub fn localize(response: Response, lang: Lang) -> Response {
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t == "application/json");
+    let ResponseBody::Body(bytes) = response.body() else {
+        return response;
+    };
+    if !is_json {
+        return response;
+    }
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return response;
+    };
+    if !ap_core::messages::localize_json(&mut value, lang) {
+        let _ = response.headers().set("content-language", lang.tag());
+        return response;
+    }
+    let status = response.status_code();
+    let headers = response.headers().clone();
+    let _ = headers.set("content-language", lang.tag());
+    match serde_json::to_vec(&value).map(Response::from_bytes) {
+        Ok(Ok(localized)) => localized.with_status(status).with_headers(headers),
+        _ => response,
+    }
 }
 
 /// 204 No Content.

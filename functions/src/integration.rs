@@ -237,7 +237,7 @@ pub async fn create(mut req: Request, env: &Env, company: &str) -> Result<Respon
         &ctx.actor(),
         "integration_key_created",
         Some(&company.id),
-        format!(
+        ap_core::sentence!(
             "Created integration key “{}” ({}…) with scopes {}.",
             key.label,
             key.prefix,
@@ -290,7 +290,7 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
             &ctx.actor(),
             "integration_key_revoked",
             Some(&key.company_id),
-            format!("Revoked integration key “{}” ({}…).", key.label, key.prefix),
+            ap_core::sentence!("Revoked integration key “{}” ({}…).", key.label, key.prefix),
         )
         .await?;
     }

@@ -54,7 +54,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     // Sign-in answers only its total time: its storage calls differ for an e-mail address that
     // names nobody, and counting them would tell who has an account.
     let discreet = req.method() == Method::Post && req.path() == "/api/v1/session";
-    // Problems are told in the language the client asks for (the SPA sends the user's choice).
+    // Problems and the sentences of answers are told in the language the client asks for (the
+    // SPA sends the user's choice).
     let lang = ap_core::messages::lang_from_accept_language(
         req.headers()
             .get("accept-language")
@@ -62,8 +63,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             .flatten()
             .as_deref(),
     );
+    // The OpenAPI document is a description for developers, in English, kept as generated.
+    let openapi = req.path() == "/api/v1/openapi.json";
     let (answer, timing) = meter::Metered::new(route(req, &env), discreet).await;
-    let mut response = answer.unwrap_or_else(|e| e.into_response(lang));
+    let mut response = match answer {
+        Ok(response) if !openapi => http::localize(response, lang),
+        Ok(response) => response,
+        Err(e) => e.into_response(lang),
+    };
     secure(&mut response);
     if let Err(e) = response.headers_mut().set("server-timing", &timing) {
         worker::console_error!("server-timing header: {e}");

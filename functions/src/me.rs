@@ -98,7 +98,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
                 &ctx.actor(),
                 "password_changed",
                 None,
-                "Changed their password.",
+                ap_core::sentence!("Changed their password."),
             )
             .await?;
             no_content()
@@ -111,7 +111,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
                 &ctx.actor(),
                 "password_change_locked",
                 None,
-                format!("Password change refused: locked until {}.", rfc3339(until)),
+                ap_core::sentence!("Password change refused: locked until {}.", rfc3339(until)),
             )
             .await?;
             Err(Locked { until }.into())
@@ -122,7 +122,9 @@ pub async fn change_password(mut req: Request, env: &Env) -> Result<Response, Ap
                 &ctx.actor(),
                 "password_change_failed",
                 None,
-                "Password change refused: the current password was not correct.",
+                ap_core::sentence!(
+                    "Password change refused: the current password was not correct."
+                ),
             )
             .await?;
             Err(BadField::CurrentPassword.into())
@@ -174,7 +176,7 @@ pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
         &ctx.actor(),
         "two_step_enrolment_started",
         None,
-        "Started two-step enrolment.",
+        ap_core::sentence!("Started two-step enrolment."),
     )
     .await?;
     json(
@@ -284,7 +286,7 @@ pub async fn step_up(mut req: Request, env: &Env) -> Result<Response, ApiError> 
         &ctx.actor(),
         "stepped_up",
         None,
-        "Confirmed a fresh code for sensitive changes.",
+        ap_core::sentence!("Confirmed a fresh code for sensitive changes."),
     )
     .await?;
     no_content()

@@ -21,7 +21,7 @@ use ap_core::dates::DateError;
 use ap_core::format::Lang;
 use ap_core::guard::Locked;
 use ap_core::ids::EmailError;
-use ap_core::messages::translate;
+use ap_core::messages::{localize, translate};
 use ap_core::org::{AgreementRefusal, SettingsRefusal};
 use ap_core::password::PasswordError;
 use ap_core::process::{CommentError, ProcessRefusal};
@@ -472,14 +472,14 @@ impl ApiError {
         // as sent, the message is translated.
         let detail = match errors.as_slice() {
             [one] if detail == format!("{}: {}", one.field, one.message) => {
-                format!("{}: {}", one.field, translate(&one.message, lang))
+                format!("{}: {}", one.field, localize(&one.message, lang))
             }
-            _ => translate(&detail, lang),
+            _ => localize(&detail, lang),
         };
         let errors: Vec<FieldError> = errors
             .into_iter()
             .map(|e| FieldError {
-                message: translate(&e.message, lang),
+                message: localize(&e.message, lang),
                 field: e.field,
             })
             .collect();
@@ -748,7 +748,7 @@ impl From<RefusedFile> for ApiError {
             .map(ToString::to_string)
             .unwrap_or_default();
         ApiError::BadRequest {
-            detail: format!("The {} was refused: {first}", refused.what),
+            detail: ap_core::sentence!("The {} was refused: {first}", refused.what),
             errors: problems
                 .iter()
                 .map(|p| FieldError {

@@ -81,7 +81,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
         items.push(process_row!(ProcessRow, &record, &company, {
             approvers: names.approvers(&kv, &record).await?,
             payment_approved: record.process.payment_approved(),
-            warnings: record.warnings_at(now),
+            warnings: ap_core::warnings::notes(&record.warnings_at(now)),
         }));
     }
     json(
@@ -153,7 +153,7 @@ pub async fn revoke_token(req: &Request, env: &Env, id: &str) -> Result<Response
                 &ctx.actor(),
                 "token_revoked",
                 Some(&company.id),
-                format!("Revoked the approval token of process {process}."),
+                ap_core::sentence!("Revoked the approval token of process {process}."),
             )
             .await?;
         }

@@ -3,13 +3,15 @@
 //! company's ledger answers its parts of the user's first `limit + 1` signings after the
 //! cursor (`LedgerCommand::Signings`, only the user's own rows), and
 //! `ap_core::signings::merged_signings` joins the parts of one signing across companies: one
-//! ledger call per company per page. Every company is asked, not only those where the user
+//! ledger call per company per page, all made at once. Every company is asked, not only those where the user
 //! approves today: a signing stays the signer's after a role is taken away.
 
 use std::rc::Rc;
 
 use ap_core::api::Page;
 use ap_core::approval::amount_view;
+use futures_util::future::try_join_all;
+
 use ap_core::signings::{
     merged_signings, path_of, signing_totals, PathFacts, SignedInvoiceView, SigningCompany,
     SigningKey, SigningView,
@@ -29,16 +31,24 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(req, env).await?;
     let (limit, after) = keyed_page_params::<SigningKey>(req)?;
     let kv = Kv::open(env)?;
+    let companies: Vec<Rc<CompanyRecord>> =
+        all_companies(&kv).await?.into_iter().map(Rc::new).collect();
+    let command = LedgerCommand::Signings {
+        user: ctx.user.id.clone(),
+        after: after.clone(),
+        limit: limit + 1,
+    };
+    // The ledgers are asked at once, so the answer waits for the slowest, not for their sum.
+    let answers = try_join_all(
+        companies
+            .iter()
+            .map(|company| ask_ledger::<Vec<SignedPart>>(env, &company.id, &command)),
+    )
+    .await?;
     let mut parts = Vec::new();
-    for company in all_companies(&kv).await?.into_iter().map(Rc::new) {
-        let command = LedgerCommand::Signings {
-            user: ctx.user.id.clone(),
-            after: after.clone(),
-            limit: limit + 1,
-        };
-        let answered: Vec<SignedPart> = ask_ledger(env, &company.id, &command).await?;
+    for (company, answered) in companies.iter().zip(answers) {
         for part in answered {
-            parts.push((part.key.clone(), (part, Rc::clone(&company))));
+            parts.push((part.key.clone(), (part, Rc::clone(company))));
         }
     }
     let page = merged_signings(parts, after.as_ref(), limit);

@@ -88,7 +88,7 @@ impl SignInKeys {
                     actor,
                     "sign_in_rate_limited",
                     None,
-                    format!(
+                    ap_core::sentence!(
                         "{} failed sign-ins from {what} within {} minutes: further attempts are \
                          refused until the window ends.",
                         limit.max_failures,

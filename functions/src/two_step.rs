@@ -157,7 +157,7 @@ async fn verify_for_session(
                 &ctx.actor(),
                 &format!("{}_failed", purpose.event),
                 None,
-                "Two-step verification failed.",
+                ap_core::sentence!("Two-step verification failed."),
             )
             .await?;
             Err(CodeRefusal::NotCorrect {
@@ -174,7 +174,7 @@ async fn verify_for_session(
                 &ctx.actor(),
                 &format!("{}_locked", purpose.event),
                 None,
-                format!(
+                ap_core::sentence!(
                     "Two-step verification locked until {}.",
                     crate::records::rfc3339(until)
                 ),

@@ -175,7 +175,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         &ctx.actor(),
         "user_created",
         None,
-        format!("Created user {} <{}>.", user.name, user.email),
+        ap_core::sentence!("Created user {} <{}>.", user.name, user.email),
     )
     .await?;
     json(
@@ -219,23 +219,23 @@ pub async fn put_roles(mut req: Request, env: &Env, id: &str) -> Result<Response
     }
     require_step_up(&ctx)?;
     let user = change_user(env, id, UserChange::Roles { roles }).await?;
-    let summary = serde_json::to_string(&user.view(None).roles).unwrap_or_default();
-    changed(
-        env,
-        &ctx,
-        &user,
-        "roles_changed",
-        format!(
-            "Roles of {}: System Administrator {}, companies {summary}.",
-            user.email,
-            if user.roles.is_system_admin {
-                "yes"
-            } else {
-                "no"
-            }
-        ),
-    )
-    .await
+    // One sentence per company, so each is translated on its own when shown.
+    let mut detail = vec![if user.roles.is_system_admin {
+        ap_core::sentence!("Set the roles of {}: System Administrator.", user.email)
+    } else {
+        ap_core::sentence!(
+            "Set the roles of {}: not a System Administrator.",
+            user.email
+        )
+    }];
+    for (company, roles) in &user.roles.companies {
+        let names: Vec<&str> = roles.iter().map(|r| r.display_name()).collect();
+        detail.push(ap_core::sentence!(
+            "Roles in {company}: {}.",
+            names.join(", ")
+        ));
+    }
+    changed(env, &ctx, &user, "roles_changed", detail.join(" ")).await
 }
 
 /// `POST /api/v1/admin/users/{id}/deactivate`: the user's sessions end at once.
@@ -250,7 +250,7 @@ pub async fn deactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
         &ctx,
         &user,
         "user_deactivated",
-        format!("Deactivated {}; their sessions ended.", user.email),
+        ap_core::sentence!("Deactivated {}; their sessions ended.", user.email),
     )
     .await
 }
@@ -273,7 +273,7 @@ pub async fn reactivate(req: Request, env: &Env, id: &str) -> Result<Response, A
         &ctx.actor(),
         "user_reactivated",
         None,
-        format!(
+        ap_core::sentence!(
             "Reactivated {} with a new one-time password; their sessions ended.",
             user.email
         ),
@@ -298,7 +298,7 @@ pub async fn reset_two_step(req: Request, env: &Env, id: &str) -> Result<Respons
         &ctx,
         &user,
         "two_step_reset",
-        format!(
+        ap_core::sentence!(
             "Reset two-step verification of {}; their sessions ended and they must enrol again.",
             user.email
         ),
@@ -319,7 +319,7 @@ pub async fn unlock(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         &ctx,
         &user,
         "user_unlocked",
-        format!(
+        ap_core::sentence!(
             "Unlocked sign-in and two-step verification of {}.",
             user.email
         ),

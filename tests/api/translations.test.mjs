@@ -46,3 +46,32 @@ test('every text exists in both languages, is not empty and keeps its {{ values 
   }
   assert.deepEqual(problems, []);
 });
+
+// The statuses and warning kinds ap-core knows (`process::STATUSES`, `warnings::KINDS`) are
+// shown through `widgets.status_<key>` and `widgets.warning_<kind>` (app/src/widgets/badges.rs,
+// which matches on the keys): a key added in ap-core without its words here would show raw.
+test('every process status and warning kind of ap-core has its words in the SPA', () => {
+  const core = join(locales, '..', '..', 'core', 'src');
+  const keysOf = (file, constant) => {
+    const source = readFileSync(join(core, file), 'utf8');
+    const body = source.slice(source.indexOf(`pub const ${constant}`));
+    const table = body.slice(0, body.indexOf('];'));
+    return [...table.matchAll(/"([a-z_]+)",/g)].map((m) => m[1]);
+  };
+  const statuses = keysOf('process.rs', 'STATUSES');
+  const kinds = keysOf('warnings.rs', 'KINDS');
+  assert.ok(statuses.length >= 6 && kinds.length >= 9, `read ${statuses} and ${kinds}`);
+  // badges.rs with its whitespace and braces gone, so rustfmt's line breaks do not matter.
+  const badges = readFileSync(join(locales, '..', 'src', 'widgets', 'badges.rs'), 'utf8').replace(/[\s{}]/g, '');
+  for (const lang of LANGS) {
+    const widgets = load(lang, 'widgets');
+    for (const key of statuses) {
+      assert.ok(widgets.get(`status_${key}`), `widgets.status_${key} in ${lang}`);
+      assert.ok(badges.includes(`"${key}"=>tr_string!(widgets.status_${key})`), `badges.rs shows ${key}`);
+    }
+    for (const kind of kinds) {
+      assert.ok(widgets.get(`warning_${kind}`), `widgets.warning_${kind} in ${lang}`);
+      assert.ok(badges.includes(`"${kind}"=>tr_string!(widgets.warning_${kind})`), `badges.rs shows ${kind}`);
+    }
+  }
+});

@@ -22,6 +22,13 @@ const nb = (key, values = {}) => {
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, v) => String(values[v]));
 };
 const nbsp = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
+// A sentence the server writes, as its Norwegian catalog (core/locales/nb.json) has it.
+const catalog = JSON.parse(readFileSync(join(ROOT, 'core', 'locales', 'nb.json'), 'utf8'));
+const server = (template, ...values) => {
+  assert.equal(typeof catalog[template], 'string', `core/locales/nb.json: ${template}`);
+  let i = 0;
+  return catalog[template].replace(/\{[^}]*\}/g, () => values[i++]);
+};
 
 let browser;
 let context;
@@ -54,6 +61,9 @@ before(async () => {
     assert.equal(res.status, 201, res.text);
     invoices.push({ number, supplier });
   }
+  // One overdue invoice, for a warning in Norwegian (it is never put in the bundle).
+  const overdue = await sendDocument(company, documentFor(company, { invoice_number: 'NB-4413', invoice_date: '2020-02-01', due_date: '2020-03-01' }));
+  assert.equal(overdue.status, 201, overdue.text);
   context = await browser.newContext({ baseURL: BASE_URL, locale: 'nb-NO', viewport: { width: 1280, height: 900 } });
   const [name, value] = user.client.cookie.split(/=(.*)/s);
   await context.addCookies([{ name, value, url: BASE_URL }]);
@@ -72,11 +82,17 @@ test('the task list and a task are in Norwegian, with Norwegian amounts and date
   await row.waitFor();
   assert.match(nbsp(await row.textContent()), /12 500,00 NOK/);
   assert.match(await row.textContent(), /31\.03\.2030/);
+  // The server's warning sentence, in Norwegian with a Norwegian date.
+  const overdue = page.locator(`[data-testid="task-list"] tr[data-invoice="NB-4413"]`);
+  assert.ok((await overdue.textContent()).includes(server('The due date {due_date} has passed.', '01.03.2020')), await overdue.textContent());
   await lookAt('tasks');
 
   await page.getByRole('link', { name: nb('tasks.task_link', { number: 'NB-4411', supplier: 'Bergen Kontor AS' }) }).first().click();
   await page.getByRole('heading', { level: 2, name: nb('task.title', { number: 'NB-4411', supplier: 'Bergen Kontor AS' }) }).waitFor();
   assert.match(nbsp(await page.getByTestId('invoice-amount').textContent()), /^12 500,00 NOK$/);
+  // Its status badge and its history are Norwegian too.
+  await page.getByText(nb('widgets.status_awaiting_approval'), { exact: true }).first().waitFor();
+  await page.getByText(server('Received from the Document Center; needs one approval.'), { exact: true }).waitFor();
   await lookAt('task');
   assert.deepEqual(page.errors, []);
 });

@@ -3,7 +3,7 @@
 //! warning badges are shared widgets (`crate::widgets`).
 
 use ap_core::api_approval::{CommentView, HistoryEntry, InvoiceView};
-use ap_core::warnings::Warning;
+use ap_core::warnings::WarningNote;
 use leptos::prelude::*;
 
 use crate::widgets::{
@@ -13,14 +13,17 @@ use crate::{tr, tr_string};
 
 /// Warnings as a panel with their messages, for a task or a process.
 #[component]
-pub fn WarningPanel(warnings: Vec<Warning>) -> impl IntoView {
+pub fn WarningPanel(warnings: Vec<WarningNote>) -> impl IntoView {
     (!warnings.is_empty()).then(|| {
         view! {
             <section class="note note-warn warnings" aria-labelledby="warnings-title">
                 <h2 id="warnings-title">{tr!(task.warnings)}</h2>
                 <ul>
-                    {warnings.into_iter().map(|w| view! {
-                        <li data-warning=w.kind()><strong>{warning_label(w.kind())} ": "</strong>{w.to_string()}</li>
+                    {warnings.into_iter().map(|w| {
+                        let kind = w.kind.clone();
+                        view! {
+                            <li data-warning=w.kind><strong>{move || warning_label(&kind)} ": "</strong>{w.message}</li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>

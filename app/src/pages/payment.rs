@@ -13,8 +13,9 @@ use leptos_router::hooks::use_params_map;
 use crate::api_autopay;
 use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::widgets::{
-    account_text, amount_text, date_text, failure_of, field_error, local_time, ActionError,
-    CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen, WarningText,
+    account_text, amount_text, date_text, failure_of, field_error, local_time, payment_status_text,
+    ActionError, CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen,
+    WarningText,
 };
 use crate::{tr, tr_string};
 
@@ -106,7 +107,7 @@ fn PaymentView(payment: PaymentEvents, reload: Callback<()>) -> impl IntoView {
                 })}
                 <dt>{tr!(autopay.pay_fact_amount)}</dt><dd><span class="amount">{amount_text(&p.amount)}</span></dd>
                 <dt>{tr!(autopay.pay_fact_requested_date)}</dt><dd>{date_text(&p.requested_execution_date)}</dd>
-                <dt>{tr!(autopay.pay_fact_status)}</dt><dd>{p.status.label()}</dd>
+                <dt>{tr!(autopay.pay_fact_status)}</dt><dd>{move || payment_status_text(p.status)}</dd>
                 <dt>{tr!(autopay.pay_fact_approval)}</dt><dd data-testid="approvals">{approvals_text(&p)}</dd>
                 <dt>{tr!(autopay.pay_fact_token)}</dt><dd data-testid="approval-token">{token_text(&p)}</dd>
                 <dt>{tr!(autopay.pay_fact_warning)}</dt><dd><WarningText warning=p.warning.clone() /></dd>
@@ -359,8 +360,8 @@ fn EventList(events: Vec<PaymentEvent>) -> impl IntoView {
         <DataTable caption=tr_string!(autopay.pay_events_caption) testid="payment-events" columns=EVENT_COLUMNS
             rows=events.into_iter().map(|e| {
                 let change = match (e.from_status, e.to_status) {
-                    (Some(from), Some(to)) => Some(format!("{} → {}", from.label(), to.label())),
-                    (None, Some(to)) => Some(tr_string!(autopay.pay_now_status, status = to.label()).to_string()),
+                    (Some(from), Some(to)) => Some(format!("{} → {}", payment_status_text(from), payment_status_text(to))),
+                    (None, Some(to)) => Some(tr_string!(autopay.pay_now_status, status = payment_status_text(to)).to_string()),
                     _ => None,
                 };
                 Row::new()

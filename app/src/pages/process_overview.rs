@@ -13,11 +13,11 @@ use crate::paged::{Paged, PagedList};
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
 use crate::session::use_session;
 use crate::widgets::{
-    all, amount_text, count_text, local_time, Column, DataTable, ErrorNote, FilterBar,
-    FilterSelect, Loaded, Row, SignedInScreen, StatusBadge, WarningBadges, YesNo, STATUSES,
-    WARNING_KINDS,
+    all, amount_text, count_text, local_time, status_text, warning_label, Column, DataTable,
+    ErrorNote, FilterBar, FilterSelect, Loaded, Row, SignedInScreen, StatusBadge, WarningBadges,
+    YesNo, STATUSES, WARNING_KINDS,
 };
-use crate::{tr, tr_string};
+use crate::{tr, tr_prop, tr_string};
 
 /// The overview of every process.
 #[component]
@@ -103,18 +103,18 @@ fn ProcessList() -> impl IntoView {
             <div class="card-head">
                 <h2 id="processes-title">{tr!(overview.processes)}</h2>
             </div>
-            <FilterBar label=tr_string!(overview.filter_label) filters=vec![company, status, paid, warning]>
-                <FilterSelect id="filter-company" label=tr_string!(overview.col_company) value=company options={Signal::derive(move || {
+            <FilterBar label=tr_prop!(overview.filter_label) filters=vec![company, status, paid, warning]>
+                <FilterSelect id="filter-company" label=tr_prop!(overview.col_company) value=company options={Signal::derive(move || {
                     std::iter::once(all(tr_string!(overview.all_companies)))
                         .chain(companies.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|c| (c.id, c.name)))
                         .collect()
                 })} />
-                <FilterSelect id="filter-status" label=tr_string!(overview.col_status) value=status
-                    options={std::iter::once(all(tr_string!(overview.all_statuses))).chain(STATUSES.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
-                <FilterSelect id="filter-paid" label=tr_string!(overview.col_payment_approved) value=paid
+                <FilterSelect id="filter-status" label=tr_prop!(overview.col_status) value=status
+                    options=Signal::derive(|| std::iter::once(all(tr_string!(overview.all_statuses))).chain(STATUSES.iter().map(|k| (k.to_string(), status_text(k)))).collect::<Vec<_>>()) />
+                <FilterSelect id="filter-paid" label=tr_prop!(overview.col_payment_approved) value=paid
                     options={vec![all(tr_string!(overview.yes_and_no)), ("yes".into(), tr_string!(overview.yes).into()), ("no".into(), tr_string!(overview.no).into())]} />
-                <FilterSelect id="filter-warning" label=tr_string!(overview.warning) value=warning
-                    options={std::iter::once(all(tr_string!(overview.any_or_none))).chain(WARNING_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string()))).collect::<Vec<_>>()} />
+                <FilterSelect id="filter-warning" label=tr_prop!(overview.warning) value=warning
+                    options=Signal::derive(|| std::iter::once(all(tr_string!(overview.any_or_none))).chain(WARNING_KINDS.iter().map(|k| (k.to_string(), warning_label(k).to_owned()))).collect::<Vec<_>>()) />
             </FilterBar>
             <PagedList paged=processes loading=tr_string!(overview.loading) more_testid="processes-load-more" let:rows>
                 {match rows {

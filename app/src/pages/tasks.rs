@@ -18,7 +18,7 @@ use crate::widgets::{
     account_text, all, amount_text, date_text, totals_text, Column, ConfirmButton, DataTable,
     ErrorNote, FilterSelect, Row, SignedInScreen, WarningBadges,
 };
-use crate::{tr, tr_string};
+use crate::{tr, tr_prop, tr_string};
 
 /// The approver's task list with the bundle on top.
 #[component]
@@ -148,7 +148,7 @@ fn TaskBoard() -> impl IntoView {
             <div class="card-head">
                 <h2 id="tasks-title">{tr!(tasks.list_title)}</h2>
                 <form class="filters" aria-label=crate::tr_prop!(tasks.filter_label) on:submit=|ev| ev.prevent_default()>
-                    <FilterSelect id="tasks-company" label=tr_string!(tasks.col_company) value=company options={Signal::derive(move || {
+                    <FilterSelect id="tasks-company" label=tr_prop!(tasks.col_company) value=company options={Signal::derive(move || {
                         std::iter::once(all(tr_string!(tasks.all_companies))).chain(my_companies().into_iter().map(|c| (c.id, c.name))).collect()
                     })} />
                     <div class="field">

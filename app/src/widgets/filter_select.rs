@@ -7,7 +7,9 @@ use leptos::prelude::*;
 pub fn FilterSelect(
     /// Unique on the page; the label points at it.
     id: &'static str,
-    label: &'static str,
+    /// A translated text that follows the language (`tr_prop!`).
+    #[prop(into)]
+    label: TextProp,
     value: RwSignal<String>,
     /// (value, text), the "all" choice (value "") first.
     #[prop(into)]
@@ -15,7 +17,7 @@ pub fn FilterSelect(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id>{move || label.get()}</label>
             <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
                 {move || options.get().into_iter().map(|(v, text)| {
                     let v2 = v.clone();
@@ -29,8 +31,9 @@ pub fn FilterSelect(
 /// A filter bar: its fields, then "Clear filters", which sets every filter back to "" (all).
 #[component]
 pub fn FilterBar(
-    /// The form's accessible name, e.g. "Filter payments".
-    label: &'static str,
+    /// The form's accessible name, e.g. "Filter payments" (`tr_prop!`).
+    #[prop(into)]
+    label: TextProp,
     /// The signals the fields set.
     filters: Vec<RwSignal<String>>,
     children: Children,
@@ -41,7 +44,7 @@ pub fn FilterBar(
         }
     };
     view! {
-        <form class="filters" aria-label=label on:submit=|ev| ev.prevent_default()>
+        <form class="filters" aria-label=move || label.get() on:submit=|ev| ev.prevent_default()>
             {children()}
             <div class="field filter-clear">
                 <button type="button" class="secondary" on:click=clear>{crate::tr!(widgets.clear_filters)}</button>

@@ -93,7 +93,9 @@ pub async fn payment_suggestions(
         let headers = Headers::new();
         headers.set(
             "x-nothing-to-export",
-            &format!("There are no approved {kind} invoices that were not exported yet."),
+            &ap_core::sentence!(
+                "There are no approved {kind} invoices that were not exported yet."
+            ),
         )?;
         headers.set("cache-control", "no-store")?;
         return Ok(Response::empty()?.with_status(204).with_headers(headers));
@@ -193,9 +195,10 @@ pub async fn acknowledge_export(
             "ERP",
             "payment_suggestions_exported",
             Some(&company),
-            format!(
-                "The ERP acknowledged payment-suggestion file {} with {} {kind} invoice(s).",
-                ack.export_id, ack.invoices
+            ap_core::sentence!(
+                "The ERP acknowledged payment-suggestion file {} ({kind}). Invoices in it: {}.",
+                ack.export_id,
+                ack.invoices
             ),
         )
         .await?;

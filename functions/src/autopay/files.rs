@@ -112,10 +112,12 @@ pub async fn sign_file(mut req: Request, env: &Env, id: &str) -> Result<Response
                 &ctx.actor(),
                 "payment_file_signed",
                 Some(&company.id),
-                format!(
+                ap_core::sentence!(
                     "Signed the upload of payment file {} with TOTP: {} sent to bank, {} pending \
                      approval.",
-                    result.file_id, result.summary.sent_to_bank, result.summary.pending_approval
+                    result.file_id,
+                    result.summary.sent_to_bank,
+                    result.summary.pending_approval
                 ),
             )
             .await?;

@@ -184,11 +184,11 @@ impl Decided {
         match self {
             Self::Approved => (
                 "payment_approved_in_autopay",
-                format!("Approved payment {}; now {}.", row.id, row.status_label),
+                ap_core::sentence!("Approved payment {}; now {}.", row.id, row.status_label),
             ),
             Self::Rejected => (
                 "payment_rejected_in_autopay",
-                format!("Rejected payment {}.", row.id),
+                ap_core::sentence!("Rejected payment {}.", row.id),
             ),
         }
     }

@@ -38,9 +38,11 @@ pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiE
             &format!("integration key {}", key.prefix),
             "status_report_imported",
             Some(&key.company_id),
-            format!(
-                "Status report {} on {}: {} payment(s) changed status.",
-                result.report_msg_id, result.original_msg_id, result.changed
+            ap_core::sentence!(
+                "Status report {} on {}. Payments that changed status: {}.",
+                result.report_msg_id,
+                result.original_msg_id,
+                result.changed
             ),
         )
         .await?;

@@ -265,9 +265,9 @@ async fn accept_upload(
             &uploader.actor,
             "payment_file_uploaded",
             Some(&company.id),
-            format!(
-                "Payment file {} uploaded: {} payment(s), {} sent to bank, {} pending approval, \
-                 {} pending signing, {} warning(s).",
+            ap_core::sentence!(
+                "Payment file {} uploaded. Payments: {}; sent to bank: {}; pending approval: {}; \
+                 pending signing: {}; with a warning: {}.",
                 answer.result.file_id,
                 s.payments,
                 s.sent_to_bank,

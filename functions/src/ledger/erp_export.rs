@@ -177,7 +177,7 @@ impl Ledger {
                 HistoryEntry::new(
                     "exported",
                     "ERP",
-                    format!(
+                    ap_core::sentence!(
                         "Exported to the ERP in the {} payment-suggestion file {export_id} \
                          (acknowledged).",
                         if pre_approved {

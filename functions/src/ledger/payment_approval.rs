@@ -43,13 +43,16 @@ impl Ledger {
             };
         p.approver_names.push(actor.to_owned());
         p.updated_at = now;
-        let mut detail = format!(
+        let mut detail = ap_core::sentence!(
             "Approved ({} of {} approvals).",
             p.approver_names.len(),
             needs.approvals_required
         );
         if let Some(warning) = &p.warning {
-            detail.push_str(&format!(" Approved despite the warning: {warning}"));
+            detail.push(' ');
+            detail.push_str(&ap_core::sentence!(
+                "Approved despite the warning: {warning}"
+            ));
         }
         self.payment_event(
             id,
@@ -104,7 +107,7 @@ impl Ledger {
             now,
             NewEvent::status(
                 actor,
-                format!("Rejected in AutoPay: {reason}. The payment will not be sent."),
+                ap_core::sentence!("Rejected in AutoPay: {reason}. The payment will not be sent."),
                 from,
                 PaymentStatus::Rejected,
             ),

@@ -99,7 +99,7 @@ impl Ledger {
                 HistoryEntry::new(
                     "token_revoked",
                     "system",
-                    format!(
+                    ap_core::sentence!(
                         "Approval token revoked: document {} names another bank account for this \
                          supplier.",
                         new.document_id
@@ -299,7 +299,9 @@ impl Ledger {
                 HistoryEntry::new(
                     "token_revoked",
                     actor,
-                    "Revoked the approval token; the payment needs normal approval in AutoPay.",
+                    ap_core::sentence!(
+                        "Revoked the approval token; the payment needs normal approval in AutoPay."
+                    ),
                 ),
             )?;
         }

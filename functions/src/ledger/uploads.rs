@@ -191,9 +191,10 @@ impl Ledger {
             let received = NewEvent::new(
                 "received",
                 &file.uploaded_by,
-                format!(
+                ap_core::sentence!(
                     "Received in payment file {} (message {}).",
-                    file.id, file.msg_id
+                    file.id,
+                    file.msg_id
                 ),
             )
             .file(&file.id);
@@ -284,7 +285,9 @@ impl Ledger {
                 p.warning = Some(reason.clone());
                 let event = NewEvent::status(
                     "system",
-                    format!("Not pre-approved: {reason} The payment needs normal approval."),
+                    ap_core::sentence!(
+                        "Not pre-approved: {reason} The payment needs normal approval."
+                    ),
                     from,
                     PaymentStatus::PendingApproval,
                 )
@@ -358,15 +361,16 @@ impl Ledger {
         let (kind, detail) = if p.status == PaymentStatus::SentToBank {
             (
                 "payment_sent",
-                format!(
+                ap_core::sentence!(
                     "Payment {} (file {}) used the approval token and was sent to the bank.",
-                    p.id, p.file_id
+                    p.id,
+                    p.file_id
                 ),
             )
         } else {
             (
                 "payment_pre_approved",
-                format!(
+                ap_core::sentence!(
                 "Payment {} (file {}) used the approval token; it waits for a second, different \
                  AutoPay Approver (1 of {} approvals).",
                 p.id, p.file_id, needs.approvals_required
@@ -430,7 +434,7 @@ impl Ledger {
             let event = NewEvent::new(
                 "signed_upload",
                 actor,
-                format!("Upload of file {file_id} signed with TOTP."),
+                ap_core::sentence!("Upload of file {file_id} signed with TOTP."),
             )
             .method(Some("TOTP".to_owned()))
             .file(file_id);

@@ -9,10 +9,10 @@ use super::files::payments_text;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
 use crate::widgets::{
-    account_text, all, amount_text, date_text, lang, local_time, Column, DataTable, FilterBar,
-    FilterSelect, PaymentStatusBadge, Row, WarningText, YesNo,
+    account_text, all, amount_text, date_text, lang, local_time, payment_status_text, Column,
+    DataTable, FilterBar, FilterSelect, PaymentStatusBadge, Row, WarningText, YesNo,
 };
-use crate::{tr, tr_string};
+use crate::{tr, tr_prop, tr_string};
 
 /// The columns of an AutoPay payments table: `first` (the payment, linked to its page), the
 /// debtor where the table shows it, then creditor, amount, requested date, status, pre-approved
@@ -119,13 +119,13 @@ pub(super) fn PaymentList(
             <div class="card-head">
                 <h2 id="payments-title">{tr!(autopay.payments_title)}</h2>
             </div>
-            <FilterBar label=tr_string!(autopay.filter_label) filters=vec![company, status, file, date]>
-                <FilterSelect id="filter-company" label=tr_string!(autopay.filter_company) value=company options={Signal::derive(move || {
+            <FilterBar label=tr_prop!(autopay.filter_label) filters=vec![company, status, file, date]>
+                <FilterSelect id="filter-company" label=tr_prop!(autopay.filter_company) value=company options={Signal::derive(move || {
                     std::iter::once(all(tr_string!(autopay.all_companies))).chain(companies.get().unwrap_or_default()).collect()
                 })} />
-                <FilterSelect id="filter-status" label=tr_string!(autopay.filter_status) value=status
-                    options={std::iter::once(all(tr_string!(autopay.all_statuses))).chain(PaymentStatus::ALL.iter().map(|s| (s.as_key().to_owned(), s.label().to_owned()))).collect::<Vec<_>>()} />
-                <FilterSelect id="filter-file" label=tr_string!(autopay.filter_file) value=file options={Signal::derive(move || {
+                <FilterSelect id="filter-status" label=tr_prop!(autopay.filter_status) value=status
+                    options=Signal::derive(|| std::iter::once(all(tr_string!(autopay.all_statuses))).chain(PaymentStatus::ALL.iter().map(|s| (s.as_key().to_owned(), payment_status_text(*s).to_owned()))).collect::<Vec<_>>()) />
+                <FilterSelect id="filter-file" label=tr_prop!(autopay.filter_file) value=file options={Signal::derive(move || {
                     std::iter::once(all(tr_string!(autopay.all_files)))
                         .chain(files.get().and_then(|r| r.ok()).map(|p| p.items).unwrap_or_default().into_iter()
                             .map(|f| (f.id, format!("{} ({})", f.msg_id, local_time(&f.uploaded_at)))))

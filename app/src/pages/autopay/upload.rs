@@ -13,7 +13,7 @@ use super::payments::{payment_columns, payment_row};
 use super::use_autopay_access;
 use crate::api::ApiFailure;
 use crate::api_autopay;
-use crate::widgets::{count_text, totals_text, Column, DataTable};
+use crate::widgets::{count_text, file_status_text, totals_text, Column, DataTable};
 use crate::{tr, tr_string};
 
 /// A file's size in words.
@@ -220,7 +220,7 @@ pub(crate) fn UploadOutcome(
                 view! {
                     <div class=if pending { "note note-warn" } else { "note note-ok" } role="status" data-testid="upload-summary">
                         <p>
-                            <strong>{tr_string!(autopay.file_status, file = r.msg_id.clone(), status = r.status.label()).to_string()}</strong>
+                            <strong>{tr_string!(autopay.file_status, file = r.msg_id.clone(), status = file_status_text(r.status)).to_string()}</strong>
                             {summary_text(&r)}
                         </p>
                         {r.replayed.then(|| view! { <p>{tr!(autopay.replayed)}</p> })}
