@@ -290,8 +290,9 @@ pub fn account(text: &str) -> String {
 /// calendar days written as `lang` writes them: `21500.00 NOK` → `21,500.00 NOK` /
 /// `21 500,00 NOK`, `2030-03-31` → `31 Mar 2030` / `31.03.2030`. An amount is a decimal number
 /// followed by a currency code this product knows (a whole number only for a currency without
-/// minor units); a day is a whole word of the form `YYYY-MM-DD` that is a real date. Punctuation
-/// around either is kept; nothing else changes.
+/// minor units); a day is a whole word of the form `YYYY-MM-DD` that is a real date; an instant
+/// in UTC (`2026-11-29T17:06:03Z`) is written as a date-time in UTC, saying so (the server does
+/// not know the reader's time zone). Punctuation around them is kept; nothing else changes.
 pub fn in_sentence(lang: Lang, text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
@@ -305,8 +306,15 @@ pub fn in_sentence(lang: Lang, text: &str) -> String {
             i += 2;
             continue;
         }
-        match Date::parse(core) {
-            Ok(day) if core.len() == 10 => out.push(format!("{open}{}{close}", date(lang, day))),
+        let instant = (core.len() >= 20 && core.ends_with(['Z', 'z']))
+            .then(|| parse_instant(core))
+            .flatten()
+            .and_then(|secs| date_time(lang, secs, 0));
+        match (Date::parse(core), instant) {
+            (Ok(day), _) if core.len() == 10 => {
+                out.push(format!("{open}{}{close}", date(lang, day)));
+            }
+            (_, Some(at)) => out.push(format!("{open}{at} UTC{close}")),
             _ => out.push(words[i].to_owned()),
         }
         i += 1;
@@ -385,20 +393,28 @@ mod tests {
             "(was 1\u{a0}250,50\u{a0}EUR) and -12,50\u{a0}SEK."
         );
         assert_eq!(in_sentence(Lang::En, "[2026-11-29]"), "[29 Nov 2026]");
+        assert_eq!(
+            in_sentence(Lang::En, "Locked until 2026-11-29T17:06:03Z."),
+            "Locked until 29 Nov 2026, 17:06 UTC."
+        );
+        assert_eq!(
+            in_sentence(Lang::Nb, "Låst til 2026-11-29T17:06:03Z."),
+            "Låst til 29.11.2026 17:06 UTC."
+        );
     }
 
     #[test]
     fn sentences_keep_what_is_not_an_amount_or_a_day() {
         for text in [
-            "Invoice 12345 NOK",         // a whole number with a currency that has öre
-            "2 payments in 3 files.",    // counts
-            "12.50 ABC was not changed", // not a currency
-            "12.50 nok",                 // not a code
-            "12. NOK",                   // no decimals after the point
-            "1,2345.00 NOK",             // not thousands
-            "2026-02-30 is no day",      // not a real date
-            "at 2026-11-29T17:06:03Z",   // an instant, not a day
-            "INV-2026-11-29",            // an id that holds a date
+            "Invoice 12345 NOK",            // a whole number with a currency that has öre
+            "2 payments in 3 files.",       // counts
+            "12.50 ABC was not changed",    // not a currency
+            "12.50 nok",                    // not a code
+            "12. NOK",                      // no decimals after the point
+            "1,2345.00 NOK",                // not thousands
+            "2026-02-30 is no day",         // not a real date
+            "at 2026-11-29T17:06:03+01:00", // an instant not in UTC
+            "INV-2026-11-29",               // an id that holds a date
             "",
             "  two  spaces ",
         ] {

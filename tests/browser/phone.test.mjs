@@ -385,6 +385,17 @@ test('wide administration tables and the users\' confirm box fit a phone', async
   }
   await screenshot(p, 'phone-process-overview');
   await assertAccessible(p, 'the process overview at 390 px');
+  // The readiness matrix is one card per user with a labelled block per company: the reasons
+  // are on screen, not in columns to the right of the screen.
+  await p.goto('/admin/readiness');
+  const readiness = p.getByTestId('readiness');
+  await readiness.waitFor();
+  await assertNoSidewaysScroll(p, 'the readiness matrix');
+  const cell = readiness.locator('tr[data-user] td.not-ready').first();
+  await assertInsideScreen(p, cell, 'a company block of the readiness matrix');
+  await assertInsideScreen(p, cell.locator('li').first(), 'a missing prerequisite');
+  await screenshot(p, 'phone-admin-readiness');
+  await assertAccessible(p, 'the readiness matrix at 390 px');
   assert.deepEqual(unexpectedErrors(p), []);
   await p.close();
 });

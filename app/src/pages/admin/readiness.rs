@@ -41,7 +41,7 @@ fn readiness_table(list: Vec<ReadinessRow>) -> impl IntoView {
     }
     view! {
         <div class="table-scroll">
-            <table class="table readiness" data-testid="readiness">
+            <table class="table readiness stack" data-testid="readiness">
                 <caption class="visually-hidden">{tr!(readiness.caption)}</caption>
                 <thead><tr>
                     <th scope="col">{tr!(readiness.user)}</th>
@@ -54,18 +54,18 @@ fn readiness_table(list: Vec<ReadinessRow>) -> impl IntoView {
                             {companies.iter().map(|(company_id, company_name)| {
                                 match cells.get(&(user_id.clone(), company_id.clone())) {
                                     Some(cell) if cell.ready => view! {
-                                        <td class="ready" data-company=company_name.clone()>
+                                        <td class="ready" data-company=company_name.clone() data-label=company_name.clone()>
                                             <span class="badge badge-ok">"✓"<span class="visually-hidden">" "{tr!(readiness.ready)}</span></span>
                                         </td>
                                     }.into_any(),
                                     Some(cell) => view! {
-                                        <td class="not-ready" data-company=company_name.clone()>
+                                        <td class="not-ready" data-company=company_name.clone() data-label=company_name.clone()>
                                             <ul class="reasons">
                                                 {cell.missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}
                                             </ul>
                                         </td>
                                     }.into_any(),
-                                    None => view! { <td data-company=company_name.clone()><span class="muted">"—"</span></td> }.into_any(),
+                                    None => view! { <td data-company=company_name.clone() data-label=company_name.clone()><span class="muted">"—"</span></td> }.into_any(),
                                 }
                             }).collect_view()}
                         </tr>
