@@ -51,6 +51,7 @@ impl Session {
         self.set(SessionState {
             first_run: false,
             user: None,
+            recovery_code_used: false,
         });
     }
 

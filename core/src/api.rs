@@ -57,7 +57,10 @@ pub struct FieldError {
 //   DELETE /api/v1/session                    -> 204 (cookie cleared)
 //   POST   /api/v1/me/password                ChangePasswordRequest -> 204
 //   POST   /api/v1/me/two-step/enrolment      -> TwoStepEnrolment (new secret, pending)
-//   POST   /api/v1/me/two-step/activate       TwoStepCodeRequest -> Me
+//   POST   /api/v1/me/two-step/activate       TwoStepCodeRequest -> RecoveryCodesShown (Me and
+//                                             the ten recovery codes, answered this once)
+//   POST   /api/v1/me/two-step/recovery-codes -> RecoveryCodesShown (a new set; the old codes
+//                                             stop working; needs a step-up, as below)
 //   POST   /api/v1/me/two-step/deactivate     TwoStepCodeRequest -> Me
 //   PUT    /api/v1/me/language            LanguageRequest -> Me
 //   POST   /api/v1/me/step-up                 TwoStepCodeRequest -> 204 (this session may make
@@ -76,6 +79,10 @@ pub struct SessionState {
     /// No user exists yet: the SPA offers to create the first System Administrator.
     pub first_run: bool,
     pub user: Option<Me>,
+    /// In the answer to a sign-in whose second factor was a recovery code (it is now used up;
+    /// `user.recovery_codes_left` says how many are left).
+    #[serde(default)]
+    pub recovery_code_used: bool,
 }
 
 /// The signed-in user as the user sees themself (My details).
@@ -88,6 +95,9 @@ pub struct Me {
     /// Signed in with a one-time initial password: must choose a new one before anything else.
     pub must_change_password: bool,
     pub two_step_active: bool,
+    /// Unused recovery codes (0 without two-step verification).
+    #[serde(default)]
+    pub recovery_codes_left: u32,
     /// RFC 3339 UTC; set while two-step verification is locked after failed attempts.
     pub locked_until: Option<String>,
     /// The language the user chose on My details; `None`: the browser's language.
@@ -115,13 +125,16 @@ pub struct FirstAdminRequest {
 }
 
 /// One form: users with two-step verification give the code in the same request, so a failure
-/// never tells which factor was wrong.
+/// never tells which factor was wrong. A recovery code (`XXXXX-XXXXX`) may stand in for the
+/// code, once; giving both is a 400.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
     #[serde(default)]
     pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +159,15 @@ pub struct TwoStepEnrolment {
 #[serde(deny_unknown_fields)]
 pub struct LanguageRequest {
     pub language: Option<Lang>,
+}
+
+/// Two-step verification just activated, or new recovery codes: My details and the ten codes
+/// (`XXXXX-XXXXX`), answered this once and stored only as hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodesShown {
+    #[serde(flatten)]
+    pub me: Me,
+    pub recovery_codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,6 +31,7 @@ pub mod payment_ref;
 pub mod process;
 pub mod qr;
 pub mod readiness;
+pub mod recovery;
 pub mod roles;
 pub mod screens;
 pub mod seal;

@@ -69,6 +69,7 @@ mod tests {
             is_system_admin,
             must_change_password: false,
             two_step_active: true,
+            recovery_codes_left: 10,
             locked_until: None,
             language: None,
             companies: if roles.is_empty() {

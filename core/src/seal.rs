@@ -55,6 +55,12 @@ impl SealKey {
         Ok(Self(bytes.into()))
     }
 
+    /// The key's bytes, for deriving keys of other uses from the same secret
+    /// (`recovery::RecoveryKey::derive`).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(&self.0)
     }

@@ -8,6 +8,7 @@ use ap_core::guard::Locked;
 use ap_core::ids::{Email, UserId};
 use ap_core::org::check_name;
 use ap_core::password::{dummy_verify, Password, PasswordHash};
+use ap_core::recovery::RecoveryCode;
 use ap_core::roles::{Role, UserRoles, SYSTEM_ADMINISTRATOR};
 use ap_core::session::{
     check_same_origin, cookie_name, CrossSiteRefusal, SessionToken, SIGN_IN_NOT_CORRECT,
@@ -33,6 +34,8 @@ pub struct SessionCtx {
     pub locked_until: Option<u64>,
     /// When this session last confirmed a fresh code (`POST /me/step-up`).
     pub stepped_up_at: Option<u64>,
+    /// The user's unused recovery codes.
+    pub recovery_codes_left: u32,
 }
 
 /// Why a request is refused for who is asking (401: no one signed in) or for what they may do
@@ -114,6 +117,7 @@ pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionC
             token,
             locked_until: answer.locked_until,
             stepped_up_at: answer.stepped_up_at,
+            recovery_codes_left: answer.recovery_codes_left,
         })),
         _ => Ok(None),
     }
@@ -142,6 +146,15 @@ pub async fn get_session(req: &Request, env: &Env) -> Result<Response, ApiError>
 }
 
 async fn session_state(env: &Env, ctx: Option<&SessionCtx>) -> Result<SessionState, ApiError> {
+    session_state_after(env, ctx, false).await
+}
+
+/// The session state; `recovery_code_used`: this sign-in used up a recovery code.
+async fn session_state_after(
+    env: &Env,
+    ctx: Option<&SessionCtx>,
+    recovery_code_used: bool,
+) -> Result<SessionState, ApiError> {
     let first_run = ask_registry(
         env,
         &RegistryCommand::Lookup {
@@ -152,10 +165,16 @@ async fn session_state(env: &Env, ctx: Option<&SessionCtx>) -> Result<SessionSta
     .await?
     .is_none();
     let user = match ctx {
-        Some(ctx) => Some(me::view(env, &ctx.user, ctx.locked_until).await?),
+        Some(ctx) => {
+            Some(me::view(env, &ctx.user, ctx.locked_until, ctx.recovery_codes_left).await?)
+        }
         None => None,
     };
-    Ok(SessionState { first_run, user })
+    Ok(SessionState {
+        first_run,
+        user,
+        recovery_code_used,
+    })
 }
 
 /// `POST /api/v1/setup/first-admin`: only while no System Administrator exists; of two
@@ -224,6 +243,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
             checked_seed: None,
             step: None,
             session_hash: token.secret_hash(),
+            recovery_hash: None,
         },
     )
     .await?;
@@ -232,6 +252,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         token,
         locked_until: answer.locked_until,
         stepped_up_at: None,
+        recovery_codes_left: answer.recovery_codes_left,
     };
     let state = session_state(env, Some(&ctx)).await?;
     with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
@@ -278,10 +299,21 @@ fn with_cookie(mut resp: Response, _req: &Request, cookie: &str) -> Result<Respo
     Ok(resp)
 }
 
-/// `POST /api/v1/session`: e-mail, password and (with two-step verification) the code in one
-/// request. Every failure answers the same 401; a lock answers 423 saying until when.
+/// `POST /api/v1/session`: e-mail, password and (with two-step verification) the code, or a
+/// recovery code in its place, in one request. Every failure answers the same 401 (a wrong,
+/// used or malformed recovery code too); a lock answers 423 saying until when.
 pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let body: SignInRequest = read_json(&mut req).await?;
+    let typed_code = |c: &Option<String>| {
+        c.as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+    };
+    let (code, recovery_code) = (typed_code(&body.code), typed_code(&body.recovery_code));
+    if code.is_some() && recovery_code.is_some() {
+        return Err(BadField::CodeAndRecoveryCode.into());
+    }
     let now = now_secs();
     let typed = body.email.trim().chars().take(254).collect::<String>();
     let mut limits = SignInKeys::of(&req, &typed);
@@ -319,8 +351,16 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
         .unwrap_or(false)
         && user.active;
     let step = match &user.two_step {
-        Some(sealed) => secrets::matched_step(env, &user.id, sealed, body.code.as_deref(), now)?,
+        Some(sealed) => secrets::matched_step(env, &user.id, sealed, code.as_deref(), now)?,
         None => None,
+    };
+    // A malformed recovery code is no hash: it fails like a wrong one.
+    let recovery_hash = match (&user.two_step, recovery_code.as_deref()) {
+        (Some(_), Some(typed)) => match RecoveryCode::parse(typed) {
+            Ok(code) => Some(secrets::recovery_hash(env, &user.id, &code)?),
+            Err(_) => None,
+        },
+        _ => None,
     };
     let token = new_token(&user.id)?;
     let answer = ask_guard(
@@ -333,6 +373,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
             checked_seed: user.two_step.clone(),
             step,
             session_hash: token.secret_hash(),
+            recovery_hash,
         },
     )
     .await?;
@@ -353,21 +394,23 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 .await?;
             }
             limits.succeeded(env, now).await?;
-            events::record(
-                env,
-                &actor,
-                "sign_in_succeeded",
-                None,
-                ap_core::sentence!("Signed in."),
-            )
-            .await?;
+            let detail = if answer.recovery_code_used {
+                ap_core::sentence!(
+                    "Signed in with a recovery code; {} recovery codes left.",
+                    answer.recovery_codes_left
+                )
+            } else {
+                ap_core::sentence!("Signed in.")
+            };
+            events::record(env, &actor, "sign_in_succeeded", None, detail).await?;
             let ctx = SessionCtx {
                 user: answer.user.unwrap_or(user),
                 token,
                 locked_until: None,
                 stepped_up_at: None,
+                recovery_codes_left: answer.recovery_codes_left,
             };
-            let state = session_state(env, Some(&ctx)).await?;
+            let state = session_state_after(env, Some(&ctx), answer.recovery_code_used).await?;
             with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))
         }
         Outcome::NotCorrect | Outcome::Refused | Outcome::Missing => {

@@ -10,18 +10,25 @@
 //! kept in step with `record.active`). Table `sessions` holds one row per live session: the
 //! SHA-256 of the cookie secret (never the secret), `created`, `last_seen` and `stepped_up_at`
 //! (unix seconds; the last time this session confirmed a fresh code for a System
-//! Administrator's sensitive change); expired rows are deleted when met.
+//! Administrator's sensitive change); expired rows are deleted when met. Table `recovery`
+//! holds at most one row (`id = 1`): the unused recovery codes as
+//! [`RecoveryCodes`] JSON (HMAC hashes only, never the codes; kept out of the record so the KV
+//! read model never carries them), replaced when two-step verification is activated or new codes
+//! are generated, emptied when it is deactivated or reset.
 //!
 //! Each command runs its reads and writes without awaiting in between, so two concurrent
 //! attempts with the same TOTP step cannot both succeed, the failure count is exact, and every
 //! change of the record is applied to the record as it is now: a request that read the user
 //! earlier can never write an old copy back. A factor the Worker checked (password hash, TOTP
-//! seed) counts only if the record still holds what it was checked against.
+//! seed) counts only if the record still holds what it was checked against. A recovery code is
+//! looked up and removed in the same command that accepts the sign-in, so two sign-ins with one
+//! code cannot both succeed.
 
 use crate::durable::{answer_command, Transactions};
 use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
 use ap_core::format::Lang;
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
+use ap_core::recovery::{sign_in_with_recovery_code, RecoveryCodes, RecoveryHash};
 use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
 use serde::{Deserialize, Serialize};
@@ -61,8 +68,17 @@ pub enum UserChange {
     Enrol {
         pending: String,
     },
-    /// Only inside [`GuardCommand::VerifyCode`] with the pending seed whose code was verified.
-    ActivateTwoStep,
+    /// Only inside [`GuardCommand::VerifyCode`] with the pending seed whose code was verified;
+    /// `recovery_codes` become the user's recovery codes.
+    ActivateTwoStep {
+        #[serde(default)]
+        recovery_codes: RecoveryCodes,
+    },
+    /// A new set of recovery codes replaces the old one (refused unless two-step verification
+    /// is active). The handler checks the step-up first.
+    NewRecoveryCodes {
+        recovery_codes: RecoveryCodes,
+    },
     /// Only inside [`GuardCommand::VerifyCode`] with the active seed whose code was verified.
     DeactivateTwoStep,
     /// The language the user chose (`None`: the browser's).
@@ -90,6 +106,10 @@ pub enum GuardCommand {
         checked_seed: Option<String>,
         step: Option<u64>,
         session_hash: String,
+        /// The hash of a recovery code given instead of a TOTP code (`step` is then `None`):
+        /// on success it is used up.
+        #[serde(default)]
+        recovery_hash: Option<RecoveryHash>,
     },
     /// A code check (with the password when `checked_password` is set), counted by the lockout;
     /// on success `then` is applied in the same step.
@@ -173,6 +193,12 @@ pub struct GuardAnswer {
     /// the lock (`TwoStepGuard::attempts_left`).
     #[serde(default)]
     pub attempts_left: Option<u32>,
+    /// Unused recovery codes after the command.
+    #[serde(default)]
+    pub recovery_codes_left: u32,
+    /// For `SignIn`: the sign-in was accepted with a recovery code, which is now used up.
+    #[serde(default)]
+    pub recovery_code_used: bool,
 }
 
 impl GuardAnswer {
@@ -204,6 +230,11 @@ struct AccountRow {
     record: String,
 }
 
+#[derive(Deserialize)]
+struct RecoveryRow {
+    codes: String,
+}
+
 #[durable_object]
 pub struct UserGuard {
     sql: SqlStorage,
@@ -222,6 +253,8 @@ impl DurableObject for UserGuard {
              created INTEGER NOT NULL, last_seen INTEGER NOT NULL, stepped_up_at INTEGER)",
             "CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), \
              record TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS recovery (id INTEGER PRIMARY KEY CHECK (id = 1), \
+             codes TEXT NOT NULL)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("user guard schema: {e}");
@@ -266,6 +299,8 @@ fn int(v: u64) -> SqlStorageValue {
 struct Effects {
     end_sessions: bool,
     forget_steps: bool,
+    /// Set: the user's recovery codes become these (empty: voided).
+    recovery_codes: Option<RecoveryCodes>,
 }
 
 /// Applies `change` to `record` (the record as it is now). `checked` is the seed whose code was
@@ -301,6 +336,7 @@ fn change_record(
             seeds.reset();
             effects.end_sessions = true;
             effects.forget_steps = true;
+            effects.recovery_codes = Some(RecoveryCodes::default());
             Ok(())
         }
         UserChange::Enrol { pending } => {
@@ -308,16 +344,28 @@ fn change_record(
             effects.forget_steps = true;
             seeds.enrol(pending)
         }
-        UserChange::ActivateTwoStep => match checked {
-            Some(CheckedSeed::Pending(sealed)) => seeds.activate(sealed),
-            _ => Err(AccountRefusal::ChangedMeanwhile),
-        },
+        UserChange::ActivateTwoStep { recovery_codes } => {
+            effects.recovery_codes = Some(recovery_codes);
+            match checked {
+                Some(CheckedSeed::Pending(sealed)) => seeds.activate(sealed),
+                _ => Err(AccountRefusal::ChangedMeanwhile),
+            }
+        }
+        UserChange::NewRecoveryCodes { recovery_codes } => {
+            effects.recovery_codes = Some(recovery_codes);
+            if seeds.active.is_some() {
+                Ok(())
+            } else {
+                Err(AccountRefusal::NotActive)
+            }
+        }
         UserChange::Language { language } => {
             record.language = language;
             Ok(())
         }
         UserChange::DeactivateTwoStep => {
             effects.forget_steps = true;
+            effects.recovery_codes = Some(RecoveryCodes::default());
             match checked {
                 Some(CheckedSeed::Active(sealed)) => seeds.deactivate(sealed),
                 _ => Err(AccountRefusal::ChangedMeanwhile),
@@ -415,11 +463,39 @@ impl UserGuard {
             guard.last_used_step = None;
             self.save(guard)?;
         }
+        if let Some(codes) = &effects.recovery_codes {
+            self.store_recovery(codes)?;
+        }
         *record = changed;
         Ok(Ok(()))
     }
 
+    fn load_recovery(&self) -> Result<RecoveryCodes> {
+        let rows: Vec<RecoveryRow> = self
+            .sql
+            .exec("SELECT codes FROM recovery WHERE id = 1", None)?
+            .to_array()?;
+        match rows.first() {
+            Some(row) => Ok(serde_json::from_str(&row.codes)?),
+            None => Ok(RecoveryCodes::default()),
+        }
+    }
+
+    fn store_recovery(&self, codes: &RecoveryCodes) -> Result<()> {
+        self.sql.exec(
+            "INSERT OR REPLACE INTO recovery (id, codes) VALUES (1, ?)",
+            vec![serde_json::to_string(codes)?.into()],
+        )?;
+        Ok(())
+    }
+
     fn apply(&self, command: GuardCommand) -> Result<GuardAnswer> {
+        let mut answer = self.apply_command(command)?;
+        answer.recovery_codes_left = self.load_recovery()?.left();
+        Ok(answer)
+    }
+
+    fn apply_command(&self, command: GuardCommand) -> Result<GuardAnswer> {
         let (mut guard, active_before_records) = self.load()?;
         let record = self.load_record()?;
         match command {
@@ -470,6 +546,7 @@ impl UserGuard {
                 checked_seed,
                 step,
                 session_hash,
+                recovery_hash,
             } => {
                 if !record.active {
                     return Ok(answer(Outcome::NotCorrect, &guard, Some(now), Some(record)));
@@ -478,8 +555,17 @@ impl UserGuard {
                 let checked = still_current(Some(&record.password_hash), &checked_password)
                     && record.two_step == checked_seed;
                 let needs_code = record.two_step.is_some();
-                let outcome =
-                    self.attempt(&mut guard, now, password_ok && checked, needs_code, step)?;
+                let factors_ok = password_ok && checked;
+                let (outcome, recovery_code_used) = match recovery_hash {
+                    Some(hash) if needs_code && step.is_none() => {
+                        let outcome = self.attempt_recovery(&mut guard, now, factors_ok, &hash)?;
+                        (outcome, outcome == Outcome::Accepted)
+                    }
+                    _ => (
+                        self.attempt(&mut guard, now, factors_ok, needs_code, step)?,
+                        false,
+                    ),
+                };
                 if outcome == Outcome::Accepted {
                     self.sql.exec(
                         "DELETE FROM sessions WHERE created <= ? OR last_seen <= ?",
@@ -493,7 +579,10 @@ impl UserGuard {
                         vec![session_hash.into(), int(now), int(now)],
                     )?;
                 }
-                Ok(answer(outcome, &guard, Some(now), Some(record)))
+                Ok(GuardAnswer {
+                    recovery_code_used,
+                    ..answer(outcome, &guard, Some(now), Some(record))
+                })
             }
             GuardCommand::VerifyCode {
                 now,
@@ -627,6 +716,29 @@ impl UserGuard {
         }
     }
 
+    /// The lockout rule around a sign-in with a recovery code (`ap_core::recovery`): the code
+    /// is looked up and removed here, in the command that accepts the sign-in.
+    fn attempt_recovery(
+        &self,
+        guard: &mut TwoStepGuard,
+        now: u64,
+        password_ok: bool,
+        presented: &RecoveryHash,
+    ) -> Result<Outcome> {
+        let mut codes = self.load_recovery()?;
+        let outcome =
+            match sign_in_with_recovery_code(guard, &mut codes, password_ok, presented, now) {
+                Ok(_) => {
+                    self.store_recovery(&codes)?;
+                    Outcome::Accepted
+                }
+                Err(TwoStepRefusal::NotCorrect) => Outcome::NotCorrect,
+                Err(TwoStepRefusal::Locked(_)) => Outcome::Locked,
+            };
+        self.save(guard)?;
+        Ok(outcome)
+    }
+
     /// The lockout rule around one attempt: refused while locked; accepted only with a correct
     /// password and, when needed, a step newer than the last used one; otherwise counted.
     fn attempt(
@@ -678,6 +790,8 @@ fn answer(
             (Outcome::NotCorrect, Some(now)) => Some(guard.attempts_left(now)),
             _ => None,
         },
+        recovery_codes_left: 0,
+        recovery_code_used: false,
     }
 }
 

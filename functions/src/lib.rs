@@ -211,6 +211,9 @@ async fn app_api(
         (Post, ["api", "v1", "me", "two-step", "enrolment"]) => me::enrol(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "activate"]) => me::activate(req, env).await,
         (Post, ["api", "v1", "me", "two-step", "deactivate"]) => me::deactivate(req, env).await,
+        (Post, ["api", "v1", "me", "two-step", "recovery-codes"]) => {
+            me::new_recovery_codes(req, env).await
+        }
         (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
         (Get, ["api", "v1", "me", "signings"]) => signings::list(&req, env).await,
         (_, ["api", "v1", "me", "signings"]) => Err(ApiError::method_not_allowed("GET")),

@@ -2,11 +2,13 @@
 
 use ap_core::account::AccountRefusal;
 use ap_core::api::{
-    ChangePasswordRequest, LanguageRequest, Me, TwoStepCodeRequest, TwoStepEnrolment,
+    ChangePasswordRequest, LanguageRequest, Me, RecoveryCodesShown, TwoStepCodeRequest,
+    TwoStepEnrolment,
 };
 use ap_core::guard::{Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
 use ap_core::qr::qr_svg;
+use ap_core::recovery::{RecoveryCode, RecoveryCodes};
 use ap_core::totp::{otpauth_uri, TotpCode};
 use worker::{Env, Request, Response};
 
@@ -24,7 +26,12 @@ use crate::store::Kv;
 use crate::two_step::{self, CodeCheck, MY_TWO_STEP};
 
 /// The user as they see themself, with readiness per company where they hold a role.
-pub async fn view(env: &Env, user: &UserRecord, locked_until: Option<u64>) -> Result<Me, ApiError> {
+pub async fn view(
+    env: &Env,
+    user: &UserRecord,
+    locked_until: Option<u64>,
+    recovery_codes_left: u32,
+) -> Result<Me, ApiError> {
     let kv = Kv::open(env)?;
     let mut companies = Vec::new();
     for company in user.roles.companies.keys() {
@@ -39,6 +46,7 @@ pub async fn view(env: &Env, user: &UserRecord, locked_until: Option<u64>) -> Re
         is_system_admin: user.roles.is_system_admin,
         must_change_password: user.must_change_password,
         two_step_active: user.two_step.is_some(),
+        recovery_codes_left,
         locked_until: locked_until.map(rfc3339),
         language: user.language,
         companies,
@@ -151,7 +159,10 @@ pub async fn set_language(mut req: Request, env: &Env) -> Result<Response, ApiEr
         return Err(answer.refusal().into());
     }
     let user = answer.user.ok_or(Denied::SignInRequired)?;
-    json(200, &view(env, &user, answer.locked_until).await?)
+    json(
+        200,
+        &view(env, &user, answer.locked_until, answer.recovery_codes_left).await?,
+    )
 }
 
 /// `POST /api/v1/me/two-step/enrolment`: a new secret, stored sealed as pending, shown once.
@@ -215,11 +226,12 @@ impl Switch {
         }
     }
 
-    /// The change, and the audit event (kind and sentence) once it is made.
-    fn change(self) -> (UserChange, &'static str, &'static str) {
+    /// The change (activation brings `recovery_codes`), and the audit event (kind and
+    /// sentence) once it is made.
+    fn change(self, recovery_codes: RecoveryCodes) -> (UserChange, &'static str, &'static str) {
         match self {
             Self::On => (
-                UserChange::ActivateTwoStep,
+                UserChange::ActivateTwoStep { recovery_codes },
                 "two_step_activated",
                 "Activated two-step verification.",
             ),
@@ -234,7 +246,8 @@ impl Switch {
 
 /// Switches the signed-in user's two-step verification: a code of the secret `switch` concerns,
 /// checked through the two-step service, with the change applied in the same guard step; the
-/// event, and My details as they are then.
+/// event, and My details as they are then. Activation also answers the ten new recovery codes,
+/// this once.
 async fn switch_two_step(
     mut req: Request,
     env: &Env,
@@ -243,8 +256,13 @@ async fn switch_two_step(
     let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
     let seed = switch.seed(&ctx.user)?;
-    let (then, kind, detail) = switch.change();
+    two_step::refuse_recovery_code(Some(&body.code))?;
     let code = TotpCode::parse(&body.code).map_err(BadField::Code)?;
+    let (codes, hashes) = match switch {
+        Switch::On => secrets::new_recovery_codes(env, &ctx.user.id)?,
+        Switch::Off => (Vec::new(), RecoveryCodes::default()),
+    };
+    let (then, kind, detail) = switch.change(hashes);
     let answer = two_step::verify(
         env,
         &ctx,
@@ -261,7 +279,57 @@ async fn switch_two_step(
         .user
         .ok_or_else(|| ApiError::internal("user guard", "no record in answer"))?;
     events::record(env, &ctx.actor(), kind, None, detail).await?;
-    json(200, &view(env, &user, answer.locked_until).await?)
+    let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
+    match switch {
+        Switch::On => json(
+            200,
+            &RecoveryCodesShown {
+                me,
+                recovery_codes: codes.iter().map(RecoveryCode::display).collect(),
+            },
+        ),
+        Switch::Off => json(200, &me),
+    }
+}
+
+/// `POST /api/v1/me/two-step/recovery-codes`: a new set of ten recovery codes, answered this
+/// once; the old codes stop working in the same guard command. Needs a fresh second factor:
+/// this session's step-up (`POST /api/v1/me/step-up` with a TOTP code, never a recovery code)
+/// less than five minutes ago.
+pub async fn new_recovery_codes(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    two_step::require_step_up(&ctx)?;
+    let (codes, hashes) = secrets::new_recovery_codes(env, &ctx.user.id)?;
+    let answer = change_own(
+        env,
+        &ctx,
+        &GuardCommand::Change {
+            change: UserChange::NewRecoveryCodes {
+                recovery_codes: hashes,
+            },
+        },
+    )
+    .await?;
+    if answer.outcome == Outcome::Refused {
+        return Err(answer.refusal().into());
+    }
+    let user = answer.user.ok_or(Denied::SignInRequired)?;
+    events::record(
+        env,
+        &ctx.actor(),
+        "recovery_codes_generated",
+        None,
+        ap_core::sentence!("Generated new recovery codes; the earlier ones no longer work."),
+    )
+    .await?;
+    let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
+    json(
+        200,
+        &RecoveryCodesShown {
+            me,
+            recovery_codes: codes.iter().map(RecoveryCode::display).collect(),
+        },
+    )
 }
 
 /// `POST /api/v1/me/two-step/activate`: the pending secret becomes active with a valid code.

@@ -218,6 +218,9 @@ pub enum BadField {
     /// A two-step code that cannot be one.
     #[error("{0}")]
     Code(TotpCodeError),
+    /// A sign-in with both a TOTP code and a recovery code.
+    #[error("Give the code from your authenticator app or a recovery code, not both.")]
+    CodeAndRecoveryCode,
     /// A payment whose approval asks for a code, approved without one: the ledger's refusal,
     /// said as a field error before a code is spent.
     #[error("{}", PaymentApprovalRefusal::CodeRequired)]
@@ -247,6 +250,7 @@ impl BadField {
             Self::NewPassword(_) | Self::SamePassword => "new_password".to_owned(),
             Self::CurrentPassword => "current_password".to_owned(),
             Self::Code(_) | Self::CodeRequired => "code".to_owned(),
+            Self::CodeAndRecoveryCode => "recovery_code".to_owned(),
             Self::CommentText(_) => "text".to_owned(),
             Self::Reason(_) => "reason".to_owned(),
             Self::Digest(_) => "digest".to_owned(),
@@ -600,7 +604,9 @@ impl From<KeyRefusal> for ApiError {
 impl From<CodeRefusal> for ApiError {
     fn from(refusal: CodeRefusal) -> Self {
         match refusal {
-            CodeRefusal::NotActivated => Self::Unprocessable(refusal.to_string()),
+            CodeRefusal::NotActivated | CodeRefusal::RecoveryCodeNotAccepted => {
+                Self::Unprocessable(refusal.to_string())
+            }
             CodeRefusal::NotCorrect {
                 field,
                 attempts_left,

@@ -1,7 +1,9 @@
 //! TOTP seeds at rest: sealed with AES-256-GCM under the Worker secret `SECRETS_KEY`, the owner's
-//! user id as associated data. Seeds leave this module only as [`TotpSecret`]s.
+//! user id as associated data. Seeds leave this module only as [`TotpSecret`]s. Recovery codes
+//! are hashed with a key derived from the same secret (`ap_core::recovery`).
 
 use ap_core::ids::UserId;
+use ap_core::recovery::{self, RecoveryCode, RecoveryCodes, RecoveryHash, RecoveryKey};
 use ap_core::seal::{open, seal, SealKey};
 use ap_core::totp::{self, TotpCode, TotpSecret, SECRET_BYTES};
 use worker::Env;
@@ -77,4 +79,29 @@ pub fn open_text(env: &Env, sealed: &str, associated_data: &str) -> Result<Strin
     let bytes = open(&key, sealed, associated_data.as_bytes())
         .map_err(|e| ApiError::internal("open sealed text", e))?;
     String::from_utf8(bytes).map_err(|e| ApiError::internal("open sealed text", e))
+}
+
+fn recovery_key(env: &Env) -> Result<RecoveryKey, ApiError> {
+    Ok(RecoveryKey::derive(&seal_key(env)?))
+}
+
+/// A new set of recovery codes for `owner` from the CSPRNG: the codes to show once, and their
+/// hashes to store.
+pub fn new_recovery_codes(
+    env: &Env,
+    owner: &UserId,
+) -> Result<(Vec<RecoveryCode>, RecoveryCodes), ApiError> {
+    let key = recovery_key(env)?;
+    let codes = recovery::generate(&random_bytes::<{ recovery::RANDOM_BYTES }>()?);
+    let hashes = RecoveryCodes::of(&key, owner.as_str(), &codes);
+    Ok((codes, hashes))
+}
+
+/// The stored form of a recovery code `owner` typed.
+pub fn recovery_hash(
+    env: &Env,
+    owner: &UserId,
+    code: &RecoveryCode,
+) -> Result<RecoveryHash, ApiError> {
+    Ok(RecoveryHash::of(&recovery_key(env)?, owner.as_str(), code))
 }

@@ -8,6 +8,7 @@
 use ap_core::account::check_step_up;
 use ap_core::guard::{attempts_left_sentence, Locked, LOCK_SECONDS};
 use ap_core::password::{Password, PasswordHash};
+use ap_core::recovery::RecoveryCode;
 use ap_core::totp::TotpCode;
 use worker::Env;
 
@@ -83,6 +84,13 @@ pub enum CodeRefusal {
     /// The user has no active seed to check a code against (422).
     #[error("You have not activated two-step verification. Activate it on My details.")]
     NotActivated,
+    /// A recovery code where a TOTP code is needed (422): recovery codes are for signing in
+    /// only, never for signing or approving a payment or a sensitive change. It is not checked,
+    /// used up or counted.
+    #[error(
+        "A recovery code is only for signing in. Enter the code your authenticator app shows now."
+    )]
+    RecoveryCodeNotAccepted,
     /// Wrong or replayed code (or password), said as the purpose says it: 403, or 400 naming
     /// `field` where the purpose has a form field for the code.
     /// `attempts_left` before the lock is said after the sentence (never which factor).
@@ -99,6 +107,17 @@ pub enum CodeRefusal {
         field: Option<&'static str>,
         attempts_left: Option<u32>,
     },
+}
+
+/// Refuses a recovery code typed where a TOTP code is needed, with a sentence saying so (never
+/// checked against the user's codes, so it is neither used up nor counted).
+pub fn refuse_recovery_code(code: Option<&str>) -> Result<(), CodeRefusal> {
+    match code {
+        Some(typed) if RecoveryCode::parse(typed).is_ok() => {
+            Err(CodeRefusal::RecoveryCodeNotAccepted)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Verifies `check` for the signed-in user through their guard. Wrong password, wrong or
@@ -120,6 +139,7 @@ async fn verify_for_session(
     check: CodeCheck<'_>,
     step_up_session: Option<String>,
 ) -> Result<GuardAnswer, ApiError> {
+    refuse_recovery_code(check.code)?;
     let user = &ctx.user;
     let now = now_secs();
     let sealed = match &check.seed {
@@ -197,6 +217,7 @@ pub fn require_step_up(ctx: &SessionCtx) -> Result<(), ApiError> {
 
 /// Confirms a fresh code for this session (step-up), through the same checks as any code.
 pub async fn step_up(env: &Env, ctx: &SessionCtx, code: &str) -> Result<(), ApiError> {
+    refuse_recovery_code(Some(code))?;
     let code = TotpCode::parse(code).map_err(BadField::Code)?;
     verify_for_session(
         env,

@@ -236,8 +236,9 @@ export function totpCodeAtStep(secret, step) {
 /** A well-formed base32 secret that belongs to no user (RFC 6238's test secret). */
 export const STRANGER_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-/** Enrols and activates two-step verification for the signed-in client; answers the secret and
- * the TOTP step used for activation (so a caller can pick a fresh code next). */
+/** Enrols and activates two-step verification for the signed-in client; answers the secret,
+ * the enrolment and the ten recovery codes the activation answered (the activation used the
+ * current TOTP step, so a caller picks the next one for a fresh code). */
 export async function activateTwoStep(c) {
   const enrol = await c.call('POST', '/api/v1/me/two-step/enrolment');
   assert.equal(enrol.status, 200, enrol.text);
@@ -245,7 +246,7 @@ export async function activateTwoStep(c) {
   const activated = await c.call('POST', '/api/v1/me/two-step/activate', { json: { code: totpCode(secret) } });
   assert.equal(activated.status, 200, activated.text);
   assert.equal(activated.body.two_step_active, true);
-  return { secret, enrolment: enrol.body };
+  return { secret, enrolment: enrol.body, recoveryCodes: activated.body.recovery_codes, activated: activated.body };
 }
 
 /** Request headers of an integration client; `version` null sends no X-Client-Version. */

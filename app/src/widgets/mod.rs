@@ -259,6 +259,7 @@ pub fn SignInForm() -> impl IntoView {
             email: email.get_untracked().trim().to_string(),
             password: password.get_untracked(),
             code: (!code.is_empty()).then_some(code),
+            recovery_code: None,
         });
     };
     view! {
