@@ -6,7 +6,8 @@ use ap_core::api::{
     BankAgreementRequest, ChangePasswordRequest, CompanyRequest, CompanySettingsPatch, CompanyView,
     EventView, FieldError, FirstAdminRequest, Health, IntegrationKeyView, Me, NewIntegrationKey,
     NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, Problem, ReadinessRow,
-    RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
+    RecoveryCodesShown, RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest,
+    TwoStepEnrolment, UserView,
 };
 use ap_core::listing::MAX_LIMIT;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -201,8 +202,19 @@ pub async fn start_two_step_enrolment() -> Result<TwoStepEnrolment, ApiFailure> 
 }
 
 /// `POST /api/v1/me/two-step/activate`.
-pub async fn activate_two_step(code: String) -> Result<Me, ApiFailure> {
+pub async fn activate_two_step(code: String) -> Result<RecoveryCodesShown, ApiFailure> {
     post("/api/v1/me/two-step/activate", &TwoStepCodeRequest { code }).await
+}
+
+/// `POST /api/v1/me/two-step/recovery-codes`: a new set (after a step-up); the old codes stop
+/// working.
+pub async fn new_recovery_codes() -> Result<RecoveryCodesShown, ApiFailure> {
+    let resp = send(
+        Request::post("/api/v1/me/two-step/recovery-codes"),
+        None::<&()>,
+    )
+    .await?;
+    problem_or(resp, Json).await
 }
 
 /// `POST /api/v1/me/two-step/deactivate`.

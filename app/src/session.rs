@@ -46,6 +46,15 @@ impl Session {
         });
     }
 
+    /// The notice of a sign-in with a recovery code has served its purpose (new codes).
+    pub fn forget_recovery_code_used(&self) {
+        self.state.update(|s| {
+            if let Some(Ok(state)) = s {
+                state.recovery_code_used = false;
+            }
+        });
+    }
+
     /// Signed out: nobody is signed in, and the organisation is set up.
     pub fn signed_out(&self) {
         self.set(SessionState {

@@ -1,5 +1,5 @@
 //! `/my-details`: the signed-in user's account, roles per company, password and two-step
-//! verification.
+//! verification with its recovery codes.
 
 use ap_core::api::{Me, TwoStepEnrolment};
 use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
@@ -26,12 +26,15 @@ const ROLE_COLUMNS: &[Column] = &[
 #[component]
 pub fn MyDetails() -> impl IntoView {
     let session = use_session();
+    // Recovery codes just answered (activation or a new set): shown until the user says they
+    // saved them, never stored. Held here, so a new `Me` that redraws the cards keeps them.
+    let shown_codes = RwSignal::new(None::<Vec<String>>);
     view! {
         <SignedInScreen title=crate::tr_prop!(account.screen_title) lead=crate::tr_prop!(account.screen_lead)>
             {move || session.me().map(|me| view! {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />
-                <TwoStepCard me=me />
+                <TwoStepCard me=me.clone() shown_codes=shown_codes />
                 <section class="card" aria-labelledby="language-title" data-testid="my-language">
                     <h2 id="language-title">{tr!(account.md_language)}</h2>
                     <p class="hint">{tr!(account.md_language_hint)}</p>
@@ -111,7 +114,7 @@ fn RolesCard(me: Me) -> impl IntoView {
 /// Two-step verification: activate with a QR code / otpauth URI and a first code, or
 /// deactivate with a code. Shows the lock and until when.
 #[component]
-fn TwoStepCard(me: Me) -> impl IntoView {
+fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
     let session = use_session();
     let enrol = Action::new_local(|_: &()| api::start_two_step_enrolment());
     let code = RwSignal::new(String::new());
@@ -120,7 +123,10 @@ fn TwoStepCard(me: Me) -> impl IntoView {
         let (activate, code_text) = (*activate, code_text.clone());
         async move {
             let result = if activate {
-                api::activate_two_step(code_text).await
+                api::activate_two_step(code_text).await.map(|shown| {
+                    shown_codes.set(Some(shown.recovery_codes));
+                    shown.me
+                })
             } else {
                 api::deactivate_two_step(code_text).await
             };
@@ -131,6 +137,8 @@ fn TwoStepCard(me: Me) -> impl IntoView {
             result
         }
     });
+    let email = me.email.clone();
+    let codes_left = me.recovery_codes_left;
     let enrol_failure = failure_of(enrol);
     let failure = failure_of(confirm);
     let code_error = field_error(failure, "code");
@@ -158,6 +166,10 @@ fn TwoStepCard(me: Me) -> impl IntoView {
             {if active {
                 view! {
                     <p>{tr!(account.md_active_text)}</p>
+                    {move || shown_codes.get().map(|codes| view! {
+                        <ShownCodes codes=codes email=email.clone() shown_codes=shown_codes />
+                    })}
+                    <RecoveryCodes left=codes_left shown_codes=shown_codes />
                     {move || if deactivating.get() {
                         view! {
                             <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_deactivate_label)>
@@ -218,4 +230,130 @@ fn Enrolment(enrolment: TwoStepEnrolment) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// How many recovery codes are left, and "Generate new codes": a fresh code from the
+/// authenticator app (a step-up), then a new set that voids the old one.
+#[component]
+fn RecoveryCodes(left: u32, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
+    let session = use_session();
+    let asking = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let generate = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
+        async move {
+            api::step_up(code_text).await?;
+            let shown = api::new_recovery_codes().await?;
+            code.set(String::new());
+            asking.set(false);
+            shown_codes.set(Some(shown.recovery_codes));
+            session.forget_recovery_code_used();
+            session.set_me(shown.me);
+            Ok::<(), api::ApiFailure>(())
+        }
+    });
+    let failure = failure_of(generate);
+    let code_error = field_error(failure, "code");
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        generate.dispatch(code.get_untracked().trim().to_string());
+    };
+    view! {
+        <div class="recovery" data-testid="recovery-codes">
+            <h3>{tr!(account.md_recovery_title)}</h3>
+            <p data-testid="recovery-codes-left">
+                {move || if left == 1 {
+                    tr_string!(account.md_recovery_left_singular, count = left).to_string()
+                } else {
+                    tr_string!(account.md_recovery_left_plural, count = left).to_string()
+                }}
+            </p>
+            <p class="hint">{tr!(account.md_recovery_hint)}</p>
+            {move || if asking.get() {
+                view! {
+                    <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_recovery_generate_label)>
+                        <CodeField id="recovery-step-up-code" value=code required=true
+                            hint=crate::tr_prop!(account.md_recovery_generate_hint) error=code_error />
+                        <ActionError failure=failure />
+                        <div class="actions">
+                            <button type="submit" disabled=move || generate.pending().get()>{tr!(account.md_recovery_generate_label)}</button>
+                            <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(account.md_cancel)}</button>
+                        </div>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="secondary" on:click=move |_| asking.set(true)>{tr!(account.md_recovery_generate)}</button>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The ten codes just made, shown this once: a list, "Download as a text file" (a Blob
+/// download made in the browser) and "I have saved my codes", which hides them for good.
+#[component]
+fn ShownCodes(
+    codes: Vec<String>,
+    email: String,
+    shown_codes: RwSignal<Option<Vec<String>>>,
+) -> impl IntoView {
+    let text = StoredValue::new(codes_file(&codes, &email));
+    let download = move |_| {
+        if let Err(e) = download_text(&text.get_value(), "approve-and-pay-recovery-codes.txt") {
+            leptos::logging::error!("download of the recovery codes failed: {e:?}");
+        }
+    };
+    view! {
+        <section class="note note-warn shown-codes" aria-labelledby="shown-codes-title" data-testid="shown-recovery-codes">
+            <h3 id="shown-codes-title">{tr!(account.md_recovery_shown_title)}</h3>
+            <p>{tr!(account.md_recovery_shown_once)}</p>
+            <ol class="recovery-code-list" aria-label=crate::tr_prop!(account.md_recovery_title)>
+                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ol>
+            <div class="actions">
+                <button type="button" on:click=download data-testid="download-recovery-codes">{tr!(account.md_recovery_download)}</button>
+                <button type="button" class="secondary" on:click=move |_| shown_codes.set(None)>{tr!(account.md_recovery_done)}</button>
+            </div>
+        </section>
+    }
+}
+
+/// The text file of a set of codes, in the language shown.
+fn codes_file(codes: &[String], email: &str) -> String {
+    let mut text = format!(
+        "{}\n{}\n\n",
+        tr_string!(account.md_recovery_file_title, email = email.to_owned()),
+        tr_string!(account.md_recovery_file_hint)
+    );
+    for code in codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    text
+}
+
+/// Saves `text` as a file named `name` through a Blob URL and a link clicked once.
+fn download_text(text: &str, name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download has read the Blob by then; revoking at once can cut it off.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
 }

@@ -241,6 +241,9 @@ pub fn SignInForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let recovery_code = RwSignal::new(String::new());
+    // "Use a recovery code instead": the recovery code field takes the code field's place.
+    let use_recovery = RwSignal::new(false);
     let submit = Action::new_local(move |req: &SignInRequest| {
         let req = req.clone();
         async move {
@@ -254,12 +257,16 @@ pub fn SignInForm() -> impl IntoView {
     let failure = failure_of(submit);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let code = code.get_untracked().trim().to_string();
+        let typed = |field: RwSignal<String>| {
+            let text = field.get_untracked().trim().to_string();
+            (!text.is_empty()).then_some(text)
+        };
+        let recovery = use_recovery.get_untracked();
         submit.dispatch(SignInRequest {
             email: email.get_untracked().trim().to_string(),
             password: password.get_untracked(),
-            code: (!code.is_empty()).then_some(code),
-            recovery_code: None,
+            code: if recovery { None } else { typed(code) },
+            recovery_code: if recovery { typed(recovery_code) } else { None },
         });
     };
     view! {
@@ -267,11 +274,26 @@ pub fn SignInForm() -> impl IntoView {
             <h2 id="sign-in-title">{tr!(widgets.sign_in_title)}</h2>
             <TextField id="sign-in-email" label=crate::tr_prop!(widgets.email) kind="email" value=email autocomplete="username" required=true />
             <TextField id="sign-in-password" label=crate::tr_prop!(widgets.password) kind="password" value=password autocomplete="current-password" required=true />
-            <CodeField
-                id="sign-in-code"
-                value=code
-                hint=crate::tr_prop!(widgets.sign_in_code_hint)
-            />
+            {move || if use_recovery.get() {
+                view! {
+                    <TextField id="sign-in-recovery-code" label=crate::tr_prop!(widgets.recovery_code_label)
+                        value=recovery_code autocomplete="off" hint=crate::tr_prop!(widgets.recovery_code_hint) />
+                }.into_any()
+            } else {
+                view! {
+                    <CodeField
+                        id="sign-in-code"
+                        value=code
+                        hint=crate::tr_prop!(widgets.sign_in_code_hint)
+                    />
+                }.into_any()
+            }}
+            <p>
+                <button type="button" class="link-button" data-testid="sign-in-factor-switch"
+                    on:click=move |_| use_recovery.update(|on| *on = !*on)>
+                    {move || if use_recovery.get() { tr_string!(widgets.sign_in_use_code) } else { tr_string!(widgets.sign_in_use_recovery) }}
+                </button>
+            </p>
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || submit.pending().get()>
@@ -321,7 +343,20 @@ pub fn SignedInScreen(
                         let to = format!("/choose-password?next={here}");
                         view! { <leptos_router::components::Redirect path=to /> }.into_any()
                     }
-                    Some(_) => children.read_value()().into_any(),
+                    Some(me) => view! {
+                        {state.recovery_code_used.then(|| view! {
+                            <p class="note note-warn" role="status" data-testid="recovery-code-used">
+                                {if me.recovery_codes_left == 1 {
+                                    tr_string!(widgets.recovery_used_singular, count = me.recovery_codes_left).to_string()
+                                } else {
+                                    tr_string!(widgets.recovery_used_plural, count = me.recovery_codes_left).to_string()
+                                }}
+                                " "
+                                <a href="/my-details">{tr!(widgets.recovery_used_link)}</a>
+                            </p>
+                        })}
+                        {children.read_value()()}
+                    }.into_any(),
                 },
             }}
         </Loaded>

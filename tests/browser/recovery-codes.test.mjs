@@ -1,0 +1,130 @@
+// Recovery codes in the browser: a user activates two-step verification on My details with a
+// real oathtool code, sees the ten codes once with "shown once", downloads them as a text file,
+// signs out, signs in with "Use a recovery code instead", is told how many are left, and sees
+// the count drop on My details. axe on each screen; screenshots at 1280 and 390 px.
+// The tests run in order and build on each other.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launchBrowser, newPage, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
+import { firstAdmin, newUser } from '../support/org.mjs';
+import { oathtoolCode } from '../support/ui.mjs';
+
+const CODE_RE = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let browser;
+let page;
+let user;
+let codes;
+
+const unexpectedErrors = (p) =>
+  p.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+const h1 = (p, name) => p.getByRole('heading', { level: 1, name });
+
+/** The page is no wider than the viewport: nothing sticks out sideways on a phone. */
+async function assertNoSidewaysScroll(p) {
+  const [scroll, client] = await p.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= client, `page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  const admin = await firstAdmin();
+  user = await newUser(admin);
+  page = await newPage(browser);
+  await page.setViewportSize(DESKTOP);
+  const [name, value] = user.client.cookie.split(/=(.*)/s);
+  await page.context().addCookies([{ name, value, url: BASE_URL }]);
+});
+
+after(async () => { await browser?.close(); });
+
+test('activating two-step verification shows the ten codes once, with a download', async () => {
+  await page.goto('/my-details');
+  await h1(page, 'My details').waitFor();
+  await page.getByRole('button', { name: 'Activate', exact: true }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim().replace(/\s/g, '');
+  await page.getByLabel('Code from your authenticator app').fill(oathtoolCode(secret));
+  await page.getByRole('button', { name: 'Activate two-step verification' }).click();
+  await page.getByTestId('two-step-status').getByText('Active', { exact: true }).waitFor();
+
+  const shown = page.getByTestId('shown-recovery-codes');
+  await shown.waitFor();
+  assert.match(await shown.textContent(), /Shown once/);
+  codes = (await shown.locator('li code').allTextContents()).map((c) => c.trim());
+  assert.equal(codes.length, 10);
+  for (const code of codes) assert.match(code, CODE_RE);
+  assert.equal((await page.getByTestId('recovery-codes-left').textContent()).trim(), '10 recovery codes left.');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download as a text file' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'approve-and-pay-recovery-codes.txt');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, new RegExp(`^Approve & Pay recovery codes for ${user.email.replace(/[.+]/g, '\\$&')}\n`));
+  assert.deepEqual(text.trim().split('\n').slice(-10), codes);
+
+  await assertAccessible(page, 'My details with new recovery codes');
+  await screenshot(page, 'recovery-codes-shown-1280');
+  await page.setViewportSize(PHONE);
+  await assertNoSidewaysScroll(page);
+  await screenshot(page, 'recovery-codes-shown-390');
+  await page.setViewportSize(DESKTOP);
+
+  // Saved: they are gone from the screen and never come back.
+  await page.getByRole('button', { name: 'I have saved my codes' }).click();
+  assert.equal(await shown.count(), 0);
+  await page.reload();
+  await page.getByTestId('recovery-codes-left').waitFor();
+  assert.equal(await page.getByTestId('shown-recovery-codes').count(), 0);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('signing in with a recovery code works and says how many are left', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await h1(page, 'Sign in').waitFor();
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  assert.equal(await page.getByLabel('Code from your authenticator app').count(), 0);
+  // Typed as people do: lower case, no dash.
+  await page.getByLabel('Recovery code').fill(codes[0].toLowerCase().replace('-', ''));
+  await assertAccessible(page, 'the sign-in form with a recovery code');
+  await screenshot(page, 'recovery-sign-in-1280');
+  await page.setViewportSize(PHONE);
+  await assertNoSidewaysScroll(page);
+  await screenshot(page, 'recovery-sign-in-390');
+  await page.setViewportSize(DESKTOP);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+  const notice = page.getByTestId('recovery-code-used');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /You signed in with a recovery code\. 9 recovery codes are left\./);
+  await notice.getByRole('link', { name: 'Generate new codes on My details' }).click();
+  await h1(page, 'My details').waitFor();
+  assert.equal((await page.getByTestId('recovery-codes-left').textContent()).trim(), '9 recovery codes left.');
+  await assertAccessible(page, 'My details after a recovery sign-in');
+  await screenshot(page, 'recovery-my-details-1280');
+  await page.setViewportSize(PHONE);
+  await assertNoSidewaysScroll(page);
+  await screenshot(page, 'recovery-my-details-390');
+  await page.setViewportSize(DESKTOP);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('a used recovery code is refused at the next sign-in', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await h1(page, 'Sign in').waitFor();
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await page.getByLabel('Recovery code').fill(codes[0]);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /The e-mail, password or code is not correct\./);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
