@@ -44,12 +44,40 @@ impl<S: PartialEq> TwoStepSeeds<S> {
     }
 
     /// The pending seed `checked` (whose code was just verified) becomes active, but only if it
-    /// is still the pending one: a reset or a new enrolment in between wins.
+    /// is still the pending one: a reset or a new enrolment in between wins. Refused while a
+    /// seed is active: replacing one is [`Self::replace`], which needs a recovery sign-in.
     pub fn activate(&mut self, checked: &S) -> Result<(), AccountRefusal> {
+        if self.active.is_some() {
+            return Err(AccountRefusal::AlreadyActive);
+        }
         match &self.pending {
             None => Err(AccountRefusal::NoEnrolment),
             Some(pending) if pending != checked => Err(AccountRefusal::ChangedMeanwhile),
             Some(_) => {
+                self.active = self.pending.take();
+                Ok(())
+            }
+        }
+    }
+
+    /// A replacement enrolment (after a recovery sign-in, [`check_replacement`]): a new pending
+    /// seed beside the active one, which keeps working until the new one is confirmed.
+    pub fn enrol_replacement(&mut self, new: S) -> Result<(), AccountRefusal> {
+        if self.active.is_none() {
+            return Err(AccountRefusal::NotActive);
+        }
+        self.pending = Some(new);
+        Ok(())
+    }
+
+    /// The pending seed `checked` (whose code was just verified) replaces the active one, if it
+    /// is still the pending one and a seed is still active.
+    pub fn replace(&mut self, checked: &S) -> Result<(), AccountRefusal> {
+        match (&self.active, &self.pending) {
+            (None, _) => Err(AccountRefusal::NotActive),
+            (Some(_), None) => Err(AccountRefusal::NoEnrolment),
+            (Some(_), Some(pending)) if pending != checked => Err(AccountRefusal::ChangedMeanwhile),
+            (Some(_), Some(_)) => {
                 self.active = self.pending.take();
                 Ok(())
             }
@@ -119,6 +147,41 @@ pub fn check_step_up(
     }
 }
 
+/// How long a session signed in with a recovery code may replace the authenticator app without
+/// a code from the old one: 15 minutes from that sign-in (long enough to install an app and
+/// scan a code, short enough that a session left open does not keep the right), and once.
+pub const REPLACE_TWO_STEP_SECONDS: u64 = 900;
+
+/// Why a session may not replace the authenticator app without a code from the old one.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
+pub enum ReplaceRefusal {
+    /// The session was signed in with a TOTP code (or has replaced the app already).
+    #[error(
+        "Two-step verification is already active. To set up a new authenticator app without a \
+         code from the old one, sign in with a recovery code."
+    )]
+    NotRecoverySession,
+    /// The recovery sign-in was more than 15 minutes ago.
+    #[error(
+        "A sign-in with a recovery code allows setting up a new authenticator app for 15 \
+         minutes. Sign in again with a recovery code."
+    )]
+    Expired,
+}
+
+/// May this session replace the authenticator app? Only if it was signed in with a recovery
+/// code (`recovered_at`, unix seconds; cleared once the app is replaced) less than
+/// [`REPLACE_TWO_STEP_SECONDS`] before `now`.
+pub fn check_replacement(recovered_at: Option<u64>, now: u64) -> Result<(), ReplaceRefusal> {
+    match recovered_at {
+        None => Err(ReplaceRefusal::NotRecoverySession),
+        Some(at) if at <= now && now < at.saturating_add(REPLACE_TWO_STEP_SECONDS) => Ok(()),
+        Some(_) => Err(ReplaceRefusal::Expired),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +225,88 @@ mod tests {
         let mut s = seeds(None, Some("newer"));
         assert_eq!(s.activate(&"p"), Err(AccountRefusal::ChangedMeanwhile));
         assert_eq!(s, seeds(None, Some("newer")));
+    }
+
+    #[test]
+    fn activation_while_a_seed_is_active_is_refused_and_changes_nothing() {
+        let mut s = seeds(Some("a"), Some("p"));
+        assert_eq!(s.activate(&"p"), Err(AccountRefusal::AlreadyActive));
+        assert_eq!(s, seeds(Some("a"), Some("p")));
+    }
+
+    #[test]
+    fn a_replacement_enrolment_keeps_the_active_seed_working() {
+        let mut s = seeds(Some("a"), None);
+        assert_eq!(s.enrol_replacement("n"), Ok(()));
+        assert_eq!(s, seeds(Some("a"), Some("n")));
+        assert_eq!(s.enrol_replacement("m"), Ok(()));
+        assert_eq!(s, seeds(Some("a"), Some("m")));
+    }
+
+    #[test]
+    fn a_replacement_enrolment_without_an_active_seed_is_refused() {
+        let mut s = seeds(None, None);
+        assert_eq!(s.enrol_replacement("n"), Err(AccountRefusal::NotActive));
+        assert_eq!(s, seeds(None, None));
+    }
+
+    #[test]
+    fn replacing_makes_the_checked_pending_seed_active() {
+        let mut s = seeds(Some("a"), Some("n"));
+        assert_eq!(s.replace(&"n"), Ok(()));
+        assert_eq!(s, seeds(Some("n"), None));
+    }
+
+    #[test]
+    fn replacing_twice_is_refused_the_second_time() {
+        let mut s = seeds(Some("a"), Some("n"));
+        assert_eq!(s.replace(&"n"), Ok(()));
+        assert_eq!(s.replace(&"n"), Err(AccountRefusal::NoEnrolment));
+        assert_eq!(s, seeds(Some("n"), None));
+    }
+
+    #[test]
+    fn replacing_without_an_active_seed_is_refused() {
+        let mut s = seeds(None, Some("n"));
+        assert_eq!(s.replace(&"n"), Err(AccountRefusal::NotActive));
+        assert_eq!(s, seeds(None, Some("n")));
+    }
+
+    #[test]
+    fn replacing_with_a_seed_replaced_meanwhile_is_refused() {
+        let mut s = seeds(Some("a"), Some("newer"));
+        assert_eq!(s.replace(&"n"), Err(AccountRefusal::ChangedMeanwhile));
+        assert_eq!(s, seeds(Some("a"), Some("newer")));
+    }
+
+    #[test]
+    fn a_session_not_signed_in_with_a_recovery_code_may_not_replace() {
+        assert_eq!(
+            check_replacement(None, NOW),
+            Err(ReplaceRefusal::NotRecoverySession)
+        );
+    }
+
+    #[test]
+    fn a_recovery_session_may_replace_for_fifteen_minutes() {
+        assert_eq!(check_replacement(Some(NOW), NOW), Ok(()));
+        assert_eq!(
+            check_replacement(Some(NOW), NOW + REPLACE_TWO_STEP_SECONDS - 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_replacement(Some(NOW), NOW + REPLACE_TWO_STEP_SECONDS),
+            Err(ReplaceRefusal::Expired)
+        );
+        assert_eq!(REPLACE_TWO_STEP_SECONDS, 15 * 60);
+    }
+
+    #[test]
+    fn a_recovery_sign_in_dated_in_the_future_does_not_count() {
+        assert_eq!(
+            check_replacement(Some(NOW + 1), NOW),
+            Err(ReplaceRefusal::Expired)
+        );
     }
 
     #[test]

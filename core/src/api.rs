@@ -98,6 +98,11 @@ pub struct Me {
     /// Unused recovery codes (0 without two-step verification).
     #[serde(default)]
     pub recovery_codes_left: u32,
+    /// This session was signed in with a recovery code less than 15 minutes ago and may set up
+    /// a new authenticator app once, without a code from the old one
+    /// (`ap_core::account::check_replacement`).
+    #[serde(default)]
+    pub may_replace_authenticator: bool,
     /// RFC 3339 UTC; set while two-step verification is locked after failed attempts.
     pub locked_until: Option<String>,
     /// The language the user chose on My details; `None`: the browser's language.

@@ -70,6 +70,7 @@ mod tests {
             must_change_password: false,
             two_step_active: true,
             recovery_codes_left: 10,
+            may_replace_authenticator: false,
             locked_until: None,
             language: None,
             companies: if roles.is_empty() {

@@ -1,7 +1,7 @@
 //! Accounts and sessions: first run, sign-in, sign-out, the session cookie, the CSRF rule, and
 //! the checks every other handler starts with (`require_session`, `require_system_admin`).
 
-use ap_core::account::StepUpRefusal;
+use ap_core::account::{check_replacement, StepUpRefusal};
 use ap_core::api::{FirstAdminRequest, SessionState, SignInRequest};
 use ap_core::dates::Timestamp;
 use ap_core::guard::Locked;
@@ -36,6 +36,10 @@ pub struct SessionCtx {
     pub stepped_up_at: Option<u64>,
     /// The user's unused recovery codes.
     pub recovery_codes_left: u32,
+    /// When this session was signed in with a recovery code, while it keeps the right to
+    /// replace the authenticator app (stored with the session in the guard, never sent by the
+    /// client).
+    pub recovered_at: Option<u64>,
 }
 
 /// Why a request is refused for who is asking (401: no one signed in) or for what they may do
@@ -81,6 +85,11 @@ impl SessionCtx {
     pub fn actor(&self) -> String {
         self.user.email.to_string()
     }
+
+    /// May this session set up a new authenticator app without a code from the old one?
+    pub fn may_replace_authenticator(&self, now: u64) -> bool {
+        self.user.two_step.is_some() && check_replacement(self.recovered_at, now).is_ok()
+    }
 }
 
 fn is_https(req: &Request) -> bool {
@@ -118,6 +127,7 @@ pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionC
             locked_until: answer.locked_until,
             stepped_up_at: answer.stepped_up_at,
             recovery_codes_left: answer.recovery_codes_left,
+            recovered_at: answer.recovered_at,
         })),
         _ => Ok(None),
     }
@@ -165,9 +175,7 @@ async fn session_state_after(
     .await?
     .is_none();
     let user = match ctx {
-        Some(ctx) => {
-            Some(me::view(env, &ctx.user, ctx.locked_until, ctx.recovery_codes_left).await?)
-        }
+        Some(ctx) => Some(me::view_of_session(env, ctx).await?),
         None => None,
     };
     Ok(SessionState {
@@ -253,6 +261,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         locked_until: answer.locked_until,
         stepped_up_at: None,
         recovery_codes_left: answer.recovery_codes_left,
+        recovered_at: None,
     };
     let state = session_state(env, Some(&ctx)).await?;
     with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
@@ -409,6 +418,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 locked_until: None,
                 stepped_up_at: None,
                 recovery_codes_left: answer.recovery_codes_left,
+                recovered_at: answer.recovery_code_used.then_some(now),
             };
             let state = session_state_after(env, Some(&ctx), answer.recovery_code_used).await?;
             with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))

@@ -10,7 +10,10 @@
 //! kept in step with `record.active`). Table `sessions` holds one row per live session: the
 //! SHA-256 of the cookie secret (never the secret), `created`, `last_seen` and `stepped_up_at`
 //! (unix seconds; the last time this session confirmed a fresh code for a System
-//! Administrator's sensitive change); expired rows are deleted when met. Table `recovery`
+//! Administrator's sensitive change) and `recovered_at` (unix seconds; set when the session was
+//! signed in with a recovery code, cleared once it has replaced the authenticator app: the
+//! right to do that without a code from the old app, `ap_core::account::check_replacement`);
+//! expired rows are deleted when met. Table `recovery`
 //! holds at most one row (`id = 1`): the unused recovery codes as
 //! [`RecoveryCodes`] JSON (HMAC hashes only, never the codes; kept out of the record so the KV
 //! read model never carries them), replaced when two-step verification is activated or new codes
@@ -25,7 +28,9 @@
 //! code cannot both succeed.
 
 use crate::durable::{answer_command, Transactions};
-use ap_core::account::{still_current, AccountRefusal, TwoStepSeeds};
+use ap_core::account::{
+    check_replacement, still_current, AccountRefusal, ReplaceRefusal, TwoStepSeeds,
+};
 use ap_core::format::Lang;
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
 use ap_core::recovery::{sign_in_with_recovery_code, RecoveryCodes, RecoveryHash};
@@ -81,6 +86,22 @@ pub enum UserChange {
     },
     /// Only inside [`GuardCommand::VerifyCode`] with the active seed whose code was verified.
     DeactivateTwoStep,
+    /// A new pending seed beside the active one, for the session `session_hash` while it may
+    /// replace the authenticator app (signed in with a recovery code, `check_replacement`).
+    EnrolReplacement {
+        pending: String,
+        session_hash: String,
+        now: u64,
+    },
+    /// Only inside [`GuardCommand::VerifyCode`] with the pending seed whose code was verified,
+    /// and only while the session `session_hash` may replace the authenticator app: the pending
+    /// seed replaces the active one, the session's right is used up, every other session ends
+    /// and `recovery_codes` replace the old ones.
+    ReplaceTwoStep {
+        recovery_codes: RecoveryCodes,
+        session_hash: String,
+        now: u64,
+    },
     /// The language the user chose (`None`: the browser's).
     Language {
         language: Option<Lang>,
@@ -173,6 +194,9 @@ pub enum GuardRefusal {
     /// The session a password change keeps ended meanwhile (401).
     #[error("Your session has ended. Please sign in again.")]
     SessionEnded,
+    /// The session may not replace the authenticator app (403).
+    #[error(transparent)]
+    Replace(#[from] ReplaceRefusal),
 }
 
 /// The answer to every [`GuardCommand`].
@@ -199,6 +223,10 @@ pub struct GuardAnswer {
     /// For `SignIn`: the sign-in was accepted with a recovery code, which is now used up.
     #[serde(default)]
     pub recovery_code_used: bool,
+    /// For `Touch`: when this session was signed in with a recovery code, while it may still
+    /// replace the authenticator app.
+    #[serde(default)]
+    pub recovered_at: Option<u64>,
 }
 
 impl GuardAnswer {
@@ -223,6 +251,8 @@ struct SessionRow {
     created: i64,
     last_seen: i64,
     stepped_up_at: Option<i64>,
+    #[serde(default)]
+    recovered_at: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -260,16 +290,19 @@ impl DurableObject for UserGuard {
                 worker::console_error!("user guard schema: {e}");
             }
         }
-        // Sessions stored before step-ups existed lack the column: add it once.
-        if sql
-            .exec("SELECT stepped_up_at FROM sessions LIMIT 0", None)
-            .is_err()
-        {
-            if let Err(e) = sql.exec(
-                "ALTER TABLE sessions ADD COLUMN stepped_up_at INTEGER",
-                None,
-            ) {
-                worker::console_error!("user guard schema: {e}");
+        // Sessions stored before step-ups and recovery sign-ins existed lack the columns: add
+        // each once (existing rows get NULL: no step-up, not signed in with a recovery code).
+        for column in ["stepped_up_at", "recovered_at"] {
+            if sql
+                .exec(&format!("SELECT {column} FROM sessions LIMIT 0"), None)
+                .is_err()
+            {
+                if let Err(e) = sql.exec(
+                    &format!("ALTER TABLE sessions ADD COLUMN {column} INTEGER"),
+                    None,
+                ) {
+                    worker::console_error!("user guard schema: {e}");
+                }
             }
         }
         let transactions = Transactions::of(&state);
@@ -298,6 +331,9 @@ fn int(v: u64) -> SqlStorageValue {
 #[derive(Default)]
 struct Effects {
     end_sessions: bool,
+    /// Set: every session but this one ends, and this one's right to replace the
+    /// authenticator app is used up.
+    end_other_sessions: Option<String>,
     forget_steps: bool,
     /// Set: the user's recovery codes become these (empty: voided).
     recovery_codes: Option<RecoveryCodes>,
@@ -362,6 +398,21 @@ fn change_record(
         UserChange::Language { language } => {
             record.language = language;
             Ok(())
+        }
+        UserChange::EnrolReplacement { pending, .. } => seeds.enrol_replacement(pending),
+        UserChange::ReplaceTwoStep {
+            recovery_codes,
+            session_hash,
+            ..
+        } => {
+            // The steps used stay: the one just used is the new seed's, and earlier ones
+            // belonged to a seed that is now gone.
+            effects.recovery_codes = Some(recovery_codes);
+            effects.end_other_sessions = Some(session_hash);
+            match checked {
+                Some(CheckedSeed::Pending(sealed)) => seeds.replace(sealed),
+                _ => Err(AccountRefusal::ChangedMeanwhile),
+            }
         }
         UserChange::DeactivateTwoStep => {
             effects.forget_steps = true;
@@ -449,15 +500,33 @@ impl UserGuard {
         record: &mut UserRecord,
         change: UserChange,
         checked: Option<&CheckedSeed>,
-    ) -> Result<std::result::Result<(), AccountRefusal>> {
+    ) -> Result<std::result::Result<(), GuardRefusal>> {
+        if let UserChange::EnrolReplacement {
+            session_hash, now, ..
+        }
+        | UserChange::ReplaceTwoStep {
+            session_hash, now, ..
+        } = &change
+        {
+            if let Err(refusal) = check_replacement(self.recovered_at(session_hash)?, *now) {
+                return Ok(Err(refusal.into()));
+            }
+        }
         let mut changed = record.clone();
         let effects = match change_record(&mut changed, change, checked) {
             Ok(effects) => effects,
-            Err(refusal) => return Ok(Err(refusal)),
+            Err(refusal) => return Ok(Err(refusal.into())),
         };
         self.store_record(&mut changed)?;
         if effects.end_sessions {
             self.end_sessions(None)?;
+        }
+        if let Some(keep) = &effects.end_other_sessions {
+            self.end_sessions(Some(keep))?;
+            self.sql.exec(
+                "UPDATE sessions SET recovered_at = NULL WHERE secret_hash = ?",
+                vec![keep.clone().into()],
+            )?;
         }
         if effects.forget_steps {
             guard.last_used_step = None;
@@ -468,6 +537,22 @@ impl UserGuard {
         }
         *record = changed;
         Ok(Ok(()))
+    }
+
+    /// When the session `session_hash` was signed in with a recovery code, while it still may
+    /// replace the authenticator app (`None`: no such session, or no such right).
+    fn recovered_at(&self, session_hash: &str) -> Result<Option<u64>> {
+        let rows: Vec<SessionRow> = self
+            .sql
+            .exec(
+                "SELECT created, last_seen, stepped_up_at, recovered_at FROM sessions WHERE secret_hash = ?",
+                vec![session_hash.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .first()
+            .and_then(|row| row.recovered_at)
+            .and_then(|at| u64::try_from(at).ok()))
     }
 
     fn load_recovery(&self) -> Result<RecoveryCodes> {
@@ -574,9 +659,14 @@ impl UserGuard {
                             int(now.saturating_sub(ap_core::session::IDLE_SECONDS)),
                         ],
                     )?;
+                    let recovered_at = if recovery_code_used {
+                        int(now)
+                    } else {
+                        SqlStorageValue::Null
+                    };
                     self.sql.exec(
-                        "INSERT OR REPLACE INTO sessions (secret_hash, created, last_seen) VALUES (?, ?, ?)",
-                        vec![session_hash.into(), int(now), int(now)],
+                        "INSERT OR REPLACE INTO sessions (secret_hash, created, last_seen, recovered_at) VALUES (?, ?, ?, ?)",
+                        vec![session_hash.into(), int(now), int(now), recovered_at],
                     )?;
                 }
                 Ok(GuardAnswer {
@@ -669,7 +759,7 @@ impl UserGuard {
                 let rows: Vec<SessionRow> = self
                     .sql
                     .exec(
-                        "SELECT created, last_seen, stepped_up_at FROM sessions WHERE secret_hash = ?",
+                        "SELECT created, last_seen, stepped_up_at, recovered_at FROM sessions WHERE secret_hash = ?",
                         vec![session_hash.clone().into()],
                     )?
                     .to_array()?;
@@ -702,8 +792,14 @@ impl UserGuard {
                     .filter(|_| live)
                     .and_then(|row| row.stepped_up_at)
                     .and_then(|at| u64::try_from(at).ok());
+                let recovered_at = rows
+                    .first()
+                    .filter(|_| live)
+                    .and_then(|row| row.recovered_at)
+                    .and_then(|at| u64::try_from(at).ok());
                 Ok(GuardAnswer {
                     stepped_up_at,
+                    recovered_at,
                     ..answer(outcome, &guard, Some(now), Some(record))
                 })
             }
@@ -792,10 +888,11 @@ fn answer(
         },
         recovery_codes_left: 0,
         recovery_code_used: false,
+        recovered_at: None,
     }
 }
 
-fn refused(guard: &TwoStepGuard, user: UserRecord, why: AccountRefusal) -> GuardAnswer {
+fn refused(guard: &TwoStepGuard, user: UserRecord, why: impl Into<GuardRefusal>) -> GuardAnswer {
     GuardAnswer {
         refusal: Some(why.into()),
         ..answer(Outcome::Refused, guard, None, Some(user))

@@ -1,6 +1,6 @@
 //! My details: the signed-in user's own view, password change and two-step verification.
 
-use ap_core::account::AccountRefusal;
+use ap_core::account::{check_replacement, AccountRefusal};
 use ap_core::api::{
     ChangePasswordRequest, LanguageRequest, Me, RecoveryCodesShown, TwoStepCodeRequest,
     TwoStepEnrolment,
@@ -25,7 +25,17 @@ use crate::secrets;
 use crate::store::Kv;
 use crate::two_step::{self, CodeCheck, MY_TWO_STEP};
 
-/// The user as they see themself, with readiness per company where they hold a role.
+/// The user of `ctx` as they see themself in this session.
+pub async fn view_of_session(env: &Env, ctx: &SessionCtx) -> Result<Me, ApiError> {
+    let me = view(env, &ctx.user, ctx.locked_until, ctx.recovery_codes_left).await?;
+    Ok(Me {
+        may_replace_authenticator: ctx.may_replace_authenticator(now_secs()),
+        ..me
+    })
+}
+
+/// The user as they see themself, with readiness per company where they hold a role
+/// (`may_replace_authenticator` false: [`view_of_session`] says it for a session).
 pub async fn view(
     env: &Env,
     user: &UserRecord,
@@ -47,6 +57,7 @@ pub async fn view(
         must_change_password: user.must_change_password,
         two_step_active: user.two_step.is_some(),
         recovery_codes_left,
+        may_replace_authenticator: false,
         locked_until: locked_until.map(rfc3339),
         language: user.language,
         companies,
@@ -159,37 +170,57 @@ pub async fn set_language(mut req: Request, env: &Env) -> Result<Response, ApiEr
         return Err(answer.refusal().into());
     }
     let user = answer.user.ok_or(Denied::SignInRequired)?;
+    let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
     json(
         200,
-        &view(env, &user, answer.locked_until, answer.recovery_codes_left).await?,
+        &Me {
+            may_replace_authenticator: ctx.may_replace_authenticator(now_secs()),
+            ..me
+        },
     )
 }
 
 /// `POST /api/v1/me/two-step/enrolment`: a new secret, stored sealed as pending, shown once.
+/// While two-step verification is active, only a session signed in with a recovery code less
+/// than 15 minutes ago may start one (to replace a lost authenticator app; the old secret
+/// keeps working until the new one is activated); any other session gets 409 as before.
 pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
+    let now = now_secs();
+    let replacing = ctx.user.two_step.is_some() && ctx.recovered_at.is_some();
+    if replacing {
+        check_replacement(ctx.recovered_at, now)?;
+    }
     let (secret, sealed) = secrets::new_seed(env, &ctx.user.id)?;
-    let answer = change_own(
-        env,
-        &ctx,
-        &GuardCommand::Change {
-            change: UserChange::Enrol { pending: sealed },
-        },
-    )
-    .await?;
+    let change = if replacing {
+        UserChange::EnrolReplacement {
+            pending: sealed,
+            session_hash: ctx.token.secret_hash(),
+            now,
+        }
+    } else {
+        UserChange::Enrol { pending: sealed }
+    };
+    let answer = change_own(env, &ctx, &GuardCommand::Change { change }).await?;
     if answer.outcome == Outcome::Refused {
         return Err(answer.refusal().into());
     }
     let uri = otpauth_uri(&secret, &ctx.user.email);
     let qr_svg = qr_svg(&uri).map_err(|e| ApiError::internal("qr", e))?;
-    events::record(
-        env,
-        &ctx.actor(),
-        "two_step_enrolment_started",
-        None,
-        ap_core::sentence!("Started two-step enrolment."),
-    )
-    .await?;
+    let (kind, detail) = if replacing {
+        (
+            "two_step_replacement_started",
+            ap_core::sentence!(
+                "Started setting up a new authenticator app after signing in with a recovery code."
+            ),
+        )
+    } else {
+        (
+            "two_step_enrolment_started",
+            ap_core::sentence!("Started two-step enrolment."),
+        )
+    };
+    events::record(env, &ctx.actor(), kind, None, detail).await?;
     json(
         200,
         &TwoStepEnrolment {
@@ -201,19 +232,22 @@ pub async fn enrol(req: Request, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// Turning one's own two-step verification on or off, with a code of the secret it concerns.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Switch {
     /// The pending secret becomes active.
     On,
+    /// The pending secret replaces the active one: only for the session `session_hash`, signed
+    /// in with a recovery code (the guard checks the right again and uses it up).
+    Replace { session_hash: String, now: u64 },
     /// The active secret is removed.
     Off,
 }
 
 impl Switch {
     /// The secret whose code is checked; refused when the user has none.
-    fn seed(self, user: &UserRecord) -> Result<CheckedSeed, AccountRefusal> {
+    fn seed(&self, user: &UserRecord) -> Result<CheckedSeed, AccountRefusal> {
         match self {
-            Self::On => user
+            Self::On | Self::Replace { .. } => user
                 .pending_two_step
                 .clone()
                 .map(CheckedSeed::Pending)
@@ -230,6 +264,17 @@ impl Switch {
     /// sentence) once it is made.
     fn change(self, recovery_codes: RecoveryCodes) -> (UserChange, &'static str, &'static str) {
         match self {
+            Self::Replace { session_hash, now } => (
+                UserChange::ReplaceTwoStep {
+                    recovery_codes,
+                    session_hash,
+                    now,
+                },
+                "two_step_replaced",
+                // A sentence of the catalog (core/locales/nb.json), like the two below.
+                "Replaced the authenticator app after signing in with a recovery code; other \
+                 sessions ended and the earlier recovery codes no longer work.",
+            ),
             Self::On => (
                 UserChange::ActivateTwoStep { recovery_codes },
                 "two_step_activated",
@@ -255,13 +300,27 @@ async fn switch_two_step(
 ) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let body: TwoStepCodeRequest = read_json(&mut req).await?;
+    let switch = match switch {
+        // Activating while a seed is active replaces it: only this session's right allows that,
+        // checked here first and again by the guard, in the command that uses it up.
+        Switch::On if ctx.user.two_step.is_some() => {
+            let now = now_secs();
+            check_replacement(ctx.recovered_at, now)?;
+            Switch::Replace {
+                session_hash: ctx.token.secret_hash(),
+                now,
+            }
+        }
+        switch => switch,
+    };
     let seed = switch.seed(&ctx.user)?;
     two_step::refuse_recovery_code(Some(&body.code))?;
     let code = TotpCode::parse(&body.code).map_err(BadField::Code)?;
     let (codes, hashes) = match switch {
-        Switch::On => secrets::new_recovery_codes(env, &ctx.user.id)?,
+        Switch::On | Switch::Replace { .. } => secrets::new_recovery_codes(env, &ctx.user.id)?,
         Switch::Off => (Vec::new(), RecoveryCodes::default()),
     };
+    let shows_codes = !matches!(switch, Switch::Off);
     let (then, kind, detail) = switch.change(hashes);
     let answer = two_step::verify(
         env,
@@ -280,15 +339,16 @@ async fn switch_two_step(
         .ok_or_else(|| ApiError::internal("user guard", "no record in answer"))?;
     events::record(env, &ctx.actor(), kind, None, detail).await?;
     let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
-    match switch {
-        Switch::On => json(
+    if shows_codes {
+        json(
             200,
             &RecoveryCodesShown {
                 me,
                 recovery_codes: codes.iter().map(RecoveryCode::display).collect(),
             },
-        ),
-        Switch::Off => json(200, &me),
+        )
+    } else {
+        json(200, &me)
     }
 }
 
@@ -333,6 +393,9 @@ pub async fn new_recovery_codes(req: Request, env: &Env) -> Result<Response, Api
 }
 
 /// `POST /api/v1/me/two-step/activate`: the pending secret becomes active with a valid code.
+/// While another is active, only a session signed in with a recovery code less than 15 minutes
+/// ago may do this, once: the new secret replaces the old, every other session ends, and new
+/// recovery codes (answered this once) void the old ones. Any other session gets 403.
 pub async fn activate(req: Request, env: &Env) -> Result<Response, ApiError> {
     switch_two_step(req, env, Switch::On).await
 }

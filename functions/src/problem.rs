@@ -14,7 +14,7 @@
 //!
 //! Internal details (storage errors, Durable Object failures) are logged and never returned.
 
-use ap_core::account::AccountRefusal;
+use ap_core::account::{AccountRefusal, ReplaceRefusal};
 use ap_core::api::{FieldError, Problem};
 use ap_core::bundle::BundleDigestError;
 use ap_core::dates::DateError;
@@ -630,6 +630,13 @@ impl From<Locked> for ApiError {
     }
 }
 
+/// This session may not replace the authenticator app without a code from the old one: 403.
+impl From<ReplaceRefusal> for ApiError {
+    fn from(refusal: ReplaceRefusal) -> Self {
+        Self::Forbidden(refusal.to_string())
+    }
+}
+
 /// A change that does not apply to the account as it is now: 409.
 impl From<AccountRefusal> for ApiError {
     fn from(refusal: AccountRefusal) -> Self {
@@ -643,6 +650,7 @@ impl From<GuardRefusal> for ApiError {
         match refusal {
             GuardRefusal::Account(account) => account.into(),
             GuardRefusal::SessionEnded => Self::Unauthorized(refusal.to_string()),
+            GuardRefusal::Replace(replace) => replace.into(),
         }
     }
 }

@@ -125,6 +125,8 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
             let result = if activate {
                 api::activate_two_step(code_text).await.map(|shown| {
                     shown_codes.set(Some(shown.recovery_codes));
+                    // A replacement makes new codes: the count in a recovery notice is old.
+                    session.forget_recovery_code_used();
                     shown.me
                 })
             } else {
@@ -143,9 +145,15 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
     let failure = failure_of(confirm);
     let code_error = field_error(failure, "code");
     let active = me.two_step_active;
+    // Signed in with a recovery code: activating a new enrolment replaces the active secret.
+    let may_replace = me.may_replace_authenticator;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         confirm.dispatch((!active, code.get_untracked().trim().to_string()));
+    };
+    let submit_replacement = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        confirm.dispatch((true, code.get_untracked().trim().to_string()));
     };
     view! {
         <section class="card" aria-labelledby="two-step-title">
@@ -170,6 +178,29 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
                         <ShownCodes codes=codes email=email.clone() shown_codes=shown_codes />
                     })}
                     <RecoveryCodes left=codes_left shown_codes=shown_codes />
+                    {may_replace.then(|| view! {
+                        <div class="replace" data-testid="replace-authenticator">
+                            <h3 id="replace-title">{tr!(account.md_replace_title)}</h3>
+                            <p>{tr!(account.md_replace_text)}</p>
+                            <ActionError failure=enrol_failure />
+                            {move || match enrol.value().get() {
+                                Some(Ok(enrolment)) => view! {
+                                    <Enrolment enrolment=enrolment />
+                                    <form class="form-narrow" on:submit=submit_replacement aria-label=crate::tr_prop!(account.md_replace_label)>
+                                        <CodeField id="replace-code" value=code required=true
+                                            hint=crate::tr_prop!(account.md_replace_hint) error=code_error />
+                                        <ActionError failure=failure />
+                                        <div class="actions">
+                                            <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_replace_label)}</button>
+                                        </div>
+                                    </form>
+                                }.into_any(),
+                                _ => view! {
+                                    <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_replace)}</button>
+                                }.into_any(),
+                            }}
+                        </div>
+                    })}
                     {move || if deactivating.get() {
                         view! {
                             <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_deactivate_label)>

@@ -353,6 +353,10 @@ pub fn SignedInScreen(
                                 }}
                                 " "
                                 <a href="/my-details">{tr!(widgets.recovery_used_link)}</a>
+                                {me.may_replace_authenticator.then(|| view! {
+                                    " "
+                                    <a href="/my-details#replace-title" data-testid="replace-authenticator-link">{tr!(widgets.recovery_used_replace)}</a>
+                                })}
                             </p>
                         })}
                         {children.read_value()()}
