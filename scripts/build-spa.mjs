@@ -1,5 +1,5 @@
 // Builds the SPA (app/ → dist/), split so that the first download is only what sign-in and the
-// task list need; every other screen (`lazy_screen!` in app/src/lib.rs) is its own WebAssembly
+// task list need; every other screen (`lazy_screen!` in app/src/routes.rs) is its own WebAssembly
 // file, fetched when it is first opened.
 //
 //   1. cargo: the `ap-app` binary for wasm32, profile `release-spa`, linked with `--emit-relocs`

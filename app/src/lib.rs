@@ -7,6 +7,7 @@ pub mod api_autopay;
 pub mod language;
 pub mod paged;
 pub mod pages;
+mod routes;
 pub mod session;
 pub mod widgets;
 
@@ -61,54 +62,10 @@ use ap_core::screens::Screen;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Router, A};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::session::{provide_session, use_session};
-
-/// A screen whose code is downloaded when it is first opened (`#[lazy_route]`: a split point
-/// that `scripts/build-spa.mjs` cuts into its own wasm file). Sign-in and the task list stay in
-/// the first download.
-macro_rules! lazy_screen {
-    ($route:ident, $page:path) => {
-        struct $route;
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
-        }
-    };
-}
-
-lazy_screen!(AdministrationRoute, pages::Administration);
-lazy_screen!(StatusRoute, pages::Status);
-lazy_screen!(SetupRoute, pages::Setup);
-lazy_screen!(ChoosePasswordRoute, pages::ChoosePassword);
-lazy_screen!(TaskRoute, pages::Task);
-lazy_screen!(ProcessOverviewRoute, pages::ProcessOverview);
-lazy_screen!(ProcessOverviewDetailRoute, pages::ProcessOverviewDetail);
-lazy_screen!(AutoPayRoute, pages::AutoPay);
-lazy_screen!(PaymentRoute, pages::Payment);
-lazy_screen!(PaymentFileRoute, pages::PaymentFile);
-lazy_screen!(AdminCompaniesRoute, pages::AdminCompanies);
-lazy_screen!(AdminUsersRoute, pages::AdminUsers);
-lazy_screen!(AdminKeysRoute, pages::AdminKeys);
-lazy_screen!(AdminReadinessRoute, pages::AdminReadiness);
-lazy_screen!(AdminEventsRoute, pages::AdminEvents);
-lazy_screen!(MyDetailsRoute, pages::MyDetails);
-lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
-lazy_screen!(SignedByMeRoute, pages::SignedByMe);
-
-/// Fetches the task page's code (without showing it): the task list asks for it once its first
-/// tasks are on screen, so opening a task does not wait for a download.
-pub(crate) async fn preload_task_page() {
-    <TaskRoute as LazyRoute>::preload().await
-}
 
 /// The application shell: header with the product name, navigation and the signed-in user,
 /// and the routed screen. The session is loaded here once and provided to every screen.
@@ -121,31 +78,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{tr!(layout.skip_to_content)}</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/status") view={Lazy::<StatusRoute>::new()} />
-                    <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} />
-                    <Route path=path!("/sign-in") view=pages::SignIn />
-                    <Route path=path!("/choose-password") view={Lazy::<ChoosePasswordRoute>::new()} />
-                    <Route path=path!("/tasks") view=pages::Tasks />
-                    <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} />
-                    <Route path=path!("/signed") view={Lazy::<SignedByMeRoute>::new()} />
-                    <Route path=path!("/process-overview") view={Lazy::<ProcessOverviewRoute>::new()} />
-                    <Route path=path!("/process-overview/:id") view={Lazy::<ProcessOverviewDetailRoute>::new()} />
-                    <Route path=path!("/autopay") view={Lazy::<AutoPayRoute>::new()} />
-                    <Route path=path!("/autopay/payments/:id") view={Lazy::<PaymentRoute>::new()} />
-                    <Route path=path!("/autopay/files/:id") view={Lazy::<PaymentFileRoute>::new()} />
-                    <ParentRoute path=path!("/admin") view={Lazy::<AdministrationRoute>::new()}>
-                        <Route path=path!("") view=|| view! { <Redirect path="/admin/companies" /> } />
-                        <Route path=path!("companies") view={Lazy::<AdminCompaniesRoute>::new()} />
-                        <Route path=path!("users") view={Lazy::<AdminUsersRoute>::new()} />
-                        <Route path=path!("keys") view={Lazy::<AdminKeysRoute>::new()} />
-                        <Route path=path!("readiness") view={Lazy::<AdminReadinessRoute>::new()} />
-                        <Route path=path!("events") view={Lazy::<AdminEventsRoute>::new()} />
-                    </ParentRoute>
-                    <Route path=path!("/my-details") view={Lazy::<MyDetailsRoute>::new()} />
-                    <Route path=path!("/company/:id/autopay") view={Lazy::<CompanyAutoPayRoute>::new()} />
-                </Routes>
+                <routes::Routed />
             </main>
             <footer class="app-footer">
                 <A href="/status">{tr!(layout.service_status)}</A>

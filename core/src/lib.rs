@@ -28,6 +28,7 @@ pub mod openapi;
 pub mod org;
 pub mod password;
 pub mod payment_ref;
+pub mod places;
 pub mod process;
 pub mod qr;
 pub mod readiness;

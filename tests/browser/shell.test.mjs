@@ -34,3 +34,20 @@ test('a deep link reloads into the right screen', async () => {
   assert.equal(new URL(page.url()).pathname, '/status');
   assert.deepEqual(page.errors, []);
 });
+
+test('one trailing slash names the same screen; an unknown path or admin section is not found', async () => {
+  // The routing table is ap_core::places (unit-tested there); this checks the SPA follows it.
+  const page = await newPage(browser);
+  const h1 = (name) => page.getByRole('heading', { level: 1, name });
+  await page.goto('/status/');
+  await page.getByTestId('health-status').waitFor();
+  await page.goto('/admin/no-such-section');
+  await h1('Page not found').waitFor();
+  // From "not found" to a screen and back, inside the SPA.
+  await page.getByRole('link', { name: 'Service status' }).click();
+  await page.getByTestId('health-status').waitFor();
+  await page.goBack();
+  await h1('Page not found').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/admin/no-such-section');
+  assert.deepEqual(page.errors, []);
+});

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
 use crate::pages::autopay::{AutoPayOnly, UploadOutcome};
+use crate::routes::use_path_id;
 use crate::widgets::{Loaded, SignedInScreen};
 use crate::{tr, tr_string};
 
@@ -22,9 +22,8 @@ pub fn PaymentFile() -> impl IntoView {
 
 #[component]
 fn PaymentFileScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let loaded = LocalResource::new(move || api_autopay::file(id()));
+    let id = use_path_id();
+    let loaded = LocalResource::new(move || api_autopay::file(id.get()));
     view! {
         <p class="back"><A href="/autopay">{tr!(autopay.back)}</A></p>
         <Loaded from=loaded loading=tr_string!(autopay.loading_file) let:r>

@@ -5,11 +5,11 @@ use ap_core::api::{CompanySettingsPatch, CompanyView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use web_sys::HtmlInputElement;
 
 use crate::api;
 use crate::pages::admin::{newest, BankAgreements};
+use crate::routes::use_path_id;
 use crate::widgets::{ErrorNote, Loaded, SignedInScreen};
 use crate::{tr, tr_string};
 
@@ -25,9 +25,8 @@ pub fn CompanyAutoPay() -> impl IntoView {
 
 #[component]
 fn CompanyAutoPayScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let loaded = LocalResource::new(move || api::company(id()));
+    let id = use_path_id();
+    let loaded = LocalResource::new(move || api::company(id.get()));
     let reload = Callback::new(move |_: ()| loaded.refetch());
     // The company as the last change answered it, newer than `loaded` until it reloads.
     let answered = RwSignal::new(None::<CompanyView>);

@@ -8,10 +8,10 @@ use ap_core::settlement::MAX_REJECT_REASON;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api_autopay;
 use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
+use crate::routes::use_path_id;
 use crate::widgets::{
     account_text, amount_text, date_text, failure_of, field_error, local_time, payment_status_text,
     ActionError, CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen,
@@ -31,9 +31,8 @@ pub fn Payment() -> impl IntoView {
 
 #[component]
 fn PaymentScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let loaded = LocalResource::new(move || api_autopay::payment(id()));
+    let id = use_path_id();
+    let loaded = LocalResource::new(move || api_autopay::payment(id.get()));
     view! {
         <p class="back"><A href="/autopay">"← Back to AutoPay"</A></p>
         <Loaded from=loaded loading="Loading the payment…" let:p>

@@ -5,12 +5,12 @@
 use ap_core::api_approval::{ProcessDetail, ProcessFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::api_approval;
 use crate::paged::{Paged, PagedList};
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, WarningPanel};
+use crate::routes::use_path_id;
 use crate::session::use_session;
 use crate::widgets::{
     all, amount_text, count_text, local_time, status_text, warning_label, Column, DataTable,
@@ -143,10 +143,9 @@ fn ProcessList() -> impl IntoView {
 
 #[component]
 fn ProcessScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let id = use_path_id();
     let process = RwSignal::new(None::<Result<ProcessDetail, api::ApiFailure>>);
-    let loaded = LocalResource::new(move || api_approval::process(id()));
+    let loaded = LocalResource::new(move || api_approval::process(id.get()));
     // What an action answered replaces what was loaded.
     let shown = Signal::derive(move || process.get().or_else(|| loaded.get()));
     view! {

@@ -10,11 +10,12 @@ use ap_core::task_standing::TaskStanding;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
+use crate::routes::use_path_id;
 use crate::widgets::{
     amount_text, date_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge,
 };
@@ -42,9 +43,8 @@ enum Decision {
 
 #[component]
 fn TaskScreen() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let task = LocalResource::new(move || api::task(id()));
+    let id = use_path_id();
+    let task = LocalResource::new(move || api::task(id.get()));
     let notice = TaskNotice::default();
     view! {
         <p class="back"><A href="/tasks">{tr!(task.back)}</A></p>

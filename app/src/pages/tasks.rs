@@ -91,7 +91,7 @@ fn TaskBoard() -> impl IntoView {
             .with(|i| matches!(i, Some(Ok(rows)) if !rows.is_empty()));
         let ask = shown && asked != Some(true);
         if ask {
-            request_idle_callback(|| spawn_local(crate::preload_task_page()));
+            request_idle_callback(|| spawn_local(crate::routes::preload_task_page()));
         }
         asked == Some(true) || ask
     });

@@ -17,7 +17,7 @@ use ap_core::api::CompanyView;
 use ap_core::roles::{Role, TwoStepLevel};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::A;
 
 use crate::api::{self, ApiFailure};
 use crate::session::use_session;
@@ -42,7 +42,7 @@ pub fn Administration() -> impl IntoView {
                         <A href="/admin/events">{tr!(admin.tab_events)}</A>
                     </nav>
                     <StepUp />
-                    <Outlet />
+                    <crate::routes::AdminOutlet />
                 }.into_any()
             } else {
                 view! {
