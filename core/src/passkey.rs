@@ -711,7 +711,8 @@ mod tests {
     fn an_assertion_from_another_origin_is_refused() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let phished = authenticator.assert_with(&client_data(
             "webauthn.get",
@@ -728,7 +729,8 @@ mod tests {
     fn an_assertion_inside_another_sites_frame_is_refused() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let framed = authenticator.assert_with(
             format!(
@@ -791,7 +793,8 @@ mod tests {
     fn a_signature_over_changed_authenticator_data_is_refused() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let mut response = authenticator.assert(&challenge);
         // Raise the counter after signing: the signature no longer covers the data.
@@ -812,10 +815,34 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_with_a_high_s_value_is_accepted() {
+        // Authenticators do not normalise S; half of real signatures have the high value.
+        let mut authenticator = Authenticator::new();
+        authenticator.counter = 2;
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
+        let challenge = signed_bundle_challenge();
+        let mut response = authenticator.assert(&challenge);
+        let signature = BASE64URL_NOPAD
+            .decode(response.signature.as_bytes())
+            .unwrap();
+        let (r, s) = Signature::from_der(&signature).unwrap().split_scalars();
+        for s in [s, -s] {
+            let variant = Signature::from_scalars(r, s).unwrap();
+            response.signature = BASE64URL_NOPAD.encode(variant.to_der().as_bytes());
+            assert_eq!(
+                verify_assertion(&rp(), &challenge, &passkey, &response),
+                Ok(VerifiedAssertion { sign_count: 2 })
+            );
+        }
+    }
+
+    #[test]
     fn a_registration_answer_used_as_an_assertion_is_refused() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let response =
             authenticator.assert_with(&client_data("webauthn.create", &challenge, ORIGIN));
@@ -829,7 +856,8 @@ mod tests {
     fn an_assertion_of_another_credential_is_refused() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let mut response = authenticator.assert(&challenge);
         response.raw_id = BASE64URL_NOPAD.encode(b"credential-0002");
@@ -927,7 +955,8 @@ mod tests {
     fn malformed_input_is_refused_without_a_panic() {
         let mut authenticator = Authenticator::new();
         authenticator.counter = 2;
-        let passkey = registered(&authenticator);
+        // Registered at counter 1.
+        let passkey = registered(&Authenticator::new());
         let challenge = signed_bundle_challenge();
         let good = authenticator.assert(&challenge);
         let refused = |change: &dyn Fn(&mut AssertionResponse)| {
