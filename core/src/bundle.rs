@@ -271,6 +271,11 @@ impl BundleDigest {
     pub fn to_hex(&self) -> String {
         HEXLOWER.encode(&self.0)
     }
+
+    /// The 32 digest bytes, for deriving a passkey challenge from what the dialog shows.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
 }
 
 impl fmt::Display for BundleDigest {

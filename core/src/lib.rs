@@ -26,6 +26,8 @@ pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod org;
+#[cfg(feature = "passkey")]
+pub mod passkey;
 pub mod password;
 pub mod payment_ref;
 pub mod places;
