@@ -611,7 +611,15 @@ pub(crate) mod fixtures {
 
     /// INV-17 of Kontorrekvisita AS to company "acme": `amount` in `currency`, due 2026-03-31.
     pub(crate) fn document(amount: &str, currency: &str) -> DocumentSummary {
-        let req = DocumentRequest {
+        let mut req = request();
+        req.amount = amount.into();
+        req.currency = currency.into();
+        Document::parse(&req).unwrap().summary
+    }
+
+    /// The request [`document`] reads (12500.50 NOK), for tests that change a field of it.
+    pub(crate) fn request() -> DocumentRequest {
+        DocumentRequest {
             document_id: "dc-1".into(),
             company_id: "acme".into(),
             supplier: SupplierRequest {
@@ -623,12 +631,11 @@ pub(crate) mod fixtures {
             invoice_number: "INV-17".into(),
             invoice_date: "2026-03-01".into(),
             due_date: "2026-03-31".into(),
-            amount: amount.into(),
-            currency: currency.into(),
+            amount: "12500.50".into(),
+            currency: "NOK".into(),
             payment_reference: "1234567897".into(),
             pdf_base64: None,
-        };
-        Document::parse(&req).unwrap().summary
+        }
     }
 }
 

@@ -224,27 +224,13 @@ pub fn due_date_passed(due: Date, today: Date) -> Option<Warning> {
 mod tests {
     use super::*;
 
-    use crate::document::{Document, DocumentRequest, SupplierRequest};
+    use crate::document::{Document, DocumentRequest};
     use crate::money::{Currency, Money};
 
+    /// The process tests' invoice (12500.50 NOK) as document `id`, changed by `f`.
     fn doc(id: &str, f: impl FnOnce(&mut DocumentRequest)) -> DocumentSummary {
-        let mut req = DocumentRequest {
-            document_id: id.into(),
-            company_id: "acme".into(),
-            supplier: SupplierRequest {
-                name: "Kontorrekvisita AS".into(),
-                organisation_number: "923609016".into(),
-                iban: Some("NO9386011117947".into()),
-                ..SupplierRequest::default()
-            },
-            invoice_number: "INV-17".into(),
-            invoice_date: "2026-03-01".into(),
-            due_date: "2026-03-31".into(),
-            amount: "12500.50".into(),
-            currency: "NOK".into(),
-            payment_reference: "1234567897".into(),
-            pdf_base64: None,
-        };
+        let mut req = crate::process::fixtures::request();
+        req.document_id = id.into();
         f(&mut req);
         Document::parse(&req).unwrap().summary
     }
