@@ -46,6 +46,7 @@ pub async fn approve_payment(
         &format!("/api/v1/autopay/payments/{}/approve", segment(&id)),
         &ApprovePaymentRequest {
             code,
+            passkey: None,
             confirm_warning,
         },
     )
@@ -87,7 +88,10 @@ pub async fn file(id: String) -> Result<UploadResult, ApiFailure> {
 pub async fn sign_file(id: String, code: String) -> Result<UploadResult, ApiFailure> {
     post(
         &format!("/api/v1/autopay/files/{}/sign", segment(&id)),
-        &SignFileRequest { code },
+        &SignFileRequest {
+            code,
+            passkey: None,
+        },
     )
     .await
 }

@@ -103,6 +103,9 @@ pub struct Me {
     /// (`ap_core::account::check_replacement`).
     #[serde(default)]
     pub may_replace_authenticator: bool,
+    /// Registered passkeys.
+    #[serde(default)]
+    pub passkeys: u32,
     /// RFC 3339 UTC; set while two-step verification is locked after failed attempts.
     pub locked_until: Option<String>,
     /// The language the user chose on My details; `None`: the browser's language.
@@ -235,6 +238,10 @@ pub struct CompanySettings {
     /// Amount in minor units of the base currency above which a second, different approver is
     /// needed (four eyes); `None` means one approver always suffices.
     pub four_eyes_threshold_minor: Option<i64>,
+    /// "Require a passkey for Approve and pay": signing this company's invoices with password
+    /// and TOTP code is refused, and an approver without a passkey is not ready.
+    #[serde(default)]
+    pub require_passkey: bool,
 }
 
 impl Default for CompanySettings {
@@ -245,6 +252,7 @@ impl Default for CompanySettings {
             allow_pre_approval: false,
             token_expiry_days: 90,
             four_eyes_threshold_minor: None,
+            require_passkey: false,
         }
     }
 }
@@ -266,6 +274,8 @@ pub struct CompanySettingsPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub four_eyes_threshold_minor: Option<Option<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_passkey: Option<bool>,
     /// The company's `version` the change was made on; a newer one refuses it with 409.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<u64>,
@@ -494,4 +504,145 @@ mod tests {
             serde_json::from_str(r#"{"four_eyes_threshold_minor":null}"#).unwrap();
         assert_eq!(clear.four_eyes_threshold_minor, Some(None));
     }
+}
+
+// ---- Passkeys (WebAuthn): `ap_core::passkey` verifies; these are what travels ----
+//
+//   GET    /api/v1/me/passkeys                              -> PasskeysView
+//   POST   /api/v1/me/passkeys/options      PasskeyOptionsRequest -> PasskeyOptions (create)
+//   POST   /api/v1/me/passkeys              PasskeyRegistration   -> PasskeyView (201)
+//   POST   /api/v1/me/passkeys/{id}/name    PasskeyNameRequest    -> PasskeyView
+//   POST   /api/v1/me/passkeys/{id}/remove  PasskeyRemoveRequest  -> PasskeysView
+//   POST   /api/v1/bundle/passkey-options   PasskeyBundleOptionsRequest -> PasskeyOptions (get)
+//   POST   /api/v1/autopay/payments/{id}/passkey-options            -> PasskeyOptions (get)
+//   POST   /api/v1/autopay/files/{id}/passkey-options               -> PasskeyOptions (get)
+//
+// The options' challenge is derived from what is authorised (the bundle digest, the payment's
+// digest, the file's SHA-256) and a one-time nonce; send the nonce back with the credential.
+
+/// One registered passkey, as My details lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyView {
+    /// The credential id (base64url).
+    pub id: String,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
+    pub created_at: String,
+    #[cfg_attr(feature = "openapi", schemars(transform = crate::openapi::date_time))]
+    pub last_used_at: Option<String>,
+}
+
+/// `GET /api/v1/me/passkeys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeysView {
+    /// False when this server has no relying party configured (`PASSKEY_RP_ID`,
+    /// `PASSKEY_ORIGIN`): passkeys can then be neither registered nor used.
+    pub available: bool,
+    pub passkeys: Vec<PasskeyView>,
+}
+
+/// `POST /api/v1/me/passkeys/options`: a new passkey stands for both factors, so registering
+/// one asks for both, fresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyOptionsRequest {
+    pub password: String,
+    pub code: String,
+}
+
+/// `POST /api/v1/bundle/passkey-options`: the digest the signing dialog shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyBundleOptionsRequest {
+    pub digest: String,
+}
+
+/// A credential the ceremony names (to exclude when registering, to allow when asserting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyCredentialRef {
+    /// base64url.
+    pub id: String,
+    pub transports: Vec<String>,
+}
+
+/// What the browser's `navigator.credentials.create()` / `.get()` needs (binary values
+/// base64url without padding). The `user_*` fields are set for registration only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyOptions {
+    /// One-time, valid for `timeout_ms`: send it back with the credential.
+    pub nonce: String,
+    pub challenge: String,
+    pub rp_id: String,
+    pub rp_name: String,
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub user_name: String,
+    #[serde(default)]
+    pub user_display_name: String,
+    /// Registration: the user's passkeys (excluded); assertion: the passkeys allowed.
+    pub credentials: Vec<PasskeyCredentialRef>,
+    pub timeout_ms: u32,
+}
+
+/// The browser's answer to `navigator.credentials.create()` (base64url without padding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyRegistrationCredential {
+    /// `rawId`: the credential id.
+    pub raw_id: String,
+    pub client_data_json: String,
+    pub attestation_object: String,
+    /// `getTransports()`, if the browser gave them (hints for later ceremonies, not checked).
+    #[serde(default)]
+    pub transports: Vec<String>,
+}
+
+/// The browser's answer to `navigator.credentials.get()` (base64url without padding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyAssertionCredential {
+    /// `rawId`: the credential id.
+    pub raw_id: String,
+    pub client_data_json: String,
+    pub authenticator_data: String,
+    pub signature: String,
+}
+
+/// `POST /api/v1/me/passkeys`: the nonce of the options and what the authenticator made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyRegistration {
+    pub nonce: String,
+    /// What the user calls it ("Work laptop"); empty: a name is given.
+    #[serde(default)]
+    pub name: String,
+    pub credential: PasskeyRegistrationCredential,
+}
+
+/// A passkey assertion in place of password and code (signing a bundle, approving an AutoPay
+/// payment, signing an upload, removing a passkey).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyAssertion {
+    pub nonce: String,
+    pub credential: PasskeyAssertionCredential,
+}
+
+/// `POST /api/v1/me/passkeys/{id}/name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyNameRequest {
+    pub name: String,
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove`: a fresh TOTP code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PasskeyRemoveRequest {
+    pub code: String,
 }

@@ -248,9 +248,16 @@ pub struct BundleView {
 /// `POST /api/v1/bundle/sign`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignRequest {
+    /// With `code`; not needed with a passkey.
+    #[serde(default)]
     pub password: String,
+    #[serde(default)]
     pub code: String,
     pub digest: String,
+    /// An assertion for the options of `POST /api/v1/bundle/passkey-options` with this digest,
+    /// in place of password and code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<crate::api::PasskeyAssertion>,
 }
 
 /// One invoice signed: approved and its payment pre-approved.

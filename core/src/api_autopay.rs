@@ -313,6 +313,9 @@ pub struct PaymentEvents {
 pub struct ApprovePaymentRequest {
     #[serde(default)]
     pub code: Option<String>,
+    /// An assertion for this payment's passkey options, in place of the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<crate::api::PasskeyAssertion>,
     /// The approver read the payment's warning (a refused approval token) and approves all the
     /// same; without it a warned payment is not approved.
     #[serde(default)]
@@ -328,7 +331,11 @@ pub struct RejectPaymentRequest {
 /// `POST /api/v1/autopay/files/{id}/sign`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignFileRequest {
+    #[serde(default)]
     pub code: String,
+    /// An assertion for this file's passkey options, in place of the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<crate::api::PasskeyAssertion>,
 }
 
 /// `POST /api/v1/autopay/status-reports`.

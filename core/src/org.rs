@@ -165,7 +165,8 @@ pub fn apply_settings_patch(
     let touches_admin_settings = patch.two_step_for_autopay.is_some()
         || patch.send_workflows_to_approval.is_some()
         || patch.token_expiry_days.is_some()
-        || patch.four_eyes_threshold_minor.is_some();
+        || patch.four_eyes_threshold_minor.is_some()
+        || patch.require_passkey.is_some();
     if patch.allow_pre_approval.is_some() && !roles.has(company, Role::AutoPayAdministrator) {
         return Err(SettingsRefusal::NeedsAutoPayAdministrator);
     }
@@ -209,6 +210,9 @@ pub fn apply_settings_patch(
     }
     if let Some(v) = patch.four_eyes_threshold_minor {
         next.four_eyes_threshold_minor = v;
+    }
+    if let Some(v) = patch.require_passkey {
+        next.require_passkey = v;
     }
     Ok(next)
 }
@@ -427,6 +431,14 @@ mod tests {
             apply_settings_patch(&CompanySettings::default(), &both, &roles, &acme()),
             Err(SettingsRefusal::NeedsSystemAdministrator)
         );
+        let passkeys = CompanySettingsPatch {
+            require_passkey: Some(true),
+            ..CompanySettingsPatch::default()
+        };
+        assert_eq!(
+            apply_settings_patch(&CompanySettings::default(), &passkeys, &roles, &acme()),
+            Err(SettingsRefusal::NeedsSystemAdministrator)
+        );
     }
 
     #[test]
@@ -459,10 +471,12 @@ mod tests {
             two_step_for_autopay: Some(true),
             send_workflows_to_approval: Some(true),
             four_eyes_threshold_minor: Some(None),
+            require_passkey: Some(true),
             ..CompanySettingsPatch::default()
         };
         let next = apply_settings_patch(&current, &patch, &roles, &acme()).unwrap();
         assert!(next.two_step_for_autopay && next.send_workflows_to_approval);
+        assert!(next.require_passkey);
         assert_eq!(next.four_eyes_threshold_minor, None);
         assert!(!next.allow_pre_approval);
     }

@@ -23,6 +23,10 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::api::{
+    PasskeyAssertionCredential as AssertionResponse,
+    PasskeyRegistrationCredential as RegistrationResponse,
+};
 use crate::bundle::BundleDigest;
 
 /// Marks the challenge input so it can never be confused with another hashed structure; bump
@@ -178,31 +182,6 @@ impl fmt::Display for PasskeyRefusal {
 }
 
 impl std::error::Error for PasskeyRefusal {}
-
-/// The browser's answer to `navigator.credentials.create()`, as `PublicKeyCredential.toJSON()`
-/// writes its parts (base64url without padding).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistrationResponse {
-    /// `rawId`: the credential id.
-    pub raw_id: String,
-    pub client_data_json: String,
-    pub attestation_object: String,
-    /// `getTransports()`, if the browser gave them (hints for later ceremonies, not checked).
-    #[serde(default)]
-    pub transports: Vec<String>,
-}
-
-/// The browser's answer to `navigator.credentials.get()`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssertionResponse {
-    /// `rawId`: the credential id.
-    pub raw_id: String,
-    pub client_data_json: String,
-    pub authenticator_data: String,
-    pub signature: String,
-}
 
 /// A registered passkey as the `UserGuard` keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

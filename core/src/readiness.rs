@@ -22,6 +22,10 @@ pub struct ReadinessInput {
     pub bank_agreement_levels: Vec<TwoStepLevel>,
     /// The AutoPay company setting "Allow pre-approval".
     pub allow_pre_approval: bool,
+    /// The company setting "Require a passkey for Approve and pay".
+    pub company_requires_passkey: bool,
+    /// The user has registered at least one passkey.
+    pub user_has_passkey: bool,
 }
 
 /// One unmet prerequisite. Messages name the company, passed in by the caller.
@@ -36,6 +40,8 @@ pub enum MissingPrerequisite {
     NoBankAgreement,
     NoBankAgreementWithTwoStepOnApproval,
     PreApprovalNotAllowed,
+    /// The company requires a passkey for Approve and pay and the user has registered none.
+    NoPasskey,
 }
 
 impl MissingPrerequisite {
@@ -69,6 +75,9 @@ impl MissingPrerequisite {
                 "Pre-approval is not allowed in {company_name}. \
                  An AutoPay Administrator can turn on “Allow pre-approval”."
             ),
+            Self::NoPasskey => crate::sentence!(
+                "{company_name} requires a passkey for Approve and pay. Add one on My details."
+            ),
         }
     }
 }
@@ -90,6 +99,10 @@ impl MissingPrerequisite {
             Self::UserTwoStep => crate::sentence!(
                 "{user_name} has not activated two-step verification. \
                  They activate it themselves on My details."
+            ),
+            Self::NoPasskey => crate::sentence!(
+                "{company_name} requires a passkey for Approve and pay and {user_name} has none. \
+                 They add one themselves on My details."
             ),
             Self::CompanyTwoStepForAutoPay
             | Self::NoBankAgreement
@@ -153,6 +166,9 @@ pub fn approve_and_pay_readiness(input: &ReadinessInput) -> Readiness {
     if !input.allow_pre_approval {
         missing.push(MissingPrerequisite::PreApprovalNotAllowed);
     }
+    if input.company_requires_passkey && !input.user_has_passkey {
+        missing.push(MissingPrerequisite::NoPasskey);
+    }
     Readiness {
         ready: missing.is_empty(),
         missing,
@@ -171,6 +187,8 @@ mod tests {
             user_two_step_active: true,
             bank_agreement_levels: vec![TwoStepLevel::OnApproval],
             allow_pre_approval: true,
+            company_requires_passkey: false,
+            user_has_passkey: false,
         }
     }
 
@@ -215,6 +233,25 @@ mod tests {
         assert_eq!(
             missing_after(|i| i.bank_agreement_levels.clear()),
             [NoBankAgreement]
+        );
+        assert_eq!(
+            missing_after(|i| i.company_requires_passkey = true),
+            [NoPasskey]
+        );
+    }
+
+    #[test]
+    fn a_passkey_is_needed_only_where_the_company_requires_one() {
+        assert!(missing_after(|i| {
+            i.company_requires_passkey = true;
+            i.user_has_passkey = true;
+        })
+        .is_empty());
+        assert!(missing_after(|i| i.user_has_passkey = true).is_empty());
+        assert_eq!(
+            MissingPrerequisite::NoPasskey.message_about("Ola Nordmann", "Acme AS"),
+            "Acme AS requires a passkey for Approve and pay and Ola Nordmann has none. They add \
+             one themselves on My details."
         );
     }
 

@@ -71,6 +71,7 @@ mod tests {
             two_step_active: true,
             recovery_codes_left: 10,
             may_replace_authenticator: false,
+            passkeys: 0,
             locked_until: None,
             language: None,
             companies: if roles.is_empty() {

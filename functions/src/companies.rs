@@ -172,6 +172,11 @@ fn settings_change(before: &CompanySettings, after: &CompanySettings, currency: 
         before.allow_pre_approval,
         after.allow_pre_approval,
     );
+    flag(
+        ap_core::sentence!("Require a passkey for Approve and pay"),
+        before.require_passkey,
+        after.require_passkey,
+    );
     if before.token_expiry_days != after.token_expiry_days {
         parts.push(ap_core::sentence!(
             "Set the approval token expiry to {} days.",

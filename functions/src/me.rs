@@ -58,6 +58,7 @@ pub async fn view(
         two_step_active: user.two_step.is_some(),
         recovery_codes_left,
         may_replace_authenticator: false,
+        passkeys: user.passkeys,
         locked_until: locked_until.map(rfc3339),
         language: user.language,
         companies,

@@ -72,6 +72,10 @@ pub struct UserRecord {
     /// The language chosen on My details (`None`: the browser's).
     #[serde(default)]
     pub language: Option<Lang>,
+    /// Registered passkeys (kept by the guard beside the record; the count is here so readiness
+    /// can be read from the KV copy).
+    #[serde(default)]
+    pub passkeys: u32,
 }
 
 impl UserRecord {
@@ -98,6 +102,7 @@ impl UserRecord {
             created_at: now,
             version: 0,
             language: None,
+            passkeys: 0,
         }
     }
 }
@@ -165,6 +170,8 @@ impl CompanyRecord {
                 .map(|a| a.two_step_level)
                 .collect(),
             allow_pre_approval: self.settings.allow_pre_approval,
+            company_requires_passkey: self.settings.require_passkey,
+            user_has_passkey: user.passkeys > 0,
         })
     }
 

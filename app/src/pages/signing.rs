@@ -100,6 +100,7 @@ pub fn SigningDialog(
             password: password.get_untracked(),
             code: code.get_untracked().trim().to_string(),
             digest,
+            passkey: None,
         });
     };
 
