@@ -116,22 +116,12 @@ fn RolesCard(me: Me) -> impl IntoView {
 #[component]
 fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
     let session = use_session();
-    let enrol = Action::new_local(|_: &()| api::start_two_step_enrolment());
     let code = RwSignal::new(String::new());
     let deactivating = RwSignal::new(false);
-    let confirm = Action::new_local(move |(activate, code_text): &(bool, String)| {
-        let (activate, code_text) = (*activate, code_text.clone());
+    let deactivate = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
         async move {
-            let result = if activate {
-                api::activate_two_step(code_text).await.map(|shown| {
-                    shown_codes.set(Some(shown.recovery_codes));
-                    // A replacement makes new codes: the count in a recovery notice is old.
-                    session.forget_recovery_code_used();
-                    shown.me
-                })
-            } else {
-                api::deactivate_two_step(code_text).await
-            };
+            let result = api::deactivate_two_step(code_text).await;
             if let Ok(me) = &result {
                 code.set(String::new());
                 session.set_me(me.clone());
@@ -141,19 +131,14 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
     });
     let email = me.email.clone();
     let codes_left = me.recovery_codes_left;
-    let enrol_failure = failure_of(enrol);
-    let failure = failure_of(confirm);
+    let failure = failure_of(deactivate);
     let code_error = field_error(failure, "code");
     let active = me.two_step_active;
     // Signed in with a recovery code: activating a new enrolment replaces the active secret.
     let may_replace = me.may_replace_authenticator;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        confirm.dispatch((!active, code.get_untracked().trim().to_string()));
-    };
-    let submit_replacement = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        confirm.dispatch((true, code.get_untracked().trim().to_string()));
+        deactivate.dispatch(code.get_untracked().trim().to_string());
     };
     view! {
         <section class="card" aria-labelledby="two-step-title">
@@ -182,23 +167,10 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
                         <div class="replace" data-testid="replace-authenticator">
                             <h3 id="replace-title">{tr!(account.md_replace_title)}</h3>
                             <p>{tr!(account.md_replace_text)}</p>
-                            <ActionError failure=enrol_failure />
-                            {move || match enrol.value().get() {
-                                Some(Ok(enrolment)) => view! {
-                                    <Enrolment enrolment=enrolment />
-                                    <form class="form-narrow" on:submit=submit_replacement aria-label=crate::tr_prop!(account.md_replace_label)>
-                                        <CodeField id="replace-code" value=code required=true
-                                            hint=crate::tr_prop!(account.md_replace_hint) error=code_error />
-                                        <ActionError failure=failure />
-                                        <div class="actions">
-                                            <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_replace_label)}</button>
-                                        </div>
-                                    </form>
-                                }.into_any(),
-                                _ => view! {
-                                    <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_replace)}</button>
-                                }.into_any(),
-                            }}
+                            <NewAuthenticator shown_codes=shown_codes code_id="replace-code"
+                                start=crate::tr_prop!(account.md_replace)
+                                confirm=crate::tr_prop!(account.md_replace_label)
+                                hint=crate::tr_prop!(account.md_replace_hint) />
                         </div>
                     })}
                     {move || if deactivating.get() {
@@ -207,7 +179,7 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
                                 <CodeField id="two-step-code" value=code required=true error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
-                                    <button type="submit" class="danger" disabled=move || confirm.pending().get()>{tr!(account.md_deactivate_label)}</button>
+                                    <button type="submit" class="danger" disabled=move || deactivate.pending().get()>{tr!(account.md_deactivate_label)}</button>
                                     <button type="button" class="secondary" on:click=move |_| deactivating.set(false)>{tr!(account.md_cancel)}</button>
                                 </div>
                             </form>
@@ -221,26 +193,77 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
             } else {
                 view! {
                     <p>{tr!(account.md_why_two_step)}</p>
-                    <ActionError failure=enrol_failure />
-                    {move || match enrol.value().get() {
-                        Some(Ok(enrolment)) => view! {
-                            <Enrolment enrolment=enrolment />
-                            <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_activate_label)>
-                                <CodeField id="two-step-code" value=code required=true
-                                    hint=crate::tr_prop!(account.md_activate_hint) error=code_error />
-                                <ActionError failure=failure />
-                                <div class="actions">
-                                    <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_activate_label)}</button>
-                                </div>
-                            </form>
-                        }.into_any(),
-                        _ => view! {
-                            <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_activate)}</button>
-                        }.into_any(),
-                    }}
+                    <NewAuthenticator shown_codes=shown_codes code_id="two-step-code"
+                        start=crate::tr_prop!(account.md_activate)
+                        confirm=crate::tr_prop!(account.md_activate_label)
+                        hint=crate::tr_prop!(account.md_activate_hint) />
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Setting up an authenticator app: a button that starts an enrolment, then its QR code and a
+/// form that confirms it with the new app's first code. The same two calls activate two-step
+/// verification and, after a recovery sign-in, replace the active app (the server tells the
+/// two apart); both answer fresh recovery codes.
+#[component]
+fn NewAuthenticator(
+    shown_codes: RwSignal<Option<Vec<String>>>,
+    /// The code field's id (unique on the page).
+    code_id: &'static str,
+    /// The button that starts the enrolment.
+    start: TextProp,
+    /// The form's label and its submit button.
+    confirm: TextProp,
+    /// The hint under the code field.
+    hint: TextProp,
+) -> impl IntoView {
+    let session = use_session();
+    let code = RwSignal::new(String::new());
+    let enrol = Action::new_local(|_: &()| api::start_two_step_enrolment());
+    let activate = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
+        async move {
+            let shown = api::activate_two_step(code_text).await?;
+            shown_codes.set(Some(shown.recovery_codes));
+            // A replacement makes new codes: the count in a recovery notice is old.
+            session.forget_recovery_code_used();
+            code.set(String::new());
+            session.set_me(shown.me.clone());
+            Ok::<Me, api::ApiFailure>(shown.me)
+        }
+    });
+    let enrol_failure = failure_of(enrol);
+    let failure = failure_of(activate);
+    let code_error = field_error(failure, "code");
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        activate.dispatch(code.get_untracked().trim().to_string());
+    };
+    let (start, confirm, hint) = (
+        StoredValue::new(start),
+        StoredValue::new(confirm),
+        StoredValue::new(hint),
+    );
+    view! {
+        <ActionError failure=enrol_failure />
+        {move || match enrol.value().get() {
+            Some(Ok(enrolment)) => view! {
+                <Enrolment enrolment=enrolment />
+                <form class="form-narrow" on:submit=submit aria-label=move || confirm.read_value().get()>
+                    <CodeField id=code_id value=code required=true
+                        hint=hint.get_value() error=code_error />
+                    <ActionError failure=failure />
+                    <div class="actions">
+                        <button type="submit" disabled=move || activate.pending().get()>{move || confirm.read_value().get()}</button>
+                    </div>
+                </form>
+            }.into_any(),
+            _ => view! {
+                <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{move || start.read_value().get()}</button>
+            }.into_any(),
+        }}
     }
 }
 
