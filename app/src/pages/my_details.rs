@@ -1,7 +1,7 @@
 //! `/my-details`: the signed-in user's account, roles per company, password and two-step
 //! verification with its recovery codes.
 
-use ap_core::api::{Me, TwoStepEnrolment};
+use ap_core::api::{Me, PasskeyRegistration, PasskeyView, PasskeysView, TwoStepEnrolment};
 use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
 use crate::widgets::{
     failure_of, field_error, local_time, ActionError, CodeField, Column, DataTable, Row,
-    SignedInScreen,
+    SignedInScreen, TextField,
 };
 use crate::{tr, tr_string};
 
@@ -35,6 +35,7 @@ pub fn MyDetails() -> impl IntoView {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />
                 <TwoStepCard me=me.clone() shown_codes=shown_codes />
+                <PasskeysCard two_step_active=me.two_step_active />
                 <section class="card" aria-labelledby="language-title" data-testid="my-language">
                     <h2 id="language-title">{tr!(account.md_language)}</h2>
                     <p class="hint">{tr!(account.md_language_hint)}</p>
@@ -264,6 +265,205 @@ fn NewAuthenticator(
                 <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{move || start.read_value().get()}</button>
             }.into_any(),
         }}
+    }
+}
+
+/// Passkeys: what one does here, the list (name, added, last used) with rename and remove (a
+/// code), and "Add a passkey": password and code, then the browser's ceremony; the server
+/// names it until the user renames it. Hidden behind a sentence when the server has none.
+#[component]
+fn PasskeysCard(two_step_active: bool) -> impl IntoView {
+    let session = use_session();
+    let list = RwSignal::new(None::<PasskeysView>);
+    let load_failure = RwSignal::new(None::<api::ApiFailure>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match api::passkeys().await {
+                Ok(view) => list.set(Some(view)),
+                Err(e) => load_failure.set(Some(e)),
+            }
+        })
+    };
+    reload();
+    // A passkey more or less changes what the signing forms offer: `Me.passkeys`.
+    let changed = move || {
+        reload();
+        leptos::task::spawn_local(async move { session.refresh().await });
+    };
+    let adding = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let add = Action::new_local(move |(password, code): &(String, String)| {
+        let (password, code) = (password.clone(), code.clone());
+        async move {
+            let options = api::passkey_options(password, code).await?;
+            let nonce = options.nonce.clone();
+            let credential = crate::passkey::create(&options).await?;
+            let added = api::add_passkey(PasskeyRegistration {
+                nonce,
+                name: String::new(),
+                credential,
+            })
+            .await?;
+            adding.set(false);
+            changed();
+            Ok::<PasskeyView, api::ApiFailure>(added)
+        }
+    });
+    let failure = failure_of(add);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        code.set(code.get_untracked().trim().to_string());
+        add.dispatch((password.get_untracked(), code.get_untracked()));
+        password.set(String::new());
+        code.set(String::new());
+    };
+    view! {
+        <section class="card" aria-labelledby="passkeys-title" data-testid="passkeys">
+            <h2 id="passkeys-title">{tr!(account.md_pk_title)}</h2>
+            <p>{tr!(account.md_pk_text)}</p>
+            <ActionError failure=Signal::derive(move || load_failure.get()) />
+            {move || list.get().map(|view| if !view.available {
+                view! { <p class="muted" data-testid="passkeys-unavailable">{tr!(account.md_pk_unavailable)}</p> }.into_any()
+            } else {
+                view! {
+                    {if view.passkeys.is_empty() {
+                        view! { <p class="muted">{tr!(account.md_pk_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="passkey-list" aria-label=crate::tr_prop!(account.md_pk_title)>
+                                {view.passkeys.into_iter().map(|p| view! {
+                                    <PasskeyItem passkey=p on_change=Callback::new(move |v: Option<PasskeysView>| match v {
+                                        Some(v) => { list.set(Some(v)); changed(); }
+                                        None => reload(),
+                                    }) />
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    {if !two_step_active {
+                        view! { <p class="hint">{tr!(account.md_pk_needs_two_step)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionError failure=failure />
+                            {move || if adding.get() {
+                                view! {
+                                    <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_pk_add)>
+                                        <p class="hint">{tr!(account.md_pk_add_hint)}</p>
+                                        <TextField id="passkey-password" label=crate::tr_prop!(account.md_pk_password) kind="password"
+                                            value=password autocomplete="current-password" required=true />
+                                        <CodeField id="passkey-code" value=code required=true error=field_error(failure, "code") />
+                                        <div class="actions">
+                                            <button type="submit" disabled=move || add.pending().get()>{tr!(account.md_pk_continue)}</button>
+                                            <button type="button" class="secondary" on:click=move |_| adding.set(false)>{tr!(account.md_cancel)}</button>
+                                        </div>
+                                    </form>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" disabled=move || add.pending().get() on:click=move |_| adding.set(true)>{tr!(account.md_pk_add)}</button>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+/// One passkey: its name and dates, "Rename" (a name field) and "Remove" (a code).
+#[component]
+fn PasskeyItem(
+    passkey: PasskeyView,
+    /// Gets the list the server answered after a removal, or `None` after a rename.
+    on_change: Callback<Option<PasskeysView>>,
+) -> impl IntoView {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Open {
+        Nothing,
+        Rename,
+        Remove,
+    }
+    let open = RwSignal::new(Open::Nothing);
+    let name = RwSignal::new(passkey.name.clone());
+    let code = RwSignal::new(String::new());
+    let id = StoredValue::new(passkey.id.clone());
+    let change = Action::new_local(move |rename: &bool| {
+        let rename = *rename;
+        async move {
+            let answer = if rename {
+                api::rename_passkey(id.get_value(), name.get_untracked().trim().to_string())
+                    .await
+                    .map(|_| None)
+            } else {
+                api::remove_passkey(id.get_value(), code.get_untracked().trim().to_string())
+                    .await
+                    .map(Some)
+            };
+            if let Ok(list) = &answer {
+                on_change.run(list.clone());
+            }
+            answer
+        }
+    });
+    let failure = failure_of(change);
+    let dates = match &passkey.last_used_at {
+        Some(used) => tr_string!(
+            account.md_pk_dates_used,
+            added = local_time(&passkey.created_at),
+            used = local_time(used)
+        )
+        .to_string(),
+        None => tr_string!(
+            account.md_pk_dates_unused,
+            added = local_time(&passkey.created_at)
+        )
+        .to_string(),
+    };
+    let field_id = move |what: &str| format!("passkey-{what}-{}", id.get_value());
+    view! {
+        <li class="passkey" data-testid="passkey" data-passkey=passkey.name.clone()>
+            <div class="passkey-head">
+                <div>
+                    <strong class="passkey-name">{passkey.name.clone()}</strong>
+                    <span class="hint">{dates}</span>
+                </div>
+                {move || (open.get() == Open::Nothing).then(|| view! {
+                    <div class="actions">
+                        <button type="button" class="secondary small" on:click=move |_| open.set(Open::Rename)>{tr!(account.md_pk_rename)}</button>
+                        <button type="button" class="secondary small" on:click=move |_| open.set(Open::Remove)>{tr!(account.md_pk_remove)}</button>
+                    </div>
+                })}
+            </div>
+            {move || match open.get() {
+                Open::Nothing => ().into_any(),
+                Open::Rename => view! {
+                    <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_rename)
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(true); }>
+                        <TextField id=field_id("name") label=crate::tr_prop!(account.md_name) value=name required=true
+                            error=field_error(failure, "name") />
+                        <ActionError failure=failure />
+                        <div class="actions">
+                            <button type="submit" disabled=move || change.pending().get()>{tr!(account.md_pk_save)}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(Open::Nothing)>{tr!(account.md_cancel)}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+                Open::Remove => view! {
+                    <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_remove_label)
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(false); }>
+                        <CodeField id=field_id("code") value=code required=true
+                            hint=crate::tr_prop!(account.md_pk_remove_hint) error=field_error(failure, "code") />
+                        <ActionError failure=failure />
+                        <div class="actions">
+                            <button type="submit" class="danger" disabled=move || change.pending().get()>{tr!(account.md_pk_remove_label)}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(Open::Nothing)>{tr!(account.md_cancel)}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+            }}
+        </li>
     }
 }
 
