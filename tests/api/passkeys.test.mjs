@@ -332,3 +332,20 @@ test('passkey requests of the wrong shape are refused with a sentence and change
   assertProblem(await client().call('GET', '/api/v1/me/passkeys'), 401);
   assert.equal(ORIGIN.startsWith('http://localhost:'), true);
 });
+
+test('one assertion sent twice at once approves a payment once', async () => {
+  const c = await autopayCompany(admin, { approvers: 2 });
+  const user = await approverOf([c]);
+  await withPasskey(user);
+  await regularInvoices(user, c, 1);
+  const up = await upload(c, await exported(c, 'regular'));
+  const id = up.body.payments[0].payment_id;
+  const options = await user.client.call('POST', `/api/v1/autopay/payments/${id}/passkey-options`, { json: {} });
+  assert.equal(options.status, 200, options.text);
+  const body = { json: { passkey: { nonce: options.body.nonce, credential: user.authenticator.assert(options.body) } } };
+  const answers = await Promise.all([1, 2, 3].map(() => user.client.call('POST', `/api/v1/autopay/payments/${id}/approve`, body)));
+  assert.deepEqual(answers.map((a) => a.status).filter((s) => s === 200), [200], answers.map((a) => a.text).join('\n'));
+  for (const a of answers.filter((x) => x.status !== 200)) assert.ok([403, 409].includes(a.status), a.text);
+  const shown = await events(user, id);
+  assert.equal(shown.events.filter((e) => e.kind === 'approved').length, 1);
+});
