@@ -8,10 +8,13 @@ bash scripts/build.sh
 PORT="${PORT:-8787}"
 URL="http://127.0.0.1:$PORT"
 step "Starting wrangler dev"
-wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to .wrangler/state --show-interactive-dev-session=false &
+# Passkeys need a domain, not an IP address: they work at http://localhost:$PORT.
+wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to .wrangler/state --show-interactive-dev-session=false \
+  --var "PASSKEY_RP_ID:localhost" --var "PASSKEY_ORIGIN:http://localhost:$PORT" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
 node scripts/seed-demo.mjs "$URL" || { echo "Seeding demo data failed; see above." >&2; exit 1; }
 echo
 echo "Approve & Pay runs at  $URL/   (sign-in details in demo-credentials.json; Ctrl-C stops it)"
+echo "Passkeys work at       http://localhost:$PORT/"
 wait $pid

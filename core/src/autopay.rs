@@ -12,7 +12,7 @@ use data_encoding::HEXLOWER;
 use sha2::{Digest, Sha256};
 
 use crate::api::BankAgreementView;
-use crate::api_autopay::PaymentStatus;
+use crate::api_autopay::{PaymentRow, PaymentStatus};
 use crate::dates::Date;
 use crate::document::{DocumentSummary, SupplierAccount};
 use crate::iban::{Bic, Iban};
@@ -51,6 +51,35 @@ pub fn presented_token(instr_id: Option<&str>) -> PresentedToken {
 /// the token being stored in plain text.
 pub fn instr_id_hash(instr_id: &str) -> String {
     HEXLOWER.encode(&Sha256::digest(instr_id.trim().as_bytes()))
+}
+
+/// What approving one AutoPay payment with a passkey binds (`passkey::Binding::AutoPayPayment`):
+/// SHA-256 over the payment's id, debtor account, creditor name and account, amount, currency
+/// and requested execution date, each length-prefixed. An assertion made for one payment never
+/// approves another, nor the same payment with any of these changed.
+pub fn payment_digest(row: &PaymentRow) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"approve-and-pay/autopay-payment/v1");
+    for field in [
+        row.id.as_str(),
+        row.company_id.as_str(),
+        row.debtor_account.as_str(),
+        row.creditor_name.as_str(),
+        row.creditor_account.as_str(),
+        &row.amount.minor.to_string(),
+        row.amount.currency.as_str(),
+        row.requested_execution_date.as_str(),
+    ] {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hasher.finalize().into()
+}
+
+/// The SHA-256 of an uploaded file as [`content_hash`] wrote it (hex), as bytes: what signing
+/// the upload with a passkey binds (`passkey::Binding::Upload`).
+pub fn content_hash_bytes(hex: &str) -> Option<[u8; 32]> {
+    HEXLOWER.decode(hex.as_bytes()).ok()?.try_into().ok()
 }
 
 /// SHA-256 (hex) of an uploaded file's bytes: the same content is the same upload.
@@ -395,5 +424,61 @@ mod tests {
         assert_eq!(txs[0].0.requested_execution_date, a.due_date);
         assert_eq!(txs[0].1.amount, a.amount);
         assert_eq!(txs[0].0.debtor_account.as_str(), "NO9386011117947");
+    }
+
+    fn payment_row() -> PaymentRow {
+        serde_json::from_value(serde_json::json!({
+            "id": "acme:pay-1", "company_id": "acme", "file_id": "f1", "pmt_inf_id": "P1",
+            "end_to_end_id": "E1", "instr_id_present": true, "debtor_name": "Acme AS",
+            "debtor_account": "NO9386011117947", "bank_agreement_id": "ba1",
+            "creditor_name": "Kontorrekvisita AS", "creditor_account": "NO8330001234567",
+            "amount": {"minor": 125050, "value": "1250.50", "currency": "NOK", "display": "1 250,50"},
+            "requested_execution_date": "2030-03-31", "status": "pending_approval",
+            "status_label": "pending_approval", "pre_approved": false, "process_id": null,
+            "approvals_required": 1, "approvals": [], "warning": null, "bank_reason": null,
+            "created_at": "2030-03-01T10:00:00Z", "updated_at": "2030-03-01T10:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_payment_digest_changes_with_every_field_it_binds_and_nothing_else() {
+        let row = payment_row();
+        let digest = payment_digest(&row);
+        assert_eq!(digest, payment_digest(&row.clone()));
+        let changes: [fn(&mut PaymentRow); 8] = [
+            |r| r.id.push('x'),
+            |r| r.company_id.push('x'),
+            |r| r.debtor_account.push('1'),
+            |r| r.creditor_name.push('x'),
+            |r| r.creditor_account.push('1'),
+            |r| r.amount.minor += 1,
+            |r| r.amount.currency = "EUR".into(),
+            |r| r.requested_execution_date = "2030-04-01".into(),
+        ];
+        for change in changes {
+            let mut changed = row.clone();
+            change(&mut changed);
+            assert_ne!(payment_digest(&changed), digest);
+        }
+        // The status and approvals change as the payment moves on; the digest does not.
+        let mut moved = row.clone();
+        moved.approvals.push("Kari".into());
+        moved.status_label = "approved".into();
+        assert_eq!(payment_digest(&moved), digest);
+        // Fields are length-prefixed: moving text between two fields changes the digest.
+        let mut shifted = row.clone();
+        shifted.creditor_name = "Kontorrekvisita ASNO".into();
+        shifted.creditor_account = "8330001234567".into();
+        assert_ne!(payment_digest(&shifted), digest);
+    }
+
+    #[test]
+    fn a_content_hash_reads_back_as_bytes() {
+        let hex = content_hash(b"<Document/>");
+        let bytes = content_hash_bytes(&hex).unwrap();
+        assert_eq!(HEXLOWER.encode(&bytes), hex);
+        assert_eq!(content_hash_bytes("zz"), None);
+        assert_eq!(content_hash_bytes(&hex[..62]), None);
     }
 }

@@ -88,17 +88,19 @@ pub enum Binding<'a> {
     Upload(&'a [u8; 32]),
 }
 
-impl Binding<'_> {
+impl Ceremony {
     /// One byte per purpose, so one purpose's challenge never serves another.
-    fn purpose(&self) -> u8 {
+    fn purpose(self) -> u8 {
         match self {
-            Binding::Registration { .. } => 1,
-            Binding::Bundle(_) => 2,
-            Binding::AutoPayPayment(_) => 3,
-            Binding::Upload(_) => 4,
+            Ceremony::Registration => 1,
+            Ceremony::Bundle => 2,
+            Ceremony::AutoPayPayment => 3,
+            Ceremony::Upload => 4,
         }
     }
+}
 
+impl Binding<'_> {
     fn subject(&self) -> [u8; 32] {
         match self {
             Binding::Registration { user_id } => Sha256::digest(user_id.as_bytes()).into(),
@@ -115,10 +117,14 @@ pub struct PasskeyChallenge([u8; 32]);
 
 impl PasskeyChallenge {
     pub fn derive(binding: Binding<'_>, nonce: &PasskeyNonce) -> Self {
+        Self::of(binding.ceremony(), &binding.subject(), nonce)
+    }
+
+    fn of(ceremony: Ceremony, subject: &[u8; 32], nonce: &PasskeyNonce) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(CHALLENGE_DOMAIN);
-        hasher.update([binding.purpose()]);
-        hasher.update(binding.subject());
+        hasher.update([ceremony.purpose()]);
+        hasher.update(subject);
         hasher.update(nonce.0);
         Self(hasher.finalize().into())
     }
@@ -141,15 +147,51 @@ impl fmt::Debug for PasskeyChallenge {
 
 /// The relying party, from configuration: the id (a registrable domain, e.g.
 /// `pay.example.com`) and the one origin the SPA is served from (e.g. `https://pay.example.com`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelyingParty {
     pub id: String,
     pub origin: String,
 }
 
+impl RelyingParty {
+    /// The relying party from the Worker's configuration (`PASSKEY_RP_ID`, `PASSKEY_ORIGIN`),
+    /// or `None` when it is missing or cannot work: the origin is `https://host[:port]` (or
+    /// `http://localhost[:port]`, which browsers also treat as secure) and its host is the id or
+    /// ends in `.id`, as WebAuthn requires. Fail closed: no relying party, no passkeys.
+    pub fn from_config(id: Option<&str>, origin: Option<&str>) -> Option<Self> {
+        let id = id?.trim().to_ascii_lowercase();
+        let origin = origin?.trim().trim_end_matches('/').to_ascii_lowercase();
+        let host_and_port = origin.strip_prefix("https://").or_else(|| {
+            origin
+                .strip_prefix("http://")
+                .filter(|rest| is_localhost(rest))
+        })?;
+        let host = match host_and_port.rsplit_once(':') {
+            Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                host
+            }
+            Some(_) => return None,
+            None => host_and_port,
+        };
+        let valid_id = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            && !id.starts_with('.')
+            && !id.ends_with('.')
+            && id.bytes().any(|b| b.is_ascii_alphabetic());
+        let in_scope = host == id || host.ends_with(&format!(".{id}"));
+        (valid_id && in_scope).then_some(Self { id, origin })
+    }
+}
+
+fn is_localhost(host_and_port: &str) -> bool {
+    host_and_port == "localhost" || host_and_port.starts_with("localhost:")
+}
+
 /// Why a passkey ceremony was refused. Its text never says which check failed (the API answers
 /// one sentence); the variant tells the log and the tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PasskeyRefusal {
     /// Not base64url, not JSON, not CBOR, too short, or a field of the wrong shape.
     Malformed,
@@ -173,6 +215,8 @@ pub enum PasskeyRefusal {
     /// The authenticator keeps a counter and it did not increase: a cloned authenticator or a
     /// replayed assertion.
     CounterNotIncreased,
+    /// The nonce was not drawn for this ceremony, was used already or has expired.
+    UnknownNonce,
 }
 
 impl fmt::Display for PasskeyRefusal {
@@ -272,6 +316,253 @@ pub fn verify_assertion(
     Ok(VerifiedAssertion {
         sign_count: header.sign_count,
     })
+}
+
+/// What a nonce was drawn for. A nonce serves only its own ceremony: above all, only a nonce
+/// drawn after a fresh password and code (registration) can register a passkey, so a stolen
+/// session alone can never add one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ceremony {
+    Registration,
+    Bundle,
+    AutoPayPayment,
+    Upload,
+}
+
+impl Binding<'_> {
+    pub fn ceremony(&self) -> Ceremony {
+        match self {
+            Binding::Registration { .. } => Ceremony::Registration,
+            Binding::Bundle(_) => Ceremony::Bundle,
+            Binding::AutoPayPayment(_) => Ceremony::AutoPayPayment,
+            Binding::Upload(_) => Ceremony::Upload,
+        }
+    }
+
+    /// The binding as a value that travels (to the user's guard).
+    pub fn bound(&self) -> Bound {
+        Bound {
+            ceremony: self.ceremony(),
+            subject: self.subject(),
+        }
+    }
+}
+
+/// A [`Binding`] as a value: the ceremony and the digest of what it authorises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bound {
+    pub ceremony: Ceremony,
+    pub subject: [u8; 32],
+}
+
+impl Bound {
+    fn challenge(&self, nonce: &PasskeyNonce) -> PasskeyChallenge {
+        PasskeyChallenge::of(self.ceremony, &self.subject, nonce)
+    }
+}
+
+/// The WebAuthn user handle of a user (base64url of the user id: no personal data, stable).
+pub fn user_handle(user_id: &str) -> String {
+    BASE64URL_NOPAD.encode(user_id.as_bytes())
+}
+
+/// How long a nonce stays usable: long enough for a ceremony (the browser is told
+/// [`CEREMONY_TIMEOUT_MS`]), short enough that an abandoned one soon means nothing.
+pub const NONCE_SECONDS: u64 = 300;
+/// The ceremony timeout the browser is given, inside [`NONCE_SECONDS`].
+pub const CEREMONY_TIMEOUT_MS: u32 = 240_000;
+/// Open nonces kept per user; drawing one more forgets the oldest.
+pub const MAX_OPEN_NONCES: usize = 16;
+/// Passkeys per user.
+pub const MAX_PASSKEYS: usize = 10;
+/// The longest passkey name, in characters.
+pub const MAX_NAME_CHARS: usize = 60;
+
+/// One of the user's passkeys, with what My details shows about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredPasskey {
+    pub passkey: Passkey,
+    pub name: String,
+    pub created_at: u64,
+    pub last_used_at: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct OpenNonce {
+    nonce: String,
+    ceremony: Ceremony,
+    issued_at: u64,
+}
+
+/// Why a change of the user's passkeys was refused (the ceremony itself is fine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum RingRefusal {
+    #[error("You have {MAX_PASSKEYS} passkeys, the most one person may have. Remove one first.")]
+    TooMany,
+    #[error("This passkey is already registered.")]
+    AlreadyRegistered,
+    #[error("You have no such passkey. It may have been removed meanwhile.")]
+    NotFound,
+    #[error("A passkey name has 1 to {MAX_NAME_CHARS} characters.")]
+    BadName,
+}
+
+/// The user's passkeys and the nonces drawn for them, as the `UserGuard` keeps them. Every
+/// method is one all-or-nothing step on the value; the guard stores the result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyRing {
+    pub passkeys: Vec<RegisteredPasskey>,
+    #[serde(default)]
+    nonces: Vec<OpenNonce>,
+}
+
+impl PasskeyRing {
+    /// Keeps `nonce` for one `ceremony` until used or [`NONCE_SECONDS`] have passed.
+    pub fn open_nonce(&mut self, nonce: &PasskeyNonce, ceremony: Ceremony, now: u64) {
+        self.nonces.retain(|open| !expired(open, now));
+        if self.nonces.len() >= MAX_OPEN_NONCES {
+            self.nonces.remove(0);
+        }
+        self.nonces.push(OpenNonce {
+            nonce: nonce.to_base64url(),
+            ceremony,
+            issued_at: now,
+        });
+    }
+
+    /// Uses up `nonce`: whatever the outcome, it never serves again.
+    fn take_nonce(
+        &mut self,
+        nonce: &str,
+        ceremony: Ceremony,
+        now: u64,
+    ) -> Result<PasskeyNonce, PasskeyRefusal> {
+        let at = self.nonces.iter().position(|open| open.nonce == nonce);
+        let open = at
+            .map(|at| self.nonces.remove(at))
+            .ok_or(PasskeyRefusal::UnknownNonce)?;
+        if open.ceremony != ceremony || expired(&open, now) {
+            return Err(PasskeyRefusal::UnknownNonce);
+        }
+        PasskeyNonce::parse(&open.nonce)
+    }
+
+    /// Registers the passkey of `response`, made for `user_id` under a registration nonce.
+    pub fn register(
+        &mut self,
+        rp: &RelyingParty,
+        user_id: &str,
+        nonce: &str,
+        response: &RegistrationResponse,
+        name: &str,
+        now: u64,
+    ) -> Result<&RegisteredPasskey, RegisterRefusal> {
+        let nonce = self.take_nonce(nonce, Ceremony::Registration, now)?;
+        let challenge = PasskeyChallenge::derive(Binding::Registration { user_id }, &nonce);
+        let passkey = verify_registration(rp, &challenge, response)?;
+        let name = checked_name(name)?;
+        if self
+            .passkeys
+            .iter()
+            .any(|held| held.passkey.credential_id == passkey.credential_id)
+        {
+            return Err(RingRefusal::AlreadyRegistered.into());
+        }
+        if self.passkeys.len() >= MAX_PASSKEYS {
+            return Err(RingRefusal::TooMany.into());
+        }
+        self.passkeys.push(RegisteredPasskey {
+            passkey,
+            name,
+            created_at: now,
+            last_used_at: None,
+        });
+        Ok(&self.passkeys[self.passkeys.len() - 1])
+    }
+
+    /// Checks an assertion for what `bound` authorises under one of this ring's nonces; on
+    /// success the passkey's counter and last use are updated.
+    pub fn assert(
+        &mut self,
+        rp: &RelyingParty,
+        bound: &Bound,
+        nonce: &str,
+        response: &AssertionResponse,
+        now: u64,
+    ) -> Result<(), PasskeyRefusal> {
+        if bound.ceremony == Ceremony::Registration {
+            return Err(PasskeyRefusal::WrongType);
+        }
+        let nonce = self.take_nonce(nonce, bound.ceremony, now)?;
+        let held = self
+            .passkeys
+            .iter_mut()
+            .find(|held| held.passkey.credential_id_base64url() == response.raw_id)
+            .ok_or(PasskeyRefusal::WrongCredential)?;
+        let verified = verify_assertion(rp, &bound.challenge(&nonce), &held.passkey, response)?;
+        held.passkey.sign_count = verified.sign_count;
+        held.last_used_at = Some(now);
+        Ok(())
+    }
+
+    pub fn rename(&mut self, id: &str, name: &str) -> Result<&RegisteredPasskey, RingRefusal> {
+        let name = checked_name(name)?;
+        let held = self
+            .passkeys
+            .iter_mut()
+            .find(|held| held.passkey.credential_id_base64url() == id)
+            .ok_or(RingRefusal::NotFound)?;
+        held.name = name;
+        Ok(held)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<(), RingRefusal> {
+        let before = self.passkeys.len();
+        self.passkeys
+            .retain(|held| held.passkey.credential_id_base64url() != id);
+        if self.passkeys.len() == before {
+            return Err(RingRefusal::NotFound);
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> u32 {
+        u32::try_from(self.passkeys.len()).unwrap_or(u32::MAX)
+    }
+}
+
+fn expired(open: &OpenNonce, now: u64) -> bool {
+    now >= open.issued_at.saturating_add(NONCE_SECONDS) || now < open.issued_at
+}
+
+/// A name as typed, trimmed; 1 to [`MAX_NAME_CHARS`] characters, no control characters.
+fn checked_name(name: &str) -> Result<String, RingRefusal> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(RingRefusal::BadName);
+    }
+    Ok(name.to_owned())
+}
+
+/// Why a registration was refused: the ceremony (counted toward the lockout) or the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegisterRefusal {
+    Ceremony(PasskeyRefusal),
+    Ring(RingRefusal),
+}
+
+impl From<PasskeyRefusal> for RegisterRefusal {
+    fn from(refusal: PasskeyRefusal) -> Self {
+        Self::Ceremony(refusal)
+    }
+}
+
+impl From<RingRefusal> for RegisterRefusal {
+    fn from(refusal: RingRefusal) -> Self {
+        Self::Ring(refusal)
+    }
 }
 
 fn decode_base64url(text: &str) -> Result<Vec<u8>, PasskeyRefusal> {
@@ -1027,5 +1318,355 @@ mod tests {
         let nonce = nonce(5);
         assert_eq!(PasskeyNonce::parse(&nonce.to_base64url()), Ok(nonce));
         assert_eq!(PasskeyNonce::parse("AAAA"), Err(PasskeyRefusal::Malformed));
+    }
+
+    // ---- The ring: nonces used once, per ceremony; names; limits ----
+
+    const USER: &str = "u-ola";
+    const NOW: u64 = 1_800_000_000;
+
+    /// A ring holding the test authenticator's passkey (counter 1).
+    fn ring_with_passkey(authenticator: &Authenticator) -> PasskeyRing {
+        let mut ring = PasskeyRing::default();
+        ring.open_nonce(&nonce(1), Ceremony::Registration, NOW);
+        let challenge =
+            PasskeyChallenge::derive(Binding::Registration { user_id: USER }, &nonce(1));
+        ring.register(
+            &rp(),
+            USER,
+            &nonce(1).to_base64url(),
+            &authenticator.register(&challenge),
+            " Work laptop ",
+            NOW,
+        )
+        .unwrap();
+        ring
+    }
+
+    fn bundle_assertion(
+        ring: &mut PasskeyRing,
+        authenticator: &Authenticator,
+        shown: &BundleDigest,
+        now_digest: &BundleDigest,
+        nonce_byte: u8,
+        now: u64,
+    ) -> Result<(), PasskeyRefusal> {
+        let assertion = authenticator.assert(&challenge_for(shown, &nonce(nonce_byte)));
+        ring.assert(
+            &rp(),
+            &Binding::Bundle(now_digest).bound(),
+            &nonce(nonce_byte).to_base64url(),
+            &assertion,
+            now,
+        )
+    }
+
+    #[test]
+    fn a_registered_passkey_signs_the_bundle_its_nonce_was_drawn_for_once() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        assert_eq!(ring.count(), 1);
+        assert_eq!(ring.passkeys[0].name, "Work laptop");
+        assert_eq!(ring.passkeys[0].last_used_at, None);
+        authenticator.counter = 2;
+        ring.open_nonce(&nonce(2), Ceremony::Bundle, NOW + 10);
+        let digest = bundle_digest(0xab);
+        assert_eq!(
+            bundle_assertion(&mut ring, &authenticator, &digest, &digest, 2, NOW + 20),
+            Ok(())
+        );
+        assert_eq!(ring.passkeys[0].passkey.sign_count, 2);
+        assert_eq!(ring.passkeys[0].last_used_at, Some(NOW + 20));
+        // The same assertion again: its nonce is used up.
+        assert_eq!(
+            bundle_assertion(&mut ring, &authenticator, &digest, &digest, 2, NOW + 21),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+    }
+
+    #[test]
+    fn an_assertion_for_a_bundle_that_changed_meanwhile_is_refused_and_uses_up_its_nonce() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        authenticator.counter = 2;
+        ring.open_nonce(&nonce(2), Ceremony::Bundle, NOW);
+        assert_eq!(
+            bundle_assertion(
+                &mut ring,
+                &authenticator,
+                &bundle_digest(1),
+                &bundle_digest(2),
+                2,
+                NOW
+            ),
+            Err(PasskeyRefusal::WrongChallenge)
+        );
+        assert_eq!(
+            bundle_assertion(
+                &mut ring,
+                &authenticator,
+                &bundle_digest(1),
+                &bundle_digest(1),
+                2,
+                NOW
+            ),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+        assert_eq!(ring.passkeys[0].passkey.sign_count, 1, "nothing changed");
+    }
+
+    #[test]
+    fn a_nonce_drawn_for_one_ceremony_never_serves_another() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        authenticator.counter = 2;
+        // A signing nonce (no fresh factors needed to draw one) cannot register a passkey.
+        ring.open_nonce(&nonce(3), Ceremony::Bundle, NOW);
+        let challenge =
+            PasskeyChallenge::derive(Binding::Registration { user_id: USER }, &nonce(3));
+        let mut other = Authenticator::new();
+        other.key = SigningKey::from_slice(&[9; 32]).unwrap();
+        assert_eq!(
+            ring.register(
+                &rp(),
+                USER,
+                &nonce(3).to_base64url(),
+                &other.register(&challenge),
+                "Attacker",
+                NOW
+            ),
+            Err(RegisterRefusal::Ceremony(PasskeyRefusal::UnknownNonce))
+        );
+        // An upload nonce does not sign a bundle.
+        ring.open_nonce(&nonce(4), Ceremony::Upload, NOW);
+        let digest = bundle_digest(5);
+        assert_eq!(
+            bundle_assertion(&mut ring, &authenticator, &digest, &digest, 4, NOW),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+        // An assertion is never a registration.
+        let bound = Bound {
+            ceremony: Ceremony::Registration,
+            subject: [0; 32],
+        };
+        ring.open_nonce(&nonce(6), Ceremony::Registration, NOW);
+        let assertion = authenticator.assert(&bound.challenge(&nonce(6)));
+        assert_eq!(
+            ring.assert(&rp(), &bound, &nonce(6).to_base64url(), &assertion, NOW),
+            Err(PasskeyRefusal::WrongType)
+        );
+    }
+
+    #[test]
+    fn a_nonce_expires_and_a_nonce_never_drawn_is_refused() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        authenticator.counter = 2;
+        let digest = bundle_digest(7);
+        ring.open_nonce(&nonce(2), Ceremony::Bundle, NOW);
+        assert_eq!(
+            bundle_assertion(
+                &mut ring,
+                &authenticator,
+                &digest,
+                &digest,
+                2,
+                NOW + NONCE_SECONDS
+            ),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+        assert_eq!(
+            bundle_assertion(&mut ring, &authenticator, &digest, &digest, 9, NOW),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+        ring.open_nonce(&nonce(3), Ceremony::Bundle, NOW);
+        assert_eq!(
+            bundle_assertion(
+                &mut ring,
+                &authenticator,
+                &digest,
+                &digest,
+                3,
+                NOW + NONCE_SECONDS - 1
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn open_nonces_are_bounded_and_the_oldest_goes_first() {
+        let mut ring = PasskeyRing::default();
+        for byte in 0..=(MAX_OPEN_NONCES as u8) {
+            ring.open_nonce(&nonce(byte), Ceremony::Bundle, NOW);
+        }
+        assert_eq!(ring.nonces.len(), MAX_OPEN_NONCES);
+        assert_eq!(
+            ring.take_nonce(&nonce(0).to_base64url(), Ceremony::Bundle, NOW),
+            Err(PasskeyRefusal::UnknownNonce)
+        );
+        assert!(ring
+            .take_nonce(&nonce(1).to_base64url(), Ceremony::Bundle, NOW)
+            .is_ok());
+        // Expired nonces are dropped when a new one is drawn.
+        ring.open_nonce(&nonce(200), Ceremony::Bundle, NOW + NONCE_SECONDS);
+        assert_eq!(ring.nonces.len(), 1);
+    }
+
+    #[test]
+    fn a_passkey_is_registered_once_and_at_most_ten() {
+        let authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        ring.open_nonce(&nonce(2), Ceremony::Registration, NOW);
+        let challenge =
+            PasskeyChallenge::derive(Binding::Registration { user_id: USER }, &nonce(2));
+        assert_eq!(
+            ring.register(
+                &rp(),
+                USER,
+                &nonce(2).to_base64url(),
+                &authenticator.register(&challenge),
+                "Again",
+                NOW
+            ),
+            Err(RegisterRefusal::Ring(RingRefusal::AlreadyRegistered))
+        );
+        let copy = ring.passkeys[0].clone();
+        for n in 1..MAX_PASSKEYS {
+            let mut more = copy.clone();
+            more.passkey.credential_id = vec![n as u8; 8];
+            ring.passkeys.push(more);
+        }
+        ring.open_nonce(&nonce(3), Ceremony::Registration, NOW);
+        let challenge =
+            PasskeyChallenge::derive(Binding::Registration { user_id: USER }, &nonce(3));
+        let mut eleventh = authenticator.register(&challenge);
+        eleventh.raw_id = BASE64URL_NOPAD.encode(CREDENTIAL_ID);
+        ring.passkeys[0].passkey.credential_id = b"another".to_vec();
+        assert_eq!(
+            ring.register(
+                &rp(),
+                USER,
+                &nonce(3).to_base64url(),
+                &eleventh,
+                "Eleventh",
+                NOW
+            ),
+            Err(RegisterRefusal::Ring(RingRefusal::TooMany))
+        );
+    }
+
+    #[test]
+    fn a_registration_for_another_user_is_refused() {
+        let authenticator = Authenticator::new();
+        let mut ring = PasskeyRing::default();
+        ring.open_nonce(&nonce(1), Ceremony::Registration, NOW);
+        let challenge =
+            PasskeyChallenge::derive(Binding::Registration { user_id: "u-kari" }, &nonce(1));
+        assert_eq!(
+            ring.register(
+                &rp(),
+                USER,
+                &nonce(1).to_base64url(),
+                &authenticator.register(&challenge),
+                "Laptop",
+                NOW
+            ),
+            Err(RegisterRefusal::Ceremony(PasskeyRefusal::WrongChallenge))
+        );
+        assert_eq!(ring.count(), 0);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded_and_passkeys_renamed_and_removed() {
+        let authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        let id = ring.passkeys[0].passkey.credential_id_base64url();
+        assert_eq!(ring.rename(&id, "  ").err(), Some(RingRefusal::BadName));
+        assert_eq!(
+            ring.rename(&id, &"x".repeat(MAX_NAME_CHARS + 1)).err(),
+            Some(RingRefusal::BadName)
+        );
+        assert_eq!(
+            ring.rename(&id, "a\u{7}b").err(),
+            Some(RingRefusal::BadName)
+        );
+        assert_eq!(
+            ring.rename(&id, "Nøkkel på jobb").unwrap().name,
+            "Nøkkel på jobb"
+        );
+        assert_eq!(ring.rename("nope", "x").err(), Some(RingRefusal::NotFound));
+        assert_eq!(ring.remove("nope"), Err(RingRefusal::NotFound));
+        assert_eq!(ring.remove(&id), Ok(()));
+        assert_eq!(ring.count(), 0);
+        assert_eq!(ring.remove(&id), Err(RingRefusal::NotFound));
+    }
+
+    #[test]
+    fn an_assertion_by_a_removed_passkey_is_refused() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        let id = ring.passkeys[0].passkey.credential_id_base64url();
+        ring.remove(&id).unwrap();
+        authenticator.counter = 2;
+        ring.open_nonce(&nonce(2), Ceremony::Bundle, NOW);
+        let digest = bundle_digest(3);
+        assert_eq!(
+            bundle_assertion(&mut ring, &authenticator, &digest, &digest, 2, NOW),
+            Err(PasskeyRefusal::WrongCredential)
+        );
+    }
+
+    #[test]
+    fn the_ring_round_trips_through_json() {
+        let authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        ring.open_nonce(&nonce(5), Ceremony::AutoPayPayment, NOW);
+        let json = serde_json::to_string(&ring).unwrap();
+        assert_eq!(serde_json::from_str::<PasskeyRing>(&json).unwrap(), ring);
+    }
+
+    #[test]
+    fn the_relying_party_comes_from_configuration_that_can_work() {
+        let rp =
+            RelyingParty::from_config(Some("pay.example.com"), Some("https://pay.example.com/"));
+        assert_eq!(
+            rp,
+            Some(rp_of("pay.example.com", "https://pay.example.com"))
+        );
+        assert_eq!(
+            RelyingParty::from_config(Some("example.com"), Some("https://pay.example.com:8443")),
+            Some(rp_of("example.com", "https://pay.example.com:8443"))
+        );
+        assert_eq!(
+            RelyingParty::from_config(Some("localhost"), Some("http://localhost:8787")),
+            Some(rp_of("localhost", "http://localhost:8787"))
+        );
+        for (id, origin) in [
+            (None, Some("https://pay.example.com")),
+            (Some("pay.example.com"), None),
+            (Some(""), Some("https://pay.example.com")),
+            // Plain http is only for localhost.
+            (Some("pay.example.com"), Some("http://pay.example.com")),
+            // The origin's host must be the id or under it.
+            (Some("example.com"), Some("https://example.org")),
+            (Some("ample.com"), Some("https://example.com")),
+            // An IP address is never a relying-party id.
+            (Some("127.0.0.1"), Some("http://127.0.0.1:8787")),
+            (Some("pay.example.com"), Some("https://pay.example.com:x")),
+            (Some("pay.example.com"), Some("pay.example.com")),
+        ] {
+            assert_eq!(
+                RelyingParty::from_config(id, origin),
+                None,
+                "{id:?} {origin:?}"
+            );
+        }
+    }
+
+    fn rp_of(id: &str, origin: &str) -> RelyingParty {
+        RelyingParty {
+            id: id.into(),
+            origin: origin.into(),
+        }
     }
 }

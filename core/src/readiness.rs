@@ -112,6 +112,24 @@ impl MissingPrerequisite {
     }
 }
 
+/// How a signer showed it is them when signing a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningMethod {
+    /// Password and a TOTP code: bound to a time, not to what is paid.
+    PasswordAndCode,
+    /// A passkey with user verification whose challenge binds the bundle digest.
+    Passkey,
+}
+
+impl SigningMethod {
+    /// Whether a company accepts this method for Approve and pay: one with "Require a passkey
+    /// for Approve and pay" accepts only a passkey.
+    pub fn accepted_by(self, company_requires_passkey: bool) -> bool {
+        self == Self::Passkey || !company_requires_passkey
+    }
+}
+
 /// The answer: ready, or the prerequisites still missing, in a fixed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Readiness {
@@ -238,6 +256,14 @@ mod tests {
             missing_after(|i| i.company_requires_passkey = true),
             [NoPasskey]
         );
+    }
+
+    #[test]
+    fn a_company_that_requires_a_passkey_accepts_no_password_and_code() {
+        assert!(SigningMethod::Passkey.accepted_by(true));
+        assert!(SigningMethod::Passkey.accepted_by(false));
+        assert!(SigningMethod::PasswordAndCode.accepted_by(false));
+        assert!(!SigningMethod::PasswordAndCode.accepted_by(true));
     }
 
     #[test]

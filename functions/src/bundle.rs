@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use ap_core::api::PasskeyBundleOptionsRequest;
 use ap_core::api_approval::{
     BundleGroupView, BundleItemView, BundleView, CompanySignResult, RefusedInvoice, SignRequest,
     SignResult, SignedInvoice,
@@ -15,6 +16,8 @@ use ap_core::bundle::{Bundle, BundleDigest, BundleItem};
 use ap_core::iban::Iban;
 use ap_core::ids::{BankAgreementId, CompanyId};
 use ap_core::money::{Money, Totals};
+use ap_core::passkey::Binding;
+use ap_core::readiness::SigningMethod;
 use ap_core::token::ApprovalToken;
 use worker::{Env, Request, Response};
 
@@ -25,6 +28,7 @@ use crate::http::{json, read_json};
 use crate::ledger::{
     ask_ledger, Action, LedgerCommand, ProcessRecord, SignAnswer, SignItem, SignRefusal, Signing,
 };
+use crate::passkeys;
 use crate::platform::{now_secs, random_bytes, random_id};
 use crate::problem::{ApiError, BadField, Missing};
 use crate::records::actor_label;
@@ -201,10 +205,27 @@ pub async fn cancel(req: &Request, env: &Env) -> Result<Response, ApiError> {
     json(200, &current(env, &kv, &ctx.user).await?.view())
 }
 
-/// Password and TOTP code, through the two-step service: a wrong factor or a replayed code
-/// counts as a failure, five in a row lock two-step verification (423). Never says which was
-/// wrong.
-async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Result<(), ApiError> {
+/// A passkey assertion whose challenge binds `digest` (the bundle as it is now), or password
+/// and TOTP code, through the user's guard: a wrong factor, a replayed code or an assertion
+/// made for anything else counts as a failure, five in a row lock two-step verification (423).
+/// Never says which check failed.
+async fn verify_signature(
+    env: &Env,
+    ctx: &SessionCtx,
+    body: &SignRequest,
+    digest: &BundleDigest,
+) -> Result<SigningMethod, ApiError> {
+    if let Some(assertion) = &body.passkey {
+        passkeys::verify(
+            env,
+            ctx,
+            &two_step::PASSKEY_SIGNING,
+            Binding::Bundle(digest),
+            assertion,
+        )
+        .await?;
+        return Ok(SigningMethod::Passkey);
+    }
     two_step::verify(
         env,
         ctx,
@@ -217,7 +238,20 @@ async fn verify_signature(env: &Env, ctx: &SessionCtx, body: &SignRequest) -> Re
         },
     )
     .await?;
-    Ok(())
+    Ok(SigningMethod::PasswordAndCode)
+}
+
+/// `POST /api/v1/bundle/passkey-options`: the options of a passkey assertion whose challenge
+/// binds the digest the signing dialog shows. Sign with the same digest; a bundle changed
+/// meanwhile is refused then (409), and an assertion sent with another digest never verifies.
+pub async fn passkey_options(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: PasskeyBundleOptionsRequest = read_json(&mut req).await?;
+    let shown = BundleDigest::parse(&body.digest).map_err(BadField::Digest)?;
+    json(
+        200,
+        &passkeys::assertion_options(env, &ctx, Binding::Bundle(&shown)).await?,
+    )
 }
 
 /// Why a signing was refused as a whole, before any company was asked (409). Statuses in
@@ -242,6 +276,7 @@ async fn sign_company(
     bundle_id: &str,
     company: &CompanyRecord,
     records: &[&ProcessRecord],
+    method: SigningMethod,
     now: u64,
 ) -> Result<SignAnswer, ApiError> {
     // Settings may have changed since the invoices went into the bundle: read them again.
@@ -250,6 +285,11 @@ async fn sign_company(
     let company = crate::records::load_company(&kv, &company.id)
         .await?
         .ok_or_else(|| ApiError::internal("sign", "company vanished"))?;
+    if !method.accepted_by(company.settings.require_passkey) {
+        return Ok(refused(SignRefusal::PasskeyRequired {
+            company: company.name.clone(),
+        }));
+    }
     let readiness = company.readiness_of(&ctx.user);
     if !readiness.ready {
         return Ok(refused(SignRefusal::NotReady {
@@ -318,7 +358,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     if now_bundle.bundle.check_digest(&shown).is_err() {
         return Err(BundleRefusal::Changed.into());
     }
-    verify_signature(env, &ctx, &body).await?;
+    let method = verify_signature(env, &ctx, &body, &now_bundle.bundle.digest()).await?;
 
     let bundle_id = random_id()?;
     // One time for every company's part: "Signed by me" joins the parts of a signing by it.
@@ -334,7 +374,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let mut companies = Vec::new();
     let mut signed_amounts: Vec<Money> = Vec::new();
     for (company, records) in by_company.values() {
-        let outcome = sign_company(env, &ctx, &bundle_id, company, records, now).await?;
+        let outcome = sign_company(env, &ctx, &bundle_id, company, records, method, now).await?;
         let result = match outcome {
             SignAnswer::Signed { records: signed } => {
                 signed_amounts.extend(signed.iter().map(|r| r.process.document().amount));
@@ -356,11 +396,18 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     &ctx.actor(),
                     "bundle_signed",
                     Some(&company.id),
-                    ap_core::sentence!(
-                        "Signed bundle {bundle_id} with TOTP. Invoices approved and their \
-                         payments pre-approved: {}.",
-                        invoices.len()
-                    ),
+                    match method {
+                        SigningMethod::PasswordAndCode => ap_core::sentence!(
+                            "Signed bundle {bundle_id} with TOTP. Invoices approved and their \
+                             payments pre-approved: {}.",
+                            invoices.len()
+                        ),
+                        SigningMethod::Passkey => ap_core::sentence!(
+                            "Signed bundle {bundle_id} with a passkey bound to its digest. \
+                             Invoices approved and their payments pre-approved: {}.",
+                            invoices.len()
+                        ),
+                    },
                 )
                 .await?;
                 CompanySignResult {

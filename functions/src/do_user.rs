@@ -17,7 +17,10 @@
 //! holds at most one row (`id = 1`): the unused recovery codes as
 //! [`RecoveryCodes`] JSON (HMAC hashes only, never the codes; kept out of the record so the KV
 //! read model never carries them), replaced when two-step verification is activated or new codes
-//! are generated, emptied when it is deactivated or reset.
+//! are generated, emptied when it is deactivated or reset. Table `passkeys` holds at most one row
+//! (`id = 1`): the user's [`PasskeyRing`] as JSON (public keys, sign counters, names, and the
+//! nonces drawn for ceremonies, each used once); emptied when two-step verification is reset.
+//! The record counts the passkeys (`UserRecord::passkeys`) so readiness reads from KV.
 //!
 //! Each command runs its reads and writes without awaiting in between, so two concurrent
 //! attempts with the same TOTP step cannot both succeed, the failure count is exact, and every
@@ -33,6 +36,10 @@ use ap_core::account::{
 };
 use ap_core::format::Lang;
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
+use ap_core::passkey::{
+    AssertionResponse, Bound, Ceremony, PasskeyNonce, PasskeyRefusal, PasskeyRing, RegisterRefusal,
+    RegisteredPasskey, RegistrationResponse, RelyingParty, RingRefusal,
+};
 use ap_core::recovery::{sign_in_with_recovery_code, RecoveryCodes, RecoveryHash};
 use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
@@ -165,6 +172,39 @@ pub enum GuardCommand {
     EndSession {
         session_hash: String,
     },
+    /// Keeps a nonce the Worker drew for one passkey ceremony (registration: only after the
+    /// Worker verified a fresh password and code).
+    OpenPasskeyNonce {
+        now: u64,
+        nonce: String,
+        ceremony: Ceremony,
+    },
+    /// Registers a passkey made under a registration nonce (`ap_core::passkey::PasskeyRing`);
+    /// a ceremony that does not verify counts toward the lockout like a wrong code.
+    RegisterPasskey {
+        now: u64,
+        rp: RelyingParty,
+        nonce: String,
+        name: String,
+        credential: RegistrationResponse,
+    },
+    /// A passkey assertion for `bound` under one of the user's nonces, counted like a code.
+    UsePasskey {
+        now: u64,
+        rp: RelyingParty,
+        bound: Bound,
+        nonce: String,
+        credential: AssertionResponse,
+    },
+    RenamePasskey {
+        id: String,
+        name: String,
+    },
+    RemovePasskey {
+        id: String,
+    },
+    /// Answers the user's passkeys.
+    Passkeys,
     /// A System Administrator lifts the lock.
     Unlock,
     Status {
@@ -197,6 +237,9 @@ pub enum GuardRefusal {
     /// The session may not replace the authenticator app (403).
     #[error(transparent)]
     Replace(#[from] ReplaceRefusal),
+    /// The change of the user's passkeys does not apply.
+    #[error(transparent)]
+    Passkeys(#[from] RingRefusal),
 }
 
 /// The answer to every [`GuardCommand`].
@@ -227,6 +270,13 @@ pub struct GuardAnswer {
     /// replace the authenticator app.
     #[serde(default)]
     pub recovered_at: Option<u64>,
+    /// For the passkey commands: the user's passkeys after the command.
+    #[serde(default)]
+    pub passkeys: Vec<RegisteredPasskey>,
+    /// For a passkey ceremony that was refused: which check failed (for the log only; the
+    /// answer to the user never says).
+    #[serde(default)]
+    pub passkey_refusal: Option<PasskeyRefusal>,
 }
 
 impl GuardAnswer {
@@ -265,6 +315,11 @@ struct RecoveryRow {
     codes: String,
 }
 
+#[derive(Deserialize)]
+struct PasskeysRow {
+    ring: String,
+}
+
 #[durable_object]
 pub struct UserGuard {
     sql: SqlStorage,
@@ -285,6 +340,8 @@ impl DurableObject for UserGuard {
              record TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS recovery (id INTEGER PRIMARY KEY CHECK (id = 1), \
              codes TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS passkeys (id INTEGER PRIMARY KEY CHECK (id = 1), \
+             ring TEXT NOT NULL)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("user guard schema: {e}");
@@ -337,6 +394,8 @@ struct Effects {
     forget_steps: bool,
     /// Set: the user's recovery codes become these (empty: voided).
     recovery_codes: Option<RecoveryCodes>,
+    /// The user's passkeys are removed.
+    remove_passkeys: bool,
 }
 
 /// Applies `change` to `record` (the record as it is now). `checked` is the seed whose code was
@@ -369,10 +428,14 @@ fn change_record(
             Ok(())
         }
         UserChange::ResetTwoStep => {
+            // A reset is for a user who lost their factors: a passkey on the lost phone goes
+            // with the authenticator app.
             seeds.reset();
             effects.end_sessions = true;
             effects.forget_steps = true;
             effects.recovery_codes = Some(RecoveryCodes::default());
+            effects.remove_passkeys = true;
+            record.passkeys = 0;
             Ok(())
         }
         UserChange::Enrol { pending } => {
@@ -535,6 +598,9 @@ impl UserGuard {
         if let Some(codes) = &effects.recovery_codes {
             self.store_recovery(codes)?;
         }
+        if effects.remove_passkeys {
+            self.store_ring(&PasskeyRing::default())?;
+        }
         *record = changed;
         Ok(Ok(()))
     }
@@ -572,6 +638,144 @@ impl UserGuard {
             vec![serde_json::to_string(codes)?.into()],
         )?;
         Ok(())
+    }
+
+    fn load_ring(&self) -> Result<PasskeyRing> {
+        let rows: Vec<PasskeysRow> = self
+            .sql
+            .exec("SELECT ring FROM passkeys WHERE id = 1", None)?
+            .to_array()?;
+        match rows.first() {
+            Some(row) => Ok(serde_json::from_str(&row.ring)?),
+            None => Ok(PasskeyRing::default()),
+        }
+    }
+
+    fn store_ring(&self, ring: &PasskeyRing) -> Result<()> {
+        self.sql.exec(
+            "INSERT OR REPLACE INTO passkeys (id, ring) VALUES (1, ?)",
+            vec![serde_json::to_string(ring)?.into()],
+        )?;
+        Ok(())
+    }
+
+    /// Stores `ring` and, when the number of passkeys changed, the record that counts them.
+    fn store_ring_and_count(&self, ring: &PasskeyRing, record: &mut UserRecord) -> Result<()> {
+        self.store_ring(ring)?;
+        if record.passkeys != ring.count() {
+            record.passkeys = ring.count();
+            self.store_record(record)?;
+        }
+        Ok(())
+    }
+
+    /// The passkey commands. A ceremony that does not verify is counted like a wrong code, and
+    /// nothing is checked while two-step verification is locked.
+    fn apply_passkeys(
+        &self,
+        command: GuardCommand,
+        mut guard: TwoStepGuard,
+        mut record: UserRecord,
+    ) -> Result<GuardAnswer> {
+        let mut ring = self.load_ring()?;
+        let with_ring = |ring: &PasskeyRing, answer: GuardAnswer| GuardAnswer {
+            passkeys: ring.passkeys.clone(),
+            ..answer
+        };
+        match command {
+            GuardCommand::OpenPasskeyNonce {
+                now,
+                nonce,
+                ceremony,
+            } => {
+                let nonce = PasskeyNonce::parse(&nonce)
+                    .map_err(|_| worker::Error::RustError("passkey nonce".to_owned()))?;
+                ring.open_nonce(&nonce, ceremony, now);
+                self.store_ring(&ring)?;
+                Ok(with_ring(
+                    &ring,
+                    answer(Outcome::Accepted, &guard, Some(now), Some(record)),
+                ))
+            }
+            GuardCommand::RegisterPasskey {
+                now,
+                rp,
+                nonce,
+                name,
+                credential,
+            } => {
+                if guard.check_locked(now).is_err() {
+                    return Ok(answer(Outcome::Locked, &guard, Some(now), Some(record)));
+                }
+                let result = ring
+                    .register(&rp, record.id.as_str(), &nonce, &credential, &name, now)
+                    .map(|_| ());
+                // The nonce is used up whatever the outcome.
+                self.store_ring_and_count(&ring, &mut record)?;
+                match result {
+                    Ok(()) => {
+                        self.attempt(&mut guard, now, true, false, None)?;
+                        Ok(with_ring(
+                            &ring,
+                            answer(Outcome::Accepted, &guard, Some(now), Some(record)),
+                        ))
+                    }
+                    Err(RegisterRefusal::Ring(why)) => {
+                        Ok(with_ring(&ring, refused(&guard, record, why)))
+                    }
+                    Err(RegisterRefusal::Ceremony(why)) => {
+                        let outcome = self.attempt(&mut guard, now, false, false, None)?;
+                        Ok(GuardAnswer {
+                            passkey_refusal: Some(why),
+                            ..answer(outcome, &guard, Some(now), Some(record))
+                        })
+                    }
+                }
+            }
+            GuardCommand::UsePasskey {
+                now,
+                rp,
+                bound,
+                nonce,
+                credential,
+            } => {
+                if guard.check_locked(now).is_err() {
+                    return Ok(answer(Outcome::Locked, &guard, Some(now), Some(record)));
+                }
+                let result = ring.assert(&rp, &bound, &nonce, &credential, now);
+                self.store_ring(&ring)?;
+                let outcome = self.attempt(&mut guard, now, result.is_ok(), false, None)?;
+                Ok(GuardAnswer {
+                    passkey_refusal: result.err(),
+                    ..with_ring(&ring, answer(outcome, &guard, Some(now), Some(record)))
+                })
+            }
+            GuardCommand::RenamePasskey { id, name } => match ring.rename(&id, &name) {
+                Ok(_) => {
+                    self.store_ring(&ring)?;
+                    Ok(with_ring(
+                        &ring,
+                        answer(Outcome::Accepted, &guard, None, Some(record)),
+                    ))
+                }
+                Err(why) => Ok(refused(&guard, record, why)),
+            },
+            GuardCommand::RemovePasskey { id } => match ring.remove(&id) {
+                Ok(()) => {
+                    self.store_ring_and_count(&ring, &mut record)?;
+                    Ok(with_ring(
+                        &ring,
+                        answer(Outcome::Accepted, &guard, None, Some(record)),
+                    ))
+                }
+                Err(why) => Ok(refused(&guard, record, why)),
+            },
+            GuardCommand::Passkeys => Ok(with_ring(
+                &ring,
+                answer(Outcome::Accepted, &guard, None, Some(record)),
+            )),
+            _ => Err(worker::Error::RustError("not a passkey command".to_owned())),
+        }
     }
 
     fn apply(&self, command: GuardCommand) -> Result<GuardAnswer> {
@@ -624,6 +828,12 @@ impl UserGuard {
         mut record: UserRecord,
     ) -> Result<GuardAnswer> {
         match command {
+            command @ (GuardCommand::OpenPasskeyNonce { .. }
+            | GuardCommand::RegisterPasskey { .. }
+            | GuardCommand::UsePasskey { .. }
+            | GuardCommand::RenamePasskey { .. }
+            | GuardCommand::RemovePasskey { .. }
+            | GuardCommand::Passkeys) => self.apply_passkeys(command, guard, record),
             GuardCommand::SignIn {
                 now,
                 password_ok,
@@ -889,6 +1099,8 @@ fn answer(
         recovery_codes_left: 0,
         recovery_code_used: false,
         recovered_at: None,
+        passkeys: Vec::new(),
+        passkey_refusal: None,
     }
 }
 

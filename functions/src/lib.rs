@@ -22,6 +22,7 @@ mod ledger;
 mod me;
 mod meter;
 mod openapi;
+mod passkeys;
 mod platform;
 mod problem;
 mod processes;
@@ -215,6 +216,21 @@ async fn app_api(
             me::new_recovery_codes(req, env).await
         }
         (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
+        (Get, ["api", "v1", "me", "passkeys"]) => passkeys::list(&req, env).await,
+        (Post, ["api", "v1", "me", "passkeys"]) => passkeys::register(req, env).await,
+        (_, ["api", "v1", "me", "passkeys"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Post, ["api", "v1", "me", "passkeys", "options"]) => {
+            passkeys::registration_options(req, env).await
+        }
+        (Post, ["api", "v1", "me", "passkeys", id, "name"]) => passkeys::rename(req, env, id).await,
+        (Post, ["api", "v1", "me", "passkeys", id, "remove"]) => {
+            passkeys::remove(req, env, id).await
+        }
+        (
+            _,
+            ["api", "v1", "me", "passkeys", "options"]
+            | ["api", "v1", "me", "passkeys", _, "name" | "remove"],
+        ) => Err(ApiError::method_not_allowed("POST")),
         (Get, ["api", "v1", "me", "signings"]) => signings::list(&req, env).await,
         (_, ["api", "v1", "me", "signings"]) => Err(ApiError::method_not_allowed("GET")),
         (Put, ["api", "v1", "me", "language"]) => me::set_language(req, env).await,
@@ -301,6 +317,15 @@ async fn app_api(
         (Post, ["api", "v1", "autopay", "payments", id, "approve"]) => {
             autopay::approve_payment(req, env, id).await
         }
+        (Post, ["api", "v1", "autopay", "payments", id, "passkey-options"]) => {
+            autopay::payment_passkey_options(req, env, id).await
+        }
+        (Post, ["api", "v1", "autopay", "files", id, "passkey-options"]) => {
+            autopay::file_passkey_options(req, env, id).await
+        }
+        (_, ["api", "v1", "autopay", "payments" | "files", _, "passkey-options"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
         (_, ["api", "v1", "autopay", "payments", _, "approve"]) => {
             Err(ApiError::method_not_allowed("POST"))
         }
@@ -335,6 +360,9 @@ async fn app_api(
         (Delete, ["api", "v1", "bundle", "items", id]) => bundle::remove(&req, env, id).await,
         (Post, ["api", "v1", "bundle", "cancel"]) => bundle::cancel(&req, env).await,
         (Post, ["api", "v1", "bundle", "sign"]) => bundle::sign(req, env).await,
+        (Post, ["api", "v1", "bundle", "passkey-options"]) => {
+            bundle::passkey_options(req, env).await
+        }
         (Get, ["api", "v1", "admin", "processes"]) => processes::list(&req, env).await,
         (Get, ["api", "v1", "admin", "processes", id]) => processes::detail(&req, env, id).await,
         (Post, ["api", "v1", "admin", "processes", id, "revoke-token"]) => {

@@ -23,6 +23,7 @@ use ap_core::guard::Locked;
 use ap_core::ids::EmailError;
 use ap_core::messages::{localize, translate};
 use ap_core::org::{AgreementRefusal, SettingsRefusal};
+use ap_core::passkey::RingRefusal;
 use ap_core::password::PasswordError;
 use ap_core::process::{CommentError, ProcessRefusal};
 use ap_core::settlement::{PaymentApprovalRefusal, RejectRefusal, UnconfirmedWarning};
@@ -38,6 +39,7 @@ use crate::do_user::GuardRefusal;
 use crate::documents::DocumentRefusal;
 use crate::integration::KeyRefusal;
 use crate::ledger::PaymentRefusal;
+use crate::passkeys::PasskeyMissing;
 use crate::processes::NoToken;
 use crate::throttle::Throttled;
 use crate::two_step::CodeRefusal;
@@ -357,6 +359,12 @@ pub enum Unavailable {
     SecretsKeyMissing,
     #[error("The server is not configured: SECRETS_KEY is not valid. {0}")]
     SecretsKeyInvalid(String),
+    /// No relying party configured, or one that cannot work (`RelyingParty::from_config`).
+    #[error(
+        "Passkeys are not set up on this server: an operator must set PASSKEY_RP_ID and \
+         PASSKEY_ORIGIN (the domain and the address the app is served from)."
+    )]
+    PasskeysNotConfigured,
     /// The registry is adopting the company records an older version kept in KV.
     #[error("The company records are being set up; please try again in a moment.")]
     CompanyRecordsSettingUp,
@@ -651,7 +659,31 @@ impl From<GuardRefusal> for ApiError {
             GuardRefusal::Account(account) => account.into(),
             GuardRefusal::SessionEnded => Self::Unauthorized(refusal.to_string()),
             GuardRefusal::Replace(replace) => replace.into(),
+            GuardRefusal::Passkeys(passkeys) => passkeys.into(),
         }
+    }
+}
+
+/// A change of one's passkeys that does not apply: a name that cannot be one 400 (naming
+/// `name`), no such passkey 404, one too many or one already there 409.
+impl From<RingRefusal> for ApiError {
+    fn from(refusal: RingRefusal) -> Self {
+        match refusal {
+            RingRefusal::BadName => Self::invalid_fields(vec![FieldError {
+                field: "name".to_owned(),
+                message: refusal.to_string(),
+            }]),
+            RingRefusal::NotFound => Self::NotFound(refusal.to_string()),
+            RingRefusal::TooMany | RingRefusal::AlreadyRegistered => {
+                Self::Conflict(refusal.to_string())
+            }
+        }
+    }
+}
+
+impl From<PasskeyMissing> for ApiError {
+    fn from(refusal: PasskeyMissing) -> Self {
+        Self::Unprocessable(refusal.to_string())
     }
 }
 

@@ -53,6 +53,27 @@ pub const AUTOPAY: Purpose = Purpose {
     field: None,
 };
 
+/// Signing a bundle with a passkey.
+pub const PASSKEY_SIGNING: Purpose = Purpose {
+    event: "signing",
+    not_correct: "The passkey could not be verified. Nothing was signed.",
+    field: None,
+};
+
+/// Approving an AutoPay payment or signing an upload with a passkey.
+pub const PASSKEY_AUTOPAY: Purpose = Purpose {
+    event: "autopay_code",
+    not_correct: "The passkey could not be verified. Nothing was approved or signed.",
+    field: None,
+};
+
+/// Registering a passkey: the password and code asked first, then the passkey made.
+pub const PASSKEY_REGISTRATION: Purpose = Purpose {
+    event: "passkey_registration",
+    not_correct: "The password, code or passkey could not be verified. No passkey was added.",
+    field: None,
+};
+
 /// Confirming a fresh code before a System Administrator's sensitive change.
 pub const STEP_UP: Purpose = Purpose {
     event: "step_up",
@@ -162,6 +183,20 @@ async fn verify_for_session(
     let answer = ask_guard_with_record(env, &user.id, &command)
         .await?
         .ok_or(Denied::SignInRequired)?;
+    settle(env, ctx, purpose, answer, now).await
+}
+
+/// What the guard answered to a check of a factor (a code, a password, a passkey), said once
+/// for every caller: accepted (the record published if it changed), or counted (an event and
+/// the purpose's sentence with the attempts left), or locked (an event and 423).
+pub async fn settle(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    answer: GuardAnswer,
+    now: u64,
+) -> Result<GuardAnswer, ApiError> {
+    let user = &ctx.user;
     match answer.outcome {
         Outcome::Accepted => {
             if let Some(record) = &answer.user {

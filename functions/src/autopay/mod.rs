@@ -17,8 +17,10 @@ mod status_report;
 mod upload;
 
 pub use export::{acknowledge_export, payment_suggestions, ExportRefusal};
-pub use files::{file, list_files, sign_file, NotPendingSigning};
-pub use payments::{approve_payment, list_payments, payment_events, reject_payment};
+pub use files::{file, file_passkey_options, list_files, sign_file, NotPendingSigning};
+pub use payments::{
+    approve_payment, list_payments, payment_events, payment_passkey_options, reject_payment,
+};
 pub use status_report::status_report;
 pub use upload::{upload, upload_signed_in, UploadRefusal};
 

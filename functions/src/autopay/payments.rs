@@ -6,11 +6,13 @@ use ap_core::api_autopay::{
     ApprovePaymentRequest, PaymentEvents, PaymentRow, PaymentStatus, RejectPaymentRequest,
 };
 use ap_core::approval::company_of_process;
+use ap_core::autopay::payment_digest;
 use ap_core::dates::Date;
 use ap_core::ids::{CompanyId, PaymentId};
 use ap_core::listing::PaymentKey;
+use ap_core::passkey::Binding;
 use ap_core::settlement::{check_warning_confirmed, reject_reason, PaymentApprovalRefusal};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use worker::{Env, Request, Response};
 
 use super::{approver_company, may_read, readable_page, verify_code};
@@ -19,6 +21,7 @@ use crate::events;
 use crate::http::{json, keyed_page_params, query_param, read_json};
 use crate::integration::require_integration_key_with_any;
 use crate::ledger::{ask_ledger, ApprovePaymentAnswer, LedgerCommand, PaymentApproval};
+use crate::passkeys;
 use crate::platform::now_secs;
 use crate::problem::{ApiError, BadField, BadQuery, Missing};
 use crate::records::{actor_label, CompanyRecord};
@@ -122,10 +125,14 @@ async fn decision<B: DeserializeOwned>(
     Ok((ctx, company, payment, body))
 }
 
-/// `POST /api/v1/autopay/payments/{id}/approve`.
-pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let (ctx, company, payment, body) =
-        decision::<ApprovePaymentRequest>(&mut req, env, id).await?;
+/// The payment as it is now, if `ctx`'s user may still approve it: refused before a code or
+/// passkey is asked for, so a second try does not spend one.
+async fn approvable(
+    env: &Env,
+    ctx: &SessionCtx,
+    company: &CompanyRecord,
+    payment: &PaymentId,
+) -> Result<PaymentRow, ApiError> {
     let current: Option<PaymentEvents> = ask_ledger(
         env,
         &company.id,
@@ -136,28 +143,66 @@ pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Re
     )
     .await?;
     let current = current.ok_or(Missing::Payment)?.payment;
-    // Refused before a code is asked for, so a second try does not spend one.
     if current.approvals.contains(&actor_label(&ctx.user)) {
         return Err(PaymentApprovalRefusal::SameApprover.into());
     }
     if current.status != PaymentStatus::PendingApproval {
         return Err(PaymentApprovalRefusal::NotPending(current.status).into());
     }
+    Ok(current)
+}
+
+/// `POST /api/v1/autopay/payments/{id}/passkey-options`: the options of a passkey assertion
+/// whose challenge binds this payment (`ap_core::autopay::payment_digest`).
+pub async fn payment_passkey_options(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+) -> Result<Response, ApiError> {
+    let (ctx, company, payment, _) = decision::<IgnoredAny>(&mut req, env, id).await?;
+    let current = approvable(env, &ctx, &company, &payment).await?;
+    let digest = payment_digest(&current);
+    json(
+        200,
+        &passkeys::assertion_options(env, &ctx, Binding::AutoPayPayment(&digest)).await?,
+    )
+}
+
+/// `POST /api/v1/autopay/payments/{id}/approve`.
+pub async fn approve_payment(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (ctx, company, payment, body) =
+        decision::<ApprovePaymentRequest>(&mut req, env, id).await?;
+    let current = approvable(env, &ctx, &company, &payment).await?;
     // A refused approval token is looked at first; refused before a code is spent.
     check_warning_confirmed(current.warning.as_deref(), body.confirm_warning)?;
     // What the payment needs was fixed when it entered AutoPay: a bank agreement changed or
     // deleted since never lowers it (the ledger checks it again when it records the approval).
-    let method = if current.code_on_approval {
-        // The ledger's refusal, said as a field error before a code is spent.
-        let code = body
-            .code
-            .as_deref()
-            .filter(|c| !c.trim().is_empty())
-            .ok_or(BadField::CodeRequired)?;
-        verify_code(env, &ctx, Some(code)).await?;
-        Some("TOTP".to_owned())
-    } else {
-        None
+    let method = match (current.code_on_approval, &body.passkey) {
+        (false, _) => None,
+        // The passkey signs this payment as it is now: an assertion made for another payment,
+        // or for this one before it changed, never verifies.
+        (true, Some(assertion)) => {
+            let digest = payment_digest(&current);
+            passkeys::verify(
+                env,
+                &ctx,
+                &crate::two_step::PASSKEY_AUTOPAY,
+                Binding::AutoPayPayment(&digest),
+                assertion,
+            )
+            .await?;
+            Some("passkey".to_owned())
+        }
+        (true, None) => {
+            // The ledger's refusal, said as a field error before a code is spent.
+            let code = body
+                .code
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .ok_or(BadField::CodeRequired)?;
+            verify_code(env, &ctx, Some(code)).await?;
+            Some("TOTP".to_owned())
+        }
     };
     let command = LedgerCommand::ApprovePayment(PaymentApproval {
         company: company.id.clone(),

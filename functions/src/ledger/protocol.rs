@@ -307,6 +307,13 @@ pub enum SignRefusal {
     NotReady { messages: Vec<String> },
     #[error("No bank agreement of {company} asks for two-step authentication on approval.")]
     NoSigningAgreement { company: String },
+    /// The company requires a passkey (`SigningMethod::accepted_by`) and the bundle was signed
+    /// with password and code.
+    #[error(
+        "{company} requires a passkey for Approve and pay: nothing was signed in this company. \
+         Sign with your passkey."
+    )]
+    PasskeyRequired { company: String },
     #[error(
         "The bank agreement of {company} changed since the bundle was shown; nothing was signed \
          in this company. Review the bundle and sign again."
