@@ -4,7 +4,8 @@
 // task and signs the bundle with the passkey; sees an assertion made for a bundle that another
 // tab changed after the options were fetched refused with the server's sentence, the dialog
 // showing the new bundle; approves an AutoPay payment with the passkey; and removes the passkey
-// with a code. WebAuthn refuses an IP address as relying party, so the pages are opened at
+// with a code; a cancelled prompt is one calm sentence; a System Administrator switches on
+// "Require a passkey for Approve and pay". WebAuthn refuses an IP address as relying party, so the pages are opened at
 // http://localhost:<port> (the Worker runs with PASSKEY_RP_ID=localhost, support/app.mjs).
 // Screenshots at 1280 and 390 px, one in Norwegian; axe on My details and the signing dialog.
 // The tests run in order and build on each other.
@@ -92,7 +93,7 @@ test('an approver adds a passkey on My details with password and code, and renam
   await item.getByText('Not used yet.').waitFor();
 
   await item.getByRole('button', { name: 'Rename' }).click();
-  await item.getByLabel('Name').fill('Work laptop');
+  await item.getByLabel('Name', { exact: true }).fill('Work laptop');
   await item.getByRole('button', { name: 'Save the name' }).click();
   await passkeys().locator('[data-testid="passkey"][data-passkey="Work laptop"]').waitFor();
 
@@ -117,14 +118,23 @@ test('approve and pay on a task, then sign the bundle with the passkey', async (
   await dialog().waitFor();
   const withPasskey = dialog().getByRole('button', { name: 'Sign with passkey' });
   await withPasskey.waitFor();
-  // Password and code stay available as the alternative.
-  await dialog().getByLabel('Code from your authenticator app').waitFor();
+  // The passkey first (focused); password and code wait behind a link.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Sign with passkey');
+  assert.equal(await dialog().getByLabel('Code from your authenticator app').count(), 0);
   await assertAccessible(page, 'the signing dialog with a passkey');
   await screenshot(page, 'passkeys-signing-dialog-1280');
   await page.setViewportSize(PHONE);
   await screenshot(page, 'passkeys-signing-dialog-390');
   await page.setViewportSize(DESKTOP);
+  await dialog().getByRole('button', { name: 'Use password and code instead' }).click();
+  await dialog().getByLabel('Code from your authenticator app').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'sign-password');
+  assert.equal(await withPasskey.count(), 0);
+  await dialog().getByRole('button', { name: 'Cancel' }).click();
+  await dialog().waitFor({ state: 'hidden' });
 
+  // Opened again, the passkey is offered first again; it signs.
+  await bundle.getByRole('button', { name: 'Pay', exact: true }).click();
   await withPasskey.click();
   await dialog().waitFor({ state: 'hidden' });
   await page.getByRole('heading', { level: 2, name: /^Signed: 1 invoice approved/ }).waitFor();
@@ -179,6 +189,16 @@ test('an AutoPay payment is approved with the passkey', async () => {
   await page.setViewportSize(PHONE);
   await screenshot(page, 'passkeys-autopay-approve-390');
   await page.setViewportSize(DESKTOP);
+
+  // The user cancels the browser's prompt: a calm sentence, nothing approved.
+  await page.evaluate(() => {
+    navigator.credentials.get = () => Promise.reject(new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'));
+  });
+  await withPasskey.click();
+  await page.getByRole('alert').getByText('No passkey was used: the request was cancelled or took too long. You can try again.').waitFor();
+  assert.equal(await page.getByTestId('payment-status').textContent(), 'Pending approval');
+  await page.reload();
+
   await withPasskey.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="payment-status"]')?.textContent === 'Sent to bank');
   assert.equal(await page.getByTestId('approve-payment').count(), 0);
@@ -210,4 +230,24 @@ test('My details in Norwegian shows the passkey as used; it is removed with a co
   const me = await approver.client.call('GET', '/api/v1/session');
   assert.equal(me.body.user.passkeys, 0);
   assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('a System Administrator switches on "Require a passkey for Approve and pay" for a company', async () => {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const adminPage = await context.newPage();
+  const [name, value] = admin.cookie.split(/=(.*)/s);
+  await context.addCookies([{ name, value, url: BASE_URL }]);
+  await adminPage.goto('/admin/companies');
+  await adminPage.getByRole('button', { name: `Edit ${company.name}` }).click();
+  const editor = adminPage.getByTestId('company-editor');
+  const require = editor.getByRole('switch', { name: 'Require a passkey for Approve and pay' });
+  const saved = adminPage.waitForResponse((r) => r.url().endsWith(`/api/v1/companies/${company.id}/settings`) && r.request().method() === 'PATCH');
+  await require.check();
+  assert.equal((await saved).status(), 200);
+  assert.equal(await editor.getByRole('alert').count(), 0);
+  const stored = (await admin.call('GET', `/api/v1/companies/${company.id}`)).body;
+  assert.equal(stored.settings.require_passkey, true);
+  await editor.getByRole('heading', { name: 'Settings' }).scrollIntoViewIfNeeded();
+  await screenshot(adminPage, 'passkeys-admin-require-1280');
+  await context.close();
 });

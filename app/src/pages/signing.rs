@@ -21,7 +21,7 @@ const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]),
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
 /// A modal `<dialog>` (opened with `showModal`, so the page behind it is inert). Focus starts
-/// on the password field and Tab / Shift+Tab cycle inside; Escape or "Cancel" closes it.
+/// on the password field (or "Sign with passkey") and Tab / Shift+Tab cycle inside; Escape or "Cancel" closes it.
 #[component]
 pub fn SigningDialog(
     /// The bundle exactly as shown to the user; its digest is what gets signed. `None` keeps
@@ -36,6 +36,7 @@ pub fn SigningDialog(
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
+    let use_factors = RwSignal::new(false);
 
     // Sync the element with `shown`: the one place the dialog opens and closes.
     Effect::new(move |_| {
@@ -51,6 +52,7 @@ pub fn SigningDialog(
         }
     });
     let close = move || {
+        use_factors.set(false);
         password.set(String::new());
         code.set(String::new());
         failure.set(None);
@@ -130,7 +132,9 @@ pub fn SigningDialog(
         )));
     };
     let session = crate::session::use_session();
-    let has_passkey = move || session.me().is_some_and(|me| me.passkeys > 0);
+    // A user with a passkey is offered it first; "Use password and code instead" shows those.
+    let passkey_first =
+        move || !use_factors.get() && session.me().is_some_and(|me| me.passkeys > 0);
 
     let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
@@ -172,24 +176,43 @@ pub fn SigningDialog(
                     </dl>
                 }))}
                 <form class="signing-form" on:submit=on_submit aria-label=crate::tr_prop!(signing.form_label)>
-                    {move || has_passkey().then(|| view! {
-                        <div class="actions">
-                            <button type="button" data-testid="sign-with-passkey" disabled=move || sign.pending().get()
-                                on:click=move |_| start(None)>{tr!(signing.sign_passkey)}</button>
+                    // With a passkey, password and code wait behind a link: the list above keeps
+                    // the room on a phone.
+                    {move || (!passkey_first()).then(|| view! {
+                        <div class="form-grid">
+                            <TextField id="sign-password" label=crate::tr_prop!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
+                            <CodeField id="sign-code" value=code required=true hint=crate::tr_prop!(signing.code_hint) />
                         </div>
-                        <p class="hint">{tr!(signing.or_password)}</p>
                     })}
-                    <div class="form-grid">
-                        <TextField id="sign-password" label=crate::tr_prop!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
-                        <CodeField id="sign-code" value=code required=true hint=crate::tr_prop!(signing.code_hint) />
-                    </div>
                     <ActionError failure=Signal::derive(move || failure.get()) />
                     <div class="actions">
-                        <button type="submit" class=move || has_passkey().then_some("secondary") disabled=move || sign.pending().get()>
-                            {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_and_pay) }}
-                        </button>
+                        {move || if passkey_first() {
+                            view! {
+                                <button type="button" data-testid="sign-with-passkey" disabled=move || sign.pending().get()
+                                    on:click=move |_| start(None)>
+                                    {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_passkey) }}
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="submit" disabled=move || sign.pending().get()>
+                                    {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_and_pay) }}
+                                </button>
+                            }.into_any()
+                        }}
                         <button type="button" class="secondary" on:click=move |_| close()>{tr!(signing.cancel)}</button>
                     </div>
+                    {move || passkey_first().then(|| view! {
+                        <p><button type="button" class="link-button" on:click=move |_| {
+                            use_factors.set(true);
+                            // Once the fields are drawn.
+                            request_animation_frame(move || {
+                                if let Some(el) = dialog.get_untracked() {
+                                    focus_first_field(&el);
+                                }
+                            });
+                        }>{tr!(signing.use_password)}</button></p>
+                    })}
                 </form>
             </div>
         </dialog>
@@ -256,9 +279,10 @@ fn focusables(root: &web_sys::Element) -> Vec<HtmlElement> {
 }
 
 fn focus_first_field(dialog: &web_sys::Element) {
-    let first = focusables(dialog)
-        .into_iter()
-        .find(|e| e.tag_name().eq_ignore_ascii_case("input"));
+    let first = focusables(dialog).into_iter().find(|e| {
+        e.tag_name().eq_ignore_ascii_case("input")
+            || e.get_attribute("data-testid").as_deref() == Some("sign-with-passkey")
+    });
     if let Some(first) = first {
         let _ = first.focus();
     }
