@@ -3,18 +3,19 @@
 // fresh oathtool code, then the ceremony) and renames it; approves and pays an invoice on its
 // task and signs the bundle with the passkey; sees an assertion made for a bundle that another
 // tab changed after the options were fetched refused with the server's sentence, the dialog
-// showing the new bundle; approves an AutoPay payment with the passkey; and removes the passkey
-// with a code; a cancelled prompt is one calm sentence; a System Administrator switches on
-// "Require a passkey for Approve and pay". WebAuthn refuses an IP address as relying party, so the pages are opened at
-// http://localhost:<port> (the Worker runs with PASSKEY_RP_ID=localhost, support/app.mjs).
-// Screenshots at 1280 and 390 px, one in Norwegian; axe on My details and the signing dialog.
+// showing the new bundle; approves an AutoPay payment (after a cancelled prompt, one calm
+// sentence) and signs an upload with the passkey; removes the passkey with a code; and a System
+// Administrator switches on "Require a passkey for Approve and pay". WebAuthn refuses an IP
+// address as relying party, so the approver's pages are opened at http://localhost:<port> (the
+// Worker runs with PASSKEY_RP_ID=localhost, support/app.mjs). Screenshots at 1280 and 390 px,
+// My details also in Norwegian; axe on My details and the signing dialog.
 // The tests run in order and build on each other.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
 import { firstAdmin, newUser, activateTwoStep } from '../support/org.mjs';
 import { newInvoice, approveAndPay } from '../support/approval.mjs';
-import { autopayCompany, regularInvoices, exported, upload, payments } from '../support/autopay.mjs';
+import { autopayCompany, preApprovedInvoices, regularInvoices, exported, upload, payments, msgIdOf } from '../support/autopay.mjs';
 import { oathtoolCode, timeStep, waitForStepAfter } from '../support/ui.mjs';
 
 const LOCAL = BASE_URL.replace('127.0.0.1', 'localhost');
@@ -24,6 +25,8 @@ const DESKTOP = { width: 1280, height: 900 };
 let browser;
 let admin;
 let company;
+let uploadCompany;
+let uploadXml;
 let approver;
 let page;
 /** The last TOTP step the approver's guard saw used: a code of a later step is fresh. */
@@ -52,12 +55,17 @@ before(async () => {
   browser = await launchBrowser();
   admin = await firstAdmin();
   company = await autopayCompany(admin, { level: 'on_approval', approvers: 1, preApproval: true });
+  // Two-step on upload: its file waits for an AutoPay Approver's signature.
+  uploadCompany = await autopayCompany(admin, { level: 'on_upload_and_approval', approvers: 1, preApproval: true });
   approver = await newUser(admin, {
     name: 'Petra Passkey',
-    roles: { [company.id]: ['invoice_approver', 'autopay_approver'] },
+    roles: Object.fromEntries([company, uploadCompany].map((c) => [c.id, ['invoice_approver', 'autopay_approver']])),
   });
   approver.secret = (await activateTwoStep(approver.client)).secret;
-  lastStep = timeStep();
+  // Signed with the next step's code (support/autopay.mjs), exported for the upload test.
+  await preApprovedInvoices(approver, uploadCompany, 1);
+  lastStep = timeStep() + 1;
+  uploadXml = await exported(uploadCompany, 'pre-approved');
 
   const context = await browser.newContext({ baseURL: LOCAL });
   page = await context.newPage();
@@ -202,6 +210,20 @@ test('an AutoPay payment is approved with the passkey', async () => {
   await withPasskey.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="payment-status"]')?.textContent === 'Sent to bank');
   assert.equal(await page.getByTestId('approve-payment').count(), 0);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('an upload waiting for signing is signed with the passkey', async () => {
+  const up = await upload(uploadCompany, uploadXml);
+  assert.equal(up.status, 201, up.text);
+  assert.equal(up.body.status, 'pending_signing');
+  await page.goto('/autopay');
+  const form = page.getByTestId('sign-upload').filter({ hasText: msgIdOf(uploadXml) });
+  await form.getByRole('button', { name: 'Sign with passkey' }).click();
+  const note = page.getByTestId('upload-signed');
+  await note.waitFor();
+  assert.match(await note.textContent(), new RegExp(`^Upload of file ${msgIdOf(uploadXml)} signed and checked \\(1 payment\\): 1 sent to bank`));
+  await screenshot(page, 'passkeys-upload-signed-1280');
   assert.deepEqual(unexpectedErrors(page), []);
 });
 
