@@ -328,6 +328,9 @@ test('passkey requests of the wrong shape are refused with a sentence and change
     json: { nonce: 'x', credential: { raw_id: '!!', client_data_json: '', attestation_object: '' } },
   }), 403);
   assertProblem(await user.client.call('POST', '/api/v1/bundle/passkey-options', { json: { digest: 'nope' } }), 400);
+  // Neither a passkey nor password and code: a 400 naming the code, not a counted failure.
+  const unsigned = await user.client.call('POST', '/api/v1/bundle/sign', { json: { digest: 'a'.repeat(64) } });
+  assertProblem(unsigned, 400);
   assertProblem(await user.client.call('PUT', '/api/v1/me/passkeys'), 405);
   assertProblem(await client().call('GET', '/api/v1/me/passkeys'), 401);
   assert.equal(ORIGIN.startsWith('http://localhost:'), true);
