@@ -512,6 +512,7 @@ mod tests {
 //   POST   /api/v1/me/passkeys/options      PasskeyOptionsRequest -> PasskeyOptions (create)
 //   POST   /api/v1/me/passkeys              PasskeyRegistration   -> PasskeyView (201)
 //   POST   /api/v1/me/passkeys/{id}/name    PasskeyNameRequest    -> PasskeyView
+//   POST   /api/v1/me/passkeys/{id}/remove-options                 -> PasskeyOptions (get)
 //   POST   /api/v1/me/passkeys/{id}/remove  PasskeyRemoveRequest  -> PasskeysView
 //   POST   /api/v1/bundle/passkey-options   PasskeyBundleOptionsRequest -> PasskeyOptions (get)
 //   POST   /api/v1/autopay/payments/{id}/passkey-options            -> PasskeyOptions (get)
@@ -640,9 +641,13 @@ pub struct PasskeyNameRequest {
     pub name: String,
 }
 
-/// `POST /api/v1/me/passkeys/{id}/remove`: a fresh TOTP code.
+/// `POST /api/v1/me/passkeys/{id}/remove`: a fresh TOTP code, or an assertion for the options
+/// of `POST /api/v1/me/passkeys/{id}/remove-options`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PasskeyRemoveRequest {
+    #[serde(default)]
     pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<PasskeyAssertion>,
 }

@@ -47,3 +47,4 @@ pub mod throttle;
 pub mod token;
 pub mod totp;
 pub mod warnings;
+pub mod workflow;

@@ -86,6 +86,8 @@ pub enum Binding<'a> {
     AutoPayPayment(&'a [u8; 32]),
     /// Signing an upload: the SHA-256 of the file's bytes.
     Upload(&'a [u8; 32]),
+    /// Removing one of the user's passkeys (the digest of its credential id, base64url).
+    Removal { credential_id: &'a str },
 }
 
 impl Ceremony {
@@ -96,6 +98,7 @@ impl Ceremony {
             Ceremony::Bundle => 2,
             Ceremony::AutoPayPayment => 3,
             Ceremony::Upload => 4,
+            Ceremony::Removal => 5,
         }
     }
 }
@@ -106,6 +109,7 @@ impl Binding<'_> {
             Binding::Registration { user_id } => Sha256::digest(user_id.as_bytes()).into(),
             Binding::Bundle(digest) => *digest.as_bytes(),
             Binding::AutoPayPayment(digest) | Binding::Upload(digest) => **digest,
+            Binding::Removal { credential_id } => Sha256::digest(credential_id.as_bytes()).into(),
         }
     }
 }
@@ -328,6 +332,7 @@ pub enum Ceremony {
     Bundle,
     AutoPayPayment,
     Upload,
+    Removal,
 }
 
 impl Binding<'_> {
@@ -337,6 +342,7 @@ impl Binding<'_> {
             Binding::Bundle(_) => Ceremony::Bundle,
             Binding::AutoPayPayment(_) => Ceremony::AutoPayPayment,
             Binding::Upload(_) => Ceremony::Upload,
+            Binding::Removal { .. } => Ceremony::Removal,
         }
     }
 
@@ -1668,5 +1674,41 @@ mod tests {
             id: id.into(),
             origin: origin.into(),
         }
+    }
+
+    #[test]
+    fn a_removal_is_bound_to_the_passkey_it_removes() {
+        let mut authenticator = Authenticator::new();
+        let mut ring = ring_with_passkey(&authenticator);
+        let id = ring.passkeys[0].passkey.credential_id_base64url();
+        authenticator.counter = 2;
+        ring.open_nonce(&nonce(2), Ceremony::Removal, NOW);
+        let other = Binding::Removal {
+            credential_id: "another",
+        };
+        let assertion = authenticator.assert(&PasskeyChallenge::derive(other, &nonce(2)));
+        let this = Binding::Removal { credential_id: &id };
+        assert_eq!(
+            ring.assert(
+                &rp(),
+                &this.bound(),
+                &nonce(2).to_base64url(),
+                &assertion,
+                NOW
+            ),
+            Err(PasskeyRefusal::WrongChallenge)
+        );
+        ring.open_nonce(&nonce(3), Ceremony::Removal, NOW);
+        let assertion = authenticator.assert(&PasskeyChallenge::derive(this, &nonce(3)));
+        assert_eq!(
+            ring.assert(
+                &rp(),
+                &this.bound(),
+                &nonce(3).to_base64url(),
+                &assertion,
+                NOW
+            ),
+            Ok(())
+        );
     }
 }

@@ -350,6 +350,9 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let ctx = require_session(&req, env).await?;
     let body: SignRequest = read_json(&mut req).await?;
     let shown = BundleDigest::parse(&body.digest).map_err(BadField::Digest)?;
+    if body.passkey.is_none() && body.code.trim().is_empty() && body.password.is_empty() {
+        return Err(BadField::SignatureRequired.into());
+    }
     let kv = Kv::open(env)?;
     let now_bundle = current(env, &kv, &ctx.user).await?;
     if now_bundle.bundle.is_empty() {

@@ -226,10 +226,13 @@ async fn app_api(
         (Post, ["api", "v1", "me", "passkeys", id, "remove"]) => {
             passkeys::remove(req, env, id).await
         }
+        (Post, ["api", "v1", "me", "passkeys", id, "remove-options"]) => {
+            passkeys::removal_options(req, env, id).await
+        }
         (
             _,
             ["api", "v1", "me", "passkeys", "options"]
-            | ["api", "v1", "me", "passkeys", _, "name" | "remove"],
+            | ["api", "v1", "me", "passkeys", _, "name" | "remove" | "remove-options"],
         ) => Err(ApiError::method_not_allowed("POST")),
         (Get, ["api", "v1", "me", "signings"]) => signings::list(&req, env).await,
         (_, ["api", "v1", "me", "signings"]) => Err(ApiError::method_not_allowed("GET")),

@@ -14,7 +14,7 @@ use ap_core::api::{
 };
 use ap_core::passkey::{
     user_handle, Binding, Ceremony, PasskeyChallenge, PasskeyNonce, RegisteredPasskey,
-    RelyingParty, CEREMONY_TIMEOUT_MS,
+    RelyingParty, RingRefusal, CEREMONY_TIMEOUT_MS,
 };
 use worker::{Env, Request, Response};
 
@@ -283,31 +283,60 @@ pub async fn rename(mut req: Request, env: &Env, id: &str) -> Result<Response, A
     json(200, &view(renamed))
 }
 
-/// `POST /api/v1/me/passkeys/{id}/remove`: with a fresh code from the authenticator app.
-pub async fn remove(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let ctx = require_session(&req, env).await?;
-    let body: PasskeyRemoveRequest = read_json(&mut req).await?;
-    let listed = ask(env, &ctx, &GuardCommand::Passkeys).await?;
-    let Some(held) = listed
+/// The name of the user's passkey `id` (404 when they have none such).
+async fn held_name(env: &Env, ctx: &SessionCtx, id: &str) -> Result<String, ApiError> {
+    let listed = ask(env, ctx, &GuardCommand::Passkeys).await?;
+    listed
         .passkeys
         .iter()
         .find(|held| held.passkey.credential_id_base64url() == id)
-    else {
-        return Err(ap_core::passkey::RingRefusal::NotFound.into());
-    };
-    let name = held.name.clone();
-    two_step::verify(
-        env,
-        &ctx,
-        &two_step::MY_TWO_STEP,
-        two_step::CodeCheck {
-            seed: two_step::active_seed(&ctx.user)?,
-            code: Some(&body.code),
-            password: None,
-            then: None,
-        },
+        .map(|held| held.name.clone())
+        .ok_or_else(|| RingRefusal::NotFound.into())
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove-options`: the options of an assertion that removes
+/// exactly this passkey.
+pub async fn removal_options(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    held_name(env, &ctx, id).await?;
+    json(
+        200,
+        &assertion_options(env, &ctx, Binding::Removal { credential_id: id }).await?,
     )
-    .await?;
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove`: with a fresh code from the authenticator app, or an
+/// assertion bound to removing this passkey.
+pub async fn remove(mut req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: PasskeyRemoveRequest = read_json(&mut req).await?;
+    let name = held_name(env, &ctx, id).await?;
+    match &body.passkey {
+        Some(assertion) => {
+            verify(
+                env,
+                &ctx,
+                &two_step::PASSKEY_CHANGE,
+                Binding::Removal { credential_id: id },
+                assertion,
+            )
+            .await?
+        }
+        None => {
+            two_step::verify(
+                env,
+                &ctx,
+                &two_step::MY_TWO_STEP,
+                two_step::CodeCheck {
+                    seed: two_step::active_seed(&ctx.user)?,
+                    code: Some(&body.code),
+                    password: None,
+                    then: None,
+                },
+            )
+            .await?;
+        }
+    }
     let answer = ask(
         env,
         &ctx,

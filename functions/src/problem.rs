@@ -227,6 +227,11 @@ pub enum BadField {
     /// said as a field error before a code is spent.
     #[error("{}", PaymentApprovalRefusal::CodeRequired)]
     CodeRequired,
+    /// A signing with neither a passkey nor password and code (not counted: nothing was tried).
+    #[error(
+        "Sign with your passkey, or give your password and the code from your authenticator app."
+    )]
+    SignatureRequired,
     /// The text of a comment on a task.
     #[error("{0}")]
     CommentText(CommentError),
@@ -251,7 +256,7 @@ impl BadField {
             Self::Password(_) => "password".to_owned(),
             Self::NewPassword(_) | Self::SamePassword => "new_password".to_owned(),
             Self::CurrentPassword => "current_password".to_owned(),
-            Self::Code(_) | Self::CodeRequired => "code".to_owned(),
+            Self::Code(_) | Self::CodeRequired | Self::SignatureRequired => "code".to_owned(),
             Self::CodeAndRecoveryCode => "recovery_code".to_owned(),
             Self::CommentText(_) => "text".to_owned(),
             Self::Reason(_) => "reason".to_owned(),

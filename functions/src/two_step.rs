@@ -67,6 +67,13 @@ pub const PASSKEY_AUTOPAY: Purpose = Purpose {
     field: None,
 };
 
+/// Removing a passkey with a passkey.
+pub const PASSKEY_CHANGE: Purpose = Purpose {
+    event: "two_step_code",
+    not_correct: "The passkey could not be verified. Nothing was changed.",
+    field: None,
+};
+
 /// Registering a passkey: the password and code asked first, then the passkey made.
 pub const PASSKEY_REGISTRATION: Purpose = Purpose {
     event: "passkey_registration",

@@ -38,8 +38,8 @@ async function approverOf(companies) {
 }
 
 /** Registers a passkey for `user` with the code of the current step; answers the authenticator. */
-async function withPasskey(user, { name = 'Work laptop' } = {}) {
-  const options = await user.client.call('POST', '/api/v1/me/passkeys/options', { json: { password: user.password, code: totpCode(user.secret) } });
+async function withPasskey(user, { name = 'Work laptop', step = 0 } = {}) {
+  const options = await user.client.call('POST', '/api/v1/me/passkeys/options', { json: { password: user.password, code: totpCode(user.secret, step) } });
   assert.equal(options.status, 200, options.text);
   const authenticator = new SoftAuthenticator();
   const res = await user.client.call('POST', '/api/v1/me/passkeys', {
@@ -293,7 +293,7 @@ test('a company that requires a passkey refuses password and code, and readiness
   assert.equal(signed.body.companies[0].signed, true, signed.text);
 });
 
-test('removing a passkey needs a fresh code; a reset of two-step verification removes them all', async () => {
+test('removing a passkey needs a fresh code or a passkey bound to it; a reset of two-step verification removes them all', async () => {
   const company = await readyCompany(admin);
   const user = await approverOf([company]);
   const authenticator = await withPasskey(user);
@@ -308,6 +308,28 @@ test('removing a passkey needs a fresh code; a reset of two-step verification re
   const none = await user.client.call('POST', '/api/v1/bundle/passkey-options', { json: { digest } });
   assertProblem(none, 422);
   assert.equal(none.body.detail, 'You have no passkey yet. Add one on My details, or use your password and code.');
+
+  // With a passkey instead of a code: an assertion bound to removing exactly this passkey.
+  const owner = await approverOf([company]);
+  const second = await withPasskey(owner, { name: 'Security key', step: 0 });
+  const third = await withPasskey(owner, { name: 'Phone', step: 1 });
+  const removalOf = async (id) => {
+    const res = await owner.client.call('POST', `/api/v1/me/passkeys/${id}/remove-options`, { json: {} });
+    assert.equal(res.status, 200, res.text);
+    return res.body;
+  };
+  const forSecond = await removalOf(second.id);
+  // An assertion for removing the second passkey does not remove the third.
+  assertProblem(await owner.client.call('POST', `/api/v1/me/passkeys/${third.id}/remove`, {
+    json: { passkey: { nonce: forSecond.nonce, credential: third.assert(forSecond) } },
+  }), 403);
+  const forThird = await removalOf(third.id);
+  const byPasskey = await owner.client.call('POST', `/api/v1/me/passkeys/${third.id}/remove`, {
+    json: { passkey: { nonce: forThird.nonce, credential: second.assert(forThird) } },
+  });
+  assert.equal(byPasskey.status, 200, byPasskey.text);
+  assert.deepEqual(byPasskey.body.passkeys.map((p) => p.name), ['Security key']);
+  assertProblem(await owner.client.call('POST', '/api/v1/me/passkeys/nope/remove-options', { json: {} }), 404);
 
   const other = await approverOf([company]);
   await withPasskey(other);
@@ -328,6 +350,9 @@ test('passkey requests of the wrong shape are refused with a sentence and change
     json: { nonce: 'x', credential: { raw_id: '!!', client_data_json: '', attestation_object: '' } },
   }), 403);
   assertProblem(await user.client.call('POST', '/api/v1/bundle/passkey-options', { json: { digest: 'nope' } }), 400);
+  // Neither a passkey nor password and code: a 400 naming the code, not a counted failure.
+  const unsigned = await user.client.call('POST', '/api/v1/bundle/sign', { json: { digest: 'a'.repeat(64) } });
+  assertProblem(unsigned, 400);
   assertProblem(await user.client.call('PUT', '/api/v1/me/passkeys'), 405);
   assertProblem(await client().call('GET', '/api/v1/me/passkeys'), 401);
   assert.equal(ORIGIN.startsWith('http://localhost:'), true);
