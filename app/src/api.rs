@@ -5,10 +5,10 @@
 use ap_core::api::{
     BankAgreementRequest, ChangePasswordRequest, CompanyRequest, CompanySettingsPatch, CompanyView,
     EventView, FieldError, FirstAdminRequest, Health, IntegrationKeyView, Me, NewIntegrationKey,
-    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, PasskeyNameRequest,
-    PasskeyOptions, PasskeyOptionsRequest, PasskeyRegistration, PasskeyRemoveRequest, PasskeyView,
-    PasskeysView, Problem, ReadinessRow, RecoveryCodesShown, RolesRequest, SessionState,
-    SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
+    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, PasskeyAssertion,
+    PasskeyNameRequest, PasskeyOptions, PasskeyOptionsRequest, PasskeyRegistration,
+    PasskeyRemoveRequest, PasskeyView, PasskeysView, Problem, ReadinessRow, RecoveryCodesShown,
+    RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
 };
 use ap_core::listing::MAX_LIMIT;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -267,11 +267,25 @@ pub async fn rename_passkey(id: String, name: String) -> Result<PasskeyView, Api
     .await
 }
 
-/// `POST /api/v1/me/passkeys/{id}/remove`, with a code from the authenticator app.
-pub async fn remove_passkey(id: String, code: String) -> Result<PasskeysView, ApiFailure> {
+/// `POST /api/v1/me/passkeys/{id}/remove-options`: the challenge bound to removing this one.
+pub async fn passkey_removal_options(id: String) -> Result<PasskeyOptions, ApiFailure> {
+    post_empty(&format!(
+        "/api/v1/me/passkeys/{}/remove-options",
+        segment(&id)
+    ))
+    .await
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove`, with a code from the authenticator app or an
+/// assertion for [`passkey_removal_options`].
+pub async fn remove_passkey(
+    id: String,
+    code: String,
+    passkey: Option<PasskeyAssertion>,
+) -> Result<PasskeysView, ApiFailure> {
     post(
         &format!("/api/v1/me/passkeys/{}/remove", segment(&id)),
-        &PasskeyRemoveRequest { code },
+        &PasskeyRemoveRequest { code, passkey },
     )
     .await
 }

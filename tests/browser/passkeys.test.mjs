@@ -4,8 +4,8 @@
 // task and signs the bundle with the passkey; sees an assertion made for a bundle that another
 // tab changed after the options were fetched refused with the server's sentence, the dialog
 // showing the new bundle; approves an AutoPay payment (after a cancelled prompt, one calm
-// sentence) and signs an upload with the passkey; removes the passkey with a code; and a System
-// Administrator switches on "Require a passkey for Approve and pay". WebAuthn refuses an IP
+// sentence) and signs an upload with the passkey; removes the passkey with a code, and one added
+// again with itself; and a System Administrator switches on "Require a passkey for Approve and pay". WebAuthn refuses an IP
 // address as relying party, so the approver's pages are opened at http://localhost:<port> (the
 // Worker runs with PASSKEY_RP_ID=localhost, support/app.mjs). Screenshots at 1280 and 390 px,
 // My details also in Norwegian; axe on My details and the signing dialog.
@@ -251,6 +251,19 @@ test('My details in Norwegian shows the passkey as used; it is removed with a co
   // Without a passkey the signing forms offer only password and code again.
   const me = await approver.client.call('GET', '/api/v1/session');
   assert.equal(me.body.user.passkeys, 0);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('a passkey added again is removed with a passkey in place of the code', async () => {
+  await passkeys().getByRole('button', { name: 'Add a passkey' }).click();
+  await passkeys().getByLabel('Password').fill(approver.password);
+  await passkeys().getByLabel('Code from your authenticator app').fill(await freshCode());
+  await passkeys().getByRole('button', { name: 'Continue' }).click();
+  const item = passkeys().getByTestId('passkey');
+  await item.waitFor();
+  await item.getByRole('button', { name: 'Remove' }).click();
+  await item.getByRole('button', { name: 'Remove with a passkey' }).click();
+  await passkeys().getByText('You have no passkeys yet.').waitFor();
   assert.deepEqual(unexpectedErrors(page), []);
 });
 

@@ -372,13 +372,20 @@ fn PasskeysCard(two_step_active: bool) -> impl IntoView {
     }
 }
 
-/// One passkey: its name and dates, "Rename" (a name field) and "Remove" (a code).
+/// One passkey: its name and dates, "Rename" (a name field) and "Remove" (a code, or a
+/// passkey).
 #[component]
 fn PasskeyItem(
     passkey: PasskeyView,
     /// Gets the list the server answered after a removal, or `None` after a rename.
     on_change: Callback<Option<PasskeysView>>,
 ) -> impl IntoView {
+    #[derive(Clone, Copy)]
+    enum Change {
+        Rename,
+        RemoveWithCode,
+        RemoveWithPasskey,
+    }
     #[derive(Clone, Copy, PartialEq)]
     enum Open {
         Nothing,
@@ -389,17 +396,30 @@ fn PasskeyItem(
     let name = RwSignal::new(passkey.name.clone());
     let code = RwSignal::new(String::new());
     let id = StoredValue::new(passkey.id.clone());
-    let change = Action::new_local(move |rename: &bool| {
-        let rename = *rename;
+    let change = Action::new_local(move |how: &Change| {
+        let how = *how;
         async move {
-            let answer = if rename {
-                api::rename_passkey(id.get_value(), name.get_untracked().trim().to_string())
-                    .await
-                    .map(|_| None)
-            } else {
-                api::remove_passkey(id.get_value(), code.get_untracked().trim().to_string())
-                    .await
-                    .map(Some)
+            let answer = match how {
+                Change::Rename => {
+                    api::rename_passkey(id.get_value(), name.get_untracked().trim().to_string())
+                        .await
+                        .map(|_| None)
+                }
+                Change::RemoveWithCode => api::remove_passkey(
+                    id.get_value(),
+                    code.get_untracked().trim().to_string(),
+                    None,
+                )
+                .await
+                .map(Some),
+                // Any of the user's passkeys, over a challenge bound to removing this one.
+                Change::RemoveWithPasskey => async {
+                    let options = api::passkey_removal_options(id.get_value()).await?;
+                    let assertion = crate::passkey::assert(options).await?;
+                    api::remove_passkey(id.get_value(), String::new(), Some(assertion)).await
+                }
+                .await
+                .map(Some),
             };
             if let Ok(list) = &answer {
                 on_change.run(list.clone());
@@ -440,7 +460,7 @@ fn PasskeyItem(
                 Open::Nothing => ().into_any(),
                 Open::Rename => view! {
                     <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_rename)
-                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(true); }>
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(Change::Rename); }>
                         <TextField id=field_id("name") label=crate::tr_prop!(account.md_name) value=name required=true
                             error=field_error(failure, "name") />
                         <ActionError failure=failure />
@@ -452,12 +472,14 @@ fn PasskeyItem(
                 }.into_any(),
                 Open::Remove => view! {
                     <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_remove_label)
-                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(false); }>
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(Change::RemoveWithCode); }>
                         <CodeField id=field_id("code") value=code required=true
                             hint=crate::tr_prop!(account.md_pk_remove_hint) error=field_error(failure, "code") />
                         <ActionError failure=failure />
                         <div class="actions">
                             <button type="submit" class="danger" disabled=move || change.pending().get()>{tr!(account.md_pk_remove_label)}</button>
+                            <button type="button" class="secondary" disabled=move || change.pending().get()
+                                on:click=move |_| { change.dispatch(Change::RemoveWithPasskey); }>{tr!(account.md_pk_remove_passkey)}</button>
                             <button type="button" class="secondary" on:click=move |_| open.set(Open::Nothing)>{tr!(account.md_cancel)}</button>
                         </div>
                     </form>
