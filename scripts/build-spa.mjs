@@ -8,7 +8,8 @@
 //      module, one module per screen, chunks of code that screens share, and `__wasm_split.js`
 //      that fetches them;
 //   3. wasm-bindgen (`--target web`) on the main module;
-//   4. wasm-opt -Oz on every module;
+//   4. wasm-opt -Oz on every module, esbuild on the scripts (inline JavaScript glue bundled into
+//      the main module's script);
 //   5. all of it into `dist/app-<hash>/` (the hash of every byte in it, so a name is never reused
 //      for other bytes and `public/_headers` lets browsers keep it for a year), the stylesheet
 //      beside it, `public/` copied, and `index.html` with the loader script, whose SHA-256 goes
@@ -18,7 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
+  cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,11 +86,16 @@ for (const f of readdirSync(split)) {
   writeFileSync(join(out, f), module.emitBinary());
   module.dispose();
 }
+// `#[wasm_bindgen(inline_js)]` glue (the passkey ceremonies) comes as modules in snippets/ that
+// ap-app.js imports: bundled into it, so the first download stays the files index.html names.
+const snippets = join(out, 'snippets');
 for (const f of ['ap-app.js', '__wasm_split.js']) {
-  run(bin('esbuild', 'ESBUILD_BIN'), [join(out, f), '--minify', '--format=esm', '--log-level=warning',
+  const bundle = f === 'ap-app.js' && existsSync(snippets) ? ['--bundle', '--external:*/__wasm_split.js'] : [];
+  run(bin('esbuild', 'ESBUILD_BIN'), [join(out, f), '--minify', '--format=esm', '--log-level=warning', ...bundle,
     // wasm-bindgen names the loader module once per split point in one object: harmless.
     '--log-override:duplicate-object-key=silent', `--outfile=${join(out, f)}`, '--allow-overwrite']);
 }
+rmSync(snippets, { recursive: true, force: true });
 run(bin('esbuild', 'ESBUILD_BIN'), [join(root, 'app', 'style.css'), '--minify', '--log-level=warning', `--outfile=${join(out, 'style.css')}`]);
 
 // 5. Named by content, into dist/.

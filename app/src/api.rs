@@ -5,9 +5,10 @@
 use ap_core::api::{
     BankAgreementRequest, ChangePasswordRequest, CompanyRequest, CompanySettingsPatch, CompanyView,
     EventView, FieldError, FirstAdminRequest, Health, IntegrationKeyView, Me, NewIntegrationKey,
-    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, Problem, ReadinessRow,
-    RecoveryCodesShown, RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest,
-    TwoStepEnrolment, UserView,
+    NewIntegrationKeyRequest, NewUserCreated, NewUserRequest, Page, PasskeyAssertion,
+    PasskeyNameRequest, PasskeyOptions, PasskeyOptionsRequest, PasskeyRegistration,
+    PasskeyRemoveRequest, PasskeyView, PasskeysView, Problem, ReadinessRow, RecoveryCodesShown,
+    RolesRequest, SessionState, SignInRequest, TwoStepCodeRequest, TwoStepEnrolment, UserView,
 };
 use ap_core::listing::MAX_LIMIT;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -235,6 +236,58 @@ pub async fn step_up(code: String) -> Result<(), ApiFailure> {
     )
     .await?;
     problem_or(resp, Empty).await
+}
+
+/// `GET /api/v1/me/passkeys`: my passkeys, and whether this server can use passkeys at all.
+pub async fn passkeys() -> Result<PasskeysView, ApiFailure> {
+    get("/api/v1/me/passkeys").await
+}
+
+/// `POST /api/v1/me/passkeys/options`: a new passkey stands for both factors, so the options
+/// for making one need the password and a code.
+pub async fn passkey_options(password: String, code: String) -> Result<PasskeyOptions, ApiFailure> {
+    post(
+        "/api/v1/me/passkeys/options",
+        &PasskeyOptionsRequest { password, code },
+    )
+    .await
+}
+
+/// `POST /api/v1/me/passkeys`: keeps the passkey the browser made.
+pub async fn add_passkey(registration: PasskeyRegistration) -> Result<PasskeyView, ApiFailure> {
+    post("/api/v1/me/passkeys", &registration).await
+}
+
+/// `POST /api/v1/me/passkeys/{id}/name`.
+pub async fn rename_passkey(id: String, name: String) -> Result<PasskeyView, ApiFailure> {
+    post(
+        &format!("/api/v1/me/passkeys/{}/name", segment(&id)),
+        &PasskeyNameRequest { name },
+    )
+    .await
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove-options`: the challenge bound to removing this one.
+pub async fn passkey_removal_options(id: String) -> Result<PasskeyOptions, ApiFailure> {
+    post_empty(&format!(
+        "/api/v1/me/passkeys/{}/remove-options",
+        segment(&id)
+    ))
+    .await
+}
+
+/// `POST /api/v1/me/passkeys/{id}/remove`, with a code from the authenticator app or an
+/// assertion for [`passkey_removal_options`].
+pub async fn remove_passkey(
+    id: String,
+    code: String,
+    passkey: Option<PasskeyAssertion>,
+) -> Result<PasskeysView, ApiFailure> {
+    post(
+        &format!("/api/v1/me/passkeys/{}/remove", segment(&id)),
+        &PasskeyRemoveRequest { code, passkey },
+    )
+    .await
 }
 
 // --- Administration --------------------------------------------------------------------------

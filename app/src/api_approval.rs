@@ -2,7 +2,7 @@
 //! process overview. Types come from `ap_core::api_approval`; requests and errors go through
 //! the helpers of [`crate::api`], so problem+json answers become sentences the same way.
 
-use ap_core::api::Page;
+use ap_core::api::{Page, PasskeyBundleOptionsRequest, PasskeyOptions};
 use ap_core::api_approval::{
     BundleView, CommentRequest, ProcessDetail, ProcessFilter, ProcessRow, RejectRequest,
     SignRequest, SignResult, TaskDetail, TaskRow, VersionedRequest,
@@ -92,7 +92,17 @@ pub async fn cancel_bundle() -> Result<BundleView, ApiFailure> {
     post_empty("/api/v1/bundle/cancel").await
 }
 
-/// Signs the bundle whose digest was shown, with password and TOTP code.
+/// `POST /api/v1/bundle/passkey-options`: the challenge for signing the bundle whose digest
+/// was shown (refused with 409 when the bundle changed since).
+pub async fn bundle_passkey_options(digest: String) -> Result<PasskeyOptions, ApiFailure> {
+    post(
+        "/api/v1/bundle/passkey-options",
+        &PasskeyBundleOptionsRequest { digest },
+    )
+    .await
+}
+
+/// Signs the bundle whose digest was shown, with password and TOTP code or a passkey.
 pub async fn sign_bundle(req: SignRequest) -> Result<SignResult, ApiFailure> {
     post("/api/v1/bundle/sign", &req).await
 }

@@ -3,7 +3,7 @@
 //! through the helpers of [`crate::api`]. The upload alone uses `XMLHttpRequest`, because only
 //! it reports upload progress (fetch does not), so the screen can drive a real progress bar.
 
-use ap_core::api::{Page, Problem};
+use ap_core::api::{Page, PasskeyAssertion, PasskeyOptions, Problem};
 use ap_core::api_autopay::{
     ApprovePaymentRequest, FileStatus, PaymentEvents, PaymentFileRow, PaymentFilter, PaymentRow,
     RejectPaymentRequest, SignFileRequest, UploadResult,
@@ -36,21 +36,35 @@ pub async fn payment(id: String) -> Result<PaymentEvents, ApiFailure> {
     get(&format!("/api/v1/autopay/payments/{}/events", segment(&id))).await
 }
 
-/// `POST /api/v1/autopay/payments/{id}/approve`, with a code when the bank agreement asks.
+/// `POST /api/v1/autopay/payments/{id}/approve`, with a code or a passkey when the bank
+/// agreement asks.
 pub async fn approve_payment(
     id: String,
     code: Option<String>,
+    passkey: Option<PasskeyAssertion>,
     confirm_warning: bool,
 ) -> Result<PaymentRow, ApiFailure> {
     post(
         &format!("/api/v1/autopay/payments/{}/approve", segment(&id)),
         &ApprovePaymentRequest {
             code,
-            passkey: None,
+            passkey,
             confirm_warning,
         },
     )
     .await
+}
+
+/// `POST /api/v1/autopay/payments/{id}/passkey-options`: the challenge bound to this payment.
+pub async fn payment_passkey_options(id: String) -> Result<PasskeyOptions, ApiFailure> {
+    let path = format!("/api/v1/autopay/payments/{}/passkey-options", segment(&id));
+    post(&path, &serde_json::json!({})).await
+}
+
+/// `POST /api/v1/autopay/files/{id}/passkey-options`: the challenge bound to this upload.
+pub async fn file_passkey_options(id: String) -> Result<PasskeyOptions, ApiFailure> {
+    let path = format!("/api/v1/autopay/files/{}/passkey-options", segment(&id));
+    post(&path, &serde_json::json!({})).await
 }
 
 /// `POST /api/v1/autopay/payments/{id}/reject`.
@@ -85,13 +99,14 @@ pub async fn file(id: String) -> Result<UploadResult, ApiFailure> {
 }
 
 /// `POST /api/v1/autopay/files/{id}/sign`: signs an upload that waits in Pending signing.
-pub async fn sign_file(id: String, code: String) -> Result<UploadResult, ApiFailure> {
+pub async fn sign_file(
+    id: String,
+    code: String,
+    passkey: Option<PasskeyAssertion>,
+) -> Result<UploadResult, ApiFailure> {
     post(
         &format!("/api/v1/autopay/files/{}/sign", segment(&id)),
-        &SignFileRequest {
-            code,
-            passkey: None,
-        },
+        &SignFileRequest { code, passkey },
     )
     .await
 }

@@ -7,6 +7,7 @@ pub mod api_autopay;
 pub mod language;
 pub mod paged;
 pub mod pages;
+pub mod passkey;
 mod routes;
 pub mod session;
 pub mod widgets;

@@ -1,7 +1,7 @@
 //! `/my-details`: the signed-in user's account, roles per company, password and two-step
 //! verification with its recovery codes.
 
-use ap_core::api::{Me, TwoStepEnrolment};
+use ap_core::api::{Me, PasskeyRegistration, PasskeyView, PasskeysView, TwoStepEnrolment};
 use ap_core::roles::{Role, SYSTEM_ADMINISTRATOR};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use crate::pages::account::ChangePasswordForm;
 use crate::session::use_session;
 use crate::widgets::{
     failure_of, field_error, local_time, ActionError, CodeField, Column, DataTable, Row,
-    SignedInScreen,
+    SignedInScreen, TextField,
 };
 use crate::{tr, tr_string};
 
@@ -35,6 +35,7 @@ pub fn MyDetails() -> impl IntoView {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />
                 <TwoStepCard me=me.clone() shown_codes=shown_codes />
+                <PasskeysCard two_step_active=me.two_step_active />
                 <section class="card" aria-labelledby="language-title" data-testid="my-language">
                     <h2 id="language-title">{tr!(account.md_language)}</h2>
                     <p class="hint">{tr!(account.md_language_hint)}</p>
@@ -116,22 +117,12 @@ fn RolesCard(me: Me) -> impl IntoView {
 #[component]
 fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
     let session = use_session();
-    let enrol = Action::new_local(|_: &()| api::start_two_step_enrolment());
     let code = RwSignal::new(String::new());
     let deactivating = RwSignal::new(false);
-    let confirm = Action::new_local(move |(activate, code_text): &(bool, String)| {
-        let (activate, code_text) = (*activate, code_text.clone());
+    let deactivate = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
         async move {
-            let result = if activate {
-                api::activate_two_step(code_text).await.map(|shown| {
-                    shown_codes.set(Some(shown.recovery_codes));
-                    // A replacement makes new codes: the count in a recovery notice is old.
-                    session.forget_recovery_code_used();
-                    shown.me
-                })
-            } else {
-                api::deactivate_two_step(code_text).await
-            };
+            let result = api::deactivate_two_step(code_text).await;
             if let Ok(me) = &result {
                 code.set(String::new());
                 session.set_me(me.clone());
@@ -141,19 +132,14 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
     });
     let email = me.email.clone();
     let codes_left = me.recovery_codes_left;
-    let enrol_failure = failure_of(enrol);
-    let failure = failure_of(confirm);
+    let failure = failure_of(deactivate);
     let code_error = field_error(failure, "code");
     let active = me.two_step_active;
     // Signed in with a recovery code: activating a new enrolment replaces the active secret.
     let may_replace = me.may_replace_authenticator;
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        confirm.dispatch((!active, code.get_untracked().trim().to_string()));
-    };
-    let submit_replacement = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        confirm.dispatch((true, code.get_untracked().trim().to_string()));
+        deactivate.dispatch(code.get_untracked().trim().to_string());
     };
     view! {
         <section class="card" aria-labelledby="two-step-title">
@@ -182,23 +168,10 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
                         <div class="replace" data-testid="replace-authenticator">
                             <h3 id="replace-title">{tr!(account.md_replace_title)}</h3>
                             <p>{tr!(account.md_replace_text)}</p>
-                            <ActionError failure=enrol_failure />
-                            {move || match enrol.value().get() {
-                                Some(Ok(enrolment)) => view! {
-                                    <Enrolment enrolment=enrolment />
-                                    <form class="form-narrow" on:submit=submit_replacement aria-label=crate::tr_prop!(account.md_replace_label)>
-                                        <CodeField id="replace-code" value=code required=true
-                                            hint=crate::tr_prop!(account.md_replace_hint) error=code_error />
-                                        <ActionError failure=failure />
-                                        <div class="actions">
-                                            <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_replace_label)}</button>
-                                        </div>
-                                    </form>
-                                }.into_any(),
-                                _ => view! {
-                                    <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_replace)}</button>
-                                }.into_any(),
-                            }}
+                            <NewAuthenticator shown_codes=shown_codes code_id="replace-code"
+                                start=crate::tr_prop!(account.md_replace)
+                                confirm=crate::tr_prop!(account.md_replace_label)
+                                hint=crate::tr_prop!(account.md_replace_hint) />
                         </div>
                     })}
                     {move || if deactivating.get() {
@@ -207,7 +180,7 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
                                 <CodeField id="two-step-code" value=code required=true error=code_error />
                                 <ActionError failure=failure />
                                 <div class="actions">
-                                    <button type="submit" class="danger" disabled=move || confirm.pending().get()>{tr!(account.md_deactivate_label)}</button>
+                                    <button type="submit" class="danger" disabled=move || deactivate.pending().get()>{tr!(account.md_deactivate_label)}</button>
                                     <button type="button" class="secondary" on:click=move |_| deactivating.set(false)>{tr!(account.md_cancel)}</button>
                                 </div>
                             </form>
@@ -221,26 +194,298 @@ fn TwoStepCard(me: Me, shown_codes: RwSignal<Option<Vec<String>>>) -> impl IntoV
             } else {
                 view! {
                     <p>{tr!(account.md_why_two_step)}</p>
-                    <ActionError failure=enrol_failure />
-                    {move || match enrol.value().get() {
-                        Some(Ok(enrolment)) => view! {
-                            <Enrolment enrolment=enrolment />
-                            <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_activate_label)>
-                                <CodeField id="two-step-code" value=code required=true
-                                    hint=crate::tr_prop!(account.md_activate_hint) error=code_error />
-                                <ActionError failure=failure />
-                                <div class="actions">
-                                    <button type="submit" disabled=move || confirm.pending().get()>{tr!(account.md_activate_label)}</button>
-                                </div>
-                            </form>
-                        }.into_any(),
-                        _ => view! {
-                            <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{tr!(account.md_activate)}</button>
-                        }.into_any(),
-                    }}
+                    <NewAuthenticator shown_codes=shown_codes code_id="two-step-code"
+                        start=crate::tr_prop!(account.md_activate)
+                        confirm=crate::tr_prop!(account.md_activate_label)
+                        hint=crate::tr_prop!(account.md_activate_hint) />
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Setting up an authenticator app: a button that starts an enrolment, then its QR code and a
+/// form that confirms it with the new app's first code. The same two calls activate two-step
+/// verification and, after a recovery sign-in, replace the active app (the server tells the
+/// two apart); both answer fresh recovery codes.
+#[component]
+fn NewAuthenticator(
+    shown_codes: RwSignal<Option<Vec<String>>>,
+    /// The code field's id (unique on the page).
+    code_id: &'static str,
+    /// The button that starts the enrolment.
+    start: TextProp,
+    /// The form's label and its submit button.
+    confirm: TextProp,
+    /// The hint under the code field.
+    hint: TextProp,
+) -> impl IntoView {
+    let session = use_session();
+    let code = RwSignal::new(String::new());
+    let enrol = Action::new_local(|_: &()| api::start_two_step_enrolment());
+    let activate = Action::new_local(move |code_text: &String| {
+        let code_text = code_text.clone();
+        async move {
+            let shown = api::activate_two_step(code_text).await?;
+            shown_codes.set(Some(shown.recovery_codes));
+            // A replacement makes new codes: the count in a recovery notice is old.
+            session.forget_recovery_code_used();
+            code.set(String::new());
+            session.set_me(shown.me.clone());
+            Ok::<Me, api::ApiFailure>(shown.me)
+        }
+    });
+    let enrol_failure = failure_of(enrol);
+    let failure = failure_of(activate);
+    let code_error = field_error(failure, "code");
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        activate.dispatch(code.get_untracked().trim().to_string());
+    };
+    let (start, confirm, hint) = (
+        StoredValue::new(start),
+        StoredValue::new(confirm),
+        StoredValue::new(hint),
+    );
+    view! {
+        <ActionError failure=enrol_failure />
+        {move || match enrol.value().get() {
+            Some(Ok(enrolment)) => view! {
+                <Enrolment enrolment=enrolment />
+                <form class="form-narrow" on:submit=submit aria-label=move || confirm.read_value().get()>
+                    <CodeField id=code_id value=code required=true
+                        hint=hint.get_value() error=code_error />
+                    <ActionError failure=failure />
+                    <div class="actions">
+                        <button type="submit" disabled=move || activate.pending().get()>{move || confirm.read_value().get()}</button>
+                    </div>
+                </form>
+            }.into_any(),
+            _ => view! {
+                <button type="button" disabled=move || enrol.pending().get() on:click=move |_| { enrol.dispatch(()); }>{move || start.read_value().get()}</button>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Passkeys: what one does here, the list (name, added, last used) with rename and remove (a
+/// code), and "Add a passkey": password and code, then the browser's ceremony; the server
+/// names it until the user renames it. Hidden behind a sentence when the server has none.
+#[component]
+fn PasskeysCard(two_step_active: bool) -> impl IntoView {
+    let session = use_session();
+    let list = RwSignal::new(None::<PasskeysView>);
+    let load_failure = RwSignal::new(None::<api::ApiFailure>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            match api::passkeys().await {
+                Ok(view) => list.set(Some(view)),
+                Err(e) => load_failure.set(Some(e)),
+            }
+        })
+    };
+    reload();
+    // A passkey more or less changes what the signing forms offer: `Me.passkeys`.
+    let changed = move || {
+        reload();
+        leptos::task::spawn_local(async move { session.refresh().await });
+    };
+    let adding = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let add = Action::new_local(move |(password, code): &(String, String)| {
+        let (password, code) = (password.clone(), code.clone());
+        async move {
+            let options = api::passkey_options(password, code).await?;
+            let nonce = options.nonce.clone();
+            let credential = crate::passkey::create(&options).await?;
+            let added = api::add_passkey(PasskeyRegistration {
+                nonce,
+                name: String::new(),
+                credential,
+            })
+            .await?;
+            adding.set(false);
+            changed();
+            Ok::<PasskeyView, api::ApiFailure>(added)
+        }
+    });
+    let failure = failure_of(add);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        code.set(code.get_untracked().trim().to_string());
+        add.dispatch((password.get_untracked(), code.get_untracked()));
+        password.set(String::new());
+        code.set(String::new());
+    };
+    view! {
+        <section class="card" aria-labelledby="passkeys-title" data-testid="passkeys">
+            <h2 id="passkeys-title">{tr!(account.md_pk_title)}</h2>
+            <p>{tr!(account.md_pk_text)}</p>
+            <ActionError failure=Signal::derive(move || load_failure.get()) />
+            {move || list.get().map(|view| if !view.available {
+                view! { <p class="muted" data-testid="passkeys-unavailable">{tr!(account.md_pk_unavailable)}</p> }.into_any()
+            } else {
+                view! {
+                    {if view.passkeys.is_empty() {
+                        view! { <p class="muted">{tr!(account.md_pk_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="passkey-list" aria-label=crate::tr_prop!(account.md_pk_title)>
+                                {view.passkeys.into_iter().map(|p| view! {
+                                    <PasskeyItem passkey=p on_change=Callback::new(move |v: Option<PasskeysView>| match v {
+                                        Some(v) => { list.set(Some(v)); changed(); }
+                                        None => reload(),
+                                    }) />
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    {if !two_step_active {
+                        view! { <p class="hint">{tr!(account.md_pk_needs_two_step)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionError failure=failure />
+                            {move || if adding.get() {
+                                view! {
+                                    <form class="form-narrow" on:submit=submit aria-label=crate::tr_prop!(account.md_pk_add)>
+                                        <p class="hint">{tr!(account.md_pk_add_hint)}</p>
+                                        <TextField id="passkey-password" label=crate::tr_prop!(account.md_pk_password) kind="password"
+                                            value=password autocomplete="current-password" required=true />
+                                        <CodeField id="passkey-code" value=code required=true error=field_error(failure, "code") />
+                                        <div class="actions">
+                                            <button type="submit" disabled=move || add.pending().get()>{tr!(account.md_pk_continue)}</button>
+                                            <button type="button" class="secondary" on:click=move |_| adding.set(false)>{tr!(account.md_cancel)}</button>
+                                        </div>
+                                    </form>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" disabled=move || add.pending().get() on:click=move |_| adding.set(true)>{tr!(account.md_pk_add)}</button>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+/// One passkey: its name and dates, "Rename" (a name field) and "Remove" (a code, or a
+/// passkey).
+#[component]
+fn PasskeyItem(
+    passkey: PasskeyView,
+    /// Gets the list the server answered after a removal, or `None` after a rename.
+    on_change: Callback<Option<PasskeysView>>,
+) -> impl IntoView {
+    #[derive(Clone, Copy)]
+    enum Change {
+        Rename,
+        RemoveWithCode,
+        RemoveWithPasskey,
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Open {
+        Nothing,
+        Rename,
+        Remove,
+    }
+    let open = RwSignal::new(Open::Nothing);
+    let name = RwSignal::new(passkey.name.clone());
+    let code = RwSignal::new(String::new());
+    let id = StoredValue::new(passkey.id.clone());
+    let change = Action::new_local(move |how: &Change| {
+        let how = *how;
+        async move {
+            let answer = match how {
+                Change::Rename => {
+                    api::rename_passkey(id.get_value(), name.get_untracked().trim().to_string())
+                        .await
+                        .map(|_| None)
+                }
+                Change::RemoveWithCode => api::remove_passkey(
+                    id.get_value(),
+                    code.get_untracked().trim().to_string(),
+                    None,
+                )
+                .await
+                .map(Some),
+                // Any of the user's passkeys, over a challenge bound to removing this one.
+                Change::RemoveWithPasskey => async {
+                    let options = api::passkey_removal_options(id.get_value()).await?;
+                    let assertion = crate::passkey::assert(options).await?;
+                    api::remove_passkey(id.get_value(), String::new(), Some(assertion)).await
+                }
+                .await
+                .map(Some),
+            };
+            if let Ok(list) = &answer {
+                on_change.run(list.clone());
+            }
+            answer
+        }
+    });
+    let failure = failure_of(change);
+    let dates = match &passkey.last_used_at {
+        Some(used) => tr_string!(
+            account.md_pk_dates_used,
+            added = local_time(&passkey.created_at),
+            used = local_time(used)
+        )
+        .to_string(),
+        None => tr_string!(
+            account.md_pk_dates_unused,
+            added = local_time(&passkey.created_at)
+        )
+        .to_string(),
+    };
+    let field_id = move |what: &str| format!("passkey-{what}-{}", id.get_value());
+    view! {
+        <li class="passkey" data-testid="passkey" data-passkey=passkey.name.clone()>
+            <div class="passkey-head">
+                <div>
+                    <strong class="passkey-name">{passkey.name.clone()}</strong>
+                    <span class="hint">{dates}</span>
+                </div>
+                {move || (open.get() == Open::Nothing).then(|| view! {
+                    <div class="actions">
+                        <button type="button" class="secondary small" on:click=move |_| open.set(Open::Rename)>{tr!(account.md_pk_rename)}</button>
+                        <button type="button" class="secondary small" on:click=move |_| open.set(Open::Remove)>{tr!(account.md_pk_remove)}</button>
+                    </div>
+                })}
+            </div>
+            {move || match open.get() {
+                Open::Nothing => ().into_any(),
+                Open::Rename => view! {
+                    <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_rename)
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(Change::Rename); }>
+                        <TextField id=field_id("name") label=crate::tr_prop!(account.md_name) value=name required=true
+                            error=field_error(failure, "name") />
+                        <ActionError failure=failure />
+                        <div class="actions">
+                            <button type="submit" disabled=move || change.pending().get()>{tr!(account.md_pk_save)}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(Open::Nothing)>{tr!(account.md_cancel)}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+                Open::Remove => view! {
+                    <form class="form-narrow" aria-label=crate::tr_prop!(account.md_pk_remove_label)
+                        on:submit=move |ev: SubmitEvent| { ev.prevent_default(); change.dispatch(Change::RemoveWithCode); }>
+                        <CodeField id=field_id("code") value=code required=true
+                            hint=crate::tr_prop!(account.md_pk_remove_hint) error=field_error(failure, "code") />
+                        <ActionError failure=failure />
+                        <div class="actions">
+                            <button type="submit" class="danger" disabled=move || change.pending().get()>{tr!(account.md_pk_remove_label)}</button>
+                            <button type="button" class="secondary" disabled=move || change.pending().get()
+                                on:click=move |_| { change.dispatch(Change::RemoveWithPasskey); }>{tr!(account.md_pk_remove_passkey)}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(Open::Nothing)>{tr!(account.md_cancel)}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+            }}
+        </li>
     }
 }
 

@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use crate::api_autopay;
 use crate::pages::autopay::{readable_companies, use_autopay_access, AutoPayOnly, PreApproved};
 use crate::routes::use_path_id;
+use crate::session::use_session;
 use crate::widgets::{
     account_text, amount_text, date_text, failure_of, field_error, local_time, payment_status_text,
     ActionError, CodeField, Column, DataTable, Loaded, PaymentStatusBadge, Row, SignedInScreen,
@@ -221,11 +222,24 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let confirmed = RwSignal::new(false);
     let id = StoredValue::new(payment.id.clone());
-    let approve = Action::new_local(move |code: &Option<String>| {
-        let code = code.clone();
+    // With a passkey: the server's challenge for this payment, signed, in place of the code.
+    let approve = Action::new_local(move |with_passkey: &bool| {
+        let with_passkey = *with_passkey;
         async move {
-            let r =
-                api_autopay::approve_payment(id.get_value(), code, confirmed.get_untracked()).await;
+            let (code, passkey) = if with_passkey {
+                let options = api_autopay::payment_passkey_options(id.get_value()).await?;
+                (None, Some(crate::passkey::assert(options).await?))
+            } else {
+                let c = code.get_untracked().trim().to_owned();
+                ((!c.is_empty()).then_some(c), None)
+            };
+            let r = api_autopay::approve_payment(
+                id.get_value(),
+                code,
+                passkey,
+                confirmed.get_untracked(),
+            )
+            .await;
             if r.is_ok() {
                 reload.run(());
             }
@@ -235,9 +249,9 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
     let failure = failure_of(approve);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let c = code.get_untracked().trim().to_owned();
-        approve.dispatch((!c.is_empty()).then_some(c));
+        approve.dispatch(false);
     };
+    let has_passkey = use_session().me().is_some_and(|me| me.passkeys > 0);
     let needs_two = payment.approvals_required > 1;
     view! {
         <form class="card" on:submit=on_submit aria-labelledby="approve-title" data-testid="approve-payment">
@@ -278,6 +292,10 @@ fn ApproveForm(payment: PaymentRow, reload: Callback<()>) -> impl IntoView {
                 <button type="submit" disabled=move || approve.pending().get()>
                     {move || if approve.pending().get() { tr_string!(autopay.pay_approving) } else { tr_string!(autopay.pay_approve_title) }}
                 </button>
+                {(payment.code_on_approval && has_passkey).then(|| view! {
+                    <button type="button" class="secondary" disabled=move || approve.pending().get()
+                        on:click=move |_| { approve.dispatch(true); }>{tr!(autopay.pay_approve_passkey)}</button>
+                })}
             </div>
         </form>
     }

@@ -1,6 +1,7 @@
 //! The signing dialog: shows exactly what is signed (every payee, account, amount and due date
-//! per company, and the totals per currency), asks for password and the current TOTP code, and
-//! signs the digest of what it showed. Also the confirmation shown after signing.
+//! per company, and the totals per currency), asks for password and the current TOTP code (or
+//! the user's passkey, whose challenge the server derives from that digest), and signs the
+//! digest of what it showed. Also the confirmation shown after signing.
 
 use ap_core::api_approval::{BundleView, SignRequest, SignResult};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -20,7 +21,7 @@ const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]),
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
 /// A modal `<dialog>` (opened with `showModal`, so the page behind it is inert). Focus starts
-/// on the password field and Tab / Shift+Tab cycle inside; Escape or "Cancel" closes it.
+/// on the password field (or "Sign with passkey") and Tab / Shift+Tab cycle inside; Escape or "Cancel" closes it.
 #[component]
 pub fn SigningDialog(
     /// The bundle exactly as shown to the user; its digest is what gets signed. `None` keeps
@@ -35,6 +36,7 @@ pub fn SigningDialog(
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
+    let use_factors = RwSignal::new(false);
 
     // Sync the element with `shown`: the one place the dialog opens and closes.
     Effect::new(move |_| {
@@ -50,59 +52,89 @@ pub fn SigningDialog(
         }
     });
     let close = move || {
+        use_factors.set(false);
         password.set(String::new());
         code.set(String::new());
         failure.set(None);
         shown.set(None);
     };
 
-    let sign = Action::new_local(move |req: &SignRequest| {
-        let req = req.clone();
-        async move {
-            match api::sign_bundle(req).await {
-                Ok(result) => {
-                    close();
-                    on_signed.run(result);
-                }
-                Err(e) if e.status == 409 => {
-                    // Not what was shown any more: show the current bundle and say so.
-                    code.set(String::new());
-                    let message =
-                        tr_string!(signing.bundle_changed, message = e.message.clone()).to_string();
-                    match api::bundle().await {
-                        Ok(current) => {
-                            on_bundle.run(current.clone());
-                            if current.count == 0 {
-                                close();
-                            } else {
-                                shown.set(Some(current));
+    // `None`: with a passkey, whose challenge the server derives from this digest.
+    let sign = Action::new_local(
+        move |(digest, factors): &(String, Option<(String, String)>)| {
+            let (digest, factors) = (digest.clone(), factors.clone());
+            async move {
+                let signed = async {
+                    let req = match factors {
+                        Some((password, code)) => SignRequest {
+                            password,
+                            code,
+                            digest,
+                            passkey: None,
+                        },
+                        None => {
+                            let options = api::bundle_passkey_options(digest.clone()).await?;
+                            SignRequest {
+                                password: String::new(),
+                                code: String::new(),
+                                digest,
+                                passkey: Some(crate::passkey::assert(options).await?),
                             }
                         }
-                        Err(reload) => failure.set(Some(reload)),
+                    };
+                    api::sign_bundle(req).await
+                };
+                match signed.await {
+                    Ok(result) => {
+                        close();
+                        on_signed.run(result);
                     }
-                    failure.set(Some(ApiFailure { message, ..e }));
-                }
-                Err(e) => {
-                    code.set(String::new());
-                    failure.set(Some(e));
+                    Err(e) if e.status == 409 => {
+                        // Not what was shown any more: show the current bundle and say so.
+                        code.set(String::new());
+                        let message =
+                            tr_string!(signing.bundle_changed, message = e.message.clone())
+                                .to_string();
+                        match api::bundle().await {
+                            Ok(current) => {
+                                on_bundle.run(current.clone());
+                                if current.count == 0 {
+                                    close();
+                                } else {
+                                    shown.set(Some(current));
+                                }
+                            }
+                            Err(reload) => failure.set(Some(reload)),
+                        }
+                        failure.set(Some(ApiFailure { message, ..e }));
+                    }
+                    Err(e) => {
+                        code.set(String::new());
+                        failure.set(Some(e));
+                    }
                 }
             }
-        }
-    });
+        },
+    );
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let start = move |factors: Option<(String, String)>| {
         let Some(digest) = shown.with_untracked(|s| s.as_ref().map(|b| b.digest.clone())) else {
             return;
         };
         failure.set(None);
-        sign.dispatch(SignRequest {
-            password: password.get_untracked(),
-            code: code.get_untracked().trim().to_string(),
-            digest,
-            passkey: None,
-        });
+        sign.dispatch((digest, factors));
     };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        start(Some((
+            password.get_untracked(),
+            code.get_untracked().trim().to_string(),
+        )));
+    };
+    let session = crate::session::use_session();
+    // A user with a passkey is offered it first; "Use password and code instead" shows those.
+    let passkey_first =
+        move || !use_factors.get() && session.me().is_some_and(|me| me.passkeys > 0);
 
     let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
@@ -144,17 +176,43 @@ pub fn SigningDialog(
                     </dl>
                 }))}
                 <form class="signing-form" on:submit=on_submit aria-label=crate::tr_prop!(signing.form_label)>
-                    <div class="form-grid">
-                        <TextField id="sign-password" label=crate::tr_prop!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
-                        <CodeField id="sign-code" value=code required=true hint=crate::tr_prop!(signing.code_hint) />
-                    </div>
+                    // With a passkey, password and code wait behind a link: the list above keeps
+                    // the room on a phone.
+                    {move || (!passkey_first()).then(|| view! {
+                        <div class="form-grid">
+                            <TextField id="sign-password" label=crate::tr_prop!(signing.password) kind="password" value=password autocomplete="current-password" required=true />
+                            <CodeField id="sign-code" value=code required=true hint=crate::tr_prop!(signing.code_hint) />
+                        </div>
+                    })}
                     <ActionError failure=Signal::derive(move || failure.get()) />
                     <div class="actions">
-                        <button type="submit" disabled=move || sign.pending().get()>
-                            {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_and_pay) }}
-                        </button>
+                        {move || if passkey_first() {
+                            view! {
+                                <button type="button" data-testid="sign-with-passkey" disabled=move || sign.pending().get()
+                                    on:click=move |_| start(None)>
+                                    {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_passkey) }}
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="submit" disabled=move || sign.pending().get()>
+                                    {move || if sign.pending().get() { tr_string!(signing.signing) } else { tr_string!(signing.sign_and_pay) }}
+                                </button>
+                            }.into_any()
+                        }}
                         <button type="button" class="secondary" on:click=move |_| close()>{tr!(signing.cancel)}</button>
                     </div>
+                    {move || passkey_first().then(|| view! {
+                        <p><button type="button" class="link-button" on:click=move |_| {
+                            use_factors.set(true);
+                            // Once the fields are drawn.
+                            request_animation_frame(move || {
+                                if let Some(el) = dialog.get_untracked() {
+                                    focus_first_field(&el);
+                                }
+                            });
+                        }>{tr!(signing.use_password)}</button></p>
+                    })}
                 </form>
             </div>
         </dialog>
@@ -221,9 +279,10 @@ fn focusables(root: &web_sys::Element) -> Vec<HtmlElement> {
 }
 
 fn focus_first_field(dialog: &web_sys::Element) {
-    let first = focusables(dialog)
-        .into_iter()
-        .find(|e| e.tag_name().eq_ignore_ascii_case("input"));
+    let first = focusables(dialog).into_iter().find(|e| {
+        e.tag_name().eq_ignore_ascii_case("input")
+            || e.get_attribute("data-testid").as_deref() == Some("sign-with-passkey")
+    });
     if let Some(first) = first {
         let _ = first.focus();
     }

@@ -351,8 +351,8 @@ pub fn SignedInScreen(
                                 } else {
                                     tr_string!(widgets.recovery_used_plural, count = me.recovery_codes_left).to_string()
                                 }}
-                                " "
-                                <a href="/my-details">{tr!(widgets.recovery_used_link)}</a>
+                                // Not "Generate new codes": in this session that needs a code
+                                // from the app the user may have lost.
                                 {me.may_replace_authenticator.then(|| view! {
                                     " "
                                     <a href="/my-details#replace-title" data-testid="replace-authenticator-link">{tr!(widgets.recovery_used_replace)}</a>

@@ -191,7 +191,7 @@ fn CompanyForm(
     }
 }
 
-/// One company: details, the three switches and token expiry, and its bank agreements.
+/// One company: details, the four switches and token expiry, and its bank agreements.
 #[component]
 fn CompanyEditor(
     /// The company as it was when the editor opened (initial form values).
@@ -218,6 +218,7 @@ fn CompanyEditor(
                 match which {
                     "two_step" => patch.two_step_for_autopay = Some(on),
                     "send" => patch.send_workflows_to_approval = Some(on),
+                    "passkey" => patch.require_passkey = Some(on),
                     _ => patch.allow_pre_approval = Some(on),
                 }
                 // Made on the version on screen: a change by someone else meanwhile is a 409,
@@ -276,6 +277,7 @@ fn CompanyEditor(
     let two_step = setting(|c| c.settings.two_step_for_autopay);
     let send = setting(|c| c.settings.send_workflows_to_approval);
     let pre = setting(|c| c.settings.allow_pre_approval);
+    let passkey = setting(|c| c.settings.require_passkey);
     let agreements = Memo::new(move |_| {
         current.with(|c| {
             c.as_ref()
@@ -313,6 +315,11 @@ fn CompanyEditor(
                     {tr!(admin.company_editor.pre_approval)}
                 </label>
                 <p class="hint" id="pre-approval-note">{tr!(admin.company_editor.pre_approval_note)}</p>
+                <label class="switch">
+                    <input type="checkbox" role="switch" prop:checked=passkey disabled=move || saving.get() on:change=toggle("passkey") aria-describedby="require-passkey-note" />
+                    {tr!(admin.company_editor.require_passkey)}
+                </label>
+                <p class="hint" id="require-passkey-note">{tr!(admin.company_editor.require_passkey_note)}</p>
                 {move || settings_error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
             <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use super::use_autopay_access;
 use crate::api_autopay;
 use crate::paged::{Paged, PagedList};
+use crate::session::use_session;
 use crate::widgets::{count_text, failure_of, field_error, local_time, ActionError, CodeField};
 use crate::{tr, tr_string};
 
@@ -31,10 +32,17 @@ pub(super) fn SignUploadForm(
 ) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let file = StoredValue::new(file_id.clone());
-    let sign = Action::new_local(move |code: &String| {
-        let code = code.clone();
+    // With a passkey: the server's challenge for this file, signed, in place of the code.
+    let sign = Action::new_local(move |with_passkey: &bool| {
+        let with_passkey = *with_passkey;
         async move {
-            let r = api_autopay::sign_file(file.get_value(), code).await;
+            let (code, passkey) = if with_passkey {
+                let options = api_autopay::file_passkey_options(file.get_value()).await?;
+                (String::new(), Some(crate::passkey::assert(options).await?))
+            } else {
+                (code.get_untracked().trim().to_owned(), None)
+            };
+            let r = api_autopay::sign_file(file.get_value(), code, passkey).await;
             if let Ok(r) = &r {
                 on_signed.run(r.clone());
             }
@@ -44,8 +52,9 @@ pub(super) fn SignUploadForm(
     let failure = failure_of(sign);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        sign.dispatch(code.get_untracked().trim().to_owned());
+        sign.dispatch(false);
     };
+    let has_passkey = use_session().me().is_some_and(|me| me.passkeys > 0);
     let title_id = format!("sign-title-{file_id}");
     view! {
         <form class="card sign-upload" on:submit=on_submit aria-labelledby=title_id.clone() data-testid="sign-upload">
@@ -60,6 +69,10 @@ pub(super) fn SignUploadForm(
             <ActionError failure=failure />
             <div class="actions">
                 <button type="submit" disabled=move || sign.pending().get()>{tr!(autopay.sign_button)}</button>
+                {has_passkey.then(|| view! {
+                    <button type="button" class="secondary" disabled=move || sign.pending().get()
+                        on:click=move |_| { sign.dispatch(true); }>{tr!(autopay.sign_passkey)}</button>
+                })}
             </div>
         </form>
     }
