@@ -226,18 +226,8 @@ async fn verify_signature(
         .await?;
         return Ok(SigningMethod::Passkey);
     }
-    two_step::verify(
-        env,
-        ctx,
-        &two_step::SIGNING,
-        two_step::CodeCheck {
-            seed: two_step::active_seed(&ctx.user)?,
-            code: Some(&body.code),
-            password: Some(&body.password),
-            then: None,
-        },
-    )
-    .await?;
+    two_step::verify_password_and_code(env, ctx, &two_step::SIGNING, &body.password, &body.code)
+        .await?;
     Ok(SigningMethod::PasswordAndCode)
 }
 

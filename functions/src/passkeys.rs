@@ -187,16 +187,12 @@ pub async fn registration_options(mut req: Request, env: &Env) -> Result<Respons
     let ctx = require_session(&req, env).await?;
     let rp = require_relying_party(env)?;
     let body: PasskeyOptionsRequest = read_json(&mut req).await?;
-    two_step::verify(
+    two_step::verify_password_and_code(
         env,
         &ctx,
         &two_step::PASSKEY_REGISTRATION,
-        two_step::CodeCheck {
-            seed: two_step::active_seed(&ctx.user)?,
-            code: Some(&body.code),
-            password: Some(&body.password),
-            then: None,
-        },
+        &body.password,
+        &body.code,
     )
     .await?;
     let user_id = ctx.user.id.to_string();
@@ -323,18 +319,8 @@ pub async fn remove(mut req: Request, env: &Env, id: &str) -> Result<Response, A
             .await?
         }
         None => {
-            two_step::verify(
-                env,
-                &ctx,
-                &two_step::MY_TWO_STEP,
-                two_step::CodeCheck {
-                    seed: two_step::active_seed(&ctx.user)?,
-                    code: Some(&body.code),
-                    password: None,
-                    then: None,
-                },
-            )
-            .await?;
+            two_step::verify_active_code(env, &ctx, &two_step::MY_TWO_STEP, Some(&body.code))
+                .await?
         }
     }
     let answer = ask(

@@ -148,6 +148,53 @@ pub fn refuse_recovery_code(code: Option<&str>) -> Result<(), CodeRefusal> {
     }
 }
 
+/// The signed-in user's password and a fresh code of their active seed, checked for `purpose`
+/// (signing a bundle, registering a passkey).
+pub async fn verify_password_and_code(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    password: &str,
+    code: &str,
+) -> Result<(), ApiError> {
+    verify(
+        env,
+        ctx,
+        purpose,
+        CodeCheck {
+            seed: active_seed(&ctx.user)?,
+            code: Some(code),
+            password: Some(password),
+            then: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A fresh code of the signed-in user's active seed, checked for `purpose` (AutoPay approvals
+/// and uploads, removing a passkey).
+pub async fn verify_active_code(
+    env: &Env,
+    ctx: &SessionCtx,
+    purpose: &Purpose,
+    code: Option<&str>,
+) -> Result<(), ApiError> {
+    verify(
+        env,
+        ctx,
+        purpose,
+        CodeCheck {
+            seed: active_seed(&ctx.user)?,
+            code,
+            password: None,
+            then: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Verifies `check` for the signed-in user through their guard. Wrong password, wrong or
 /// replayed code: counted, an event, the purpose's sentence; locked: an event and 423 saying
 /// until when. Answers the guard's answer (the record after any change).

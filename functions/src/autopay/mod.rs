@@ -104,19 +104,7 @@ pub(super) async fn verify_code(
     ctx: &SessionCtx,
     code: Option<&str>,
 ) -> Result<(), ApiError> {
-    crate::two_step::verify(
-        env,
-        ctx,
-        &crate::two_step::AUTOPAY,
-        crate::two_step::CodeCheck {
-            seed: crate::two_step::active_seed(&ctx.user)?,
-            code,
-            password: None,
-            then: None,
-        },
-    )
-    .await?;
-    Ok(())
+    crate::two_step::verify_active_code(env, ctx, &crate::two_step::AUTOPAY, code).await
 }
 
 /// The company record for an AutoPay Approver's action (404 otherwise).
