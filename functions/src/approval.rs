@@ -173,6 +173,15 @@ macro_rules! process_row {
             invoice_number: doc.invoice_number.as_str().to_owned(),
             amount: ::ap_core::approval::amount_view(doc.amount),
             due_date: doc.due_date.to_string(),
+            due: ::ap_core::dates::Date::from_unix_secs($crate::platform::now_secs())
+                .map(|today| {
+                    ::ap_core::workflow::task_due(
+                        &record.process,
+                        today,
+                        company.settings.soon_overdue_days,
+                    )
+                })
+                .unwrap_or_default(),
             status: record.process.state().name().to_owned(),
             version: record.process.version(),
             $($field $(: $value)?,)*

@@ -53,3 +53,26 @@ test('an_approver_with_more_tasks_than_a_page_loads_the_rest_with_load_more_each
     await page.close();
   }
 });
+
+test('a_task_due_within_the_companys_days_is_marked_soon_overdue_in_the_list_in_english_and_norwegian', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const user = await approver(admin, [company], { twoStep: false });
+  const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  await newInvoice(company, { invoice_number: 'DUE-SOON', invoice_date: day(-20), due_date: day(2) });
+  await newInvoice(company, { invoice_number: 'DUE-LATER', invoice_date: day(-20), due_date: day(20) });
+  for (const [locale, words] of [['en-GB', 'Soon overdue'], ['nb-NO', 'Forfaller snart']]) {
+    const context = await browser.newContext({ baseURL: BASE_URL, locale });
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const [name, value] = user.client.cookie.split(/=(.*)/s);
+    await context.addCookies([{ name, value, url: BASE_URL }]);
+    await page.goto('/tasks');
+    const soon = page.locator('[data-testid="task-list"] tr[data-invoice="DUE-SOON"]');
+    await soon.waitFor();
+    assert.equal((await soon.locator('[data-due="soon_overdue"]').textContent()).trim(), words);
+    assert.equal(await page.locator('[data-testid="task-list"] tr[data-invoice="DUE-LATER"] [data-due]').count(), 0);
+    await screenshot(page, `tasks-due-soon-${locale}-390`);
+    await context.close();
+  }
+});
