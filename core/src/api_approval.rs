@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::warnings::{Warning, WarningNote};
-use crate::workflow::Due;
 
 // ---------------------------------------------------------------------------------------------
 // Integration API (Authorization: Bearer <integration key>, X-Client-Version >= 14.00):
@@ -90,9 +89,6 @@ pub struct TaskRow {
     pub invoice_number: String,
     pub amount: AmountView,
     pub due_date: String,
-    /// Soon overdue or overdue against the due date (the company's "soon overdue" days).
-    #[serde(default)]
-    pub due: Due,
     pub status: String,
     pub warnings: Vec<WarningNote>,
     /// Whether "Approve and pay" is offered to me on this task.
@@ -315,9 +311,6 @@ pub struct ProcessRow {
     pub invoice_number: String,
     pub amount: AmountView,
     pub due_date: String,
-    /// Soon overdue or overdue, while the invoice still waits for a decision or a signature.
-    #[serde(default)]
-    pub due: Due,
     pub status: String,
     pub approvers: Vec<String>,
     pub payment_approved: bool,

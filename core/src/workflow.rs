@@ -18,6 +18,7 @@ use crate::dates::Date;
 use crate::ids::UserId;
 use crate::money::{Currency, Money};
 use crate::process::{Process, ProcessState};
+use crate::warnings::WarningNote;
 
 /// Steps per workflow, and people or suppliers named per step.
 pub const MAX_STEPS: usize = 10;
@@ -534,6 +535,18 @@ pub fn due_mark(due: Date, today: Date, soon_days: u32) -> Due {
     }
 }
 
+/// The kind of the note a list row carries while its task is soon overdue.
+pub const DUE_SOON: &str = "due_soon";
+
+/// The note a list row shows while a task is soon overdue ([`task_due`]), beside its warnings;
+/// an overdue task carries the warning that its due date has passed instead.
+pub fn due_soon_note(process: &Process, today: Date, soon_days: u32) -> Option<WarningNote> {
+    (task_due(process, today, soon_days) == Due::SoonOverdue).then(|| WarningNote {
+        kind: DUE_SOON.to_owned(),
+        message: crate::sentence!("Soon overdue: due on {}.", process.document().due_date),
+    })
+}
+
 /// The mark of a process's task `today`: only an invoice still waiting for a decision or a
 /// signature is chased; a decided one is [`Due::OnTime`].
 pub fn task_due(process: &Process, today: Date, soon_days: u32) -> Due {
@@ -1025,6 +1038,14 @@ mod tests {
         assert_eq!(task_due(&process, day("2026-04-01"), 3), Due::Overdue);
         assert_eq!(task_due(&process, day("2026-03-29"), 3), Due::SoonOverdue);
         assert_eq!(task_due(&process, day("2026-03-29"), 1), Due::OnTime);
+        assert_eq!(
+            due_soon_note(&process, day("2026-03-29"), 3).map(|n| (n.kind, n.message)),
+            Some((
+                DUE_SOON.to_owned(),
+                "Soon overdue: due on 2026-03-31.".to_owned()
+            ))
+        );
+        assert_eq!(due_soon_note(&process, day("2026-04-01"), 3), None);
         process
             .reject(
                 &user("u-kari"),

@@ -1,8 +1,9 @@
-// Soon overdue and overdue (issue 10's reminders, their marks): a task is marked soon overdue
-// from the company's "soon overdue" days before its due date (3 unless a System Administrator
-// sets 0 to 30), overdue after it; the task list and the process overview carry the mark while
-// the invoice still waits for a decision, and a decided invoice carries none. Dates are the
-// Worker's today (UTC), so the invoices here are due relative to it.
+// Soon overdue and overdue (issue 10's reminders, their marks): a task carries the note "Soon
+// overdue" from the company's "soon overdue" days before its due date (3 unless a System
+// Administrator sets 0 to 30), and the warning that its due date has passed after it; the task
+// list and the process overview show them while the invoice still waits for a decision, and a
+// decided invoice carries neither. Dates are the Worker's today (UTC), so the invoices here are
+// due relative to it.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from '../support/http.mjs';
@@ -17,9 +18,17 @@ before(async () => {
 /** The day `days` from today (UTC) as YYYY-MM-DD. */
 const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
+/** soon_overdue, overdue or on_time, as the row's notes tell it. */
+const markOf = (row) => {
+  const kinds = row.warnings.map((w) => w.kind);
+  if (kinds.includes('due_soon')) return 'soon_overdue';
+  if (kinds.includes('due_date_passed')) return 'overdue';
+  return 'on_time';
+};
+
 async function dueOf(user, company) {
   const rows = await allPages(user.client, `/api/v1/tasks?company=${company.id}`);
-  return Object.fromEntries(rows.map((r) => [r.id, r.due]));
+  return Object.fromEntries(rows.map((r) => [r.id, markOf(r)]));
 }
 
 test('tasks are marked soon overdue and overdue by the company’s days, and a decided one is not', async () => {
@@ -37,6 +46,12 @@ test('tasks are marked soon overdue and overdue by the company’s days, and a d
   assert.equal(marks[today], 'soon_overdue');
   assert.equal(marks[inTwo], 'soon_overdue');
   assert.equal(marks[inFour], 'on_time');
+  const rows = await allPages(user.client, `/api/v1/tasks?company=${company.id}`);
+  const note = rows.find((r) => r.id === inTwo).warnings[0];
+  assert.equal(note.message, `Soon overdue: due on ${new Date(day(2)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })}.`);
+  const nb = await user.client.call('GET', `/api/v1/tasks?company=${company.id}`, { headers: { 'accept-language': 'nb' } });
+  const [y, m, d] = day(2).split('-');
+  assert.ok(nb.body.items.some((r) => r.warnings.some((w) => w.message === `Forfaller snart: forfallsdato ${d}.${m}.${y}.`)), nb.text);
 
   const set = await admin.call('PATCH', `/api/v1/companies/${company.id}/settings`, { json: { soon_overdue_days: 1 } });
   assert.equal(set.status, 200, set.text);
@@ -55,7 +70,7 @@ test('tasks are marked soon overdue and overdue by the company’s days, and a d
   const rejected = await user.client.call('POST', `/api/v1/tasks/${late}/reject`, { json: { expected_version: t.version, comment: 'Not ours' } });
   assert.equal(rejected.status, 200, rejected.text);
   const overview = await allPages(admin, `/api/v1/admin/processes?company=${company.id}`);
-  const byId = Object.fromEntries(overview.map((r) => [r.id, r.due]));
+  const byId = Object.fromEntries(overview.map((r) => [r.id, markOf(r)]));
   assert.equal(byId[late], 'on_time');
   assert.equal(byId[today], 'soon_overdue');
   assert.equal(byId[inFour], 'on_time');

@@ -14,8 +14,8 @@ use crate::routes::use_path_id;
 use crate::session::use_session;
 use crate::widgets::{
     all, amount_text, count_text, local_time, status_text, warning_label, Column, DataTable,
-    DueBadge, ErrorNote, FilterBar, FilterSelect, Loaded, Row, SignedInScreen, StatusBadge,
-    WarningBadges, YesNo, STATUSES, WARNING_KINDS,
+    ErrorNote, FilterBar, FilterSelect, Loaded, Row, SignedInScreen, StatusBadge, WarningBadges,
+    YesNo, STATUSES, WARNING_KINDS,
 };
 use crate::{tr, tr_prop, tr_string};
 
@@ -132,7 +132,7 @@ fn ProcessList() -> impl IntoView {
                                     .cell(view! { <StatusBadge status=p.status /> })
                                     .cell(if p.approvers.is_empty() { "—".to_string() } else { p.approvers.join(", ") })
                                     .cell(view! { <YesNo yes=p.payment_approved /> })
-                                    .cell(view! { <DueBadge due=p.due /> <WarningBadges warnings=p.warnings /> })
+                                    .cell(view! { <WarningBadges warnings=p.warnings /> })
                             }).collect() />
                     }.into_any(),
                 }}

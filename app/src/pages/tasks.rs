@@ -16,7 +16,7 @@ use crate::pages::signing::{SignConfirmation, SigningDialog};
 use crate::session::use_session;
 use crate::widgets::{
     account_text, all, amount_text, date_text, totals_text, Column, ConfirmButton, DataTable,
-    DueBadge, ErrorNote, FilterSelect, Row, SignedInScreen, WarningBadges,
+    ErrorNote, FilterSelect, Row, SignedInScreen, WarningBadges,
 };
 use crate::{tr, tr_prop, tr_string};
 
@@ -179,7 +179,7 @@ fn TaskBoard() -> impl IntoView {
                                     .cell(t.supplier_name)
                                     .cell(t.company_name)
                                     .cell(amount_text(&t.amount))
-                                    .cell(view! { {date_text(&t.due_date)} " " <DueBadge due=t.due /> })
+                                    .cell(date_text(&t.due_date))
                                     .cell(view! { <WarningBadges warnings=t.warnings /> })
                             }).collect() />
                     }.into_any(),

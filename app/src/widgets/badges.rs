@@ -7,7 +7,6 @@
 
 use ap_core::api_autopay::{FileStatus, PaymentStatus};
 use ap_core::warnings::WarningNote;
-use ap_core::workflow::Due;
 use leptos::prelude::*;
 
 use crate::tr_string;
@@ -97,15 +96,6 @@ pub fn WarningBadges(warnings: Vec<WarningNote>) -> impl IntoView {
         </ul>
     }
     .into_any()
-}
-
-/// "Soon overdue" as a badge while a task is due within the company's days; nothing otherwise
-/// (an overdue task carries the warning that its due date has passed).
-#[component]
-pub fn DueBadge(due: Due) -> impl IntoView {
-    (due == Due::SoonOverdue).then(|| {
-        view! { <span class="badge badge-warning" data-due="soon_overdue">{crate::tr!(widgets.due_soon)}</span> }
-    })
 }
 
 /// A payment status as a badge with its words.

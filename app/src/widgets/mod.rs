@@ -11,8 +11,8 @@ mod table;
 
 pub use amounts::{account_text, amount_text, count_text, date_text, totals_text};
 pub use badges::{
-    file_status_text, payment_status_text, status_text, warning_label, DueBadge,
-    PaymentStatusBadge, StatusBadge, WarningBadges, WarningText, YesNo, STATUSES, WARNING_KINDS,
+    file_status_text, payment_status_text, status_text, warning_label, PaymentStatusBadge,
+    StatusBadge, WarningBadges, WarningText, YesNo, STATUSES, WARNING_KINDS,
 };
 pub use confirm::ConfirmButton;
 pub use filter_select::{all, FilterBar, FilterSelect};
