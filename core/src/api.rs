@@ -242,6 +242,13 @@ pub struct CompanySettings {
     /// and TOTP code is refused, and an approver without a passkey is not ready.
     #[serde(default)]
     pub require_passkey: bool,
+    /// Tasks are marked "soon overdue" from this many days before their due date.
+    #[serde(default = "default_soon_overdue_days")]
+    pub soon_overdue_days: u32,
+}
+
+fn default_soon_overdue_days() -> u32 {
+    3
 }
 
 impl Default for CompanySettings {
@@ -253,6 +260,7 @@ impl Default for CompanySettings {
             token_expiry_days: 90,
             four_eyes_threshold_minor: None,
             require_passkey: false,
+            soon_overdue_days: default_soon_overdue_days(),
         }
     }
 }
@@ -276,6 +284,8 @@ pub struct CompanySettingsPatch {
     pub four_eyes_threshold_minor: Option<Option<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_passkey: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soon_overdue_days: Option<u32>,
     /// The company's `version` the change was made on; a newer one refuses it with 409.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<u64>,

@@ -17,6 +17,8 @@ use crate::roles::{Role, TwoStepLevel, UserRoles};
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest approval token validity a company may choose.
 pub const MAX_TOKEN_EXPIRY_DAYS: u32 = 365;
+/// The most days before the due date from which a task is marked soon overdue.
+pub const MAX_SOON_OVERDUE_DAYS: u32 = 30;
 /// Most bank agreements one company may have.
 pub const MAX_AGREEMENTS: usize = 50;
 
@@ -166,7 +168,8 @@ pub fn apply_settings_patch(
         || patch.send_workflows_to_approval.is_some()
         || patch.token_expiry_days.is_some()
         || patch.four_eyes_threshold_minor.is_some()
-        || patch.require_passkey.is_some();
+        || patch.require_passkey.is_some()
+        || patch.soon_overdue_days.is_some();
     if patch.allow_pre_approval.is_some() && !roles.has(company, Role::AutoPayAdministrator) {
         return Err(SettingsRefusal::NeedsAutoPayAdministrator);
     }
@@ -180,6 +183,17 @@ pub fn apply_settings_patch(
                 "token_expiry_days",
                 crate::sentence!(
                     "Approval tokens must stay valid between 1 and {MAX_TOKEN_EXPIRY_DAYS} days."
+                ),
+            ));
+        }
+    }
+    if let Some(days) = patch.soon_overdue_days {
+        if days > MAX_SOON_OVERDUE_DAYS {
+            errors.push(field(
+                "soon_overdue_days",
+                crate::sentence!(
+                    "Tasks can be marked soon overdue from 0 to {MAX_SOON_OVERDUE_DAYS} days \
+                     before their due date."
                 ),
             ));
         }
@@ -213,6 +227,9 @@ pub fn apply_settings_patch(
     }
     if let Some(v) = patch.require_passkey {
         next.require_passkey = v;
+    }
+    if let Some(v) = patch.soon_overdue_days {
+        next.soon_overdue_days = v;
     }
     Ok(next)
 }
@@ -472,9 +489,29 @@ mod tests {
             send_workflows_to_approval: Some(true),
             four_eyes_threshold_minor: Some(None),
             require_passkey: Some(true),
+            soon_overdue_days: Some(5),
             ..CompanySettingsPatch::default()
         };
         let next = apply_settings_patch(&current, &patch, &roles, &acme()).unwrap();
+        assert_eq!(next.soon_overdue_days, 5);
+        let too_many = CompanySettingsPatch {
+            soon_overdue_days: Some(MAX_SOON_OVERDUE_DAYS + 1),
+            ..CompanySettingsPatch::default()
+        };
+        assert!(matches!(
+            apply_settings_patch(&current, &too_many, &roles, &acme()),
+            Err(SettingsRefusal::Invalid(errors)) if errors[0].field == "soon_overdue_days"
+        ));
+        assert_eq!(CompanySettings::default().soon_overdue_days, 3);
+        let old: CompanySettings = serde_json::from_str(
+            r#"{"two_step_for_autopay":true,"send_workflows_to_approval":true,
+                "allow_pre_approval":false,"token_expiry_days":90,"four_eyes_threshold_minor":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old.soon_overdue_days, 3,
+            "a company stored before the setting gets 3"
+        );
         assert!(next.two_step_for_autopay && next.send_workflows_to_approval);
         assert!(next.require_passkey);
         assert_eq!(next.four_eyes_threshold_minor, None);

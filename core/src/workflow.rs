@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::dates::Date;
 use crate::ids::UserId;
 use crate::money::{Currency, Money};
+use crate::process::{Process, ProcessState};
+use crate::warnings::WarningNote;
 
 /// Steps per workflow, and people or suppliers named per step.
 pub const MAX_STEPS: usize = 10;
@@ -477,9 +479,11 @@ pub fn substitute_on<'a>(user: &UserId, day: Date, absences: &'a [Absence]) -> O
 // ---- Reminders and escalation ----
 
 /// Where a task stands against its due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Due {
+    /// Not due soon, or decided (nothing to chase).
+    #[default]
     OnTime,
     /// Due within the company's "soon overdue" days.
     SoonOverdue,
@@ -513,14 +517,43 @@ pub fn working_days_overdue(due: Date, today: Date) -> u32 {
 /// Where a task due on `due` stands `today`, with the company's settings: soon overdue from
 /// `soon_days` before the due date, escalated after `escalate_after` working days overdue.
 pub fn due_state(due: Date, today: Date, soon_days: u32, escalate_after: u32) -> Due {
+    match due_mark(due, today, soon_days) {
+        Due::Overdue if working_days_overdue(due, today) >= escalate_after.max(1) => Due::Escalate,
+        mark => mark,
+    }
+}
+
+/// The mark a task list shows: soon overdue from `soon_days` before the due date (the due date
+/// itself included), overdue after it. Escalation is the scheduled run's to decide.
+pub fn due_mark(due: Date, today: Date, soon_days: u32) -> Due {
     if today > due {
-        if working_days_overdue(due, today) >= escalate_after.max(1) {
-            Due::Escalate
-        } else {
-            Due::Overdue
-        }
+        Due::Overdue
     } else if today.days_until(due) <= i64::from(soon_days) {
         Due::SoonOverdue
+    } else {
+        Due::OnTime
+    }
+}
+
+/// The kind of the note a list row carries while its task is soon overdue.
+pub const DUE_SOON: &str = "due_soon";
+
+/// The note a list row shows while a task is soon overdue ([`task_due`]), beside its warnings;
+/// an overdue task carries the warning that its due date has passed instead.
+pub fn due_soon_note(process: &Process, today: Date, soon_days: u32) -> Option<WarningNote> {
+    (task_due(process, today, soon_days) == Due::SoonOverdue).then(|| WarningNote {
+        kind: DUE_SOON.to_owned(),
+        message: crate::sentence!("Soon overdue: due on {}.", process.document().due_date),
+    })
+}
+
+/// The mark of a process's task `today`: only an invoice still waiting for a decision or a
+/// signature is chased; a decided one is [`Due::OnTime`].
+pub fn task_due(process: &Process, today: Date, soon_days: u32) -> Due {
+    let waiting =
+        process.state().is_open_task() || matches!(process.state(), ProcessState::InBundle { .. });
+    if waiting {
+        due_mark(process.document().due_date, today, soon_days)
     } else {
         Due::OnTime
     }
@@ -986,5 +1019,41 @@ mod tests {
         // An escalation delay of 0 still waits for one working day overdue.
         assert_eq!(due_state(due, day("2030-03-31"), 3, 0), Due::Overdue);
         assert_eq!(due_state(due, day("2030-04-01"), 3, 0), Due::Escalate);
+        // With no "soon" days, only the due date itself is soon overdue.
+        assert_eq!(due_mark(due, day("2030-03-28"), 0), Due::OnTime);
+        assert_eq!(due_mark(due, day("2030-03-29"), 0), Due::SoonOverdue);
+    }
+
+    #[test]
+    fn only_a_task_still_waiting_is_marked() {
+        use crate::dates::Timestamp;
+        use crate::ids::InvoiceId;
+        // Due 2026-03-31 (process::fixtures::document).
+        let (mut process, _) = Process::open(
+            InvoiceId::parse("c1_p1").unwrap(),
+            crate::process::fixtures::document("500.00", "NOK"),
+            None,
+            Timestamp(1),
+        );
+        assert_eq!(task_due(&process, day("2026-04-01"), 3), Due::Overdue);
+        assert_eq!(task_due(&process, day("2026-03-29"), 3), Due::SoonOverdue);
+        assert_eq!(task_due(&process, day("2026-03-29"), 1), Due::OnTime);
+        assert_eq!(
+            due_soon_note(&process, day("2026-03-29"), 3).map(|n| (n.kind, n.message)),
+            Some((
+                DUE_SOON.to_owned(),
+                "Soon overdue: due on 2026-03-31.".to_owned()
+            ))
+        );
+        assert_eq!(due_soon_note(&process, day("2026-04-01"), 3), None);
+        process
+            .reject(
+                &user("u-kari"),
+                "Wrong amount",
+                process.version(),
+                Timestamp(2),
+            )
+            .unwrap();
+        assert_eq!(task_due(&process, day("2026-04-01"), 3), Due::OnTime);
     }
 }

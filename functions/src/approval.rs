@@ -208,6 +208,27 @@ macro_rules! process_detail {
 }
 pub(crate) use process_detail;
 
+/// The notes of a list row: "soon overdue" while the invoice is due within the company's days
+/// (`ap_core::workflow::due_soon_note`), then its warnings as they are `now`.
+pub(crate) fn row_notes(
+    record: &ProcessRecord,
+    company: &CompanyRecord,
+    now: u64,
+) -> Vec<ap_core::warnings::WarningNote> {
+    let soon = ap_core::dates::Date::from_unix_secs(now)
+        .ok()
+        .and_then(|today| {
+            ap_core::workflow::due_soon_note(
+                &record.process,
+                today,
+                company.settings.soon_overdue_days,
+            )
+        });
+    soon.into_iter()
+        .chain(ap_core::warnings::notes(&record.warnings_at(now)))
+        .collect()
+}
+
 fn task_row(
     record: &ProcessRecord,
     company: &CompanyRecord,
@@ -216,7 +237,7 @@ fn task_row(
 ) -> TaskRow {
     let (offered, missing) = approve_and_pay_offer(record, company, user);
     process_row!(TaskRow, record, company, {
-        warnings: ap_core::warnings::notes(&record.warnings_at(now)),
+        warnings: row_notes(record, company, now),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     })

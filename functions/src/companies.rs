@@ -177,6 +177,12 @@ fn settings_change(before: &CompanySettings, after: &CompanySettings, currency: 
         before.require_passkey,
         after.require_passkey,
     );
+    if before.soon_overdue_days != after.soon_overdue_days {
+        parts.push(ap_core::sentence!(
+            "Soon overdue now starts this many days before the due date: {}.",
+            after.soon_overdue_days
+        ));
+    }
     if before.token_expiry_days != after.token_expiry_days {
         parts.push(ap_core::sentence!(
             "Set the approval token expiry to {} days.",

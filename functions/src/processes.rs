@@ -81,7 +81,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
         items.push(process_row!(ProcessRow, &record, &company, {
             approvers: names.approvers(&kv, &record).await?,
             payment_approved: record.process.payment_approved(),
-            warnings: ap_core::warnings::notes(&record.warnings_at(now)),
+            warnings: crate::approval::row_notes(&record, &company, now),
         }));
     }
     json(

@@ -53,3 +53,50 @@ test('an_approver_with_more_tasks_than_a_page_loads_the_rest_with_load_more_each
     await page.close();
   }
 });
+
+test('a_task_due_within_the_companys_days_is_marked_soon_overdue_in_the_list_in_english_and_norwegian', async () => {
+  const admin = await firstAdmin();
+  const company = await readyCompany(admin);
+  const user = await approver(admin, [company], { twoStep: false });
+  const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  await newInvoice(company, { invoice_number: 'DUE-SOON', invoice_date: day(-20), due_date: day(2) });
+  await newInvoice(company, { invoice_number: 'DUE-LATER', invoice_date: day(-20), due_date: day(20) });
+  for (const [locale, words] of [['en-GB', /^Soon overdue: due on /], ['nb-NO', /^Forfaller snart: forfallsdato \d\d\.\d\d\.\d{4}\.$/]]) {
+    const context = await browser.newContext({ baseURL: BASE_URL, locale });
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const [name, value] = user.client.cookie.split(/=(.*)/s);
+    await context.addCookies([{ name, value, url: BASE_URL }]);
+    await page.goto('/tasks');
+    const soon = page.locator('[data-testid="task-list"] tr[data-invoice="DUE-SOON"]');
+    await soon.waitFor();
+    assert.match((await soon.locator('[data-warning="due_soon"]').textContent()).trim(), words);
+    assert.equal(await page.locator('[data-testid="task-list"] tr[data-invoice="DUE-LATER"] [data-warning]').count(), 0);
+    await screenshot(page, `tasks-due-soon-${locale}-390`);
+    await context.close();
+  }
+
+  // A System Administrator shortens "soon overdue" to 1 day in the company editor: the task due
+  // in 2 days is no longer marked. A number out of range is refused next to its field.
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const adminPage = await context.newPage();
+  const [name, value] = admin.cookie.split(/=(.*)/s);
+  await context.addCookies([{ name, value, url: BASE_URL }]);
+  await adminPage.goto('/admin/companies');
+  await adminPage.getByRole('button', { name: `Edit ${company.name}` }).click();
+  const editor = adminPage.getByTestId('company-editor');
+  const days = editor.getByLabel('Mark tasks soon overdue from (days before the due date)');
+  assert.equal(await days.inputValue(), '3');
+  await days.fill('31');
+  await editor.getByRole('button', { name: 'Save days' }).click();
+  await editor.getByText('Tasks can be marked soon overdue from 0 to 30 days before their due date.').first().waitFor();
+  await days.fill('1');
+  const saved = adminPage.waitForResponse((r) => r.url().endsWith(`/api/v1/companies/${company.id}/settings`) && r.request().method() === 'PATCH');
+  await editor.getByRole('button', { name: 'Save days' }).click();
+  assert.equal((await saved).status(), 200);
+  assert.equal((await admin.call('GET', `/api/v1/companies/${company.id}`)).body.settings.soon_overdue_days, 1);
+  await context.close();
+  const rows = await user.client.call('GET', '/api/v1/tasks');
+  const soonRow = rows.body.items.find((r) => r.invoice_number === 'DUE-SOON');
+  assert.deepEqual(soonRow.warnings, []);
+});

@@ -192,6 +192,13 @@ fn CompanyForm(
 }
 
 /// One company: details, the four switches and token expiry, and its bank agreements.
+/// A company setting counted in days, saved from its own small form.
+#[derive(Clone, Copy)]
+enum DaysSetting {
+    TokenExpiry,
+    SoonOverdue,
+}
+
 #[component]
 fn CompanyEditor(
     /// The company as it was when the editor opened (initial form values).
@@ -245,21 +252,34 @@ fn CompanyEditor(
         }
     };
     let expiry = RwSignal::new(company.settings.token_expiry_days.to_string());
-    let expiry_save = {
+    let soon = RwSignal::new(company.settings.soon_overdue_days.to_string());
+    // The settings counted in days: which one, and the days as typed.
+    let days_save = {
         let id = id.clone();
-        Action::new_local(move |days: &String| {
-            let (id, days) = (id.clone(), days.clone());
+        Action::new_local(move |(which, days): &(DaysSetting, String)| {
+            let (id, which, days) = (id.clone(), *which, days.clone());
             async move {
                 let days: u32 = days.trim().parse().map_err(|_| ApiFailure {
                     status: 0,
-                    message: tr_string!(admin.company_editor.expiry_not_number).to_string(),
+                    message: match which {
+                        DaysSetting::TokenExpiry => {
+                            tr_string!(admin.company_editor.expiry_not_number)
+                        }
+                        DaysSetting::SoonOverdue => {
+                            tr_string!(admin.company_editor.soon_not_number)
+                        }
+                    }
+                    .to_string(),
                     fields: Vec::new(),
                 })?;
-                let patch = CompanySettingsPatch {
-                    token_expiry_days: Some(days),
+                let mut patch = CompanySettingsPatch {
                     expected_version: current.with_untracked(|c| c.as_ref().map(|c| c.version)),
                     ..Default::default()
                 };
+                match which {
+                    DaysSetting::TokenExpiry => patch.token_expiry_days = Some(days),
+                    DaysSetting::SoonOverdue => patch.soon_overdue_days = Some(days),
+                }
                 let result = api::update_company_settings(id, patch).await;
                 match &result {
                     Ok(c) => saved.run(c.clone()),
@@ -270,7 +290,7 @@ fn CompanyEditor(
             }
         })
     };
-    let expiry_failure = failure_of(expiry_save);
+    let days_failure = failure_of(days_save);
     let setting = move |read: fn(&CompanyView) -> bool| {
         Memo::new(move |_| current.with(|c| c.as_ref().is_some_and(read)))
     };
@@ -322,12 +342,17 @@ fn CompanyEditor(
                 <p class="hint" id="require-passkey-note">{tr!(admin.company_editor.require_passkey_note)}</p>
                 {move || settings_error.get().map(|m| view! { <ErrorNote message=m /> })}
             </fieldset>
-            <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); expiry_save.dispatch(expiry.get_untracked()); }>
+            <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); days_save.dispatch((DaysSetting::TokenExpiry, expiry.get_untracked())); }>
                 <TextField id="token-expiry" label=crate::tr_prop!(admin.company_editor.expiry) kind="number" value=expiry inputmode="numeric"
-                    error=field_error(expiry_failure, "token_expiry_days") />
-                <button type="submit" class="secondary" disabled=move || expiry_save.pending().get()>{tr!(admin.company_editor.save_expiry)}</button>
+                    error=field_error(days_failure, "token_expiry_days") />
+                <button type="submit" class="secondary" disabled=move || days_save.pending().get()>{tr!(admin.company_editor.save_expiry)}</button>
             </form>
-            <ActionError failure=expiry_failure />
+            <form class="inline-form" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); days_save.dispatch((DaysSetting::SoonOverdue, soon.get_untracked())); }>
+                <TextField id="soon-overdue" label=crate::tr_prop!(admin.company_editor.soon) kind="number" value=soon inputmode="numeric"
+                    error=field_error(days_failure, "soon_overdue_days") />
+                <button type="submit" class="secondary" disabled=move || days_save.pending().get()>{tr!(admin.company_editor.save_soon)}</button>
+            </form>
+            <ActionError failure=days_failure />
 
             {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}
         </section>
