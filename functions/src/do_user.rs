@@ -43,6 +43,7 @@ use ap_core::passkey::{
 use ap_core::recovery::{sign_in_with_recovery_code, RecoveryCodes, RecoveryHash};
 use ap_core::roles::UserRoles;
 use ap_core::session::session_is_live;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue,
@@ -310,14 +311,34 @@ struct AccountRow {
     record: String,
 }
 
-#[derive(Deserialize)]
-struct RecoveryRow {
-    codes: String,
+/// A side table holding one JSON value in its one row.
+#[derive(Clone, Copy)]
+enum JsonTable {
+    /// The unused recovery codes (`RecoveryCodes`).
+    Recovery,
+    /// The passkeys and their open nonces (`PasskeyRing`).
+    Passkeys,
+}
+
+impl JsonTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Recovery => "recovery",
+            Self::Passkeys => "passkeys",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Self::Recovery => "codes",
+            Self::Passkeys => "ring",
+        }
+    }
 }
 
 #[derive(Deserialize)]
-struct PasskeysRow {
-    ring: String,
+struct JsonRow {
+    json: String,
 }
 
 #[durable_object]
@@ -621,42 +642,52 @@ impl UserGuard {
             .and_then(|at| u64::try_from(at).ok()))
     }
 
-    fn load_recovery(&self) -> Result<RecoveryCodes> {
-        let rows: Vec<RecoveryRow> = self
+    /// The value kept as JSON in the one row (`id = 1`) of a side table (`recovery`,
+    /// `passkeys`); its default while there is no row.
+    fn load_json<T: DeserializeOwned + Default>(&self, table: JsonTable) -> Result<T> {
+        let rows: Vec<JsonRow> = self
             .sql
-            .exec("SELECT codes FROM recovery WHERE id = 1", None)?
+            .exec(
+                &format!(
+                    "SELECT {} AS json FROM {} WHERE id = 1",
+                    table.column(),
+                    table.name()
+                ),
+                None,
+            )?
             .to_array()?;
         match rows.first() {
-            Some(row) => Ok(serde_json::from_str(&row.codes)?),
-            None => Ok(RecoveryCodes::default()),
+            Some(row) => Ok(serde_json::from_str(&row.json)?),
+            None => Ok(T::default()),
         }
+    }
+
+    fn store_json<T: Serialize>(&self, table: JsonTable, value: &T) -> Result<()> {
+        self.sql.exec(
+            &format!(
+                "INSERT OR REPLACE INTO {} (id, {}) VALUES (1, ?)",
+                table.name(),
+                table.column()
+            ),
+            vec![serde_json::to_string(value)?.into()],
+        )?;
+        Ok(())
+    }
+
+    fn load_recovery(&self) -> Result<RecoveryCodes> {
+        self.load_json(JsonTable::Recovery)
     }
 
     fn store_recovery(&self, codes: &RecoveryCodes) -> Result<()> {
-        self.sql.exec(
-            "INSERT OR REPLACE INTO recovery (id, codes) VALUES (1, ?)",
-            vec![serde_json::to_string(codes)?.into()],
-        )?;
-        Ok(())
+        self.store_json(JsonTable::Recovery, codes)
     }
 
     fn load_ring(&self) -> Result<PasskeyRing> {
-        let rows: Vec<PasskeysRow> = self
-            .sql
-            .exec("SELECT ring FROM passkeys WHERE id = 1", None)?
-            .to_array()?;
-        match rows.first() {
-            Some(row) => Ok(serde_json::from_str(&row.ring)?),
-            None => Ok(PasskeyRing::default()),
-        }
+        self.load_json(JsonTable::Passkeys)
     }
 
     fn store_ring(&self, ring: &PasskeyRing) -> Result<()> {
-        self.sql.exec(
-            "INSERT OR REPLACE INTO passkeys (id, ring) VALUES (1, ?)",
-            vec![serde_json::to_string(ring)?.into()],
-        )?;
-        Ok(())
+        self.store_json(JsonTable::Passkeys, ring)
     }
 
     /// Stores `ring` and, when the number of passkeys changed, the record that counts them.
