@@ -32,6 +32,7 @@ pub mod password;
 pub mod payment_ref;
 pub mod places;
 pub mod process;
+pub mod process_route;
 pub mod qr;
 pub mod readiness;
 pub mod recovery;

@@ -26,6 +26,12 @@
 //! An approval chosen with "Approve and pay" is provisional while the invoice is in the bundle:
 //! it is recorded only when the bundle is signed. Removing the invoice from the bundle returns
 //! it to the task list exactly as it was (with the first approval, if any).
+//!
+//! **Workflows.** A process opened under a company's active workflow keeps its route
+//! ([`ProcessRoute`]: the version and the steps that applied, approvers resolved). Then who may
+//! approve, what completes it and when it is stuck are the route's rules; the states stay these,
+//! plus `Blocked` for a route that cannot go on (never a skipped step). A blocked invoice may only
+//! be rejected.
 
 use std::fmt;
 
@@ -35,8 +41,10 @@ use crate::dates::Timestamp;
 use crate::document::DocumentSummary;
 use crate::ids::{CompanyId, InvoiceId, UserId};
 use crate::money::Money;
+use crate::process_route::{ProcessRoute, RouteRefusal};
 use crate::token::ApprovalToken;
 use crate::warnings::{account_changed, duplicate_warnings, Warning};
+use crate::workflow::Blocked;
 
 /// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -114,9 +122,10 @@ pub struct Approval {
 
 /// Every process status key ([`ProcessState::name`]), in the order of an invoice's life (for
 /// filters and badges; the words an approver reads are the SPA's translation files').
-pub const STATUSES: [&str; 6] = [
+pub const STATUSES: [&str; 7] = [
     "awaiting_approval",
     "awaiting_second_approval",
+    "blocked",
     "in_bundle",
     "approved",
     "payment_approved",
@@ -130,6 +139,8 @@ pub enum ProcessState {
     AwaitingApproval,
     /// Four eyes: one approval given, a different approver must give the second.
     AwaitingSecondApproval,
+    /// The workflow's route cannot go on (the reason is the route's): on nobody's task list.
+    Blocked,
     /// Chosen with "Approve and pay" by `user`; waiting in that user's bundle for signing.
     InBundle {
         user: UserId,
@@ -158,6 +169,7 @@ impl ProcessState {
         match self {
             ProcessState::AwaitingApproval => "awaiting_approval",
             ProcessState::AwaitingSecondApproval => "awaiting_second_approval",
+            ProcessState::Blocked => "blocked",
             ProcessState::InBundle { .. } => "in_bundle",
             ProcessState::Approved => "approved",
             ProcessState::PaymentApproved => "payment_approved",
@@ -171,6 +183,7 @@ impl fmt::Display for ProcessState {
         f.write_str(match self {
             ProcessState::AwaitingApproval => "awaiting approval",
             ProcessState::AwaitingSecondApproval => "awaiting a second approval",
+            ProcessState::Blocked => "blocked",
             ProcessState::InBundle { .. } => "in a bundle waiting for signing",
             ProcessState::Approved => "approved",
             ProcessState::PaymentApproved => "approved with payment approved",
@@ -211,6 +224,16 @@ pub enum ProcessRefusal {
     NotYourBundle,
     #[error("{0}")]
     Comment(CommentError),
+    #[error("This invoice waits for the step “{step}”, and you are not one of its approvers.")]
+    NotYourStep { step: String },
+    #[error("This invoice is blocked: {reason} It can only be rejected.")]
+    Blocked { reason: Blocked },
+    #[error(
+        "Approve and pay is offered only on the approval that completes the workflow; this \
+         invoice has steps after this one. Approve it, and the last step's approver can approve \
+         and pay."
+    )]
+    ApproveAndPayOnLastStep,
 }
 
 /// What a change did, for the event the Worker writes.
@@ -219,10 +242,16 @@ pub enum ProcessRefusal {
 pub enum Change {
     Opened {
         required_approvals: u8,
+        /// Under a workflow: its version and the steps that applied, by name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workflow: Option<OpenedRoute>,
     },
-    /// `complete` is false for the first of two approvals.
+    /// `complete` is false for the first of two approvals (or a step before the last).
     Approved {
         complete: bool,
+        /// Under a workflow: the step approved, the step waiting next, or why it is blocked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<StepApproved>,
     },
     AddedToBundle,
     RemovedFromBundle,
@@ -238,18 +267,78 @@ pub enum Change {
     },
 }
 
+/// The workflow a process opened under, for its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenedRoute {
+    pub version: u32,
+    pub steps: Vec<String>,
+    pub blocked: Option<Blocked>,
+}
+
+/// A workflow step approved, for the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepApproved {
+    pub step: String,
+    pub next: Option<String>,
+    pub blocked: Option<Blocked>,
+}
+
 impl Change {
     /// A sentence for the history, without the actor (the Worker names them).
     pub fn describe(&self) -> String {
         match self {
             Change::Opened {
+                workflow: Some(route),
+                ..
+            } => {
+                let steps = route
+                    .steps
+                    .iter()
+                    .map(|s| format!("“{s}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let version = route.version;
+                match &route.blocked {
+                    None => crate::sentence!(
+                        "Received from the Document Center; follows workflow version {version}: \
+                         {steps}."
+                    ),
+                    Some(reason) => crate::sentence!(
+                        "Received from the Document Center under workflow version {version}, and \
+                         blocked: {reason}"
+                    ),
+                }
+            }
+            Change::Approved {
+                step: Some(approved),
+                ..
+            } => {
+                let step = &approved.step;
+                match (&approved.blocked, &approved.next) {
+                    (Some(reason), _) => {
+                        crate::sentence!(
+                            "Approved the step “{step}”; the invoice is blocked: {reason}"
+                        )
+                    }
+                    (None, Some(next)) => {
+                        crate::sentence!("Approved the step “{step}”; the step “{next}” is next.")
+                    }
+                    (None, None) => {
+                        crate::sentence!("Approved the step “{step}”; the workflow is complete.")
+                    }
+                }
+            }
+            Change::Opened {
                 required_approvals: 1,
+                ..
             } => crate::sentence!("Received from the Document Center; needs one approval."),
             Change::Opened { .. } => crate::sentence!(
                 "Received from the Document Center; needs two approvals from different approvers."
             ),
-            Change::Approved { complete: true } => crate::sentence!("Approved."),
-            Change::Approved { complete: false } => {
+            Change::Approved { complete: true, .. } => crate::sentence!("Approved."),
+            Change::Approved {
+                complete: false, ..
+            } => {
                 crate::sentence!("Gave the first approval; a second, different approver is needed.")
             }
             Change::AddedToBundle => crate::sentence!(
@@ -303,6 +392,9 @@ pub struct Process {
     payment_approved: bool,
     token_last_four: Option<String>,
     opened_at: Timestamp,
+    /// The workflow route it follows; `None` for a process without a workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    route: Option<ProcessRoute>,
 }
 
 impl Process {
@@ -326,15 +418,70 @@ impl Process {
             payment_approved: false,
             token_last_four: None,
             opened_at: now,
+            route: None,
         };
         let transition = process.transition(
             None,
             now,
             Change::Opened {
                 required_approvals: required,
+                workflow: None,
             },
         );
         (process, transition)
+    }
+
+    /// A new process following `route` (the company's active workflow as it applies to this
+    /// invoice): awaiting approval, or blocked when the route cannot start.
+    pub fn open_routed(
+        id: InvoiceId,
+        document: DocumentSummary,
+        route: ProcessRoute,
+        now: Timestamp,
+    ) -> (Process, Transition) {
+        let required = route.required_approvals();
+        let opened = OpenedRoute {
+            version: route.workflow_version,
+            steps: route.steps.iter().map(|s| s.name.clone()).collect(),
+            blocked: route.blocked.clone(),
+        };
+        let process = Process {
+            id,
+            company_id: document.company_id.clone(),
+            document,
+            state: if route.blocked.is_some() {
+                ProcessState::Blocked
+            } else {
+                ProcessState::AwaitingApproval
+            },
+            required_approvals: required,
+            approvals: Vec::new(),
+            version: 1,
+            payment_approved: false,
+            token_last_four: None,
+            opened_at: now,
+            route: Some(route),
+        };
+        let transition = process.transition(
+            None,
+            now,
+            Change::Opened {
+                required_approvals: required,
+                workflow: Some(opened),
+            },
+        );
+        (process, transition)
+    }
+
+    /// The workflow route it follows, if any.
+    pub fn route(&self) -> Option<&ProcessRoute> {
+        self.route.as_ref()
+    }
+
+    /// Who may approve it now under its workflow; `None` without a workflow (every Invoice
+    /// Approver of the company may).
+    pub fn assignees(&self) -> Option<Vec<UserId>> {
+        self.route.as_ref().map(ProcessRoute::eligible)
     }
 
     pub fn id(&self) -> &InvoiceId {
@@ -385,6 +532,13 @@ impl Process {
     /// pay" may be offered. Does not check roles or prerequisites (see `readiness`).
     pub fn check_approve_and_pay(&self, user: &UserId) -> Result<(), ProcessRefusal> {
         self.check_can_approve(user)?;
+        if let Some(route) = &self.route {
+            return if route.would_complete(user) {
+                Ok(())
+            } else {
+                Err(ProcessRefusal::ApproveAndPayOnLastStep)
+            };
+        }
         if self.approvals.len() + 1 < usize::from(self.required_approvals) {
             return Err(ProcessRefusal::ApproveAndPayNeedsCompletingApproval);
         }
@@ -404,13 +558,32 @@ impl Process {
             user: user.clone(),
             at: now,
         });
-        let complete = self.approvals.len() >= usize::from(self.required_approvals);
-        self.state = if complete {
-            ProcessState::Approved
-        } else {
-            ProcessState::AwaitingSecondApproval
+        let step = self.route_approve(user)?;
+        let complete = match &self.route {
+            Some(route) => route.is_complete(),
+            None => self.approvals.len() >= usize::from(self.required_approvals),
         };
-        Ok(self.changed(Some(user), now, Change::Approved { complete }))
+        self.state = match &step {
+            Some(StepApproved {
+                blocked: Some(_), ..
+            }) => ProcessState::Blocked,
+            _ if complete => ProcessState::Approved,
+            _ => ProcessState::AwaitingSecondApproval,
+        };
+        Ok(self.changed(Some(user), now, Change::Approved { complete, step }))
+    }
+
+    /// Records `user`'s approval in the route, if the process has one.
+    fn route_approve(&mut self, user: &UserId) -> Result<Option<StepApproved>, ProcessRefusal> {
+        let Some(route) = &mut self.route else {
+            return Ok(None);
+        };
+        let step = route.approve(user).map_err(route_refusal)?;
+        Ok(Some(StepApproved {
+            step,
+            next: route.waiting_step().map(|s| s.name.clone()),
+            blocked: route.blocked.clone(),
+        }))
     }
 
     /// "Approve and pay": moves the invoice into `user`'s bundle. Allowed only when this
@@ -463,6 +636,8 @@ impl Process {
             user: signer.clone(),
             at: now,
         });
+        // "Approve and pay" was allowed only where this approval completes the route.
+        self.route_approve(signer)?;
         self.state = ProcessState::PaymentApproved;
         self.payment_approved = true;
         let last_four = token.last_four().to_owned();
@@ -485,7 +660,14 @@ impl Process {
         now: Timestamp,
     ) -> Result<Transition, ProcessRefusal> {
         self.check_version(expected_version)?;
-        self.check_open()?;
+        if self.state != ProcessState::Blocked {
+            self.check_open()?;
+            if let Some(route) = &self.route {
+                if let Err(RouteRefusal::NotYourStep { step }) = route.check(user) {
+                    return Err(ProcessRefusal::NotYourStep { step });
+                }
+            }
+        }
         let comment = Comment::parse(comment).map_err(ProcessRefusal::Comment)?;
         self.state = ProcessState::Rejected {
             by: user.clone(),
@@ -539,6 +721,13 @@ impl Process {
         match self.state {
             ProcessState::AwaitingApproval | ProcessState::AwaitingSecondApproval => Ok(()),
             ProcessState::InBundle { .. } => Err(ProcessRefusal::InBundle),
+            ProcessState::Blocked => Err(ProcessRefusal::Blocked {
+                reason: self
+                    .route
+                    .as_ref()
+                    .and_then(|r| r.blocked.clone())
+                    .unwrap_or(Blocked::NoStepApplies),
+            }),
             ProcessState::Approved | ProcessState::PaymentApproved => {
                 Err(ProcessRefusal::AlreadyApproved)
             }
@@ -550,6 +739,9 @@ impl Process {
         self.check_open()?;
         if self.approvals.iter().any(|a| &a.user == user) {
             return Err(ProcessRefusal::SameApprover);
+        }
+        if let Some(route) = &self.route {
+            route.check(user).map_err(route_refusal)?;
         }
         Ok(())
     }
@@ -577,6 +769,14 @@ impl Process {
             state: self.state.clone(),
             version: self.version,
         }
+    }
+}
+
+fn route_refusal(refusal: RouteRefusal) -> ProcessRefusal {
+    match refusal {
+        RouteRefusal::NotYourStep { step } => ProcessRefusal::NotYourStep { step },
+        RouteRefusal::Blocked(reason) => ProcessRefusal::Blocked { reason },
+        RouteRefusal::Complete => ProcessRefusal::AlreadyApproved,
     }
 }
 
@@ -655,6 +855,7 @@ mod tests {
         let states = [
             ProcessState::AwaitingApproval,
             ProcessState::AwaitingSecondApproval,
+            ProcessState::Blocked,
             ProcessState::InBundle { user: user("u") },
             ProcessState::Approved,
             ProcessState::PaymentApproved,
@@ -766,7 +967,8 @@ mod tests {
         assert_eq!(
             opened.change,
             Change::Opened {
-                required_approvals: 1
+                required_approvals: 1,
+                workflow: None,
             }
         );
     }
@@ -787,7 +989,13 @@ mod tests {
         let t = p.approve(&user("ola"), 1, T1).unwrap();
         assert_eq!(p.state(), &ProcessState::Approved);
         assert_eq!(p.version(), 2);
-        assert_eq!(t.change, Change::Approved { complete: true });
+        assert_eq!(
+            t.change,
+            Change::Approved {
+                complete: true,
+                step: None
+            }
+        );
         assert_eq!(t.actor, Some(user("ola")));
         assert_eq!(t.version, 2);
         assert_eq!(p.approvals()[0].at, T1);
@@ -798,7 +1006,13 @@ mod tests {
     fn four_eyes_needs_a_second_different_approver() {
         let mut p = four_eyes();
         let first = p.approve(&user("ola"), 1, T0).unwrap();
-        assert_eq!(first.change, Change::Approved { complete: false });
+        assert_eq!(
+            first.change,
+            Change::Approved {
+                complete: false,
+                step: None
+            }
+        );
         assert_eq!(p.state(), &ProcessState::AwaitingSecondApproval);
         assert_eq!(
             p.approve(&user("ola"), 2, T1),

@@ -15,6 +15,10 @@ pub enum TaskStanding {
     CanDecide,
     /// `user` gave the first of two approvals; a different approver must give the second.
     WaitingForSecondApprover,
+    /// Under a workflow, it waits for a step whose approvers do not include `user`.
+    OtherStep,
+    /// Its workflow cannot go on (the reason is among its notes): it can only be rejected.
+    Blocked,
     /// `user` chose Approve and pay: it waits in their bundle for their signature.
     InYourBundle,
     /// Another approver chose Approve and pay: it waits in their bundle for their signature.
@@ -30,10 +34,16 @@ impl TaskStanding {
             ProcessState::AwaitingApproval | ProcessState::AwaitingSecondApproval => {
                 if process.approvals().iter().any(|a| &a.user == user) {
                     TaskStanding::WaitingForSecondApprover
+                } else if process
+                    .assignees()
+                    .is_some_and(|eligible| !eligible.contains(user))
+                {
+                    TaskStanding::OtherStep
                 } else {
                     TaskStanding::CanDecide
                 }
             }
+            ProcessState::Blocked => TaskStanding::Blocked,
             ProcessState::InBundle { user: owner } if owner == user => TaskStanding::InYourBundle,
             ProcessState::InBundle { .. } => TaskStanding::InAnotherBundle,
             ProcessState::Approved

@@ -95,6 +95,9 @@ pub struct Workflow {
     pub steps: Vec<Step>,
     /// At least this many different people approve across the steps that apply (1: no rule).
     pub distinct_approvers: u8,
+    /// The company's approver groups by name, which steps may name (`Approvers::Group`).
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<UserId>>,
 }
 
 /// What a workflow is evaluated against.
@@ -112,6 +115,17 @@ pub struct InvoiceFacts {
 pub struct Directory {
     pub invoice_approvers: BTreeSet<UserId>,
     pub groups: BTreeMap<String, Vec<UserId>>,
+}
+
+impl Directory {
+    /// The directory a route of `workflow` is resolved with: the company's active Invoice
+    /// Approvers, and the workflow's own groups.
+    pub fn of(invoice_approvers: BTreeSet<UserId>, workflow: &Workflow) -> Directory {
+        Directory {
+            invoice_approvers,
+            groups: workflow.groups.clone(),
+        }
+    }
 }
 
 /// Why a step applies or not, said to the administrator in the simulator and in the history.
@@ -156,6 +170,13 @@ pub enum Blocked {
          {available}."
     )]
     TooFewPeople { needed: u8, available: usize },
+    #[error("No step of the workflow applies to this invoice.")]
+    NoStepApplies,
+    #[error(
+        "Step “{step}” has no approver left: each of its approvers already approved an earlier \
+         step."
+    )]
+    NoEligibleApprover { step: String },
 }
 
 /// One step as it applies to one invoice.
@@ -304,6 +325,9 @@ pub fn route(workflow: &Workflow, facts: &InvoiceFacts, directory: &Directory) -
             needed: step.needed,
         });
     }
+    if blocked.is_none() && !steps.iter().any(|s| s.applies) {
+        blocked = Some(Blocked::NoStepApplies);
+    }
     if blocked.is_none() {
         let people: BTreeSet<&UserId> = steps.iter().flat_map(|s| s.approvers.iter()).collect();
         let needed = workflow.distinct_approvers.max(1);
@@ -336,6 +360,10 @@ pub enum WorkflowError {
     NamedCount { step: usize },
     #[error("The number of different approvers is 1 to {MAX_STEPS}.")]
     DistinctApprovers,
+    #[error("Step {step}: there is no approver group “{group}”.")]
+    NoSuchGroup { step: usize, group: String },
+    #[error("A group has a name of 1 to {MAX_STEP_NAME} characters and 1 to {MAX_NAMED} members.")]
+    GroupShape,
 }
 
 /// Checks a draft before it is activated; every problem is reported, in step order.
@@ -390,13 +418,97 @@ pub fn validate(workflow: &Workflow) -> Vec<WorkflowError> {
             }
             _ => {}
         }
-        if let Approvers::Users { users } = &step.approvers {
-            if users.is_empty() || users.len() > MAX_NAMED {
-                errors.push(WorkflowError::NamedCount { step: n });
+        match &step.approvers {
+            Approvers::Users { users } if users.is_empty() || users.len() > MAX_NAMED => {
+                errors.push(WorkflowError::NamedCount { step: n })
             }
+            Approvers::Group { name } if !workflow.groups.contains_key(name) => {
+                errors.push(WorkflowError::NoSuchGroup {
+                    step: n,
+                    group: name.clone(),
+                })
+            }
+            _ => {}
         }
     }
+    let bad_group = |(name, members): (&String, &Vec<UserId>)| {
+        let chars = name.trim().chars().count();
+        chars == 0
+            || chars > MAX_STEP_NAME
+            || name.chars().any(char::is_control)
+            || members.is_empty()
+            || members.len() > MAX_NAMED
+    };
+    if workflow.groups.len() > MAX_STEPS || workflow.groups.iter().any(bad_group) {
+        errors.push(WorkflowError::GroupShape);
+    }
     errors
+}
+
+// ---- A company's workflow versions ----
+
+/// A company's workflows: the draft a System Administrator edits, and the active version new
+/// processes follow. Versions count from 1 and are never reused; a process keeps the version it
+/// started with (`process_route::ProcessRoute`), so activating a new one changes no running
+/// process.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workflows {
+    pub draft: Option<Workflow>,
+    pub active: Option<ActiveWorkflow>,
+}
+
+/// The active version, who activated it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveWorkflow {
+    pub version: u32,
+    pub workflow: Workflow,
+    pub activated_by: UserId,
+    pub activated_at: crate::dates::Timestamp,
+}
+
+/// Why a workflow change was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WorkflowRefusal {
+    #[error("There is no draft to activate. Save a draft first.")]
+    NoDraft,
+    #[error("The draft cannot be saved: {}", .errors.join(" "))]
+    Invalid { errors: Vec<String> },
+}
+
+impl Workflows {
+    /// Replaces the draft with `draft` when it is valid (every problem is named otherwise).
+    pub fn save_draft(&mut self, draft: Workflow) -> Result<(), WorkflowRefusal> {
+        let errors = validate(&draft);
+        if !errors.is_empty() {
+            return Err(WorkflowRefusal::Invalid {
+                errors: errors.iter().map(ToString::to_string).collect(),
+            });
+        }
+        self.draft = Some(draft);
+        Ok(())
+    }
+
+    /// Makes the draft the active version (the next number); the draft is kept for further
+    /// changes. Answers the new version.
+    pub fn activate(
+        &mut self,
+        by: &UserId,
+        at: crate::dates::Timestamp,
+    ) -> Result<u32, WorkflowRefusal> {
+        let draft = self.draft.clone().ok_or(WorkflowRefusal::NoDraft)?;
+        let version = self
+            .active
+            .as_ref()
+            .map_or(1, |a| a.version.saturating_add(1));
+        self.active = Some(ActiveWorkflow {
+            version,
+            workflow: draft,
+            activated_by: by.clone(),
+            activated_at: at,
+        });
+        Ok(version)
+    }
 }
 
 // ---- Substitutes ----
@@ -628,6 +740,7 @@ mod tests {
                 ),
             ],
             distinct_approvers: 2,
+            groups: BTreeMap::from([("cfo".to_owned(), vec![user("u-cfo")])]),
         }
     }
 
@@ -742,6 +855,7 @@ mod tests {
         let one = |approvers| Workflow {
             steps: vec![step("Only", Condition::Always, approvers)],
             distinct_approvers: 1,
+            groups: BTreeMap::new(),
         };
         let f = facts(nok(1));
         let cases = [
@@ -803,6 +917,7 @@ mod tests {
                 ),
             ],
             distinct_approvers: 1,
+            groups: BTreeMap::new(),
         };
         let route = route(&workflow, &facts(nok(1)), &directory());
         assert_eq!(route.blocked, None);
@@ -820,6 +935,7 @@ mod tests {
                 },
             )],
             distinct_approvers: 1,
+            groups: BTreeMap::new(),
         };
         let route = route(&workflow, &facts(nok(1)), &directory());
         assert_eq!(route.steps[0].approvers, [user("u-kari")]);
@@ -831,6 +947,7 @@ mod tests {
         let empty = Workflow {
             steps: vec![],
             distinct_approvers: 0,
+            groups: BTreeMap::new(),
         };
         assert_eq!(
             validate(&empty),
@@ -868,6 +985,7 @@ mod tests {
                 ),
             ],
             distinct_approvers: 1,
+            groups: BTreeMap::new(),
         };
         assert_eq!(
             validate(&bad),

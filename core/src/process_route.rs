@@ -1,0 +1,503 @@
+//! The route a process keeps from its opening (issue 10): the version of the company's workflow
+//! it started with and the steps that applied to it, with their approvers resolved then. A
+//! workflow activated later changes no running process.
+//!
+//! Who may approve now, what an approval completes and when a process is stuck are decided here,
+//! from the process's recorded approvals; `process::Process` applies them.
+//!
+//! The rules:
+//! - Steps are decided in order; the step waiting is the first one not done.
+//! - A person approves a process at most once (in the step waiting when they approve).
+//! - "Any one": the step is done when one of its approvers approved it. "All": when every one of
+//!   its approvers has approved the process (in this step or an earlier one).
+//! - The workflow's four-eyes rule: when every step is done but fewer than `distinct_approvers`
+//!   people approved, the last step waits for another of its approvers.
+//! - A step waiting with nobody left who may approve it blocks the process, with a reason: it is
+//!   never skipped.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::UserId;
+use crate::process::{Process, ProcessState};
+use crate::warnings::WarningNote;
+use crate::workflow::{Blocked, Needed, Route, Workflow};
+
+/// One applying step as the process keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteStep {
+    pub name: String,
+    pub approvers: Vec<UserId>,
+    pub needed: Needed,
+    /// Who approved in this step, in order.
+    #[serde(default)]
+    pub approved_by: Vec<UserId>,
+}
+
+/// A process's route: its workflow version and the steps that applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessRoute {
+    pub workflow_version: u32,
+    pub steps: Vec<RouteStep>,
+    pub distinct_approvers: u8,
+    /// Why the process is blocked, if it is.
+    #[serde(default)]
+    pub blocked: Option<Blocked>,
+}
+
+/// Why a user may not approve in the route now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteRefusal {
+    /// The waiting step is `step` and the user is not one of its approvers (or approved already).
+    NotYourStep {
+        step: String,
+    },
+    Blocked(Blocked),
+    Complete,
+}
+
+impl ProcessRoute {
+    /// The route of a new process from `workflow` (version `version`) as `route` resolved it.
+    pub fn new(version: u32, workflow: &Workflow, route: &Route) -> ProcessRoute {
+        ProcessRoute {
+            workflow_version: version,
+            steps: route
+                .applying()
+                .map(|s| RouteStep {
+                    name: s.name.clone(),
+                    approvers: s.approvers.clone(),
+                    needed: s.needed,
+                    approved_by: Vec::new(),
+                })
+                .collect(),
+            distinct_approvers: workflow.distinct_approvers.max(1),
+            blocked: route.blocked.clone(),
+        }
+    }
+
+    fn people(&self) -> BTreeSet<&UserId> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.approved_by.iter())
+            .collect()
+    }
+
+    fn done(&self, step: &RouteStep, people: &BTreeSet<&UserId>) -> bool {
+        match step.needed {
+            Needed::AnyOne => !step.approved_by.is_empty(),
+            Needed::All => step.approvers.iter().all(|a| people.contains(a)),
+        }
+    }
+
+    /// The index of the step waiting for an approval, or `None` when the route is complete.
+    pub fn waiting(&self) -> Option<usize> {
+        let people = self.people();
+        if let Some(i) = self.steps.iter().position(|s| !self.done(s, &people)) {
+            return Some(i);
+        }
+        if people.len() < usize::from(self.distinct_approvers) && !self.steps.is_empty() {
+            return Some(self.steps.len() - 1);
+        }
+        None
+    }
+
+    /// The step waiting, by name.
+    pub fn waiting_step(&self) -> Option<&RouteStep> {
+        self.waiting().map(|i| &self.steps[i])
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.blocked.is_none() && self.waiting().is_none()
+    }
+
+    /// Who may approve now: the waiting step's approvers who have not approved the process.
+    pub fn eligible(&self) -> Vec<UserId> {
+        let people = self.people();
+        match (&self.blocked, self.waiting()) {
+            (None, Some(i)) => self.steps[i]
+                .approvers
+                .iter()
+                .filter(|a| !people.contains(a))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The step `user` would approve now, or why they may not.
+    pub fn check(&self, user: &UserId) -> Result<usize, RouteRefusal> {
+        if let Some(blocked) = &self.blocked {
+            return Err(RouteRefusal::Blocked(blocked.clone()));
+        }
+        let i = self.waiting().ok_or(RouteRefusal::Complete)?;
+        if self.eligible().contains(user) {
+            Ok(i)
+        } else {
+            Err(RouteRefusal::NotYourStep {
+                step: self.steps[i].name.clone(),
+            })
+        }
+    }
+
+    /// Whether `user`'s approval now would complete the route.
+    pub fn would_complete(&self, user: &UserId) -> bool {
+        let mut next = self.clone();
+        next.approve(user).is_ok() && next.is_complete()
+    }
+
+    /// Records `user`'s approval in the waiting step; answers the step's name. When the next
+    /// waiting step has nobody left who may approve it, the route becomes blocked.
+    pub fn approve(&mut self, user: &UserId) -> Result<String, RouteRefusal> {
+        let i = self.check(user)?;
+        self.steps[i].approved_by.push(user.clone());
+        if let Some(next) = self.waiting() {
+            if self.eligible().is_empty() {
+                self.blocked = Some(Blocked::NoEligibleApprover {
+                    step: self.steps[next].name.clone(),
+                });
+            }
+        }
+        Ok(self.steps[i].name.clone())
+    }
+
+    /// How many approvals the route needs at least: one per "any one" step, each approver of an
+    /// "all" step, and at least `distinct_approvers`.
+    pub fn required_approvals(&self) -> u8 {
+        let mut people: BTreeSet<&UserId> = BTreeSet::new();
+        let mut any = 0usize;
+        for step in &self.steps {
+            match step.needed {
+                Needed::AnyOne => any += 1,
+                Needed::All => people.extend(step.approvers.iter()),
+            }
+        }
+        let n = (any + people.len()).max(usize::from(self.distinct_approvers));
+        u8::try_from(n).unwrap_or(u8::MAX)
+    }
+}
+
+/// The note a list row and a detail show for a process under a workflow: why it is blocked, or
+/// which step it waits for ("Step 2 of 3: “CFO”."). `None` without a workflow or once decided.
+pub fn route_note(process: &Process) -> Option<WarningNote> {
+    let route = process.route()?;
+    if *process.state() == ProcessState::Blocked {
+        let reason = route.blocked.as_ref()?;
+        return Some(WarningNote {
+            kind: "blocked".to_owned(),
+            message: crate::sentence!("Blocked: {reason}"),
+        });
+    }
+    if !process.state().is_open_task() {
+        return None;
+    }
+    let i = route.waiting()?;
+    let (n, of, name) = (i + 1, route.steps.len(), &route.steps[i].name);
+    Some(WarningNote {
+        kind: "workflow_step".to_owned(),
+        message: crate::sentence!("Step {n} of {of}: “{name}”."),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::{RoutedStep, Why};
+
+    fn user(name: &str) -> UserId {
+        UserId::parse(name).unwrap()
+    }
+
+    fn users(names: &[&str]) -> Vec<UserId> {
+        names.iter().map(|n| user(n)).collect()
+    }
+
+    fn step(name: &str, approvers: &[&str], needed: Needed) -> RouteStep {
+        RouteStep {
+            name: name.into(),
+            approvers: users(approvers),
+            needed,
+            approved_by: Vec::new(),
+        }
+    }
+
+    fn route(steps: Vec<RouteStep>, distinct: u8) -> ProcessRoute {
+        ProcessRoute {
+            workflow_version: 3,
+            steps,
+            distinct_approvers: distinct,
+            blocked: None,
+        }
+    }
+
+    #[test]
+    fn steps_are_decided_in_order_by_their_own_approvers() {
+        let mut r = route(
+            vec![
+                step("Budget owner", &["u-budget"], Needed::AnyOne),
+                step("CFO", &["u-cfo"], Needed::AnyOne),
+            ],
+            2,
+        );
+        assert_eq!(r.required_approvals(), 2);
+        assert_eq!(r.eligible(), users(&["u-budget"]));
+        assert_eq!(
+            r.check(&user("u-cfo")),
+            Err(RouteRefusal::NotYourStep {
+                step: "Budget owner".into()
+            })
+        );
+        assert!(!r.would_complete(&user("u-budget")));
+        assert_eq!(r.approve(&user("u-budget")), Ok("Budget owner".into()));
+        assert_eq!(r.waiting_step().map(|s| s.name.as_str()), Some("CFO"));
+        assert!(r.would_complete(&user("u-cfo")));
+        assert_eq!(r.approve(&user("u-cfo")), Ok("CFO".into()));
+        assert!(r.is_complete());
+        assert_eq!(r.approve(&user("u-kari")), Err(RouteRefusal::Complete));
+        assert!(r.eligible().is_empty());
+    }
+
+    #[test]
+    fn nobody_approves_twice_and_a_step_left_without_an_approver_blocks() {
+        // Ola is the only approver of both steps: after his approval nobody may approve the
+        // second, so the process is blocked rather than the step skipped.
+        let mut r = route(
+            vec![
+                step("First", &["u-ola"], Needed::AnyOne),
+                step("Second", &["u-ola"], Needed::AnyOne),
+            ],
+            1,
+        );
+        assert_eq!(r.approve(&user("u-ola")), Ok("First".into()));
+        assert_eq!(
+            r.blocked,
+            Some(Blocked::NoEligibleApprover {
+                step: "Second".into()
+            })
+        );
+        assert!(!r.is_complete());
+        assert!(matches!(
+            r.check(&user("u-ola")),
+            Err(RouteRefusal::Blocked(_))
+        ));
+    }
+
+    #[test]
+    fn an_all_step_needs_each_approver_and_counts_earlier_approvals() {
+        let mut r = route(
+            vec![
+                step("Budget owner", &["u-budget"], Needed::AnyOne),
+                step("Board", &["u-budget", "u-cfo", "u-kari"], Needed::All),
+            ],
+            1,
+        );
+        assert_eq!(r.required_approvals(), 4, "1 + 3 named, an upper bound");
+        r.approve(&user("u-budget")).unwrap();
+        // The budget owner's approval counts for the board, so two remain.
+        assert_eq!(r.eligible(), users(&["u-cfo", "u-kari"]));
+        assert!(!r.would_complete(&user("u-cfo")));
+        r.approve(&user("u-cfo")).unwrap();
+        assert!(r.would_complete(&user("u-kari")));
+        r.approve(&user("u-kari")).unwrap();
+        assert!(r.is_complete());
+    }
+
+    #[test]
+    fn four_eyes_over_the_route_keeps_the_last_step_waiting_for_another_person() {
+        let mut r = route(
+            vec![step("Anyone", &["u-a", "u-b", "u-c"], Needed::AnyOne)],
+            2,
+        );
+        assert_eq!(r.required_approvals(), 2);
+        assert!(!r.would_complete(&user("u-a")));
+        r.approve(&user("u-a")).unwrap();
+        assert_eq!(r.waiting(), Some(0));
+        assert_eq!(r.eligible(), users(&["u-b", "u-c"]));
+        assert!(r.check(&user("u-a")).is_err(), "not the same person again");
+        assert!(r.would_complete(&user("u-b")));
+        r.approve(&user("u-b")).unwrap();
+        assert!(r.is_complete());
+    }
+
+    #[test]
+    fn a_blocked_route_refuses_every_approval() {
+        let mut r = route(vec![step("Only", &["u-a"], Needed::AnyOne)], 1);
+        r.blocked = Some(Blocked::NoStepApplies);
+        assert_eq!(
+            r.check(&user("u-a")),
+            Err(RouteRefusal::Blocked(Blocked::NoStepApplies))
+        );
+        assert!(!r.would_complete(&user("u-a")));
+        assert!(r.eligible().is_empty());
+        assert!(!r.is_complete());
+    }
+
+    #[test]
+    fn a_new_route_keeps_only_the_applying_steps_and_the_version() {
+        let workflow = Workflow {
+            steps: Vec::new(),
+            distinct_approvers: 0,
+            groups: Default::default(),
+        };
+        let routed = |name: &str, applies: bool| RoutedStep {
+            index: 0,
+            name: name.into(),
+            applies,
+            why: Why::Always,
+            approvers: if applies { users(&["u-a"]) } else { Vec::new() },
+            needed: Needed::AnyOne,
+        };
+        let resolved = Route {
+            steps: vec![routed("Applies", true), routed("Skipped", false)],
+            blocked: None,
+        };
+        let r = ProcessRoute::new(7, &workflow, &resolved);
+        assert_eq!(r.workflow_version, 7);
+        assert_eq!(r.distinct_approvers, 1, "at least one approver");
+        assert_eq!(r.steps.len(), 1);
+        assert_eq!(r.steps[0].name, "Applies");
+    }
+
+    // ---- A process following its route ----
+
+    use crate::dates::Timestamp;
+    use crate::ids::InvoiceId;
+    use crate::process::fixtures::document;
+    use crate::process::{ProcessRefusal, ProcessState};
+    use crate::token::ApprovalToken;
+
+    fn routed(steps: Vec<RouteStep>, distinct: u8, blocked: Option<Blocked>) -> Process {
+        let mut r = route(steps, distinct);
+        r.blocked = blocked;
+        Process::open_routed(
+            InvoiceId::parse("c1_p1").unwrap(),
+            document("300000.00", "NOK"),
+            r,
+            Timestamp(1),
+        )
+        .0
+    }
+
+    fn two_steps() -> Process {
+        routed(
+            vec![
+                step("Budget owner", &["u-budget"], Needed::AnyOne),
+                step("CFO", &["u-cfo"], Needed::AnyOne),
+            ],
+            2,
+            None,
+        )
+    }
+
+    #[test]
+    fn a_routed_process_offers_approve_and_pay_only_on_the_last_step() {
+        let mut p = two_steps();
+        assert_eq!(p.required_approvals(), 2);
+        assert_eq!(p.assignees(), Some(users(&["u-budget"])));
+        assert_eq!(
+            route_note(&p).map(|n| n.message),
+            Some("Step 1 of 2: “Budget owner”.".into())
+        );
+        assert_eq!(
+            p.check_approve_and_pay(&user("u-budget")),
+            Err(ProcessRefusal::ApproveAndPayOnLastStep)
+        );
+        assert_eq!(
+            p.approve(&user("u-cfo"), 1, Timestamp(2)),
+            Err(ProcessRefusal::NotYourStep {
+                step: "Budget owner".into()
+            })
+        );
+        let t = p.approve(&user("u-budget"), 1, Timestamp(2)).unwrap();
+        assert_eq!(t.state, ProcessState::AwaitingSecondApproval);
+        assert_eq!(
+            t.change.describe(),
+            "Approved the step “Budget owner”; the step “CFO” is next."
+        );
+        assert_eq!(p.assignees(), Some(users(&["u-cfo"])));
+        assert_eq!(p.check_approve_and_pay(&user("u-cfo")), Ok(()));
+        p.approve_and_pay(&user("u-cfo"), 2, Timestamp(3)).unwrap();
+        // Out of the bundle and back: the route is as it was.
+        p.remove_from_bundle(&user("u-cfo"), 3, Timestamp(4))
+            .unwrap();
+        assert_eq!(p.assignees(), Some(users(&["u-cfo"])));
+        p.approve_and_pay(&user("u-cfo"), 4, Timestamp(5)).unwrap();
+        let token = ApprovalToken::from_random_bytes([7; 17]);
+        let t = p
+            .mark_signed(&user("u-cfo"), &token, 5, Timestamp(6))
+            .unwrap();
+        assert_eq!(t.state, ProcessState::PaymentApproved);
+        assert!(p.route().unwrap().is_complete());
+        assert_eq!(route_note(&p), None);
+    }
+
+    #[test]
+    fn approving_the_last_step_approves_the_invoice() {
+        let mut p = two_steps();
+        p.approve(&user("u-budget"), 1, Timestamp(2)).unwrap();
+        let t = p.approve(&user("u-cfo"), 2, Timestamp(3)).unwrap();
+        assert_eq!(t.state, ProcessState::Approved);
+        assert_eq!(
+            t.change.describe(),
+            "Approved the step “CFO”; the workflow is complete."
+        );
+    }
+
+    #[test]
+    fn a_blocked_process_is_on_no_list_and_can_only_be_rejected() {
+        let mut p = routed(
+            vec![step("CFO", &["u-cfo"], Needed::AnyOne)],
+            1,
+            Some(Blocked::NoStepApplies),
+        );
+        assert_eq!(*p.state(), ProcessState::Blocked);
+        assert!(!p.state().is_open_task());
+        assert_eq!(p.assignees(), Some(Vec::new()));
+        assert_eq!(
+            route_note(&p).map(|n| (n.kind, n.message)),
+            Some((
+                "blocked".into(),
+                "Blocked: No step of the workflow applies to this invoice.".into()
+            ))
+        );
+        assert_eq!(
+            p.approve(&user("u-cfo"), 1, Timestamp(2)),
+            Err(ProcessRefusal::Blocked {
+                reason: Blocked::NoStepApplies
+            })
+        );
+        let t = p
+            .reject(&user("u-kari"), "Nobody can approve this.", 1, Timestamp(2))
+            .unwrap();
+        assert!(matches!(t.state, ProcessState::Rejected { .. }));
+    }
+
+    #[test]
+    fn a_step_left_without_approvers_blocks_the_process_after_the_approval() {
+        let mut p = routed(
+            vec![
+                step("First", &["u-ola"], Needed::AnyOne),
+                step("Second", &["u-ola"], Needed::AnyOne),
+            ],
+            1,
+            None,
+        );
+        let t = p.approve(&user("u-ola"), 1, Timestamp(2)).unwrap();
+        assert_eq!(t.state, ProcessState::Blocked);
+        assert!(t.change.describe().contains("blocked"));
+    }
+
+    #[test]
+    fn on_a_routed_process_only_the_waiting_step_may_reject() {
+        let mut p = two_steps();
+        assert_eq!(
+            p.reject(&user("u-cfo"), "Not mine to judge.", 1, Timestamp(2)),
+            Err(ProcessRefusal::NotYourStep {
+                step: "Budget owner".into()
+            })
+        );
+        assert!(p
+            .reject(&user("u-budget"), "Wrong project.", 1, Timestamp(2))
+            .is_ok());
+    }
+}
