@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { launchBrowser, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
+import { launchBrowser, screenshot, BASE_URL, assertAccessible, newContext } from '../support/browser.mjs';
 import { ROOT } from '../support/app.mjs';
 import { firstAdmin } from '../support/org.mjs';
 import { readyCompany, approver as newApprover, documentFor, sendDocument } from '../support/approval.mjs';
@@ -64,7 +64,7 @@ before(async () => {
   // One overdue invoice, for a warning in Norwegian (it is never put in the bundle).
   const overdue = await sendDocument(company, documentFor(company, { invoice_number: 'NB-4413', invoice_date: '2020-02-01', due_date: '2020-03-01' }));
   assert.equal(overdue.status, 201, overdue.text);
-  context = await browser.newContext({ baseURL: BASE_URL, locale: 'nb-NO', viewport: { width: 1280, height: 900 } });
+  context = await newContext(browser, { locale: 'nb-NO', viewport: { width: 1280, height: 900 } });
   const [name, value] = user.client.cookie.split(/=(.*)/s);
   await context.addCookies([{ name, value, url: BASE_URL }]);
   page = await context.newPage();

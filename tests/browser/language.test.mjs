@@ -3,7 +3,7 @@
 // them and follows them to another browser, and the server's messages come in the same language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot } from '../support/browser.mjs';
+import { launchBrowser, screenshot, newContext } from '../support/browser.mjs';
 import { firstAdmin, newUser } from '../support/org.mjs';
 import { submitSignIn } from '../support/ui.mjs';
 
@@ -12,7 +12,7 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 async function page(locale) {
-  const context = await browser.newContext({ baseURL: process.env.BASE_URL, locale });
+  const context = await newContext(browser, { baseURL: process.env.BASE_URL, locale });
   const p = await context.newPage();
   p.errors = [];
   p.on('pageerror', (e) => p.errors.push(String(e)));

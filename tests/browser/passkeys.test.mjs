@@ -12,7 +12,7 @@
 // The tests run in order and build on each other.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, BASE_URL, assertAccessible } from '../support/browser.mjs';
+import { launchBrowser, screenshot, BASE_URL, assertAccessible, newContext } from '../support/browser.mjs';
 import { firstAdmin, newUser, activateTwoStep } from '../support/org.mjs';
 import { newInvoice, approveAndPay } from '../support/approval.mjs';
 import { autopayCompany, preApprovedInvoices, regularInvoices, exported, upload, payments, msgIdOf } from '../support/autopay.mjs';
@@ -67,7 +67,7 @@ before(async () => {
   lastStep = timeStep() + 1;
   uploadXml = await exported(uploadCompany, 'pre-approved');
 
-  const context = await browser.newContext({ baseURL: LOCAL });
+  const context = await newContext(browser, { baseURL: LOCAL });
   page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
@@ -268,7 +268,7 @@ test('a passkey added again is removed with a passkey in place of the code', asy
 });
 
 test('a System Administrator switches on "Require a passkey for Approve and pay" for a company', async () => {
-  const context = await browser.newContext({ baseURL: BASE_URL });
+  const context = await newContext(browser);
   const adminPage = await context.newPage();
   const [name, value] = admin.cookie.split(/=(.*)/s);
   await context.addCookies([{ name, value, url: BASE_URL }]);

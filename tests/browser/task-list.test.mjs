@@ -2,7 +2,7 @@
 // rest, each invoice once; the sort starts the list over. At 1280 px and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newPage, screenshot, BASE_URL } from '../support/browser.mjs';
+import { launchBrowser, newPage, screenshot, BASE_URL, newContext } from '../support/browser.mjs';
 import { firstAdmin } from '../support/org.mjs';
 import { readyCompany, approver, newInvoice } from '../support/approval.mjs';
 
@@ -62,7 +62,7 @@ test('a_task_due_within_the_companys_days_is_marked_soon_overdue_in_the_list_in_
   await newInvoice(company, { invoice_number: 'DUE-SOON', invoice_date: day(-20), due_date: day(2) });
   await newInvoice(company, { invoice_number: 'DUE-LATER', invoice_date: day(-20), due_date: day(20) });
   for (const [locale, words] of [['en-GB', /^Soon overdue: due on /], ['nb-NO', /^Forfaller snart: forfallsdato \d\d\.\d\d\.\d{4}\.$/]]) {
-    const context = await browser.newContext({ baseURL: BASE_URL, locale });
+    const context = await newContext(browser, { locale });
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     const [name, value] = user.client.cookie.split(/=(.*)/s);
@@ -78,7 +78,7 @@ test('a_task_due_within_the_companys_days_is_marked_soon_overdue_in_the_list_in_
 
   // A System Administrator shortens "soon overdue" to 1 day in the company editor: the task due
   // in 2 days is no longer marked. A number out of range is refused next to its field.
-  const context = await browser.newContext({ baseURL: BASE_URL });
+  const context = await newContext(browser);
   const adminPage = await context.newPage();
   const [name, value] = admin.cookie.split(/=(.*)/s);
   await context.addCookies([{ name, value, url: BASE_URL }]);

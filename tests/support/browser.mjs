@@ -20,14 +20,20 @@ export async function launchBrowser() {
   });
 }
 
-/** A fresh page whose console errors and failed requests fail the test when checked. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ baseURL: BASE_URL });
-  // A busy CI machine (wrangler rebuilding, workerd and Chromium sharing two cores) can take
-  // longer than playwright's 30 s default to load the SPA: wait longer before calling it a
-  // failure. Nothing here measures speed (BENCHMARKS.md does).
+/** A browser context on the app (`options` as playwright's). A busy CI machine (workerd and
+ * Chromium sharing two cores) can take longer than playwright's 30 s default to load the SPA,
+ * so it waits longer before calling it a failure; nothing here measures speed (BENCHMARKS.md
+ * does). */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, ...options });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(90_000);
+  return context;
+}
+
+/** A fresh page whose console errors and failed requests fail the test when checked. */
+export async function newPage(browser) {
+  const context = await newContext(browser);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
