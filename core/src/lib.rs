@@ -8,6 +8,7 @@ pub mod account;
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;
+pub mod api_workflow;
 pub mod approval;
 pub mod autopay;
 pub mod bank_report;

@@ -44,7 +44,7 @@ use crate::money::Money;
 use crate::process_route::{ProcessRoute, RouteRefusal};
 use crate::token::ApprovalToken;
 use crate::warnings::{account_changed, duplicate_warnings, Warning};
-use crate::workflow::Blocked;
+use crate::workflow::{Blocked, InvoiceFacts};
 
 /// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -790,7 +790,13 @@ pub fn opening_warnings(new: &DocumentSummary, same_supplier: &[&Process]) -> Ve
         .map(|p| p.document().clone())
         .collect();
     let mut warnings = duplicate_warnings(new, &comparable);
-    let last_approved = same_supplier
+    warnings.extend(account_changed(new, last_approved(same_supplier)));
+    warnings
+}
+
+/// The supplier's most recently approved invoice among `same_supplier`.
+fn last_approved<'a>(same_supplier: &[&'a Process]) -> Option<&'a DocumentSummary> {
+    same_supplier
         .iter()
         .filter(|p| {
             matches!(
@@ -799,9 +805,20 @@ pub fn opening_warnings(new: &DocumentSummary, same_supplier: &[&Process]) -> Ve
             )
         })
         .max_by_key(|p| p.approvals().last().map(|a| a.at))
-        .map(|p| p.document());
-    warnings.extend(account_changed(new, last_approved));
-    warnings
+        .map(|p| p.document())
+}
+
+/// What a workflow's conditions are judged on for a new invoice: its amount and supplier; the
+/// supplier is new when none of its invoices in the company was approved before, and its
+/// account changed when it differs from the one on its last approved invoice.
+pub fn invoice_facts(new: &DocumentSummary, same_supplier: &[&Process]) -> InvoiceFacts {
+    let last = last_approved(same_supplier);
+    InvoiceFacts {
+        amount: new.amount,
+        supplier_org_number: new.supplier.organisation_number.to_string(),
+        supplier_is_new: last.is_none(),
+        bank_account_changed: account_changed(new, last).is_some(),
+    }
 }
 
 /// An invoice for the unit tests of processes and what reads them.

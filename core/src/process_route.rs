@@ -19,10 +19,11 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::DocumentSummary;
 use crate::ids::UserId;
-use crate::process::{Process, ProcessState};
+use crate::process::{invoice_facts, Process, ProcessState};
 use crate::warnings::WarningNote;
-use crate::workflow::{Blocked, Needed, Route, Workflow};
+use crate::workflow::{route, Blocked, Directory, Needed, Route, Workflow};
 
 /// One applying step as the process keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,26 @@ pub struct ProcessRoute {
     /// Why the process is blocked, if it is.
     #[serde(default)]
     pub blocked: Option<Blocked>,
+}
+
+/// What the ledger routes a new process with: the company's active workflow and its active
+/// Invoice Approvers now (the Worker reads them; the ledger adds what it knows of the supplier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routing {
+    pub version: u32,
+    pub workflow: Workflow,
+    pub invoice_approvers: BTreeSet<UserId>,
+}
+
+impl Routing {
+    /// The route of a new invoice `new` whose supplier's other processes in the company are
+    /// `same_supplier`.
+    pub fn route_for(&self, new: &DocumentSummary, same_supplier: &[&Process]) -> ProcessRoute {
+        let facts = invoice_facts(new, same_supplier);
+        let directory = Directory::of(self.invoice_approvers.clone(), &self.workflow);
+        let resolved = route(&self.workflow, &facts, &directory);
+        ProcessRoute::new(self.version, &self.workflow, &resolved)
+    }
 }
 
 /// Why a user may not approve in the route now.
@@ -499,5 +520,54 @@ mod tests {
         assert!(p
             .reject(&user("u-budget"), "Wrong project.", 1, Timestamp(2))
             .is_ok());
+    }
+
+    #[test]
+    fn routing_judges_the_supplier_from_its_earlier_invoices() {
+        use crate::workflow::{Approvers, Condition, Step};
+        let workflow = Workflow {
+            steps: vec![
+                Step {
+                    name: "Budget owner".into(),
+                    condition: Condition::Always,
+                    approvers: Approvers::Users {
+                        users: users(&["u-budget"]),
+                    },
+                    needed: Needed::AnyOne,
+                },
+                Step {
+                    name: "New supplier".into(),
+                    condition: Condition::NewSupplier,
+                    approvers: Approvers::Group { name: "cfo".into() },
+                    needed: Needed::AnyOne,
+                },
+            ],
+            distinct_approvers: 2,
+            groups: [("cfo".to_owned(), users(&["u-cfo"]))].into(),
+        };
+        let routing = Routing {
+            version: 2,
+            workflow,
+            invoice_approvers: users(&["u-budget", "u-cfo"]).into_iter().collect(),
+        };
+        let new = document("300000.00", "NOK");
+        let r = routing.route_for(&new, &[]);
+        assert_eq!(r.workflow_version, 2);
+        assert_eq!(r.steps.len(), 2, "a supplier never approved is new");
+        assert_eq!(r.blocked, None);
+
+        // Once one of its invoices is approved, the supplier is known.
+        let mut earlier = two_steps();
+        earlier.approve(&user("u-budget"), 1, Timestamp(2)).unwrap();
+        earlier.approve(&user("u-cfo"), 2, Timestamp(3)).unwrap();
+        let r = routing.route_for(&new, &[&earlier]);
+        assert_eq!(r.steps.len(), 1);
+        assert_eq!(
+            r.blocked,
+            Some(Blocked::TooFewPeople {
+                needed: 2,
+                available: 1
+            })
+        );
     }
 }

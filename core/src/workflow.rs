@@ -148,6 +148,32 @@ pub enum Why {
     AccountUnchanged,
 }
 
+impl Why {
+    /// The reason as a sentence, for the simulator.
+    pub fn describe(&self) -> String {
+        match self {
+            Why::Always => crate::sentence!("Applies to every invoice."),
+            Why::AmountMet => crate::sentence!("The amount meets the step's limit."),
+            Why::AmountNotMet => crate::sentence!("The amount does not meet the step's limit."),
+            Why::NoLimitInCurrency { currency } => {
+                crate::sentence!("The step has no limit in {currency}, so it applies, to be safe.")
+            }
+            Why::SupplierIsNew => {
+                crate::sentence!("No invoice from this supplier was approved before.")
+            }
+            Why::SupplierKnown => {
+                crate::sentence!("An invoice from this supplier was approved before.")
+            }
+            Why::SupplierListed => crate::sentence!("The supplier is on the step's list."),
+            Why::SupplierNotListed => crate::sentence!("The supplier is not on the step's list."),
+            Why::AccountChanged => crate::sentence!(
+                "The supplier's bank account differs from the one on its last approved invoice."
+            ),
+            Why::AccountUnchanged => crate::sentence!("The supplier's bank account is unchanged."),
+        }
+    }
+}
+
 /// Why a step's approvers could not be resolved: the process is blocked, never the step
 /// skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -1173,5 +1199,84 @@ mod tests {
             )
             .unwrap();
         assert_eq!(task_due(&process, day("2026-04-01"), 3), Due::OnTime);
+    }
+
+    #[test]
+    fn every_reason_reads_as_a_sentence() {
+        let reasons = [
+            Why::Always,
+            Why::AmountMet,
+            Why::AmountNotMet,
+            Why::NoLimitInCurrency {
+                currency: Currency::EUR,
+            },
+            Why::SupplierIsNew,
+            Why::SupplierKnown,
+            Why::SupplierListed,
+            Why::SupplierNotListed,
+            Why::AccountChanged,
+            Why::AccountUnchanged,
+        ];
+        let texts: BTreeSet<String> = reasons.iter().map(Why::describe).collect();
+        assert_eq!(
+            texts.len(),
+            reasons.len(),
+            "each reason has its own sentence"
+        );
+        assert!(texts.iter().all(|t| t.ends_with('.')));
+        assert!(texts.iter().any(|t| t.contains("EUR")));
+    }
+
+    #[test]
+    fn a_draft_is_saved_only_when_valid_and_activation_numbers_versions() {
+        let mut set = Workflows::default();
+        let at = crate::dates::Timestamp(1);
+        assert_eq!(
+            set.activate(&user("u-admin"), at),
+            Err(WorkflowRefusal::NoDraft)
+        );
+        let mut bad = finance_workflow();
+        bad.steps[1].approvers = Approvers::Group {
+            name: "board".into(),
+        };
+        let Err(WorkflowRefusal::Invalid { errors }) = set.save_draft(bad) else {
+            panic!("an unknown group is refused");
+        };
+        assert_eq!(
+            errors,
+            vec!["Step 2: there is no approver group “board”.".to_owned()]
+        );
+        assert_eq!(set.draft, None);
+        set.save_draft(finance_workflow()).unwrap();
+        assert_eq!(set.activate(&user("u-admin"), at), Ok(1));
+        assert_eq!(set.activate(&user("u-admin"), at), Ok(2));
+        assert_eq!(set.active.as_ref().map(|a| a.version), Some(2));
+        assert!(set.draft.is_some(), "the draft stays for further changes");
+    }
+
+    #[test]
+    fn groups_are_checked_for_shape() {
+        let mut w = finance_workflow();
+        w.groups.insert(" ".into(), vec![user("u-cfo")]);
+        assert!(validate(&w).contains(&WorkflowError::GroupShape));
+        let mut w = finance_workflow();
+        w.groups.insert("empty".into(), Vec::new());
+        assert!(validate(&w).contains(&WorkflowError::GroupShape));
+        assert!(validate(&finance_workflow()).is_empty());
+    }
+
+    #[test]
+    fn no_applying_step_blocks_the_route() {
+        let workflow = Workflow {
+            steps: vec![step(
+                "New only",
+                Condition::NewSupplier,
+                Approvers::InvoiceApprovers,
+            )],
+            distinct_approvers: 1,
+            groups: BTreeMap::new(),
+        };
+        let r = route(&workflow, &facts(nok(1)), &directory());
+        assert_eq!(r.blocked, Some(Blocked::NoStepApplies));
     }
 }

@@ -60,6 +60,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         settings: CompanySettings::default(),
         bank_agreements: Vec::new(),
         version: 1,
+        workflows: Default::default(),
     };
     let kv = Kv::open(env)?;
     let company = create_company(&kv, company).await?;

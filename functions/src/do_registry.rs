@@ -110,6 +110,15 @@ pub enum CompanyChange {
     RemoveAgreement {
         agreement_id: String,
     },
+    /// Replaces the approval workflow's draft (validated here, by `ap_core::workflow`).
+    SaveWorkflowDraft {
+        draft: ap_core::workflow::Workflow,
+    },
+    /// Makes the draft the active workflow version.
+    ActivateWorkflow {
+        by: ap_core::ids::UserId,
+        at: ap_core::dates::Timestamp,
+    },
 }
 
 /// Who holds the claim now (after a `Claim`: the caller if it won).
@@ -177,6 +186,8 @@ pub enum CompanyRefusal {
     /// Includes a debtor account held by another agreement.
     #[error(transparent)]
     Agreement(#[from] AgreementRefusal),
+    #[error(transparent)]
+    Workflow(#[from] ap_core::workflow::WorkflowRefusal),
     /// A stored record could not be read: nothing is assumed in its place.
     #[error("A company record could not be read; nothing was changed. Please contact support.")]
     Unreadable,
@@ -586,6 +597,14 @@ fn apply(
         CompanyChange::RemoveAgreement { agreement_id } => {
             let (removed, claims) = remove_agreement(&mut record.bank_agreements, &agreement_id)?;
             Ok((claims, Some(removed.id)))
+        }
+        CompanyChange::SaveWorkflowDraft { draft } => {
+            record.workflows.save_draft(draft)?;
+            Ok((AccountClaims::default(), None))
+        }
+        CompanyChange::ActivateWorkflow { by, at } => {
+            record.workflows.activate(&by, at)?;
+            Ok((AccountClaims::default(), None))
         }
     }
 }

@@ -550,9 +550,10 @@ impl From<ProcessRefusal> for ApiError {
     fn from(refusal: ProcessRefusal) -> Self {
         match refusal {
             ProcessRefusal::Comment(e) => Self::field("comment", e.to_string()),
-            ProcessRefusal::SameApprover | ProcessRefusal::ApproveAndPayNeedsCompletingApproval => {
-                Self::Unprocessable(refusal.to_string())
-            }
+            ProcessRefusal::SameApprover
+            | ProcessRefusal::ApproveAndPayNeedsCompletingApproval
+            | ProcessRefusal::ApproveAndPayOnLastStep => Self::Unprocessable(refusal.to_string()),
+            ProcessRefusal::NotYourStep { .. } => Self::Forbidden(refusal.to_string()),
             other => Self::Conflict(other.to_string()),
         }
     }
@@ -786,6 +787,7 @@ impl From<CompanyRefusal> for ApiError {
                 Self::Conflict(refusal.to_string())
             }
             CompanyRefusal::Unreadable => Self::Unavailable(refusal.to_string()),
+            CompanyRefusal::Workflow(_) => Self::Unprocessable(refusal.to_string()),
         }
     }
 }

@@ -141,6 +141,9 @@ pub struct CompanyRecord {
     /// Counts the changes of this record (1 when created).
     #[serde(default)]
     pub version: u64,
+    /// The approval workflow's draft and active version (`ap_core::workflow::Workflows`).
+    #[serde(default)]
+    pub workflows: ap_core::workflow::Workflows,
 }
 
 impl CompanyRecord {

@@ -114,7 +114,8 @@ impl Ledger {
                 process,
                 fingerprint,
                 transition,
-            } => to_json(&self.open(process, fingerprint, transition)?),
+                routing,
+            } => to_json(&self.open(process, fingerprint, transition, routing)?),
             LedgerCommand::Act {
                 process_id,
                 user,
@@ -131,9 +132,12 @@ impl Ledger {
                 actor,
                 now,
             } => to_json(&self.revoke(&process_id, &actor, now)?),
-            LedgerCommand::OpenTasks { sort, after, limit } => {
-                to_json(&self.open_tasks(sort, after.as_ref(), limit)?)
-            }
+            LedgerCommand::OpenTasks {
+                sort,
+                after,
+                limit,
+                user,
+            } => to_json(&self.open_tasks(sort, after.as_ref(), limit, &user)?),
             LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
             LedgerCommand::Signings { user, after, limit } => {
                 to_json(&self.signings(&user, after.as_ref(), limit)?)

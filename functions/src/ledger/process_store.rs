@@ -90,10 +90,10 @@ impl Ledger {
     }
 
     pub(super) fn save(&self, process: &Process, warnings: &[Warning]) -> Result<()> {
-        let [due, amount] = task_keys(process);
+        let [due, amount, assignees] = task_keys(process);
         self.sql.exec(
             "UPDATE processes SET state = ?, version = ?, data = ?, warnings = ?, task_due = ?, \
-             task_amount = ? WHERE id = ?",
+             task_amount = ?, assignees = ? WHERE id = ?",
             vec![
                 text(process.state().name()),
                 int(process.version()),
@@ -101,6 +101,7 @@ impl Ledger {
                 text(to_json(&warnings)?),
                 due,
                 amount,
+                assignees,
                 text(process.id().as_str()),
             ],
         )?;

@@ -5,6 +5,7 @@
 use ap_core::approval::revokes_on_account_change;
 use ap_core::ids::{InvoiceId, UserId};
 use ap_core::process::{opening_warnings, Process, ProcessState, Transition};
+use ap_core::process_route::Routing;
 use ap_core::token::TokenRecord;
 use ap_core::warnings::Warning;
 use serde::Deserialize;
@@ -22,6 +23,7 @@ impl Ledger {
         process: Process,
         fingerprint: String,
         transition: Transition,
+        routing: Option<Routing>,
     ) -> Result<OpenAnswer> {
         #[derive(Deserialize)]
         struct Existing {
@@ -56,11 +58,22 @@ impl Ledger {
         let others = self.same_supplier(&supplier_org)?;
         let same_supplier: Vec<&Process> = others.iter().map(|r| &r.process).collect();
         let warnings = opening_warnings(&new, &same_supplier);
+        // Under a workflow the route is decided here, where the supplier's history is.
+        let (process, transition) = match &routing {
+            Some(routing) => Process::open_routed(
+                process.id().clone(),
+                new.clone(),
+                routing.route_for(&new, &same_supplier),
+                transition.at,
+            ),
+            None => (process, transition),
+        };
 
-        let [due, amount] = task_keys(&process);
+        let [due, amount, assignees] = task_keys(&process);
         self.sql.exec(
             "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, \
-             warnings, task_due, task_amount, due_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             warnings, task_due, task_amount, due_date, assignees) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -73,6 +86,7 @@ impl Ledger {
                 due,
                 amount,
                 text(new.due_date.to_string()),
+                assignees,
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;

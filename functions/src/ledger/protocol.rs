@@ -72,6 +72,10 @@ pub enum LedgerCommand {
         process: Process,
         fingerprint: String,
         transition: Transition,
+        /// The company's active workflow: the ledger routes the process with what it knows of
+        /// the supplier (`ap_core::process_route::Routing`).
+        #[serde(default)]
+        routing: Option<ap_core::process_route::Routing>,
     },
     Act {
         process_id: InvoiceId,
@@ -120,6 +124,9 @@ pub enum LedgerCommand {
         sort: TaskSort,
         after: Option<TaskKey>,
         limit: usize,
+        /// Only the tasks `user` may decide now: every task without a workflow, and those whose
+        /// waiting step names them.
+        user: UserId,
     },
     Get {
         process_id: InvoiceId,

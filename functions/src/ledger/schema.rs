@@ -52,11 +52,14 @@ const SCHEMA: [&str; 19] = [
 
 /// Columns added after their tables were first created: `(table, column, declaration)`. A
 /// ledger stored before them gains them once, filled in by [`backfill`].
-const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
     // The process overview's order (`ap_core::listing::ProcessKey`).
     ("processes", "due_date", "TEXT"),
     // The payment list's order (`ap_core::listing::PaymentKey`).
     ("payments", "created_at", "INTEGER"),
+    // Who may decide an open task under a workflow (`|id|id|`); `NULL` without one (stored
+    // before workflows: none had one, so nothing to fill in).
+    ("processes", "assignees", "TEXT"),
 ];
 
 /// The indexes of the lists' keyset pages; created after the columns they use. The task list's
@@ -125,7 +128,7 @@ fn add_task_keys(sql: &SqlStorage) -> Result<()> {
         .to_array()?;
     for row in rows {
         let process: Process = from_json(&row.data)?;
-        let [due, amount] = task_keys(&process);
+        let [due, amount, _] = task_keys(&process);
         sql.exec(
             "UPDATE processes SET task_due = ?, task_amount = ? WHERE id = ?",
             vec![due, amount, text(row.id)],
@@ -134,18 +137,41 @@ fn add_task_keys(sql: &SqlStorage) -> Result<()> {
     Ok(())
 }
 
-/// The `task_due` and `task_amount` of `process`: its sort keys while it is an open task
-/// (`ProcessState::is_open_task`), `NULL` otherwise. Every write of a process stores them. The
-/// company is the document's, which is the ledger's (`documents.rs` refuses another).
-pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 2] {
+/// The `task_due`, `task_amount` and `assignees` of `process`: its sort keys while it is an open
+/// task (`ProcessState::is_open_task`), `NULL` otherwise, and under a workflow who may decide
+/// it now as `|id|id|` ([`assignee_pattern`] finds one). Every write of a process stores them.
+/// The company is the document's, which is the ledger's (`documents.rs` refuses another).
+pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 3] {
     if !process.state().is_open_task() {
-        return [SqlStorageValue::Null, SqlStorageValue::Null];
+        return [
+            SqlStorageValue::Null,
+            SqlStorageValue::Null,
+            SqlStorageValue::Null,
+        ];
     }
     let key = TaskKey::of(process, &process.document().company_id);
+    let assignees = match process.assignees() {
+        Some(users) => text(format!(
+            "|{}|",
+            users
+                .iter()
+                .map(|u| u.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        )),
+        None => SqlStorageValue::Null,
+    };
     [
         text(key.sort_text(TaskSort::DueDate)),
         text(key.sort_text(TaskSort::Amount)),
+        assignees,
     ]
+}
+
+/// What `instr(assignees, ?)` looks for to find `user` among a task's assignees (user ids have
+/// no `|`).
+pub(super) fn assignee_pattern(user: &ap_core::ids::UserId) -> String {
+    format!("|{}|", user.as_str())
 }
 
 /// Fills the [`ADDED_COLUMNS`] of rows stored before them (none after the first start): a

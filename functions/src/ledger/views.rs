@@ -16,7 +16,7 @@ use serde::Deserialize;
 use worker::Result;
 
 use super::payment_store::{payment_row, rfc3339, FileData, StoredEvent, StoredPayment};
-use super::schema::{from_json, int, text, Data, DataRow};
+use super::schema::{assignee_pattern, from_json, int, text, Data, DataRow};
 use super::{HistoryRow, Ledger, ProcessRecord, ProcessWithHistory};
 
 impl Ledger {
@@ -98,6 +98,7 @@ impl Ledger {
         sort: TaskSort,
         after: Option<&TaskKey>,
         limit: usize,
+        user: &UserId,
     ) -> Result<Vec<ProcessRecord>> {
         let column = match sort {
             TaskSort::DueDate => "task_due",
@@ -110,9 +111,10 @@ impl Ledger {
             .exec(
                 &format!(
                     "SELECT data, warnings FROM processes WHERE {column} > ? \
+                     AND (assignees IS NULL OR instr(assignees, ?) > 0) \
                      ORDER BY {column} LIMIT ?"
                 ),
-                vec![text(after), int(limit as u64)],
+                vec![text(after), text(assignee_pattern(user)), int(limit as u64)],
             )?
             .to_array()?;
         rows.iter().map(|r| self.record_from(r)).collect()

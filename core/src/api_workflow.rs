@@ -1,0 +1,99 @@
+//! Request and response types of a company's approval workflow (issue 10), shared by the Worker
+//! and the SPA.
+//!
+//! ```text
+//! System Administrator (session cookie), else 403:
+//!
+//!   GET  /api/v1/companies/{id}/workflow            -> WorkflowsView
+//!   PUT  /api/v1/companies/{id}/workflow/draft      WorkflowDraftRequest -> WorkflowsView
+//!                                                   422 naming every problem; 409 stale version
+//!   POST /api/v1/companies/{id}/workflow/activate   api_approval::VersionedRequest -> WorkflowsView
+//!                                                   422 without a draft; 409 stale version
+//!   POST /api/v1/companies/{id}/workflow/simulate   SimulateRequest -> SimulationView
+//! ```
+//!
+//! The workflow itself travels as `workflow::Workflow` (steps with their condition, approvers
+//! and "any one"/"all", the four-eyes number and the groups).
+
+use serde::{Deserialize, Serialize};
+
+use crate::workflow::{Needed, Workflow};
+
+/// A person the editor can name as an approver: an active Invoice Approver of the company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproverChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// The active workflow version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveWorkflowView {
+    pub version: u32,
+    pub workflow: Workflow,
+    pub activated_by: String,
+    /// RFC 3339 UTC.
+    pub activated_at: String,
+}
+
+/// A company's workflows as the editor shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowsView {
+    pub company_id: String,
+    pub company_name: String,
+    pub base_currency: String,
+    /// The company record's version: send it back as `expected_version`.
+    pub version: u64,
+    pub draft: Option<Workflow>,
+    pub active: Option<ActiveWorkflowView>,
+    /// Who can be named: the company's active Invoice Approvers, by name.
+    pub approvers: Vec<ApproverChoice>,
+}
+
+/// Saves the draft (it must be valid: every problem is named otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowDraftRequest {
+    pub expected_version: u64,
+    pub workflow: Workflow,
+}
+
+/// An invoice to try a workflow on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulateRequest {
+    /// As on an invoice: `"300000.00"`.
+    pub amount: String,
+    pub currency: String,
+    #[serde(default)]
+    pub supplier_org_number: String,
+    #[serde(default)]
+    pub supplier_is_new: bool,
+    #[serde(default)]
+    pub bank_account_changed: bool,
+    /// Try the draft (default) or the active version.
+    #[serde(default = "yes")]
+    pub draft: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One step of a simulated route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulatedStep {
+    pub name: String,
+    pub applies: bool,
+    /// Why it applies or not, as a sentence.
+    pub why: String,
+    /// Who would decide it, by name (empty when it does not apply).
+    pub approvers: Vec<String>,
+    pub needed: Needed,
+}
+
+/// The route an invoice would take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationView {
+    pub steps: Vec<SimulatedStep>,
+    /// Why it would be blocked, as a sentence.
+    pub blocked: Option<String>,
+}
