@@ -5,9 +5,11 @@
 
 use ap_core::api::Page;
 use ap_core::api_approval::{
-    CommentRequest, CommentView, HistoryEntry, InvoiceView, RejectRequest, SupplierView,
-    TaskDetail, TaskRow, VersionedRequest,
+    AnswerReviewRequest, CommentRequest, CommentView, ForwardRequest, HistoryEntry, InvoiceView,
+    PostponeRequest, RejectRequest, ReviewRequest, SupplierView, TaskDetail, TaskRow,
+    VersionedRequest,
 };
+use ap_core::api_workflow::ApproverChoice;
 use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
@@ -269,6 +271,9 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let only = query_param(req, "company")?;
     let now = now_secs();
+    let today = ap_core::dates::Date::from_unix_secs(now)
+        .map(|d| d.to_string())
+        .map_err(|e| ApiError::internal("today", e))?;
     let mut candidates = Vec::new();
     for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
         let command = LedgerCommand::OpenTasks {
@@ -276,6 +281,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
             after: after.clone(),
             limit: limit + 1,
             user: ctx.user.id.clone(),
+            today: today.clone(),
         };
         let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
         for record in records {
@@ -440,6 +446,97 @@ pub async fn reject(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         })
     })
     .await
+}
+
+/// The user `id` names when they are an active Invoice Approver of `company` other than me,
+/// else a 400 naming `field`.
+async fn colleague(
+    kv: &Kv,
+    ctx: &SessionCtx,
+    company: &CompanyRecord,
+    id: &str,
+    field: &'static str,
+) -> Result<UserRecord, ApiError> {
+    let user = match ap_core::ids::UserId::parse(id.trim()) {
+        Ok(id) if id != ctx.user.id => crate::records::load_user(kv, &id).await?,
+        _ => None,
+    };
+    user.filter(|u| u.active && u.roles.has(&company.id, Role::InvoiceApprover))
+        .ok_or_else(|| BadField::Person(field).into())
+}
+
+/// `GET /api/v1/tasks/{id}/people`: who the task can be forwarded to or reviewed by (the
+/// company's other active Invoice Approvers, by name).
+pub async fn people(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, _) = approver_scope(&kv, &ctx, id).await?;
+    let people: Vec<ApproverChoice> = crate::workflows::invoice_approvers(env, &kv, &company)
+        .await?
+        .into_iter()
+        .filter(|u| u.id != ctx.user.id)
+        .map(|u| ApproverChoice {
+            id: u.id.to_string(),
+            name: u.name,
+        })
+        .collect();
+    json(200, &people)
+}
+
+/// `POST /api/v1/tasks/{id}/forward`, `…/review`, `…/review/answer`, `…/postpone`: the task
+/// actions beyond approve and reject, each decided by the process in its ledger.
+pub async fn hand_over(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    what: &str,
+) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let action = match what {
+        "forward" => {
+            let body: ForwardRequest = read_json(&mut req).await?;
+            let to = colleague(&kv, &ctx, &company, &body.to, "to").await?;
+            Action::Forward {
+                expected_version: body.expected_version,
+                to: to.id,
+                to_name: to.name,
+                comment: body.comment,
+            }
+        }
+        "review" => {
+            let body: ReviewRequest = read_json(&mut req).await?;
+            let reviewer = colleague(&kv, &ctx, &company, &body.reviewer, "reviewer").await?;
+            Action::RequestReview {
+                expected_version: body.expected_version,
+                user_name: ctx.user.name.clone(),
+                reviewer: reviewer.id,
+                reviewer_name: reviewer.name,
+                question: body.question,
+            }
+        }
+        "answer" => {
+            let body: AnswerReviewRequest = read_json(&mut req).await?;
+            Action::AnswerReview {
+                expected_version: body.expected_version,
+                answer: body.answer,
+            }
+        }
+        _ => {
+            let body: PostponeRequest = read_json(&mut req).await?;
+            let until = ap_core::dates::Date::parse(body.until.trim()).map_err(BadField::Until)?;
+            let today = ap_core::dates::Date::from_unix_secs(now_secs())
+                .map_err(|e| ApiError::internal("today", e))?;
+            Action::Postpone {
+                expected_version: body.expected_version,
+                until,
+                today,
+            }
+        }
+    };
+    act(env, &ctx, &company, &process, action).await?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
 }
 
 /// `POST /api/v1/tasks/{id}/comments`.

@@ -377,6 +377,13 @@ async fn app_api(
         }
         (Post, ["api", "v1", "tasks", id, "reject"]) => approval::reject(req, env, id).await,
         (Post, ["api", "v1", "tasks", id, "comments"]) => approval::comment(req, env, id).await,
+        (Get, ["api", "v1", "tasks", id, "people"]) => approval::people(&req, env, id).await,
+        (Post, ["api", "v1", "tasks", id, what @ ("forward" | "review" | "postpone")]) => {
+            approval::hand_over(req, env, id, what).await
+        }
+        (Post, ["api", "v1", "tasks", id, "review", "answer"]) => {
+            approval::hand_over(req, env, id, "answer").await
+        }
         (Get, ["api", "v1", "bundle"]) => bundle::get(&req, env).await,
         (Delete, ["api", "v1", "bundle", "items", id]) => bundle::remove(&req, env, id).await,
         (Post, ["api", "v1", "bundle", "cancel"]) => bundle::cancel(&req, env).await,

@@ -251,6 +251,12 @@ pub enum BadField {
     Amount(ap_core::money::MoneyError),
     #[error("{0}")]
     Currency(ap_core::money::CurrencyError),
+    /// Forward to / review by someone who is not an active Invoice Approver of the company.
+    #[error("Choose an active Invoice Approver of this company.")]
+    Person(&'static str),
+    /// A postponement day that is not a date.
+    #[error("{0}")]
+    Until(ap_core::dates::DateError),
 }
 
 impl BadField {
@@ -268,6 +274,8 @@ impl BadField {
             Self::Digest(_) => "digest".to_owned(),
             Self::NoScopes => "scopes".to_owned(),
             Self::Amount(_) => "amount".to_owned(),
+            Self::Person(field) => (*field).to_owned(),
+            Self::Until(_) => "until".to_owned(),
             Self::Currency(_) => "currency".to_owned(),
             Self::RoleCompany(company) => {
                 format!("roles.{}", company.chars().take(64).collect::<String>())
@@ -559,8 +567,13 @@ impl From<ProcessRefusal> for ApiError {
             ProcessRefusal::Comment(e) => Self::field("comment", e.to_string()),
             ProcessRefusal::SameApprover
             | ProcessRefusal::ApproveAndPayNeedsCompletingApproval
-            | ProcessRefusal::ApproveAndPayOnLastStep => Self::Unprocessable(refusal.to_string()),
-            ProcessRefusal::NotYourStep { .. } => Self::Forbidden(refusal.to_string()),
+            | ProcessRefusal::ApproveAndPayOnLastStep
+            | ProcessRefusal::PostponeDay
+            | ProcessRefusal::ToSelf
+            | ProcessRefusal::AlreadyApprovedBy { .. } => Self::Unprocessable(refusal.to_string()),
+            ProcessRefusal::NotYourStep { .. } | ProcessRefusal::NotReviewer => {
+                Self::Forbidden(refusal.to_string())
+            }
             other => Self::Conflict(other.to_string()),
         }
     }

@@ -14,6 +14,7 @@ mod signed;
 mod signing;
 mod status;
 mod task;
+mod task_actions;
 mod tasks;
 
 pub use account::{ChoosePassword, Home, Setup, SignIn};

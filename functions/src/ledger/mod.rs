@@ -137,7 +137,8 @@ impl Ledger {
                 after,
                 limit,
                 user,
-            } => to_json(&self.open_tasks(sort, after.as_ref(), limit, &user)?),
+                today,
+            } => to_json(&self.open_tasks(sort, after.as_ref(), limit, &user, &today)?),
             LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
             LedgerCommand::Signings { user, after, limit } => {
                 to_json(&self.signings(&user, after.as_ref(), limit)?)

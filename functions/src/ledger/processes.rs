@@ -69,11 +69,11 @@ impl Ledger {
             None => (process, transition),
         };
 
-        let [due, amount, assignees] = task_keys(&process);
+        let [due, amount, assignees, postponed] = task_keys(&process);
         self.sql.exec(
             "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, \
-             warnings, task_due, task_amount, due_date, assignees) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             warnings, task_due, task_amount, due_date, assignees, postponed_until) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -87,6 +87,7 @@ impl Ledger {
                 amount,
                 text(new.due_date.to_string()),
                 assignees,
+                postponed,
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;
@@ -154,6 +155,36 @@ impl Ledger {
             Action::RemoveFromBundle { expected_version } => {
                 process.remove_from_bundle(user, *expected_version, at)
             }
+            Action::Forward {
+                expected_version,
+                to,
+                to_name,
+                comment,
+            } => process.forward(user, to, to_name, comment, *expected_version, at),
+            Action::RequestReview {
+                expected_version,
+                user_name,
+                reviewer,
+                reviewer_name,
+                question,
+            } => process.request_review(
+                user,
+                user_name,
+                reviewer,
+                reviewer_name,
+                question,
+                *expected_version,
+                at,
+            ),
+            Action::AnswerReview {
+                expected_version,
+                answer,
+            } => process.answer_review(user, answer, *expected_version, at),
+            Action::Postpone {
+                expected_version,
+                until,
+                today,
+            } => process.postpone(user, *until, *today, *expected_version, at),
         };
         let transition = match result {
             Ok(t) => t,

@@ -45,6 +45,28 @@ pub enum Action {
     RemoveFromBundle {
         expected_version: u64,
     },
+    Forward {
+        expected_version: u64,
+        to: UserId,
+        to_name: String,
+        comment: String,
+    },
+    RequestReview {
+        expected_version: u64,
+        user_name: String,
+        reviewer: UserId,
+        reviewer_name: String,
+        question: String,
+    },
+    AnswerReview {
+        expected_version: u64,
+        answer: String,
+    },
+    Postpone {
+        expected_version: u64,
+        until: ap_core::dates::Date,
+        today: ap_core::dates::Date,
+    },
 }
 
 /// One invoice of a signing, with its freshly drawn token and the token sealed for the ERP.
@@ -127,6 +149,8 @@ pub enum LedgerCommand {
         /// Only the tasks `user` may decide now: every task without a workflow, and those whose
         /// waiting step names them.
         user: UserId,
+        /// Tasks postponed until after this day (`YYYY-MM-DD`) are left out.
+        today: String,
     },
     Get {
         process_id: InvoiceId,

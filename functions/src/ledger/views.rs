@@ -99,6 +99,7 @@ impl Ledger {
         after: Option<&TaskKey>,
         limit: usize,
         user: &UserId,
+        today: &str,
     ) -> Result<Vec<ProcessRecord>> {
         let column = match sort {
             TaskSort::DueDate => "task_due",
@@ -112,9 +113,15 @@ impl Ledger {
                 &format!(
                     "SELECT data, warnings FROM processes WHERE {column} > ? \
                      AND (assignees IS NULL OR instr(assignees, ?) > 0) \
+                     AND (postponed_until IS NULL OR postponed_until <= ?) \
                      ORDER BY {column} LIMIT ?"
                 ),
-                vec![text(after), text(assignee_pattern(user)), int(limit as u64)],
+                vec![
+                    text(after),
+                    text(assignee_pattern(user)),
+                    text(today),
+                    int(limit as u64),
+                ],
             )?
             .to_array()?;
         rows.iter().map(|r| self.record_from(r)).collect()
