@@ -200,7 +200,7 @@ macro_rules! process_detail {
             status: record.process.state().name().to_owned(),
             required_approvals: record.process.required_approvals(),
             approvers: $crate::records::Names::default().approvers($kv, record).await?,
-            warnings: ap_core::process_route::route_note(&record.process)
+            warnings: ap_core::process_route::task_notes(&record.process)
                 .into_iter()
                 .chain(ap_core::warnings::notes(&record.warnings_at($crate::platform::now_secs())))
                 .collect(),
@@ -229,7 +229,7 @@ pub(crate) fn row_notes(
                 company.settings.soon_overdue_days,
             )
         });
-    ap_core::process_route::route_note(&record.process)
+    ap_core::process_route::task_notes(&record.process)
         .into_iter()
         .chain(soon)
         .chain(ap_core::warnings::notes(&record.warnings_at(now)))
