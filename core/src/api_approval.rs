@@ -252,6 +252,10 @@ pub struct BundleItemView {
     #[serde(default)]
     pub creditor_bic: Option<String>,
     pub version: u64,
+    /// A substitute's Approve and pay for an absent approver: their name, shown in the dialog
+    /// so a bundle never mixes "on behalf of" with own approvals silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
 }
 
 /// The bundle's invoices of one company.

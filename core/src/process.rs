@@ -258,6 +258,9 @@ pub const MAX_POSTPONE_DAYS: i64 = 90;
 pub struct Forward {
     pub to: UserId,
     pub to_name: String,
+    /// A substitute standing in for this absent approver (by name), when that is why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
 }
 
 /// A review asked of someone: the task is with them until they answer.
@@ -601,6 +604,7 @@ impl Process {
         self.forwarded = Some(Forward {
             to: to.clone(),
             to_name: to_name.to_owned(),
+            on_behalf_of: None,
         });
         let change = Change::Forwarded {
             to_name: to_name.to_owned(),
@@ -658,6 +662,7 @@ impl Process {
         self.forwarded = Some(Forward {
             to: review.requested_by,
             to_name: review.requester_name,
+            on_behalf_of: None,
         });
         Ok(self.changed(Some(user), now, Change::ReviewAnswered { answer }))
     }
@@ -680,6 +685,42 @@ impl Process {
         }
         self.postponed_until = Some(until);
         Ok(self.changed(Some(user), now, Change::Postponed { until }))
+    }
+
+    /// Which of `absent` (users `user` substitutes for today, with their names) has this task
+    /// now while `user` does not: the one `user` decides it on behalf of.
+    pub fn stand_in_for<'a>(
+        &self,
+        user: &UserId,
+        absent: &'a [(UserId, String)],
+    ) -> Option<&'a (UserId, String)> {
+        if !self.state.is_open_task() || self.review.is_some() {
+            return None;
+        }
+        let assignees = self.assignees()?;
+        if assignees.contains(user) || self.approvals.iter().any(|a| &a.user == user) {
+            return None;
+        }
+        absent.iter().find(|(id, _)| assignees.contains(id))
+    }
+
+    /// A substitute takes over the task of the absent approver `absent` (who has it now), to
+    /// decide it on their behalf with their own roles and two-step verification: it is handed to
+    /// the substitute as a forward that names the absent approver. Part of the action that
+    /// follows, in the same ledger command (no version of its own).
+    pub fn stand_in(
+        &mut self,
+        user: &UserId,
+        user_name: &str,
+        absent: &[(UserId, String)],
+    ) -> Option<String> {
+        let (_, absent_name) = self.stand_in_for(user, absent)?.clone();
+        self.forwarded = Some(Forward {
+            to: user.clone(),
+            to_name: user_name.to_owned(),
+            on_behalf_of: Some(absent_name.clone()),
+        });
+        Some(absent_name)
     }
 
     /// `user` has the task and may hand it to `to`, who has not approved it.

@@ -219,7 +219,13 @@ pub fn task_notes(process: &Process) -> Vec<WarningNote> {
         ));
     } else if let Some(forward) = process.forwarded() {
         let to = &forward.to_name;
-        notes.push(note("forwarded", crate::sentence!("Forwarded to {to}.")));
+        notes.push(match &forward.on_behalf_of {
+            Some(absent) => note(
+                "on_behalf_of",
+                crate::sentence!("With {to}, the substitute, on behalf of {absent}."),
+            ),
+            None => note("forwarded", crate::sentence!("Forwarded to {to}.")),
+        });
     }
     if let Some(until) = process.postponed_until() {
         notes.push(note(

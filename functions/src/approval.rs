@@ -142,18 +142,39 @@ pub fn comments_view(rows: &[HistoryRow]) -> Vec<CommentView> {
         .collect()
 }
 
-/// Whether "Approve and pay" is offered to `user` on this process, and if not, why.
+/// Whether "Approve and pay" is offered to `user` on this process, and if not, why. A
+/// substitute is judged as if they had taken the absent approver's task over.
 pub fn approve_and_pay_offer(
     record: &ProcessRecord,
     company: &CompanyRecord,
     user: &UserRecord,
+    stand_in: &[(ap_core::ids::UserId, String)],
 ) -> (bool, Vec<String>) {
     let readiness = company.readiness_of(user);
     let mut missing = readiness.messages(&company.name);
-    if let Err(refusal) = record.process.check_approve_and_pay(&user.id) {
+    let mut process = record.process.clone();
+    process.stand_in(&user.id, &user.name, stand_in);
+    if let Err(refusal) = process.check_approve_and_pay(&user.id) {
         missing.push(refusal.to_string());
     }
     (missing.is_empty(), missing)
+}
+
+/// "On behalf of …" on a task `user` sees because they substitute for an absent approver.
+fn on_behalf_note(
+    record: &ProcessRecord,
+    user: &ap_core::ids::UserId,
+    stand_in: &[(ap_core::ids::UserId, String)],
+) -> Option<ap_core::warnings::WarningNote> {
+    let (_, absent) = record.process.stand_in_for(user, stand_in)?;
+    Some(ap_core::warnings::WarningNote {
+        kind: "on_behalf_of".to_owned(),
+        message: ap_core::sentence!("On behalf of {absent}: you substitute for them."),
+    })
+}
+
+fn today(now: u64) -> Result<ap_core::dates::Date, ApiError> {
+    ap_core::dates::Date::from_unix_secs(now).map_err(|e| ApiError::internal("today", e))
 }
 
 /// A list row of a process (`TaskRow` on the task list, `ProcessRow` on the process overview):
@@ -240,11 +261,13 @@ fn task_row(
     record: &ProcessRecord,
     company: &CompanyRecord,
     user: &UserRecord,
+    stand_in: &[(ap_core::ids::UserId, String)],
     now: u64,
 ) -> TaskRow {
-    let (offered, missing) = approve_and_pay_offer(record, company, user);
+    let (offered, missing) = approve_and_pay_offer(record, company, user, stand_in);
+    let on_behalf = on_behalf_note(record, &user.id, stand_in);
     process_row!(TaskRow, record, company, {
-        warnings: row_notes(record, company, now),
+        warnings: on_behalf.into_iter().chain(row_notes(record, company, now)).collect(),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     })
@@ -271,22 +294,23 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let only = query_param(req, "company")?;
     let now = now_secs();
-    let today = ap_core::dates::Date::from_unix_secs(now)
-        .map(|d| d.to_string())
-        .map_err(|e| ApiError::internal("today", e))?;
+    let stand_in = crate::absences::standing_in_for(env, &kv, &ctx.user.id, today(now)?).await?;
+    let mut users = vec![ctx.user.id.clone()];
+    users.extend(stand_in.iter().map(|(id, _)| id.clone()));
+    let today = today(now)?.to_string();
     let mut candidates = Vec::new();
     for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
         let command = LedgerCommand::OpenTasks {
             sort,
             after: after.clone(),
             limit: limit + 1,
-            user: ctx.user.id.clone(),
+            users: users.clone(),
             today: today.clone(),
         };
         let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
         for record in records {
             let key = TaskKey::of(&record.process, &company.id);
-            candidates.push((key, task_row(&record, &company, &ctx.user, now)));
+            candidates.push((key, task_row(&record, &company, &ctx.user, &stand_in, now)));
         }
     }
     let (items, next_cursor) = task_list::merged_page(candidates, sort, after.as_ref(), limit);
@@ -304,14 +328,22 @@ async fn detail_of(
         .await?
         .ok_or(Missing::Task)?;
     let record = &found.record;
-    let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
-    let standing = TaskStanding::of(&record.process, &ctx.user.id);
-    Ok(process_detail!(TaskDetail, &found, &company.name, kv, {
+    let stand_in =
+        crate::absences::standing_in_for(env, kv, &ctx.user.id, today(now_secs())?).await?;
+    let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user, &stand_in);
+    // A substitute stands where the absent approver would.
+    let mut standing_in = record.process.clone();
+    standing_in.stand_in(&ctx.user.id, &ctx.user.name, &stand_in);
+    let standing = TaskStanding::of(&standing_in, &ctx.user.id);
+    let on_behalf = on_behalf_note(record, &ctx.user.id, &stand_in);
+    let mut detail = process_detail!(TaskDetail, &found, &company.name, kv, {
         can_approve: standing == TaskStanding::CanDecide,
         standing,
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
-    }))
+    });
+    detail.warnings.splice(0..0, on_behalf);
+    Ok(detail)
 }
 
 /// `GET /api/v1/tasks/{id}`.
@@ -347,6 +379,9 @@ pub async fn act(
     process: &InvoiceId,
     action: Action,
 ) -> Result<ProcessRecord, ApiError> {
+    let now = now_secs();
+    let kv = Kv::open(env)?;
+    let stand_in = crate::absences::standing_in_for(env, &kv, &ctx.user.id, today(now)?).await?;
     let answer: ActAnswer = ask_ledger(
         env,
         &company.id,
@@ -355,16 +390,26 @@ pub async fn act(
             user: ctx.user.id.clone(),
             actor: actor_label(&ctx.user),
             action,
-            now: now_secs(),
+            now,
+            stand_in,
+            user_name: ctx.user.name.clone(),
         },
     )
     .await?;
     match answer {
-        ActAnswer::Done { record, transition } => {
+        ActAnswer::Done {
+            record,
+            transition,
+            on_behalf_of,
+        } => {
             let doc = record.process.document();
+            let actor = match on_behalf_of {
+                Some(absent) => ap_core::sentence!("{} on behalf of {absent}", ctx.actor()),
+                None => ctx.actor(),
+            };
             events::record(
                 env,
-                &ctx.actor(),
+                &actor,
                 "invoice_state_changed",
                 Some(&company.id),
                 ap_core::sentence!(

@@ -109,6 +109,8 @@ pub enum Missing {
     Process,
     #[error("This invoice has no PDF.")]
     Pdf,
+    #[error("There is no such absence of yours.")]
+    Absence,
     #[error("There is no such payment.")]
     Payment,
     #[error("There is no such payment file.")]
@@ -257,6 +259,11 @@ pub enum BadField {
     /// A postponement day that is not a date.
     #[error("{0}")]
     Until(ap_core::dates::DateError),
+    /// An absence's first or last day that is not a date.
+    #[error("{1}")]
+    Day(&'static str, ap_core::dates::DateError),
+    #[error("An absence must not be over already: its last day is today or later.")]
+    PastAbsence,
 }
 
 impl BadField {
@@ -276,6 +283,8 @@ impl BadField {
             Self::Amount(_) => "amount".to_owned(),
             Self::Person(field) => (*field).to_owned(),
             Self::Until(_) => "until".to_owned(),
+            Self::Day(field, _) => (*field).to_owned(),
+            Self::PastAbsence => "to".to_owned(),
             Self::Currency(_) => "currency".to_owned(),
             Self::RoleCompany(company) => {
                 format!("roles.{}", company.chars().take(64).collect::<String>())

@@ -1,5 +1,6 @@
 //! One component per screen.
 
+mod absences;
 mod account;
 mod admin;
 mod autopay;

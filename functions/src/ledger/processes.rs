@@ -17,6 +17,15 @@ use super::{
     ActAnswer, Action, Ledger, OpenAnswer, ProcessRecord, SignAnswer, SignRefusal, Signing,
 };
 
+/// Who acts: the user, their label for the history, their name, and the absent approvers they
+/// substitute for today.
+pub(super) struct Actor<'a> {
+    pub(super) user: &'a UserId,
+    pub(super) label: &'a str,
+    pub(super) name: &'a str,
+    pub(super) stand_in: &'a [(UserId, String)],
+}
+
 impl Ledger {
     pub(super) fn open(
         &self,
@@ -132,8 +141,7 @@ impl Ledger {
     pub(super) fn act(
         &self,
         process_id: &InvoiceId,
-        user: &UserId,
-        actor: &str,
+        by: &Actor,
         action: Action,
         now: u64,
     ) -> Result<ActAnswer> {
@@ -142,6 +150,18 @@ impl Ledger {
         };
         let mut process = record.process.clone();
         let at = ap_core::dates::Timestamp(now);
+        let user = by.user;
+        // A substitute deciding an absent approver's task takes it over first, in this command
+        // (a comment needs no stand-in).
+        let on_behalf_of = match action {
+            Action::Comment { .. } => None,
+            _ => process.stand_in(user, by.name, by.stand_in),
+        };
+        let actor_label = match &on_behalf_of {
+            Some(absent) => ap_core::sentence!("{} on behalf of {absent}", by.label),
+            None => by.label.to_owned(),
+        };
+        let actor = actor_label.as_str();
         let result = match &action {
             Action::Approve { expected_version } => process.approve(user, *expected_version, at),
             Action::ApproveAndPay { expected_version } => {
@@ -201,6 +221,7 @@ impl Ledger {
         Ok(ActAnswer::Done {
             record: ProcessRecord { process, ..record },
             transition,
+            on_behalf_of,
         })
     }
 
