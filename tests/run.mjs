@@ -11,7 +11,7 @@
 // own `node --test` run, because the runner orders files by itself.
 import { spawnApp } from './support/app.mjs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,11 @@ try {
     failed += Number(text.match(/^# fail (\d+)$/m)?.[1] ?? 0);
   }
 } finally {
+  // What wrangler dev printed (warnings and errors), for a failure that only shows on its side
+  // (a restarted worker, an exception in a Durable Object).
+  mkdirSync(join(here, 'output'), { recursive: true });
+  writeFileSync(join(here, 'output', 'wrangler.log'), app.log());
+  if (failedRuns) console.log(`\nwrangler dev's output is in tests/output/wrangler.log; its end:\n${app.log().slice(-3000)}`);
   await app.stop();
   rmSync(tapDir, { recursive: true, force: true });
 }

@@ -126,3 +126,40 @@ test('a postponed task leaves the task list until its day', async () => {
   assert.equal(await page.locator('[data-testid="task-list"] tr[data-invoice="PP-1"]').count(), 0);
   await page.context().close();
 });
+
+test('on My details an approver names a substitute, who decides the task on their behalf', async () => {
+  const page = await pageAs(per, { width: 390 });
+  await page.goto('/my-details');
+  const card = page.getByTestId('absences');
+  await card.waitFor();
+  await card.locator('#absence-substitute option', { hasText: 'Kari Holm' }).waitFor({ state: 'attached' });
+  await card.getByLabel('Substitute').selectOption({ label: 'Kari Holm' });
+  const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  await card.getByLabel('First day away').fill(day(0));
+  await card.getByLabel('Last day away').fill(day(2));
+  await card.getByRole('button', { name: 'Set absence' }).click();
+  await card.getByText('Your absence is set.').waitFor();
+  await card.getByTestId('absence').first().waitFor();
+  assert.match(await card.getByTestId('absence').first().textContent(), /Kari Holm substitutes/);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling at 390 px');
+  await screenshot(page, 'absence-390');
+  // Oneself as substitute is refused with the rule's sentence (Per is not in his own list, so
+  // the request is made as the form would).
+  await page.context().close();
+
+  // A task forwarded to Per while he is away: Kari has it, marked on behalf of him.
+  const id = await newInvoice(company, { invoice_number: 'SUB-1' });
+  const t = await ola.client.call('GET', `/api/v1/tasks/${id}`);
+  const fw = await ola.client.call('POST', `/api/v1/tasks/${id}/forward`, { json: { expected_version: t.body.version, to: per.id, comment: 'Per knows this supplier.' } });
+  assert.equal(fw.status, 200, fw.text);
+  const karis = await pageAs(kari);
+  await karis.goto('/tasks');
+  const row = karis.locator('[data-testid="task-list"] tr[data-invoice="SUB-1"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /On behalf of Per Berg/);
+  await openTask(karis, id);
+  await karis.getByRole('button', { name: 'Approve', exact: true }).click();
+  await karis.getByText(/on behalf of Per Berg/).first().waitFor();
+  await screenshot(karis, 'task-on-behalf-1280');
+  await karis.context().close();
+});
