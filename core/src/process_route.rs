@@ -809,4 +809,43 @@ mod tests {
             "a decided invoice has no task notes"
         );
     }
+
+    #[test]
+    fn a_substitute_stands_in_for_the_absent_approver_who_has_the_task() {
+        let mut p = two_steps();
+        let away = vec![(user("u-budget"), "Bjørn Budget".to_owned())];
+        // Only for a task the absent approver has, and not for one the substitute has anyway.
+        assert_eq!(p.stand_in_for(&user("u-kari"), &[]), None);
+        assert_eq!(
+            p.stand_in_for(&user("u-kari"), &[(user("u-cfo"), "Cfo".into())]),
+            None
+        );
+        assert_eq!(p.stand_in_for(&user("u-budget"), &away), None);
+        assert_eq!(
+            p.stand_in(&user("u-kari"), "Kari", &away),
+            Some("Bjørn Budget".to_owned())
+        );
+        assert_eq!(p.assignees(), Some(users(&["u-kari"])));
+        assert_eq!(
+            task_notes(&p)[1].message,
+            "With Kari, the substitute, on behalf of Bjørn Budget."
+        );
+        let t = p.approve(&user("u-kari"), 1, Timestamp(2)).unwrap();
+        assert_eq!(
+            t.change.describe(),
+            "Approved the step “Budget owner”; the step “CFO” is next."
+        );
+        assert_eq!(
+            p.approvals()[0].user,
+            user("u-kari"),
+            "the substitute's own approval"
+        );
+        // A decided invoice needs nobody.
+        let mut done = unrouted();
+        done.approve(&user("ola"), 1, Timestamp(2)).unwrap();
+        assert_eq!(
+            done.stand_in_for(&user("kari"), &[(user("ola"), "Ola".into())]),
+            None
+        );
+    }
 }
