@@ -15,6 +15,7 @@ mod signing;
 mod status;
 mod task;
 mod tasks;
+mod workflow;
 
 pub use account::{ChoosePassword, Home, Setup, SignIn};
 pub use admin::{
@@ -31,3 +32,4 @@ pub use signed::SignedByMe;
 pub use status::Status;
 pub use task::Task;
 pub use tasks::Tasks;
+pub use workflow::CompanyWorkflow;
