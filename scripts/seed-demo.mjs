@@ -110,6 +110,26 @@ for (const key of ['nordlys', 'fjord', 'baltic']) {
   });
 }
 
+// Nordlys routes invoices through a two-step approval workflow (issue 10): Oskar, the budget
+// owner, first for amounts of 50,000 NOK and more, then Pia for every invoice. FB-2026-311 below
+// waits for Oskar; the smaller ones go straight to Pia.
+{
+  const nordlys = await adm('GET', `/api/v1/companies/${ids.nordlys}/workflow`);
+  const limit = [{ currency: 'NOK', minor: 5_000_000 }];
+  const draft = await adm('PUT', `/api/v1/companies/${ids.nordlys}/workflow/draft`, {
+    expected_version: nordlys.version,
+    workflow: {
+      steps: [
+        { name: 'Budget owner', condition: { kind: 'amount_at_least', limits: limit }, approvers: { kind: 'users', users: [oskar.id] }, needed: 'any_one' },
+        { name: 'Approver', condition: { kind: 'always' }, approvers: { kind: 'users', users: [pia.id] }, needed: 'any_one' },
+      ],
+      distinct_approvers: 1,
+      groups: {},
+    },
+  });
+  await adm('POST', `/api/v1/companies/${ids.nordlys}/workflow/activate`, { expected_version: draft.version });
+}
+
 // Each user leaves the one-time password behind; Pia activates two-step verification.
 for (const u of [pia, oskar]) {
   const c = client();

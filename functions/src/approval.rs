@@ -198,7 +198,10 @@ macro_rules! process_detail {
             status: record.process.state().name().to_owned(),
             required_approvals: record.process.required_approvals(),
             approvers: $crate::records::Names::default().approvers($kv, record).await?,
-            warnings: ap_core::warnings::notes(&record.warnings_at($crate::platform::now_secs())),
+            warnings: ap_core::process_route::route_note(&record.process)
+                .into_iter()
+                .chain(ap_core::warnings::notes(&record.warnings_at($crate::platform::now_secs())))
+                .collect(),
             history: $crate::approval::history_view(&found.history),
             comments: $crate::approval::comments_view(&found.history),
             version: record.process.version(),
@@ -224,7 +227,9 @@ pub(crate) fn row_notes(
                 company.settings.soon_overdue_days,
             )
         });
-    soon.into_iter()
+    ap_core::process_route::route_note(&record.process)
+        .into_iter()
+        .chain(soon)
         .chain(ap_core::warnings::notes(&record.warnings_at(now)))
         .collect()
 }
@@ -270,6 +275,7 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
             sort,
             after: after.clone(),
             limit: limit + 1,
+            user: ctx.user.id.clone(),
         };
         let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
         for record in records {
@@ -293,15 +299,10 @@ async fn detail_of(
         .ok_or(Missing::Task)?;
     let record = &found.record;
     let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
-    let can_approve = record.process.state().is_open_task()
-        && !record
-            .process
-            .approvals()
-            .iter()
-            .any(|a| a.user == ctx.user.id);
+    let standing = TaskStanding::of(&record.process, &ctx.user.id);
     Ok(process_detail!(TaskDetail, &found, &company.name, kv, {
-        can_approve,
-        standing: TaskStanding::of(&record.process, &ctx.user.id),
+        can_approve: standing == TaskStanding::CanDecide,
+        standing,
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     }))

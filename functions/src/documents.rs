@@ -108,6 +108,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     let id = process_id(&company.id, &random_id()?)
         .ok_or_else(|| ApiError::internal("process id", "company id not usable"))?;
     let fingerprint = document.content_fingerprint();
+    let routing = crate::workflows::routing(env, &kv, &company).await?;
     let (process, transition) = Process::open(
         id,
         document.summary.clone(),
@@ -121,6 +122,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
             process,
             fingerprint,
             transition,
+            routing,
         },
     )
     .await?;

@@ -33,6 +33,7 @@ mod store;
 mod throttle;
 mod two_step;
 mod users;
+mod workflows;
 
 pub use do_registry::Registry;
 pub use do_throttle::Throttle;
@@ -247,6 +248,23 @@ async fn app_api(
         (_, ["api", "v1", "admin", "companies"]) => Err(ApiError::method_not_allowed("GET, POST")),
         (Put, ["api", "v1", "admin", "companies", id]) => companies::update(req, env, id).await,
         (_, ["api", "v1", "admin", "companies", _]) => Err(ApiError::method_not_allowed("PUT")),
+        (Get, ["api", "v1", "companies", id, "workflow"]) => workflows::get(&req, env, id).await,
+        (_, ["api", "v1", "companies", _, "workflow"]) => Err(ApiError::method_not_allowed("GET")),
+        (Put, ["api", "v1", "companies", id, "workflow", "draft"]) => {
+            workflows::put_draft(req, env, id).await
+        }
+        (_, ["api", "v1", "companies", _, "workflow", "draft"]) => {
+            Err(ApiError::method_not_allowed("PUT"))
+        }
+        (Post, ["api", "v1", "companies", id, "workflow", "activate"]) => {
+            workflows::activate(req, env, id).await
+        }
+        (Post, ["api", "v1", "companies", id, "workflow", "simulate"]) => {
+            workflows::simulate(req, env, id).await
+        }
+        (_, ["api", "v1", "companies", _, "workflow", _]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
         (Get, ["api", "v1", "companies", id]) => companies::get(&req, env, id).await,
         (_, ["api", "v1", "companies", _]) => Err(ApiError::method_not_allowed("GET")),
         (Patch, ["api", "v1", "companies", id, "settings"]) => {

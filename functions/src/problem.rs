@@ -246,6 +246,11 @@ pub enum BadField {
     /// A role granted in a company (named by the id as sent) that does not exist.
     #[error("There is no such company.")]
     RoleCompany(String),
+    /// The simulator's amount.
+    #[error("{0}")]
+    Amount(ap_core::money::MoneyError),
+    #[error("{0}")]
+    Currency(ap_core::money::CurrencyError),
 }
 
 impl BadField {
@@ -262,6 +267,8 @@ impl BadField {
             Self::Reason(_) => "reason".to_owned(),
             Self::Digest(_) => "digest".to_owned(),
             Self::NoScopes => "scopes".to_owned(),
+            Self::Amount(_) => "amount".to_owned(),
+            Self::Currency(_) => "currency".to_owned(),
             Self::RoleCompany(company) => {
                 format!("roles.{}", company.chars().take(64).collect::<String>())
             }

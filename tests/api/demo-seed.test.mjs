@@ -48,10 +48,12 @@ test('the demo seed creates the organisation README describes, once', async () =
   await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 500));
   const code = execFileSync('oathtool', ['--totp', '-b', pia.totp_secret]).toString().trim();
   const { state, cookie } = await signIn(pia.email, pia.password, code);
-  // The demo invoices wait in her task list (she approves in all three companies).
+  // The demo invoices wait in her task list (she approves in all three companies), except the
+  // one Nordlys' two-step workflow gives its budget owner, Oskar, first.
   const { items: tasks, next_cursor } = await (await fetch(`${app.baseUrl}/api/v1/tasks`, { headers: { cookie } })).json();
   assert.equal(next_cursor, null, 'one page holds them');
-  assert.equal(tasks.length, 6, JSON.stringify(tasks));
+  assert.equal(tasks.length, 5, JSON.stringify(tasks));
+  assert.ok(!tasks.some((t) => t.invoice_number === 'FB-2026-311'));
   assert.ok(tasks.some((t) => t.amount.currency === 'EUR'));
   const ready = state.user.companies.filter((c) => c.approve_and_pay_ready).map((c) => c.name).sort();
   assert.deepEqual(ready, ['Fjord Handel AS', 'Nordlys AS']);
@@ -61,6 +63,9 @@ test('the demo seed creates the organisation README describes, once', async () =
   // The approver with only Invoice Approver is not ready anywhere.
   const o = await signIn(oskar.email, oskar.password);
   assert.ok(o.state.user.companies.every((c) => !c.approve_and_pay_ready));
+  const oskars = await (await fetch(`${app.baseUrl}/api/v1/tasks`, { headers: { cookie: o.cookie } })).json();
+  assert.deepEqual(oskars.items.map((t) => t.invoice_number), ['FB-2026-311'], 'the budget owner’s step');
+  assert.ok(oskars.items[0].warnings.some((w) => /Step 1 of 2: “Budget owner”/.test(w.message)));
 
   // The administrator (two-step verification active: a System Administrator needs it for
   // step-up) sees the readiness table. The seed used two of their steps; the next step's code

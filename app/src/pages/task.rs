@@ -223,6 +223,19 @@ fn TaskView(
                     TaskStanding::WaitingForSecondApprover => view! {
                         <p class="note">{tr!(task.waiting_for_second)}</p>
                     }.into_any(),
+                    TaskStanding::OtherStep => view! {
+                        <p class="note" data-testid="other-step">{tr!(task.other_step)}</p>
+                    }.into_any(),
+                    TaskStanding::Blocked => view! {
+                        <div class="note note-warn" data-testid="blocked">
+                            <p>{tr!(task.blocked)}</p>
+                            <div class="actions">
+                                <button type="button" class="secondary danger-text" disabled=move || pending.get()
+                                    aria-expanded=move || rejecting.get().to_string() aria-controls="reject-form"
+                                    on:click=move |_| rejecting.update(|r| *r = !*r)>{tr!(task.reject)}</button>
+                            </div>
+                        </div>
+                    }.into_any(),
                     TaskStanding::InYourBundle => view! {
                         <div class="note in-bundle" data-testid="in-your-bundle">
                             <p class="strong">{tr!(task.in_your_bundle)}</p>

@@ -21,6 +21,7 @@ pub fn status_text(key: &str) -> String {
         "awaiting_second_approval" => {
             tr_string!(widgets.status_awaiting_second_approval).to_owned()
         }
+        "blocked" => tr_string!(widgets.status_blocked).to_owned(),
         "in_bundle" => tr_string!(widgets.status_in_bundle).to_owned(),
         "approved" => tr_string!(widgets.status_approved).to_owned(),
         "payment_approved" => tr_string!(widgets.status_payment_approved).to_owned(),

@@ -214,8 +214,15 @@ impl Ledger {
 pub(super) fn change_kind(change: &Change) -> &'static str {
     match change {
         Change::Opened { .. } => "opened",
-        Change::Approved { complete: true } => "approved",
-        Change::Approved { complete: false } => "first_approval",
+        Change::Approved { complete: true, .. } => "approved",
+        Change::Approved {
+            complete: false,
+            step: Some(_),
+        } => "step_approved",
+        Change::Approved {
+            complete: false,
+            step: None,
+        } => "first_approval",
         Change::AddedToBundle => "added_to_bundle",
         Change::RemovedFromBundle => "removed_from_bundle",
         Change::BundleCancelled => "bundle_cancelled",
