@@ -253,12 +253,6 @@ fn TaskView(
                     TaskStanding::Decided => view! {
                         <p class="note">{tr!(task.decided)}</p>
                     }.into_any(),
-                    TaskStanding::OtherStep => view! {
-                        <p class="note" data-testid="other-step">{tr!(task.other_step)}</p>
-                    }.into_any(),
-                    TaskStanding::Blocked => view! {
-                        <p class="note note-warn" data-testid="blocked">{tr!(task.blocked)}</p>
-                    }.into_any(),
                 }}
             </div>
             {move || rejecting.get().then(|| view! {
