@@ -93,10 +93,10 @@ test('the administrator builds a two-step workflow from the company editor and s
   await page.getByLabel('Different approvers needed (four eyes)').fill('2');
 
   // Reordered and back: the steps keep what was typed into them.
-  await page.getByRole('button', { name: 'Move step 2 up' }).click();
+  await page.getByRole('button', { name: 'Move up, step 2' }).click();
   assert.equal(await step(page, 1).getByLabel('Step name').inputValue(), 'CFO');
   assert.equal(await step(page, 2).getByLabel('Step name').inputValue(), 'Budget owner');
-  await page.getByRole('button', { name: 'Move step 1 down' }).click();
+  await page.getByRole('button', { name: 'Move down, step 1' }).click();
   assert.equal(await step(page, 1).getByLabel('Step name').inputValue(), 'Budget owner');
   assert.equal(await step(page, 2).getByLabel('Limit in NOK').inputValue(), '250 000');
 
