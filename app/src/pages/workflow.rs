@@ -676,7 +676,7 @@ fn Route(route: SimulationView) -> impl IntoView {
     view! {
         <h3>{tr!(workflow.sim_route)}</h3>
         {route.blocked.map(|b| view! { <p class="note note-warn" data-testid="simulation-blocked">{b}</p> })}
-        <ol class="reasons">
+        <ol class="link-list">
             {route.steps.into_iter().map(|s| {
                 let applies = s.applies;
                 let all = s.needed == Needed::All;
