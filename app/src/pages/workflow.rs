@@ -340,16 +340,17 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
             saved_note.set(true);
         }
     });
-    let activated_note = Memo::new(move |_| {
-        activate
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .and_then(|v| v.active.map(|a| a.version))
+    // "Version n is active" until the next save.
+    let activated_note = RwSignal::new(None::<u32>);
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = activate.value().get() {
+            activated_note.set(v.active.map(|a| a.version));
+        }
     });
     let on_save = move |ev: SubmitEvent| {
         ev.prevent_default();
         saved_note.set(false);
+        activated_note.set(None);
         save.dispatch(());
     };
 
