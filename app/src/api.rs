@@ -162,6 +162,21 @@ pub(crate) async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiFail
     decode(send(Request::delete(path), None::<&()>).await?).await
 }
 
+/// `GET /api/v1/me/absences`: my absences, those I substitute in, and who can substitute.
+pub async fn absences() -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
+    get("/api/v1/me/absences").await
+}
+
+pub async fn set_absence(
+    req: ap_core::api_workflow::AbsenceRequest,
+) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
+    post("/api/v1/me/absences", &req).await
+}
+
+pub async fn remove_absence(id: String) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
+    delete(&format!("/api/v1/me/absences/{}", segment(&id))).await
+}
+
 /// `GET /api/v1/health`. A degraded service answers 503 with the same body.
 pub async fn health() -> Result<Health, ApiFailure> {
     let resp = send(Request::get("/api/v1/health"), None::<&()>).await?;

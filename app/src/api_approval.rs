@@ -4,9 +4,11 @@
 
 use ap_core::api::{Page, PasskeyBundleOptionsRequest, PasskeyOptions};
 use ap_core::api_approval::{
-    BundleView, CommentRequest, ProcessDetail, ProcessFilter, ProcessRow, RejectRequest,
-    SignRequest, SignResult, TaskDetail, TaskRow, VersionedRequest,
+    AnswerReviewRequest, BundleView, CommentRequest, ForwardRequest, PostponeRequest,
+    ProcessDetail, ProcessFilter, ProcessRow, RejectRequest, ReviewRequest, SignRequest,
+    SignResult, TaskDetail, TaskRow, VersionedRequest,
 };
+use ap_core::api_workflow::ApproverChoice;
 
 pub use ap_core::approval::TaskSort;
 
@@ -64,6 +66,31 @@ pub async fn reject(id: String, req: RejectRequest) -> Result<TaskDetail, ApiFai
 
 pub async fn comment(id: String, req: CommentRequest) -> Result<TaskDetail, ApiFailure> {
     post(&format!("/api/v1/tasks/{}/comments", segment(&id)), &req).await
+}
+
+/// Who a task can be forwarded to or reviewed by: the company's other active Invoice Approvers.
+pub async fn task_people(id: String) -> Result<Vec<ApproverChoice>, ApiFailure> {
+    get(&format!("/api/v1/tasks/{}/people", segment(&id))).await
+}
+
+pub async fn forward(id: String, req: ForwardRequest) -> Result<TaskDetail, ApiFailure> {
+    post(&format!("/api/v1/tasks/{}/forward", segment(&id)), &req).await
+}
+
+pub async fn request_review(id: String, req: ReviewRequest) -> Result<TaskDetail, ApiFailure> {
+    post(&format!("/api/v1/tasks/{}/review", segment(&id)), &req).await
+}
+
+pub async fn answer_review(id: String, req: AnswerReviewRequest) -> Result<TaskDetail, ApiFailure> {
+    post(
+        &format!("/api/v1/tasks/{}/review/answer", segment(&id)),
+        &req,
+    )
+    .await
+}
+
+pub async fn postpone(id: String, req: PostponeRequest) -> Result<TaskDetail, ApiFailure> {
+    post(&format!("/api/v1/tasks/{}/postpone", segment(&id)), &req).await
 }
 
 // --- Bundle and signing ----------------------------------------------------------------------

@@ -28,6 +28,12 @@ use crate::warnings::{Warning, WarningNote};
 //   GET    /api/v1/tasks/{id}                            -> TaskDetail
 //   GET    /api/v1/tasks/{id}/pdf                        -> application/pdf (404 without PDF)
 //   POST   /api/v1/tasks/{id}/approve                    VersionedRequest -> TaskDetail
+//   GET    /api/v1/tasks/{id}/people                     -> Vec<api_workflow::ApproverChoice>
+//                                                        (who it can be forwarded to or reviewed by)
+//   POST   /api/v1/tasks/{id}/forward                    ForwardRequest -> TaskDetail
+//   POST   /api/v1/tasks/{id}/review                     ReviewRequest -> TaskDetail
+//   POST   /api/v1/tasks/{id}/review/answer              AnswerReviewRequest -> TaskDetail
+//   POST   /api/v1/tasks/{id}/postpone                   PostponeRequest -> TaskDetail
 //   POST   /api/v1/tasks/{id}/approve-and-pay            VersionedRequest -> BundleView
 //                                                        (422 with `missing` when not ready)
 //   POST   /api/v1/tasks/{id}/reject                     RejectRequest -> TaskDetail
@@ -176,6 +182,39 @@ pub struct TaskDetail {
     pub version: u64,
 }
 
+/// `POST /api/v1/tasks/{id}/forward`: to another active Invoice Approver of the company, with
+/// a comment saying why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardRequest {
+    pub expected_version: u64,
+    /// The user id.
+    pub to: String,
+    pub comment: String,
+}
+
+/// `POST /api/v1/tasks/{id}/review`: a question to another Invoice Approver of the company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRequest {
+    pub expected_version: u64,
+    /// The user id.
+    pub reviewer: String,
+    pub question: String,
+}
+
+/// `POST /api/v1/tasks/{id}/review/answer`: the reviewer's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerReviewRequest {
+    pub expected_version: u64,
+    pub answer: String,
+}
+
+/// `POST /api/v1/tasks/{id}/postpone`: off the task list until `until` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostponeRequest {
+    pub expected_version: u64,
+    pub until: String,
+}
+
 /// Approve, approve and pay, remove from the bundle: the version the user saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionedRequest {
@@ -213,6 +252,10 @@ pub struct BundleItemView {
     #[serde(default)]
     pub creditor_bic: Option<String>,
     pub version: u64,
+    /// A substitute's Approve and pay for an absent approver: their name, shown in the dialog
+    /// so a bundle never mixes "on behalf of" with own approvals silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
 }
 
 /// The bundle's invoices of one company.

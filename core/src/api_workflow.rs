@@ -97,3 +97,32 @@ pub struct SimulationView {
     /// Why it would be blocked, as a sentence.
     pub blocked: Option<String>,
 }
+
+/// `POST /api/v1/me/absences`: I am away from `from` to `to` (both days included, `YYYY-MM-DD`)
+/// and `substitute` (a user id) decides my tasks meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsenceRequest {
+    pub substitute: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// An absence as My details shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsenceView {
+    pub id: String,
+    pub user_name: String,
+    pub substitute_name: String,
+    pub from: String,
+    pub to: String,
+    /// Mine (I am away), or one where I am the substitute.
+    pub mine: bool,
+}
+
+/// `GET /api/v1/me/absences`: my absences and those I substitute in, and who can be my
+/// substitute (active Invoice Approvers of my companies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsencesView {
+    pub absences: Vec<AbsenceView>,
+    pub people: Vec<ApproverChoice>,
+}

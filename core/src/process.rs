@@ -37,7 +37,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dates::Timestamp;
+use crate::dates::{Date, Timestamp};
 use crate::document::DocumentSummary;
 use crate::ids::{CompanyId, InvoiceId, UserId};
 use crate::money::Money;
@@ -234,6 +234,43 @@ pub enum ProcessRefusal {
          and pay."
     )]
     ApproveAndPayOnLastStep,
+    #[error(
+        "This invoice waits for a review by {reviewer}; it can be decided when they have answered."
+    )]
+    UnderReview { reviewer: String },
+    #[error("This invoice was forwarded to {to}; only they can decide it now.")]
+    ForwardedToOther { to: String },
+    #[error("Choose someone else: you cannot forward a task or ask for a review to yourself.")]
+    ToSelf,
+    #[error("{name} has approved this invoice already; choose someone who has not.")]
+    AlreadyApprovedBy { name: String },
+    #[error("You were not asked to review this invoice.")]
+    NotReviewer,
+    #[error("Postpone to a day after today and at most {MAX_POSTPONE_DAYS} days ahead.")]
+    PostponeDay,
+}
+
+/// How far ahead a task may be postponed, in days.
+pub const MAX_POSTPONE_DAYS: i64 = 90;
+
+/// A task forwarded to someone (until they decide it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forward {
+    pub to: UserId,
+    pub to_name: String,
+    /// A substitute standing in for this absent approver (by name), when that is why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+}
+
+/// A review asked of someone: the task is with them until they answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub requested_by: UserId,
+    pub requester_name: String,
+    pub reviewer: UserId,
+    pub reviewer_name: String,
+    pub question: Comment,
 }
 
 /// What a change did, for the event the Worker writes.
@@ -264,6 +301,20 @@ pub enum Change {
     },
     Commented {
         text: Comment,
+    },
+    Forwarded {
+        to_name: String,
+        comment: Comment,
+    },
+    ReviewRequested {
+        reviewer_name: String,
+        question: Comment,
+    },
+    ReviewAnswered {
+        answer: Comment,
+    },
+    Postponed {
+        until: Date,
     },
 }
 
@@ -360,6 +411,19 @@ impl Change {
             ),
             Change::Rejected { comment } => crate::sentence!("Rejected: {comment}"),
             Change::Commented { text } => crate::sentence!("Commented: {text}"),
+            Change::Forwarded { to_name, comment } => {
+                crate::sentence!("Forwarded the task to {to_name}: {comment}")
+            }
+            Change::ReviewRequested {
+                reviewer_name,
+                question,
+            } => crate::sentence!("Asked {reviewer_name} for a review: {question}"),
+            Change::ReviewAnswered { answer } => {
+                crate::sentence!(
+                    "Answered the review; the task is back with the approver: {answer}"
+                )
+            }
+            Change::Postponed { until } => crate::sentence!("Postponed the task until {until}."),
         }
     }
 }
@@ -395,6 +459,15 @@ pub struct Process {
     /// The workflow route it follows; `None` for a process without a workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     route: Option<ProcessRoute>,
+    /// Forwarded to someone, until they decide it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    forwarded: Option<Forward>,
+    /// A review asked and not answered yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    review: Option<Review>,
+    /// Off the task list until this day (it still counts as overdue when due).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    postponed_until: Option<Date>,
 }
 
 impl Process {
@@ -419,6 +492,9 @@ impl Process {
             token_last_four: None,
             opened_at: now,
             route: None,
+            forwarded: None,
+            review: None,
+            postponed_until: None,
         };
         let transition = process.transition(
             None,
@@ -461,6 +537,9 @@ impl Process {
             token_last_four: None,
             opened_at: now,
             route: Some(route),
+            forwarded: None,
+            review: None,
+            postponed_until: None,
         };
         let transition = process.transition(
             None,
@@ -478,10 +557,189 @@ impl Process {
         self.route.as_ref()
     }
 
-    /// Who may approve it now under its workflow; `None` without a workflow (every Invoice
-    /// Approver of the company may).
+    /// Who has the task now: the reviewer while a review is open, the person it was forwarded
+    /// to, or the waiting step's eligible approvers under a workflow; `None` when every Invoice
+    /// Approver of the company may decide it.
     pub fn assignees(&self) -> Option<Vec<UserId>> {
+        if let Some(review) = &self.review {
+            return Some(vec![review.reviewer.clone()]);
+        }
+        if let Some(forward) = &self.forwarded {
+            return Some(vec![forward.to.clone()]);
+        }
         self.route.as_ref().map(ProcessRoute::eligible)
+    }
+
+    pub fn forwarded(&self) -> Option<&Forward> {
+        self.forwarded.as_ref()
+    }
+
+    pub fn review(&self) -> Option<&Review> {
+        self.review.as_ref()
+    }
+
+    pub fn postponed_until(&self) -> Option<Date> {
+        self.postponed_until
+    }
+
+    fn forwarded_to(&self, user: &UserId) -> bool {
+        self.forwarded.as_ref().is_some_and(|f| &f.to == user)
+    }
+
+    /// Forwards the task to `to` (an active Invoice Approver of the company, checked by the
+    /// caller) with a comment saying why; only they decide it then.
+    #[allow(clippy::too_many_arguments)]
+    pub fn forward(
+        &mut self,
+        user: &UserId,
+        to: &UserId,
+        to_name: &str,
+        comment: &str,
+        expected_version: u64,
+        now: Timestamp,
+    ) -> Result<Transition, ProcessRefusal> {
+        self.check_version(expected_version)?;
+        self.check_hand_over(user, to, to_name)?;
+        let comment = Comment::parse(comment).map_err(ProcessRefusal::Comment)?;
+        self.forwarded = Some(Forward {
+            to: to.clone(),
+            to_name: to_name.to_owned(),
+            on_behalf_of: None,
+        });
+        let change = Change::Forwarded {
+            to_name: to_name.to_owned(),
+            comment,
+        };
+        Ok(self.changed(Some(user), now, change))
+    }
+
+    /// Asks `reviewer` a question: the task is with them until they answer, and a review never
+    /// counts as an approval.
+    #[allow(clippy::too_many_arguments)]
+    pub fn request_review(
+        &mut self,
+        user: &UserId,
+        user_name: &str,
+        reviewer: &UserId,
+        reviewer_name: &str,
+        question: &str,
+        expected_version: u64,
+        now: Timestamp,
+    ) -> Result<Transition, ProcessRefusal> {
+        self.check_version(expected_version)?;
+        self.check_hand_over(user, reviewer, reviewer_name)?;
+        let question = Comment::parse(question).map_err(ProcessRefusal::Comment)?;
+        self.review = Some(Review {
+            requested_by: user.clone(),
+            requester_name: user_name.to_owned(),
+            reviewer: reviewer.clone(),
+            reviewer_name: reviewer_name.to_owned(),
+            question: question.clone(),
+        });
+        let change = Change::ReviewRequested {
+            reviewer_name: reviewer_name.to_owned(),
+            question,
+        };
+        Ok(self.changed(Some(user), now, change))
+    }
+
+    /// The reviewer's answer: the task goes back to the approver who asked.
+    pub fn answer_review(
+        &mut self,
+        user: &UserId,
+        answer: &str,
+        expected_version: u64,
+        now: Timestamp,
+    ) -> Result<Transition, ProcessRefusal> {
+        self.check_version(expected_version)?;
+        self.check_open()?;
+        let review = match &self.review {
+            Some(review) if &review.reviewer == user => review.clone(),
+            _ => return Err(ProcessRefusal::NotReviewer),
+        };
+        let answer = Comment::parse(answer).map_err(ProcessRefusal::Comment)?;
+        self.review = None;
+        self.forwarded = Some(Forward {
+            to: review.requested_by,
+            to_name: review.requester_name,
+            on_behalf_of: None,
+        });
+        Ok(self.changed(Some(user), now, Change::ReviewAnswered { answer }))
+    }
+
+    /// Takes the task off the lists until `until` (after `today`, at most
+    /// [`MAX_POSTPONE_DAYS`] ahead). It still counts as overdue when due.
+    pub fn postpone(
+        &mut self,
+        user: &UserId,
+        until: Date,
+        today: Date,
+        expected_version: u64,
+        now: Timestamp,
+    ) -> Result<Transition, ProcessRefusal> {
+        self.check_version(expected_version)?;
+        self.check_assignee(user)?;
+        let ahead = today.days_until(until);
+        if !(1..=MAX_POSTPONE_DAYS).contains(&ahead) {
+            return Err(ProcessRefusal::PostponeDay);
+        }
+        self.postponed_until = Some(until);
+        Ok(self.changed(Some(user), now, Change::Postponed { until }))
+    }
+
+    /// Which of `absent` (users `user` substitutes for today, with their names) has this task
+    /// now while `user` does not: the one `user` decides it on behalf of.
+    pub fn stand_in_for<'a>(
+        &self,
+        user: &UserId,
+        absent: &'a [(UserId, String)],
+    ) -> Option<&'a (UserId, String)> {
+        if !self.state.is_open_task() || self.review.is_some() {
+            return None;
+        }
+        let assignees = self.assignees()?;
+        if assignees.contains(user) || self.approvals.iter().any(|a| &a.user == user) {
+            return None;
+        }
+        absent.iter().find(|(id, _)| assignees.contains(id))
+    }
+
+    /// A substitute takes over the task of the absent approver `absent` (who has it now), to
+    /// decide it on their behalf with their own roles and two-step verification: it is handed to
+    /// the substitute as a forward that names the absent approver. Part of the action that
+    /// follows, in the same ledger command (no version of its own).
+    pub fn stand_in(
+        &mut self,
+        user: &UserId,
+        user_name: &str,
+        absent: &[(UserId, String)],
+    ) -> Option<String> {
+        let (_, absent_name) = self.stand_in_for(user, absent)?.clone();
+        self.forwarded = Some(Forward {
+            to: user.clone(),
+            to_name: user_name.to_owned(),
+            on_behalf_of: Some(absent_name.clone()),
+        });
+        Some(absent_name)
+    }
+
+    /// `user` has the task and may hand it to `to`, who has not approved it.
+    fn check_hand_over(
+        &self,
+        user: &UserId,
+        to: &UserId,
+        to_name: &str,
+    ) -> Result<(), ProcessRefusal> {
+        self.check_assignee(user)?;
+        if to == user {
+            return Err(ProcessRefusal::ToSelf);
+        }
+        if self.approvals.iter().any(|a| &a.user == to) {
+            return Err(ProcessRefusal::AlreadyApprovedBy {
+                name: to_name.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     pub fn id(&self) -> &InvoiceId {
@@ -533,7 +791,7 @@ impl Process {
     pub fn check_approve_and_pay(&self, user: &UserId) -> Result<(), ProcessRefusal> {
         self.check_can_approve(user)?;
         if let Some(route) = &self.route {
-            return if route.would_complete(user) {
+            return if route.would_complete(user, self.forwarded_to(user)) {
                 Ok(())
             } else {
                 Err(ProcessRefusal::ApproveAndPayOnLastStep)
@@ -559,6 +817,8 @@ impl Process {
             at: now,
         });
         let step = self.route_approve(user)?;
+        self.forwarded = None;
+        self.postponed_until = None;
         let complete = match &self.route {
             Some(route) => route.is_complete(),
             None => self.approvals.len() >= usize::from(self.required_approvals),
@@ -578,7 +838,8 @@ impl Process {
         let Some(route) = &mut self.route else {
             return Ok(None);
         };
-        let step = route.approve(user).map_err(route_refusal)?;
+        let forwarded = self.forwarded.as_ref().is_some_and(|f| &f.to == user);
+        let step = route.approve(user, forwarded).map_err(route_refusal)?;
         Ok(Some(StepApproved {
             step,
             next: route.waiting_step().map(|s| s.name.clone()),
@@ -661,12 +922,7 @@ impl Process {
     ) -> Result<Transition, ProcessRefusal> {
         self.check_version(expected_version)?;
         if self.state != ProcessState::Blocked {
-            self.check_open()?;
-            if let Some(route) = &self.route {
-                if let Err(RouteRefusal::NotYourStep { step }) = route.check(user) {
-                    return Err(ProcessRefusal::NotYourStep { step });
-                }
-            }
+            self.check_assignee(user)?;
         }
         let comment = Comment::parse(comment).map_err(ProcessRefusal::Comment)?;
         self.state = ProcessState::Rejected {
@@ -735,13 +991,40 @@ impl Process {
         }
     }
 
+    /// `user` has the task now: it is open, not with a reviewer or another person it was
+    /// forwarded to, and under a workflow its waiting step names them.
+    fn check_assignee(&self, user: &UserId) -> Result<(), ProcessRefusal> {
+        self.check_open()?;
+        if let Some(review) = &self.review {
+            return Err(ProcessRefusal::UnderReview {
+                reviewer: review.reviewer_name.clone(),
+            });
+        }
+        if let Some(forward) = self.forwarded.as_ref().filter(|f| &f.to != user) {
+            return Err(ProcessRefusal::ForwardedToOther {
+                to: forward.to_name.clone(),
+            });
+        }
+        if let Some(route) = &self.route {
+            if let Err(RouteRefusal::NotYourStep { step }) =
+                route.check(user, self.forwarded_to(user))
+            {
+                return Err(ProcessRefusal::NotYourStep { step });
+            }
+        }
+        Ok(())
+    }
+
     fn check_can_approve(&self, user: &UserId) -> Result<(), ProcessRefusal> {
         self.check_open()?;
         if self.approvals.iter().any(|a| &a.user == user) {
             return Err(ProcessRefusal::SameApprover);
         }
+        self.check_assignee(user)?;
         if let Some(route) = &self.route {
-            route.check(user).map_err(route_refusal)?;
+            route
+                .check(user, self.forwarded_to(user))
+                .map_err(route_refusal)?;
         }
         Ok(())
     }

@@ -146,13 +146,15 @@ impl ProcessRoute {
         }
     }
 
-    /// The step `user` would approve now, or why they may not.
-    pub fn check(&self, user: &UserId) -> Result<usize, RouteRefusal> {
+    /// The step `user` would approve now, or why they may not. A user the task was
+    /// `forwarded` to approves the waiting step without being one of its approvers.
+    pub fn check(&self, user: &UserId, forwarded: bool) -> Result<usize, RouteRefusal> {
         if let Some(blocked) = &self.blocked {
             return Err(RouteRefusal::Blocked(blocked.clone()));
         }
         let i = self.waiting().ok_or(RouteRefusal::Complete)?;
-        if self.eligible().contains(user) {
+        let approved_before = self.people().contains(user);
+        if (forwarded && !approved_before) || self.eligible().contains(user) {
             Ok(i)
         } else {
             Err(RouteRefusal::NotYourStep {
@@ -162,15 +164,15 @@ impl ProcessRoute {
     }
 
     /// Whether `user`'s approval now would complete the route.
-    pub fn would_complete(&self, user: &UserId) -> bool {
+    pub fn would_complete(&self, user: &UserId, forwarded: bool) -> bool {
         let mut next = self.clone();
-        next.approve(user).is_ok() && next.is_complete()
+        next.approve(user, forwarded).is_ok() && next.is_complete()
     }
 
     /// Records `user`'s approval in the waiting step; answers the step's name. When the next
     /// waiting step has nobody left who may approve it, the route becomes blocked.
-    pub fn approve(&mut self, user: &UserId) -> Result<String, RouteRefusal> {
-        let i = self.check(user)?;
+    pub fn approve(&mut self, user: &UserId, forwarded: bool) -> Result<String, RouteRefusal> {
+        let i = self.check(user, forwarded)?;
         self.steps[i].approved_by.push(user.clone());
         if let Some(next) = self.waiting() {
             if self.eligible().is_empty() {
@@ -196,6 +198,42 @@ impl ProcessRoute {
         let n = (any + people.len()).max(usize::from(self.distinct_approvers));
         u8::try_from(n).unwrap_or(u8::MAX)
     }
+}
+
+/// The notes a list row and a detail show beside the warnings: the workflow's ([`route_note`]),
+/// and where the task is now (forwarded, with a reviewer, postponed).
+pub fn task_notes(process: &Process) -> Vec<WarningNote> {
+    let mut notes: Vec<WarningNote> = route_note(process).into_iter().collect();
+    if !process.state().is_open_task() {
+        return notes;
+    }
+    let note = |kind: &str, message: String| WarningNote {
+        kind: kind.to_owned(),
+        message,
+    };
+    if let Some(review) = process.review() {
+        let (who, question) = (&review.reviewer_name, &review.question);
+        notes.push(note(
+            "review_requested",
+            crate::sentence!("Waiting for a review by {who}: {question}"),
+        ));
+    } else if let Some(forward) = process.forwarded() {
+        let to = &forward.to_name;
+        notes.push(match &forward.on_behalf_of {
+            Some(absent) => note(
+                "on_behalf_of",
+                crate::sentence!("With {to}, the substitute, on behalf of {absent}."),
+            ),
+            None => note("forwarded", crate::sentence!("Forwarded to {to}.")),
+        });
+    }
+    if let Some(until) = process.postponed_until() {
+        notes.push(note(
+            "postponed",
+            crate::sentence!("Postponed until {until}."),
+        ));
+    }
+    notes
 }
 
 /// The note a list row and a detail show for a process under a workflow: why it is blocked, or
@@ -263,18 +301,24 @@ mod tests {
         assert_eq!(r.required_approvals(), 2);
         assert_eq!(r.eligible(), users(&["u-budget"]));
         assert_eq!(
-            r.check(&user("u-cfo")),
+            r.check(&user("u-cfo"), false),
             Err(RouteRefusal::NotYourStep {
                 step: "Budget owner".into()
             })
         );
-        assert!(!r.would_complete(&user("u-budget")));
-        assert_eq!(r.approve(&user("u-budget")), Ok("Budget owner".into()));
+        assert!(!r.would_complete(&user("u-budget"), false));
+        assert_eq!(
+            r.approve(&user("u-budget"), false),
+            Ok("Budget owner".into())
+        );
         assert_eq!(r.waiting_step().map(|s| s.name.as_str()), Some("CFO"));
-        assert!(r.would_complete(&user("u-cfo")));
-        assert_eq!(r.approve(&user("u-cfo")), Ok("CFO".into()));
+        assert!(r.would_complete(&user("u-cfo"), false));
+        assert_eq!(r.approve(&user("u-cfo"), false), Ok("CFO".into()));
         assert!(r.is_complete());
-        assert_eq!(r.approve(&user("u-kari")), Err(RouteRefusal::Complete));
+        assert_eq!(
+            r.approve(&user("u-kari"), false),
+            Err(RouteRefusal::Complete)
+        );
         assert!(r.eligible().is_empty());
     }
 
@@ -289,7 +333,7 @@ mod tests {
             ],
             1,
         );
-        assert_eq!(r.approve(&user("u-ola")), Ok("First".into()));
+        assert_eq!(r.approve(&user("u-ola"), false), Ok("First".into()));
         assert_eq!(
             r.blocked,
             Some(Blocked::NoEligibleApprover {
@@ -298,7 +342,7 @@ mod tests {
         );
         assert!(!r.is_complete());
         assert!(matches!(
-            r.check(&user("u-ola")),
+            r.check(&user("u-ola"), false),
             Err(RouteRefusal::Blocked(_))
         ));
     }
@@ -313,13 +357,13 @@ mod tests {
             1,
         );
         assert_eq!(r.required_approvals(), 4, "1 + 3 named, an upper bound");
-        r.approve(&user("u-budget")).unwrap();
+        r.approve(&user("u-budget"), false).unwrap();
         // The budget owner's approval counts for the board, so two remain.
         assert_eq!(r.eligible(), users(&["u-cfo", "u-kari"]));
-        assert!(!r.would_complete(&user("u-cfo")));
-        r.approve(&user("u-cfo")).unwrap();
-        assert!(r.would_complete(&user("u-kari")));
-        r.approve(&user("u-kari")).unwrap();
+        assert!(!r.would_complete(&user("u-cfo"), false));
+        r.approve(&user("u-cfo"), false).unwrap();
+        assert!(r.would_complete(&user("u-kari"), false));
+        r.approve(&user("u-kari"), false).unwrap();
         assert!(r.is_complete());
     }
 
@@ -330,13 +374,16 @@ mod tests {
             2,
         );
         assert_eq!(r.required_approvals(), 2);
-        assert!(!r.would_complete(&user("u-a")));
-        r.approve(&user("u-a")).unwrap();
+        assert!(!r.would_complete(&user("u-a"), false));
+        r.approve(&user("u-a"), false).unwrap();
         assert_eq!(r.waiting(), Some(0));
         assert_eq!(r.eligible(), users(&["u-b", "u-c"]));
-        assert!(r.check(&user("u-a")).is_err(), "not the same person again");
-        assert!(r.would_complete(&user("u-b")));
-        r.approve(&user("u-b")).unwrap();
+        assert!(
+            r.check(&user("u-a"), false).is_err(),
+            "not the same person again"
+        );
+        assert!(r.would_complete(&user("u-b"), false));
+        r.approve(&user("u-b"), false).unwrap();
         assert!(r.is_complete());
     }
 
@@ -345,10 +392,10 @@ mod tests {
         let mut r = route(vec![step("Only", &["u-a"], Needed::AnyOne)], 1);
         r.blocked = Some(Blocked::NoStepApplies);
         assert_eq!(
-            r.check(&user("u-a")),
+            r.check(&user("u-a"), false),
             Err(RouteRefusal::Blocked(Blocked::NoStepApplies))
         );
-        assert!(!r.would_complete(&user("u-a")));
+        assert!(!r.would_complete(&user("u-a"), false));
         assert!(r.eligible().is_empty());
         assert!(!r.is_complete());
     }
@@ -568,6 +615,198 @@ mod tests {
                 needed: 2,
                 available: 1
             })
+        );
+    }
+
+    // ---- Forward, review, postpone ----
+
+    use crate::dates::Date;
+    use crate::task_standing::TaskStanding;
+
+    fn unrouted() -> Process {
+        Process::open(
+            InvoiceId::parse("c1_p2").unwrap(),
+            document("500.00", "NOK"),
+            None,
+            Timestamp(1),
+        )
+        .0
+    }
+
+    #[test]
+    fn a_forwarded_task_is_decided_by_the_person_it_went_to_in_its_step() {
+        let mut p = two_steps();
+        assert_eq!(
+            p.forward(
+                &user("u-budget"),
+                &user("u-budget"),
+                "Me",
+                "Why",
+                1,
+                Timestamp(2)
+            ),
+            Err(ProcessRefusal::ToSelf)
+        );
+        assert!(matches!(
+            p.forward(
+                &user("u-budget"),
+                &user("u-kari"),
+                "Kari",
+                " ",
+                1,
+                Timestamp(2)
+            ),
+            Err(ProcessRefusal::Comment(_))
+        ));
+        assert_eq!(
+            p.forward(
+                &user("u-cfo"),
+                &user("u-kari"),
+                "Kari",
+                "Not mine",
+                1,
+                Timestamp(2)
+            ),
+            Err(ProcessRefusal::NotYourStep {
+                step: "Budget owner".into()
+            })
+        );
+        let t = p
+            .forward(
+                &user("u-budget"),
+                &user("u-kari"),
+                "Kari",
+                "Kari owns this budget.",
+                1,
+                Timestamp(2),
+            )
+            .unwrap();
+        assert_eq!(
+            t.change.describe(),
+            "Forwarded the task to Kari: Kari owns this budget."
+        );
+        assert_eq!(p.assignees(), Some(users(&["u-kari"])));
+        assert_eq!(
+            TaskStanding::of(&p, &user("u-budget")),
+            TaskStanding::WithAnother
+        );
+        assert_eq!(
+            TaskStanding::of(&p, &user("u-kari")),
+            TaskStanding::CanDecide
+        );
+        assert!(task_notes(&p)
+            .iter()
+            .any(|n| n.message == "Forwarded to Kari."));
+        assert_eq!(
+            p.approve(&user("u-budget"), 2, Timestamp(3)),
+            Err(ProcessRefusal::ForwardedToOther { to: "Kari".into() })
+        );
+        let t = p.approve(&user("u-kari"), 2, Timestamp(3)).unwrap();
+        assert_eq!(
+            t.change.describe(),
+            "Approved the step “Budget owner”; the step “CFO” is next."
+        );
+        assert_eq!(p.forwarded(), None, "the forward ends with the decision");
+        assert_eq!(p.assignees(), Some(users(&["u-cfo"])));
+        // Nobody who approved already can take it over.
+        assert_eq!(
+            p.forward(
+                &user("u-cfo"),
+                &user("u-kari"),
+                "Kari",
+                "Again?",
+                3,
+                Timestamp(4)
+            ),
+            Err(ProcessRefusal::AlreadyApprovedBy {
+                name: "Kari".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_review_goes_to_the_reviewer_and_back_and_never_counts_as_an_approval() {
+        let mut p = unrouted();
+        assert_eq!(
+            p.assignees(),
+            None,
+            "without a workflow every approver may decide"
+        );
+        p.request_review(
+            &user("ola"),
+            "Ola",
+            &user("kari"),
+            "Kari",
+            "Was this delivered?",
+            1,
+            Timestamp(2),
+        )
+        .unwrap();
+        assert_eq!(p.assignees(), Some(users(&["kari"])));
+        assert_eq!(TaskStanding::of(&p, &user("kari")), TaskStanding::Reviewing);
+        assert_eq!(
+            TaskStanding::of(&p, &user("ola")),
+            TaskStanding::WithAnother
+        );
+        assert_eq!(
+            task_notes(&p)[0].message,
+            "Waiting for a review by Kari: Was this delivered?"
+        );
+        assert_eq!(
+            p.approve(&user("ola"), 2, Timestamp(3)),
+            Err(ProcessRefusal::UnderReview {
+                reviewer: "Kari".into()
+            })
+        );
+        assert_eq!(
+            p.answer_review(&user("ola"), "Yes", 2, Timestamp(3)),
+            Err(ProcessRefusal::NotReviewer)
+        );
+        let t = p
+            .answer_review(&user("kari"), "Yes, on the 3rd.", 2, Timestamp(3))
+            .unwrap();
+        assert_eq!(
+            t.change.describe(),
+            "Answered the review; the task is back with the approver: Yes, on the 3rd."
+        );
+        assert!(p.approvals().is_empty());
+        assert_eq!(
+            p.assignees(),
+            Some(users(&["ola"])),
+            "back with the approver who asked"
+        );
+        assert_eq!(
+            p.answer_review(&user("kari"), "Again", 3, Timestamp(4)),
+            Err(ProcessRefusal::NotReviewer)
+        );
+        assert_eq!(
+            p.approve(&user("ola"), 3, Timestamp(4)).unwrap().state,
+            ProcessState::Approved
+        );
+    }
+
+    #[test]
+    fn a_task_is_postponed_to_a_day_after_today_and_at_most_ninety_days_ahead() {
+        let today = Date::parse("2026-11-30").unwrap();
+        let day = |n| today.add_days(n).unwrap();
+        let mut p = unrouted();
+        for bad in [0, -1, 91] {
+            assert_eq!(
+                p.postpone(&user("ola"), day(bad), today, 1, Timestamp(2)),
+                Err(ProcessRefusal::PostponeDay)
+            );
+        }
+        let t = p
+            .postpone(&user("ola"), day(7), today, 1, Timestamp(2))
+            .unwrap();
+        assert_eq!(t.change.describe(), "Postponed the task until 2026-12-07.");
+        assert_eq!(p.postponed_until(), Some(day(7)));
+        assert!(task_notes(&p).iter().any(|n| n.kind == "postponed"));
+        p.approve(&user("ola"), 2, Timestamp(3)).unwrap();
+        assert_eq!(p.postponed_until(), None);
+        assert!(
+            task_notes(&p).is_empty(),
+            "a decided invoice has no task notes"
         );
     }
 }

@@ -17,6 +17,10 @@ pub enum TaskStanding {
     WaitingForSecondApprover,
     /// Under a workflow, it waits for a step whose approvers do not include `user`.
     OtherStep,
+    /// It was forwarded to someone else, or waits for someone else's review.
+    WithAnother,
+    /// `user` was asked to review it: they answer, and it goes back to the approver.
+    Reviewing,
     /// Its workflow cannot go on (the reason is among its notes): it can only be rejected.
     Blocked,
     /// `user` chose Approve and pay: it waits in their bundle for their signature.
@@ -34,6 +38,14 @@ impl TaskStanding {
             ProcessState::AwaitingApproval | ProcessState::AwaitingSecondApproval => {
                 if process.approvals().iter().any(|a| &a.user == user) {
                     TaskStanding::WaitingForSecondApprover
+                } else if let Some(review) = process.review() {
+                    if &review.reviewer == user {
+                        TaskStanding::Reviewing
+                    } else {
+                        TaskStanding::WithAnother
+                    }
+                } else if process.forwarded().is_some_and(|f| &f.to != user) {
+                    TaskStanding::WithAnother
                 } else if process
                     .assignees()
                     .is_some_and(|eligible| !eligible.contains(user))

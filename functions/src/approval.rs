@@ -5,9 +5,11 @@
 
 use ap_core::api::Page;
 use ap_core::api_approval::{
-    CommentRequest, CommentView, HistoryEntry, InvoiceView, RejectRequest, SupplierView,
-    TaskDetail, TaskRow, VersionedRequest,
+    AnswerReviewRequest, CommentRequest, CommentView, ForwardRequest, HistoryEntry, InvoiceView,
+    PostponeRequest, RejectRequest, ReviewRequest, SupplierView, TaskDetail, TaskRow,
+    VersionedRequest,
 };
+use ap_core::api_workflow::ApproverChoice;
 use ap_core::approval::{amount_view, company_of_process, TaskSort};
 use ap_core::document::SupplierAccount;
 use ap_core::ids::{CompanyId, InvoiceId};
@@ -140,18 +142,39 @@ pub fn comments_view(rows: &[HistoryRow]) -> Vec<CommentView> {
         .collect()
 }
 
-/// Whether "Approve and pay" is offered to `user` on this process, and if not, why.
+/// Whether "Approve and pay" is offered to `user` on this process, and if not, why. A
+/// substitute is judged as if they had taken the absent approver's task over.
 pub fn approve_and_pay_offer(
     record: &ProcessRecord,
     company: &CompanyRecord,
     user: &UserRecord,
+    stand_in: &[(ap_core::ids::UserId, String)],
 ) -> (bool, Vec<String>) {
     let readiness = company.readiness_of(user);
     let mut missing = readiness.messages(&company.name);
-    if let Err(refusal) = record.process.check_approve_and_pay(&user.id) {
+    let mut process = record.process.clone();
+    process.stand_in(&user.id, &user.name, stand_in);
+    if let Err(refusal) = process.check_approve_and_pay(&user.id) {
         missing.push(refusal.to_string());
     }
     (missing.is_empty(), missing)
+}
+
+/// "On behalf of …" on a task `user` sees because they substitute for an absent approver.
+fn on_behalf_note(
+    record: &ProcessRecord,
+    user: &ap_core::ids::UserId,
+    stand_in: &[(ap_core::ids::UserId, String)],
+) -> Option<ap_core::warnings::WarningNote> {
+    let (_, absent) = record.process.stand_in_for(user, stand_in)?;
+    Some(ap_core::warnings::WarningNote {
+        kind: "on_behalf_of".to_owned(),
+        message: ap_core::sentence!("On behalf of {absent}: you substitute for them."),
+    })
+}
+
+fn today(now: u64) -> Result<ap_core::dates::Date, ApiError> {
+    ap_core::dates::Date::from_unix_secs(now).map_err(|e| ApiError::internal("today", e))
 }
 
 /// A list row of a process (`TaskRow` on the task list, `ProcessRow` on the process overview):
@@ -198,7 +221,7 @@ macro_rules! process_detail {
             status: record.process.state().name().to_owned(),
             required_approvals: record.process.required_approvals(),
             approvers: $crate::records::Names::default().approvers($kv, record).await?,
-            warnings: ap_core::process_route::route_note(&record.process)
+            warnings: ap_core::process_route::task_notes(&record.process)
                 .into_iter()
                 .chain(ap_core::warnings::notes(&record.warnings_at($crate::platform::now_secs())))
                 .collect(),
@@ -227,7 +250,7 @@ pub(crate) fn row_notes(
                 company.settings.soon_overdue_days,
             )
         });
-    ap_core::process_route::route_note(&record.process)
+    ap_core::process_route::task_notes(&record.process)
         .into_iter()
         .chain(soon)
         .chain(ap_core::warnings::notes(&record.warnings_at(now)))
@@ -238,11 +261,13 @@ fn task_row(
     record: &ProcessRecord,
     company: &CompanyRecord,
     user: &UserRecord,
+    stand_in: &[(ap_core::ids::UserId, String)],
     now: u64,
 ) -> TaskRow {
-    let (offered, missing) = approve_and_pay_offer(record, company, user);
+    let (offered, missing) = approve_and_pay_offer(record, company, user, stand_in);
+    let on_behalf = on_behalf_note(record, &user.id, stand_in);
     process_row!(TaskRow, record, company, {
-        warnings: row_notes(record, company, now),
+        warnings: on_behalf.into_iter().chain(row_notes(record, company, now)).collect(),
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
     })
@@ -269,18 +294,23 @@ pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
     let kv = Kv::open(env)?;
     let only = query_param(req, "company")?;
     let now = now_secs();
+    let stand_in = crate::absences::standing_in_for(env, &kv, &ctx.user.id, today(now)?).await?;
+    let mut users = vec![ctx.user.id.clone()];
+    users.extend(stand_in.iter().map(|(id, _)| id.clone()));
+    let today = today(now)?.to_string();
     let mut candidates = Vec::new();
     for company in approver_companies(&kv, &ctx.user, only.as_deref()).await? {
         let command = LedgerCommand::OpenTasks {
             sort,
             after: after.clone(),
             limit: limit + 1,
-            user: ctx.user.id.clone(),
+            users: users.clone(),
+            today: today.clone(),
         };
         let records: Vec<ProcessRecord> = ask_ledger(env, &company.id, &command).await?;
         for record in records {
             let key = TaskKey::of(&record.process, &company.id);
-            candidates.push((key, task_row(&record, &company, &ctx.user, now)));
+            candidates.push((key, task_row(&record, &company, &ctx.user, &stand_in, now)));
         }
     }
     let (items, next_cursor) = task_list::merged_page(candidates, sort, after.as_ref(), limit);
@@ -298,14 +328,22 @@ async fn detail_of(
         .await?
         .ok_or(Missing::Task)?;
     let record = &found.record;
-    let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user);
-    let standing = TaskStanding::of(&record.process, &ctx.user.id);
-    Ok(process_detail!(TaskDetail, &found, &company.name, kv, {
+    let stand_in =
+        crate::absences::standing_in_for(env, kv, &ctx.user.id, today(now_secs())?).await?;
+    let (offered, missing) = approve_and_pay_offer(record, company, &ctx.user, &stand_in);
+    // A substitute stands where the absent approver would.
+    let mut standing_in = record.process.clone();
+    standing_in.stand_in(&ctx.user.id, &ctx.user.name, &stand_in);
+    let standing = TaskStanding::of(&standing_in, &ctx.user.id);
+    let on_behalf = on_behalf_note(record, &ctx.user.id, &stand_in);
+    let mut detail = process_detail!(TaskDetail, &found, &company.name, kv, {
         can_approve: standing == TaskStanding::CanDecide,
         standing,
         approve_and_pay_offered: offered,
         approve_and_pay_missing: missing,
-    }))
+    });
+    detail.warnings.splice(0..0, on_behalf);
+    Ok(detail)
 }
 
 /// `GET /api/v1/tasks/{id}`.
@@ -341,6 +379,9 @@ pub async fn act(
     process: &InvoiceId,
     action: Action,
 ) -> Result<ProcessRecord, ApiError> {
+    let now = now_secs();
+    let kv = Kv::open(env)?;
+    let stand_in = crate::absences::standing_in_for(env, &kv, &ctx.user.id, today(now)?).await?;
     let answer: ActAnswer = ask_ledger(
         env,
         &company.id,
@@ -349,16 +390,26 @@ pub async fn act(
             user: ctx.user.id.clone(),
             actor: actor_label(&ctx.user),
             action,
-            now: now_secs(),
+            now,
+            stand_in,
+            user_name: ctx.user.name.clone(),
         },
     )
     .await?;
     match answer {
-        ActAnswer::Done { record, transition } => {
+        ActAnswer::Done {
+            record,
+            transition,
+            on_behalf_of,
+        } => {
             let doc = record.process.document();
+            let actor = match on_behalf_of {
+                Some(absent) => ap_core::sentence!("{} on behalf of {absent}", ctx.actor()),
+                None => ctx.actor(),
+            };
             events::record(
                 env,
-                &ctx.actor(),
+                &actor,
                 "invoice_state_changed",
                 Some(&company.id),
                 ap_core::sentence!(
@@ -440,6 +491,97 @@ pub async fn reject(req: Request, env: &Env, id: &str) -> Result<Response, ApiEr
         })
     })
     .await
+}
+
+/// The user `id` names when they are an active Invoice Approver of `company` other than me,
+/// else a 400 naming `field`.
+async fn colleague(
+    kv: &Kv,
+    ctx: &SessionCtx,
+    company: &CompanyRecord,
+    id: &str,
+    field: &'static str,
+) -> Result<UserRecord, ApiError> {
+    let user = match ap_core::ids::UserId::parse(id.trim()) {
+        Ok(id) if id != ctx.user.id => crate::records::load_user(kv, &id).await?,
+        _ => None,
+    };
+    user.filter(|u| u.active && u.roles.has(&company.id, Role::InvoiceApprover))
+        .ok_or_else(|| BadField::Person(field).into())
+}
+
+/// `GET /api/v1/tasks/{id}/people`: who the task can be forwarded to or reviewed by (the
+/// company's other active Invoice Approvers, by name).
+pub async fn people(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, _) = approver_scope(&kv, &ctx, id).await?;
+    let people: Vec<ApproverChoice> = crate::workflows::invoice_approvers(env, &kv, &company)
+        .await?
+        .into_iter()
+        .filter(|u| u.id != ctx.user.id)
+        .map(|u| ApproverChoice {
+            id: u.id.to_string(),
+            name: u.name,
+        })
+        .collect();
+    json(200, &people)
+}
+
+/// `POST /api/v1/tasks/{id}/forward`, `…/review`, `…/review/answer`, `…/postpone`: the task
+/// actions beyond approve and reject, each decided by the process in its ledger.
+pub async fn hand_over(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    what: &str,
+) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let kv = Kv::open(env)?;
+    let (company, process) = approver_scope(&kv, &ctx, id).await?;
+    let action = match what {
+        "forward" => {
+            let body: ForwardRequest = read_json(&mut req).await?;
+            let to = colleague(&kv, &ctx, &company, &body.to, "to").await?;
+            Action::Forward {
+                expected_version: body.expected_version,
+                to: to.id,
+                to_name: to.name,
+                comment: body.comment,
+            }
+        }
+        "review" => {
+            let body: ReviewRequest = read_json(&mut req).await?;
+            let reviewer = colleague(&kv, &ctx, &company, &body.reviewer, "reviewer").await?;
+            Action::RequestReview {
+                expected_version: body.expected_version,
+                user_name: ctx.user.name.clone(),
+                reviewer: reviewer.id,
+                reviewer_name: reviewer.name,
+                question: body.question,
+            }
+        }
+        "answer" => {
+            let body: AnswerReviewRequest = read_json(&mut req).await?;
+            Action::AnswerReview {
+                expected_version: body.expected_version,
+                answer: body.answer,
+            }
+        }
+        _ => {
+            let body: PostponeRequest = read_json(&mut req).await?;
+            let until = ap_core::dates::Date::parse(body.until.trim()).map_err(BadField::Until)?;
+            let today = ap_core::dates::Date::from_unix_secs(now_secs())
+                .map_err(|e| ApiError::internal("today", e))?;
+            Action::Postpone {
+                expected_version: body.expected_version,
+                until,
+                today,
+            }
+        }
+    };
+    act(env, &ctx, &company, &process, action).await?;
+    json(200, &detail_of(env, &kv, &ctx, &company, &process).await?)
 }
 
 /// `POST /api/v1/tasks/{id}/comments`.

@@ -86,6 +86,10 @@ impl CurrentBundle {
                     payment_reference: doc.payment_reference.as_str().to_owned(),
                     creditor_bic: doc.supplier.account.bic().map(ToString::to_string),
                     version: record.process.version(),
+                    on_behalf_of: record
+                        .process
+                        .forwarded()
+                        .and_then(|f| f.on_behalf_of.clone()),
                 }
             })
             .collect::<Vec<_>>();

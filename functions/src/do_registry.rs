@@ -80,6 +80,25 @@ pub enum RegistryCommand {
         company: String,
     },
     ListCompanies,
+    /// Sets an absence (issue 10's substitutes) when `ap_core::workflow::check_absence` allows
+    /// it against every stored absence, in one step: two absences that would have the two
+    /// people substitute for each other cannot both be stored. `substitute_is_approver`: the
+    /// substitute is an active Invoice Approver in a company of the absent user (read by the
+    /// Worker).
+    SetAbsence {
+        id: String,
+        absence: ap_core::workflow::Absence,
+        substitute_is_approver: bool,
+    },
+    /// Removes an absence of `user`.
+    RemoveAbsence {
+        id: String,
+        user: String,
+    },
+    /// The absences `user` is away in or substitutes in.
+    Absences {
+        user: String,
+    },
     /// Takes over the company records an older version kept in KV (once).
     AdoptCompanies {
         records: Vec<CompanyRecord>,
@@ -231,6 +250,10 @@ impl DurableObject for Registry {
             "CREATE TABLE IF NOT EXISTS debtor_accounts (iban TEXT PRIMARY KEY, \
              company TEXT NOT NULL, agreement TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS absences (id TEXT PRIMARY KEY, user TEXT NOT NULL, \
+             substitute TEXT NOT NULL, record TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS absences_user ON absences (user)",
+            "CREATE INDEX IF NOT EXISTS absences_substitute ON absences (substitute)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("registry schema: {e}");
@@ -271,6 +294,30 @@ impl Registry {
                 return to_json(&self.list_claims(&kind, after.as_deref(), limit)?)
             }
             RegistryCommand::AdoptCompanies { records } => return to_json(&self.adopt(records)?),
+            RegistryCommand::SetAbsence {
+                id,
+                absence,
+                substitute_is_approver,
+            } => return to_json(&self.set_absence(id, absence, substitute_is_approver)?),
+            RegistryCommand::RemoveAbsence { id, user } => {
+                let removed = self
+                    .sql
+                    .exec(
+                        "DELETE FROM absences WHERE id = ? AND user = ? RETURNING id",
+                        vec![id.into(), user.into()],
+                    )?
+                    .to_array::<serde_json::Value>()?;
+                return to_json(&if removed.is_empty() {
+                    AbsenceAnswer::NotFound
+                } else {
+                    AbsenceAnswer::Removed
+                });
+            }
+            RegistryCommand::Absences { user } => {
+                return to_json(&AbsenceAnswer::Listed {
+                    absences: self.absences_of(&user)?,
+                })
+            }
             company_command => {
                 let answer = if self.adopted()? {
                     self.company(company_command)?
@@ -293,7 +340,82 @@ impl Registry {
     }
 }
 
+/// An absence as stored, with its id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredAbsence {
+    pub id: String,
+    pub absence: ap_core::workflow::Absence,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub enum AbsenceAnswer {
+    Listed {
+        absences: Vec<StoredAbsence>,
+    },
+    Set {
+        absence: StoredAbsence,
+    },
+    Refused {
+        refusal: ap_core::workflow::AbsenceRefusal,
+    },
+    Removed,
+    NotFound,
+}
+
 impl Registry {
+    /// Every absence `user` is away in or substitutes in.
+    fn absences_of(&self, user: &str) -> Result<Vec<StoredAbsence>> {
+        let rows: Vec<RecordRow> = self
+            .sql
+            .exec(
+                "SELECT record FROM absences WHERE user = ? OR substitute = ?",
+                vec![user.into(), user.into()],
+            )?
+            .to_array()?;
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str(&r.record)
+                    .map_err(|e| worker::Error::RustError(format!("unreadable absence: {e}")))
+            })
+            .collect()
+    }
+
+    fn set_absence(
+        &self,
+        id: String,
+        absence: ap_core::workflow::Absence,
+        substitute_is_approver: bool,
+    ) -> Result<AbsenceAnswer> {
+        // The absences that can conflict: the absent user's own, and the substitute's.
+        let mut existing: Vec<ap_core::workflow::Absence> = self
+            .absences_of(absence.user.as_str())?
+            .into_iter()
+            .chain(self.absences_of(absence.substitute.as_str())?)
+            .map(|s| s.absence)
+            .collect();
+        existing.dedup();
+        let mut directory = ap_core::workflow::Directory::default();
+        if substitute_is_approver {
+            directory
+                .invoice_approvers
+                .insert(absence.substitute.clone());
+        }
+        if let Err(refusal) = ap_core::workflow::check_absence(&absence, &existing, &directory) {
+            return Ok(AbsenceAnswer::Refused { refusal });
+        }
+        let stored = StoredAbsence { id, absence };
+        self.sql.exec(
+            "INSERT INTO absences (id, user, substitute, record) VALUES (?, ?, ?, ?)",
+            vec![
+                stored.id.clone().into(),
+                stored.absence.user.to_string().into(),
+                stored.absence.substitute.to_string().into(),
+                to_json(&stored)?.into(),
+            ],
+        )?;
+        Ok(AbsenceAnswer::Set { absence: stored })
+    }
+
     fn list_claims(&self, kind: &str, after: Option<&str>, limit: usize) -> Result<ClaimsPage> {
         #[derive(Deserialize)]
         struct Row {

@@ -3,6 +3,7 @@
 //! Architecture Invariant: handlers parse input, call `ap_core`, persist through `store`, and
 //! answer. Rules live in `ap_core`; errors become problem+json in `problem` and nowhere else.
 
+mod absences;
 mod approval;
 mod auth;
 mod autopay;
@@ -217,6 +218,11 @@ async fn app_api(
             me::new_recovery_codes(req, env).await
         }
         (Post, ["api", "v1", "me", "step-up"]) => me::step_up(req, env).await,
+        (Get, ["api", "v1", "me", "absences"]) => absences::list(&req, env).await,
+        (Post, ["api", "v1", "me", "absences"]) => absences::create(req, env).await,
+        (_, ["api", "v1", "me", "absences"]) => Err(ApiError::method_not_allowed("GET, POST")),
+        (Delete, ["api", "v1", "me", "absences", id]) => absences::remove(&req, env, id).await,
+        (_, ["api", "v1", "me", "absences", _]) => Err(ApiError::method_not_allowed("DELETE")),
         (Get, ["api", "v1", "me", "passkeys"]) => passkeys::list(&req, env).await,
         (Post, ["api", "v1", "me", "passkeys"]) => passkeys::register(req, env).await,
         (_, ["api", "v1", "me", "passkeys"]) => Err(ApiError::method_not_allowed("GET, POST")),
@@ -377,6 +383,13 @@ async fn app_api(
         }
         (Post, ["api", "v1", "tasks", id, "reject"]) => approval::reject(req, env, id).await,
         (Post, ["api", "v1", "tasks", id, "comments"]) => approval::comment(req, env, id).await,
+        (Get, ["api", "v1", "tasks", id, "people"]) => approval::people(&req, env, id).await,
+        (Post, ["api", "v1", "tasks", id, what @ ("forward" | "review" | "postpone")]) => {
+            approval::hand_over(req, env, id, what).await
+        }
+        (Post, ["api", "v1", "tasks", id, "review", "answer"]) => {
+            approval::hand_over(req, env, id, "answer").await
+        }
         (Get, ["api", "v1", "bundle"]) => bundle::get(&req, env).await,
         (Delete, ["api", "v1", "bundle", "items", id]) => bundle::remove(&req, env, id).await,
         (Post, ["api", "v1", "bundle", "cancel"]) => bundle::cancel(&req, env).await,

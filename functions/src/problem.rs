@@ -109,6 +109,8 @@ pub enum Missing {
     Process,
     #[error("This invoice has no PDF.")]
     Pdf,
+    #[error("There is no such absence of yours.")]
+    Absence,
     #[error("There is no such payment.")]
     Payment,
     #[error("There is no such payment file.")]
@@ -251,6 +253,17 @@ pub enum BadField {
     Amount(ap_core::money::MoneyError),
     #[error("{0}")]
     Currency(ap_core::money::CurrencyError),
+    /// Forward to / review by someone who is not an active Invoice Approver of the company.
+    #[error("Choose an active Invoice Approver of this company.")]
+    Person(&'static str),
+    /// A postponement day that is not a date.
+    #[error("{0}")]
+    Until(ap_core::dates::DateError),
+    /// An absence's first or last day that is not a date.
+    #[error("{1}")]
+    Day(&'static str, ap_core::dates::DateError),
+    #[error("An absence must not be over already: its last day is today or later.")]
+    PastAbsence,
 }
 
 impl BadField {
@@ -268,6 +281,10 @@ impl BadField {
             Self::Digest(_) => "digest".to_owned(),
             Self::NoScopes => "scopes".to_owned(),
             Self::Amount(_) => "amount".to_owned(),
+            Self::Person(field) => (*field).to_owned(),
+            Self::Until(_) => "until".to_owned(),
+            Self::Day(field, _) => (*field).to_owned(),
+            Self::PastAbsence => "to".to_owned(),
             Self::Currency(_) => "currency".to_owned(),
             Self::RoleCompany(company) => {
                 format!("roles.{}", company.chars().take(64).collect::<String>())
@@ -559,8 +576,13 @@ impl From<ProcessRefusal> for ApiError {
             ProcessRefusal::Comment(e) => Self::field("comment", e.to_string()),
             ProcessRefusal::SameApprover
             | ProcessRefusal::ApproveAndPayNeedsCompletingApproval
-            | ProcessRefusal::ApproveAndPayOnLastStep => Self::Unprocessable(refusal.to_string()),
-            ProcessRefusal::NotYourStep { .. } => Self::Forbidden(refusal.to_string()),
+            | ProcessRefusal::ApproveAndPayOnLastStep
+            | ProcessRefusal::PostponeDay
+            | ProcessRefusal::ToSelf
+            | ProcessRefusal::AlreadyApprovedBy { .. } => Self::Unprocessable(refusal.to_string()),
+            ProcessRefusal::NotYourStep { .. } | ProcessRefusal::NotReviewer => {
+                Self::Forbidden(refusal.to_string())
+            }
             other => Self::Conflict(other.to_string()),
         }
     }

@@ -1,5 +1,6 @@
 //! One component per screen.
 
+mod absences;
 mod account;
 mod admin;
 mod autopay;
@@ -14,6 +15,7 @@ mod signed;
 mod signing;
 mod status;
 mod task;
+mod task_actions;
 mod tasks;
 mod workflow;
 

@@ -36,6 +36,7 @@ pub fn MyDetails() -> impl IntoView {
                 <RolesCard me=me.clone() />
                 <TwoStepCard me=me.clone() shown_codes=shown_codes />
                 <PasskeysCard two_step_active=me.two_step_active />
+                <crate::pages::absences::AbsenceCard />
                 <section class="card" aria-labelledby="language-title" data-testid="my-language">
                     <h2 id="language-title">{tr!(account.md_language)}</h2>
                     <p class="hint">{tr!(account.md_language_hint)}</p>

@@ -248,7 +248,7 @@ fn SignedContent(bundle: BundleView) -> impl IntoView {
                         <tbody>
                             {rows.into_iter().map(|i| view! {
                                 <tr data-invoice=i.invoice_number.clone()>
-                                    <th scope="row">{i.payee_name.clone()}</th>
+                                    <th scope="row">{i.payee_name.clone()}{i.on_behalf_of.clone().map(|n| view! { <span class="hint" data-testid="on-behalf">{tr_string!(signing.on_behalf, name = n).to_string()}</span> })}</th>
                                     <td class="mono account" data-label=crate::tr_prop!(signing.col_account)>{account_text(&i.creditor_account)}{i.creditor_bic.clone().map(|b| view! { <span class="hint">{format!(" · {b}")}</span> })}</td>
                                     <td class="reference" data-label=crate::tr_prop!(signing.col_invoice)>{i.invoice_number.clone()}" · "<span class="hint">{tr_string!(signing.reference, reference = i.payment_reference.clone()).to_string()}</span></td>
                                     <td class="nowrap" data-label=crate::tr_prop!(signing.col_due_date) data-testid="due-date">{date_text(&i.due_date)}</td>

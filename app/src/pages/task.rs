@@ -15,6 +15,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::ApiFailure;
 use crate::api_approval as api;
 use crate::pages::invoice::{CommentList, HistoryTable, InvoiceFacts, InvoicePdf, WarningPanel};
+use crate::pages::task_actions::{AnswerReview, HandOverActions};
 use crate::routes::use_path_id;
 use crate::widgets::{
     amount_text, date_text, ActionError, ErrorNote, Loaded, SignedInScreen, StatusBadge,
@@ -219,6 +220,13 @@ fn TaskView(
                                 <ul>{task.approve_and_pay_missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
                             </div>
                         })}
+                        <HandOverActions id=task.id.clone() version=task.version reload=reload />
+                    }.into_any(),
+                    TaskStanding::WithAnother => view! {
+                        <p class="note" data-testid="with-another">{tr!(task.with_another)}</p>
+                    }.into_any(),
+                    TaskStanding::Reviewing => view! {
+                        <AnswerReview id=task.id.clone() version=task.version reload=reload />
                     }.into_any(),
                     TaskStanding::WaitingForSecondApprover => view! {
                         <p class="note">{tr!(task.waiting_for_second)}</p>

@@ -122,7 +122,17 @@ impl Ledger {
                 actor,
                 action,
                 now,
-            } => to_json(&self.act(&process_id, &user, &actor, action, now)?),
+                stand_in,
+                user_name,
+            } => {
+                let by = processes::Actor {
+                    user: &user,
+                    label: &actor,
+                    name: &user_name,
+                    stand_in: &stand_in,
+                };
+                to_json(&self.act(&process_id, &by, action, now)?)
+            }
             LedgerCommand::CancelBundle { user, actor, now } => {
                 to_json(&self.cancel_bundle(&user, &actor, now)?)
             }
@@ -136,8 +146,9 @@ impl Ledger {
                 sort,
                 after,
                 limit,
-                user,
-            } => to_json(&self.open_tasks(sort, after.as_ref(), limit, &user)?),
+                users,
+                today,
+            } => to_json(&self.open_tasks(sort, after.as_ref(), limit, &users, &today)?),
             LedgerCommand::InBundle { user } => to_json(&self.in_bundle(&user)?),
             LedgerCommand::Signings { user, after, limit } => {
                 to_json(&self.signings(&user, after.as_ref(), limit)?)

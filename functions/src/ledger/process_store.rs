@@ -90,10 +90,10 @@ impl Ledger {
     }
 
     pub(super) fn save(&self, process: &Process, warnings: &[Warning]) -> Result<()> {
-        let [due, amount, assignees] = task_keys(process);
+        let [due, amount, assignees, postponed] = task_keys(process);
         self.sql.exec(
             "UPDATE processes SET state = ?, version = ?, data = ?, warnings = ?, task_due = ?, \
-             task_amount = ?, assignees = ? WHERE id = ?",
+             task_amount = ?, assignees = ?, postponed_until = ? WHERE id = ?",
             vec![
                 text(process.state().name()),
                 int(process.version()),
@@ -102,6 +102,7 @@ impl Ledger {
                 due,
                 amount,
                 assignees,
+                postponed,
                 text(process.id().as_str()),
             ],
         )?;
@@ -229,5 +230,9 @@ pub(super) fn change_kind(change: &Change) -> &'static str {
         Change::PaymentApproved { .. } => "payment_approved",
         Change::Rejected { .. } => "rejected",
         Change::Commented { .. } => "commented",
+        Change::Forwarded { .. } => "forwarded",
+        Change::ReviewRequested { .. } => "review_requested",
+        Change::ReviewAnswered { .. } => "review_answered",
+        Change::Postponed { .. } => "postponed",
     }
 }

@@ -17,6 +17,15 @@ use super::{
     ActAnswer, Action, Ledger, OpenAnswer, ProcessRecord, SignAnswer, SignRefusal, Signing,
 };
 
+/// Who acts: the user, their label for the history, their name, and the absent approvers they
+/// substitute for today.
+pub(super) struct Actor<'a> {
+    pub(super) user: &'a UserId,
+    pub(super) label: &'a str,
+    pub(super) name: &'a str,
+    pub(super) stand_in: &'a [(UserId, String)],
+}
+
 impl Ledger {
     pub(super) fn open(
         &self,
@@ -69,11 +78,11 @@ impl Ledger {
             None => (process, transition),
         };
 
-        let [due, amount, assignees] = task_keys(&process);
+        let [due, amount, assignees, postponed] = task_keys(&process);
         self.sql.exec(
             "INSERT INTO processes (id, document_id, fingerprint, supplier_org, state, version, data, \
-             warnings, task_due, task_amount, due_date, assignees) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             warnings, task_due, task_amount, due_date, assignees, postponed_until) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 text(process.id().as_str()),
                 text(new.document_id.as_str()),
@@ -87,6 +96,7 @@ impl Ledger {
                 amount,
                 text(new.due_date.to_string()),
                 assignees,
+                postponed,
             ],
         )?;
         self.transition_history(&transition, "Document Center")?;
@@ -131,8 +141,7 @@ impl Ledger {
     pub(super) fn act(
         &self,
         process_id: &InvoiceId,
-        user: &UserId,
-        actor: &str,
+        by: &Actor,
         action: Action,
         now: u64,
     ) -> Result<ActAnswer> {
@@ -141,6 +150,18 @@ impl Ledger {
         };
         let mut process = record.process.clone();
         let at = ap_core::dates::Timestamp(now);
+        let user = by.user;
+        // A substitute deciding an absent approver's task takes it over first, in this command
+        // (a comment needs no stand-in).
+        let on_behalf_of = match action {
+            Action::Comment { .. } => None,
+            _ => process.stand_in(user, by.name, by.stand_in),
+        };
+        let actor_label = match &on_behalf_of {
+            Some(absent) => ap_core::sentence!("{} on behalf of {absent}", by.label),
+            None => by.label.to_owned(),
+        };
+        let actor = actor_label.as_str();
         let result = match &action {
             Action::Approve { expected_version } => process.approve(user, *expected_version, at),
             Action::ApproveAndPay { expected_version } => {
@@ -154,6 +175,36 @@ impl Ledger {
             Action::RemoveFromBundle { expected_version } => {
                 process.remove_from_bundle(user, *expected_version, at)
             }
+            Action::Forward {
+                expected_version,
+                to,
+                to_name,
+                comment,
+            } => process.forward(user, to, to_name, comment, *expected_version, at),
+            Action::RequestReview {
+                expected_version,
+                user_name,
+                reviewer,
+                reviewer_name,
+                question,
+            } => process.request_review(
+                user,
+                user_name,
+                reviewer,
+                reviewer_name,
+                question,
+                *expected_version,
+                at,
+            ),
+            Action::AnswerReview {
+                expected_version,
+                answer,
+            } => process.answer_review(user, answer, *expected_version, at),
+            Action::Postpone {
+                expected_version,
+                until,
+                today,
+            } => process.postpone(user, *until, *today, *expected_version, at),
         };
         let transition = match result {
             Ok(t) => t,
@@ -170,6 +221,7 @@ impl Ledger {
         Ok(ActAnswer::Done {
             record: ProcessRecord { process, ..record },
             transition,
+            on_behalf_of,
         })
     }
 

@@ -45,6 +45,28 @@ pub enum Action {
     RemoveFromBundle {
         expected_version: u64,
     },
+    Forward {
+        expected_version: u64,
+        to: UserId,
+        to_name: String,
+        comment: String,
+    },
+    RequestReview {
+        expected_version: u64,
+        user_name: String,
+        reviewer: UserId,
+        reviewer_name: String,
+        question: String,
+    },
+    AnswerReview {
+        expected_version: u64,
+        answer: String,
+    },
+    Postpone {
+        expected_version: u64,
+        until: ap_core::dates::Date,
+        today: ap_core::dates::Date,
+    },
 }
 
 /// One invoice of a signing, with its freshly drawn token and the token sealed for the ERP.
@@ -83,6 +105,12 @@ pub enum LedgerCommand {
         actor: String,
         action: Action,
         now: u64,
+        /// The absent approvers `user` substitutes for today, with their names; `user` then
+        /// decides their tasks on their behalf (`Process::stand_in`).
+        #[serde(default)]
+        stand_in: Vec<(UserId, String)>,
+        #[serde(default)]
+        user_name: String,
     },
     /// "Cancel approval": every invoice of `user`'s bundle in this company back to the tasks.
     CancelBundle {
@@ -124,9 +152,11 @@ pub enum LedgerCommand {
         sort: TaskSort,
         after: Option<TaskKey>,
         limit: usize,
-        /// Only the tasks `user` may decide now: every task without a workflow, and those whose
-        /// waiting step names them.
-        user: UserId,
+        /// Only the tasks these users (the user, and the absent approvers they substitute for
+        /// today) have now: every task without an assignee, and those naming one of them.
+        users: Vec<UserId>,
+        /// Tasks postponed until after this day (`YYYY-MM-DD`) are left out.
+        today: String,
     },
     Get {
         process_id: InvoiceId,
@@ -291,6 +321,9 @@ pub enum ActAnswer {
     Done {
         record: ProcessRecord,
         transition: Transition,
+        /// The absent approver `user` acted for, by name.
+        #[serde(default)]
+        on_behalf_of: Option<String>,
     },
     Refused {
         refusal: ProcessRefusal,

@@ -52,7 +52,7 @@ const SCHEMA: [&str; 19] = [
 
 /// Columns added after their tables were first created: `(table, column, declaration)`. A
 /// ledger stored before them gains them once, filled in by [`backfill`].
-const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
     // The process overview's order (`ap_core::listing::ProcessKey`).
     ("processes", "due_date", "TEXT"),
     // The payment list's order (`ap_core::listing::PaymentKey`).
@@ -60,6 +60,8 @@ const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
     // Who may decide an open task under a workflow (`|id|id|`); `NULL` without one (stored
     // before workflows: none had one, so nothing to fill in).
     ("processes", "assignees", "TEXT"),
+    // An open task postponed until this day (`YYYY-MM-DD`); `NULL` otherwise.
+    ("processes", "postponed_until", "TEXT"),
 ];
 
 /// The indexes of the lists' keyset pages; created after the columns they use. The task list's
@@ -128,7 +130,7 @@ fn add_task_keys(sql: &SqlStorage) -> Result<()> {
         .to_array()?;
     for row in rows {
         let process: Process = from_json(&row.data)?;
-        let [due, amount, _] = task_keys(&process);
+        let [due, amount, _, _] = task_keys(&process);
         sql.exec(
             "UPDATE processes SET task_due = ?, task_amount = ? WHERE id = ?",
             vec![due, amount, text(row.id)],
@@ -141,9 +143,10 @@ fn add_task_keys(sql: &SqlStorage) -> Result<()> {
 /// task (`ProcessState::is_open_task`), `NULL` otherwise, and under a workflow who may decide
 /// it now as `|id|id|` ([`assignee_pattern`] finds one). Every write of a process stores them.
 /// The company is the document's, which is the ledger's (`documents.rs` refuses another).
-pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 3] {
+pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 4] {
     if !process.state().is_open_task() {
         return [
+            SqlStorageValue::Null,
             SqlStorageValue::Null,
             SqlStorageValue::Null,
             SqlStorageValue::Null,
@@ -161,10 +164,15 @@ pub(super) fn task_keys(process: &Process) -> [SqlStorageValue; 3] {
         )),
         None => SqlStorageValue::Null,
     };
+    let postponed = match process.postponed_until() {
+        Some(day) => text(day.to_string()),
+        None => SqlStorageValue::Null,
+    };
     [
         text(key.sort_text(TaskSort::DueDate)),
         text(key.sort_text(TaskSort::Amount)),
         assignees,
+        postponed,
     ]
 }
 

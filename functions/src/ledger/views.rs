@@ -98,7 +98,8 @@ impl Ledger {
         sort: TaskSort,
         after: Option<&TaskKey>,
         limit: usize,
-        user: &UserId,
+        users: &[UserId],
+        today: &str,
     ) -> Result<Vec<ProcessRecord>> {
         let column = match sort {
             TaskSort::DueDate => "task_due",
@@ -106,15 +107,25 @@ impl Ledger {
         };
         // Every key is longer than "", so no cursor means from the first task.
         let after = after.map(|key| key.sort_text(sort)).unwrap_or_default();
+        // One `instr` per user (a handful: the user and whom they substitute for).
+        let mine: String = users
+            .iter()
+            .map(|_| " OR instr(assignees, ?) > 0")
+            .collect();
         let rows: Vec<DataRow> = self
             .sql
             .exec(
                 &format!(
                     "SELECT data, warnings FROM processes WHERE {column} > ? \
-                     AND (assignees IS NULL OR instr(assignees, ?) > 0) \
+                     AND (assignees IS NULL{mine}) \
+                     AND (postponed_until IS NULL OR postponed_until <= ?) \
                      ORDER BY {column} LIMIT ?"
                 ),
-                vec![text(after), text(assignee_pattern(user)), int(limit as u64)],
+                [text(after)]
+                    .into_iter()
+                    .chain(users.iter().map(|u| text(assignee_pattern(u))))
+                    .chain([text(today), int(limit as u64)])
+                    .collect::<Vec<_>>(),
             )?
             .to_array()?;
         rows.iter().map(|r| self.record_from(r)).collect()

@@ -1,0 +1,193 @@
+//! Substitutes (issue 10): on My details a user sets an absence period and a substitute, who
+//! decides their tasks meanwhile "on behalf of" them with the substitute's own roles and two-step
+//! verification. The rules are `ap_core::workflow::check_absence`, applied in the `Registry`
+//! against every stored absence in one step.
+
+use ap_core::api_workflow::{AbsenceRequest, AbsenceView, AbsencesView, ApproverChoice};
+use ap_core::dates::Date;
+use ap_core::ids::UserId;
+use ap_core::roles::Role;
+use ap_core::workflow::Absence;
+use worker::{Env, Request, Response};
+
+use crate::auth::require_session;
+use crate::do_registry::{AbsenceAnswer, RegistryCommand, StoredAbsence};
+use crate::events;
+use crate::http::{json, read_json};
+use crate::platform::{now_secs, random_id};
+use crate::problem::{ApiError, BadField, Missing};
+use crate::records::{load_company, load_user, Names, UserRecord};
+use crate::store::{call_object, Kv, REGISTRY_BINDING, REGISTRY_NAME};
+
+async fn ask(env: &Env, command: &RegistryCommand) -> Result<AbsenceAnswer, ApiError> {
+    call_object(env, REGISTRY_BINDING, REGISTRY_NAME, command).await
+}
+
+async fn stored(env: &Env, user: &UserId) -> Result<Vec<StoredAbsence>, ApiError> {
+    match ask(
+        env,
+        &RegistryCommand::Absences {
+            user: user.to_string(),
+        },
+    )
+    .await?
+    {
+        AbsenceAnswer::Listed { absences } => Ok(absences),
+        other => Err(ApiError::internal("absences", format!("{other:?}"))),
+    }
+}
+
+/// The absent approvers `user` substitutes for `today`, with their names.
+pub async fn standing_in_for(
+    env: &Env,
+    kv: &Kv,
+    user: &UserId,
+    today: Date,
+) -> Result<Vec<(UserId, String)>, ApiError> {
+    let mut out = Vec::new();
+    let mut names = Names::default();
+    for s in stored(env, user).await? {
+        if &s.absence.substitute == user && s.absence.covers(today) {
+            let name = names.of(kv, &s.absence.user).await?;
+            out.push((s.absence.user, name));
+        }
+    }
+    Ok(out)
+}
+
+/// Who can substitute for `user`: the other active Invoice Approvers of their companies.
+async fn people(env: &Env, kv: &Kv, user: &UserRecord) -> Result<Vec<UserRecord>, ApiError> {
+    let mut out: Vec<UserRecord> = Vec::new();
+    for company in user.roles.companies_with(Role::InvoiceApprover) {
+        let Some(record) = load_company(kv, company).await? else {
+            continue;
+        };
+        for person in crate::workflows::invoice_approvers(env, kv, &record).await? {
+            if person.id != user.id && !out.iter().any(|p| p.id == person.id) {
+                out.push(person);
+            }
+        }
+    }
+    out.sort_by_key(|u| u.name.to_lowercase());
+    Ok(out)
+}
+
+fn today() -> Result<Date, ApiError> {
+    Date::from_unix_secs(now_secs()).map_err(|e| ApiError::internal("today", e))
+}
+
+/// `GET /api/v1/me/absences`.
+pub async fn list(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    json(200, &view(env, &ctx.user).await?)
+}
+
+/// My absences and those I substitute in (not over yet), and who can be my substitute.
+async fn view(env: &Env, user: &UserRecord) -> Result<AbsencesView, ApiError> {
+    let kv = Kv::open(env)?;
+    let mut names = Names::default();
+    let mut absences = Vec::new();
+    let today = today()?;
+    for s in stored(env, &user.id).await? {
+        // Past absences are history, not something to manage.
+        if s.absence.to < today {
+            continue;
+        }
+        absences.push(AbsenceView {
+            id: s.id,
+            user_name: names.of(&kv, &s.absence.user).await?,
+            substitute_name: names.of(&kv, &s.absence.substitute).await?,
+            from: s.absence.from.to_string(),
+            to: s.absence.to.to_string(),
+            mine: s.absence.user == user.id,
+        });
+    }
+    absences.sort_by(|a, b| (&a.from, &a.id).cmp(&(&b.from, &b.id)));
+    let people = people(env, &kv, user)
+        .await?
+        .into_iter()
+        .map(|u| ApproverChoice {
+            id: u.id.to_string(),
+            name: u.name,
+        })
+        .collect();
+    Ok(AbsencesView { absences, people })
+}
+
+/// `POST /api/v1/me/absences`.
+pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let ctx = require_session(&req, env).await?;
+    let body: AbsenceRequest = read_json(&mut req).await?;
+    let from = Date::parse(body.from.trim()).map_err(|e| BadField::Day("from", e))?;
+    let to = Date::parse(body.to.trim()).map_err(|e| BadField::Day("to", e))?;
+    if to < today()? {
+        return Err(BadField::PastAbsence.into());
+    }
+    let kv = Kv::open(env)?;
+    let substitute = match UserId::parse(body.substitute.trim()) {
+        Ok(id) => load_user(&kv, &id).await?,
+        Err(_) => None,
+    }
+    .ok_or(BadField::Person("substitute"))?;
+    // The substitute holds Invoice Approver, active, in a company where the user does.
+    let shares_a_company = ctx
+        .user
+        .roles
+        .companies_with(Role::InvoiceApprover)
+        .any(|c| substitute.roles.has(c, Role::InvoiceApprover));
+    let absence = Absence {
+        user: ctx.user.id.clone(),
+        substitute: substitute.id.clone(),
+        from,
+        to,
+    };
+    let command = RegistryCommand::SetAbsence {
+        id: random_id()?,
+        absence,
+        substitute_is_approver: substitute.active && shares_a_company,
+    };
+    match ask(env, &command).await? {
+        AbsenceAnswer::Set { .. } => {}
+        AbsenceAnswer::Refused { refusal } => {
+            return Err(ApiError::Unprocessable(refusal.to_string()))
+        }
+        other => return Err(ApiError::internal("absences", format!("{other:?}"))),
+    }
+    events::record(
+        env,
+        &ctx.actor(),
+        "absence_set",
+        None,
+        ap_core::sentence!(
+            "{} is away from {from} to {to}; {} substitutes.",
+            ctx.user.name,
+            substitute.name
+        ),
+    )
+    .await?;
+    json(201, &view(env, &ctx.user).await?)
+}
+
+/// `DELETE /api/v1/me/absences/{id}`: only one's own; answers the list as it is then.
+pub async fn remove(req: &Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let ctx = require_session(req, env).await?;
+    let command = RegistryCommand::RemoveAbsence {
+        id: id.to_owned(),
+        user: ctx.user.id.to_string(),
+    };
+    match ask(env, &command).await? {
+        AbsenceAnswer::Removed => {
+            events::record(
+                env,
+                &ctx.actor(),
+                "absence_removed",
+                None,
+                ap_core::sentence!("{} removed an absence.", ctx.user.name),
+            )
+            .await?;
+            json(200, &view(env, &ctx.user).await?)
+        }
+        AbsenceAnswer::NotFound => Err(Missing::Absence.into()),
+        other => Err(ApiError::internal("absences", format!("{other:?}"))),
+    }
+}
