@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 /// One namespace per screen area; each is a file `locales/<lang>/<namespace>.json`.
-const NAMESPACES: [&str; 12] = [
+const NAMESPACES: [&str; 13] = [
     "layout",
     "widgets",
     "tasks",
@@ -21,6 +21,7 @@ const NAMESPACES: [&str; 12] = [
     "readiness",
     "admin",
     "misc",
+    "workflow",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -147,7 +147,10 @@ pub(crate) async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, Api
     decode(send(Request::post(path), None::<&()>).await?).await
 }
 
-async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+pub(crate) async fn put<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
     decode(send(Request::put(path), Some(body)).await?).await
 }
 

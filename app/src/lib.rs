@@ -4,6 +4,7 @@
 pub mod api;
 pub mod api_approval;
 pub mod api_autopay;
+pub mod api_workflow;
 pub mod language;
 pub mod paged;
 pub mod pages;

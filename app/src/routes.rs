@@ -62,6 +62,7 @@ lazy_screen!(AdminReadinessRoute, pages::AdminReadiness);
 lazy_screen!(AdminEventsRoute, pages::AdminEvents);
 lazy_screen!(MyDetailsRoute, pages::MyDetails);
 lazy_screen!(CompanyAutoPayRoute, pages::CompanyAutoPay);
+lazy_screen!(CompanyWorkflowRoute, pages::CompanyWorkflow);
 lazy_screen!(SignedByMeRoute, pages::SignedByMe);
 
 /// Fetches the task page's code (without showing it): the task list asks for it once its first
@@ -140,6 +141,7 @@ async fn load(place: &Place) {
         Place::PaymentFile { .. } => PaymentFileRoute::preload().await,
         Place::MyDetails => MyDetailsRoute::preload().await,
         Place::CompanyAutoPay { .. } => CompanyAutoPayRoute::preload().await,
+        Place::CompanyWorkflow { .. } => CompanyWorkflowRoute::preload().await,
         Place::Administration(section) => {
             AdministrationRoute::preload().await;
             match section {
@@ -173,6 +175,7 @@ fn show(place: &Place) -> AnyView {
         Place::PaymentFile { .. } => PaymentFileRoute::show(),
         Place::MyDetails => MyDetailsRoute::show(),
         Place::CompanyAutoPay { .. } => CompanyAutoPayRoute::show(),
+        Place::CompanyWorkflow { .. } => CompanyWorkflowRoute::show(),
         Place::Administration(_) => AdministrationRoute::show(),
     }
 }

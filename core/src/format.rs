@@ -371,6 +371,42 @@ pub fn count(lang: Lang, n: u64, one: &str, other: &str) -> String {
     format!("{} {}", integer(lang, n), plural(n, one, other))
 }
 
+/// An amount as a person types it in `lang` (`250000`, `250 000,00` in nb, `250,000.00` in en),
+/// read exactly into `currency` (the reverse of [`decimal`]). Spaces (also no-break) group
+/// digits; the language's decimal mark is the decimal point, its grouping mark groups
+/// thousands. A lone grouping mark not followed by groups of three digits is read as the
+/// decimal point (`250000.5` typed in nb). Anything else is refused as [`Money::parse_decimal`]
+/// refuses it.
+pub fn read_amount(
+    lang: Lang,
+    typed: &str,
+    currency: crate::money::Currency,
+) -> Result<Money, crate::money::MoneyError> {
+    let (point, group) = match lang {
+        Lang::En => ('.', ','),
+        Lang::Nb => (',', '.'),
+    };
+    let compact: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != NBSP && *c != '\u{202f}')
+        .collect();
+    let grouped_by_thousands = |text: &str| {
+        let mut parts = text.split(group);
+        parts
+            .next()
+            .is_some_and(|first| !first.is_empty() && first.len() <= 3)
+            && parts.all(|p| p.len() == 3)
+    };
+    let plain = if compact.contains(point) {
+        compact.replace(group, "").replace(point, ".")
+    } else if compact.matches(group).count() == 1 && !grouped_by_thousands(&compact) {
+        compact.replace(group, ".")
+    } else {
+        compact.replace(group, "")
+    };
+    Money::parse_decimal(&plain, currency)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,5 +669,37 @@ mod tests {
         ] {
             assert_eq!(account(other), other, "{other:?}");
         }
+    }
+
+    #[test]
+    fn typed_amounts_are_read_in_the_language_typed() {
+        let nok = Currency::parse("NOK").unwrap();
+        let minor = |lang, typed| read_amount(lang, typed, nok).map(Money::minor);
+        for (lang, typed, expected) in [
+            (Lang::Nb, "250000", 25_000_000),
+            (Lang::Nb, "250 000,00", 25_000_000),
+            (Lang::Nb, "250\u{a0}000,5", 25_000_050),
+            (Lang::Nb, "250.000", 25_000_000),
+            (Lang::Nb, "250000.5", 25_000_050),
+            (Lang::En, "250,000.00", 25_000_000),
+            (Lang::En, " 250 000 ", 25_000_000),
+            (Lang::En, "1,250,000", 125_000_000),
+            (Lang::En, "1000.25", 100_025),
+        ] {
+            assert_eq!(minor(lang, typed), Ok(expected), "{lang:?} {typed:?}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_an_amount_is_refused_when_typed() {
+        let nok = Currency::parse("NOK").unwrap();
+        for typed in ["", "abc", "-5", "1,2,3", "250 000,001", "1e5"] {
+            assert!(read_amount(Lang::Nb, typed, nok).is_err(), "{typed:?}");
+        }
+        assert_eq!(
+            read_amount(Lang::En, &decimal(Lang::En, "250000.00"), nok),
+            read_amount(Lang::Nb, &decimal(Lang::Nb, "250000.00"), nok),
+            "what is shown reads back the same"
+        );
     }
 }

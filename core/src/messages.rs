@@ -254,14 +254,16 @@ pub fn localize(text: &str, lang: Lang) -> String {
 /// The fields of an API answer that hold sentences for people: readiness reasons, warnings'
 /// messages, history and event details, refusal reasons, status labels. Everything else in an
 /// answer is data (ids, amounts, names, comments people wrote) and is never changed.
-pub const SENTENCE_FIELDS: [&str; 7] = [
+pub const SENTENCE_FIELDS: [&str; 9] = [
     "approve_and_pay_missing",
+    "blocked",
     "detail",
     "message",
     "missing",
     "reason",
     "status_label",
     "warning",
+    "why",
 ];
 
 /// Localizes ([`localize`]) every sentence of a JSON answer in place: the string values, or
@@ -421,6 +423,24 @@ mod tests {
         assert_eq!(
             localize("Something new about 12.50 EUR.", Lang::Nb),
             "Something new about 12,50\u{a0}EUR."
+        );
+    }
+
+    #[test]
+    fn a_simulated_route_reads_in_the_language_asked() {
+        let mut answer = serde_json::json!({
+            "steps": [{ "name": "CFO", "applies": false, "why": "The amount does not meet the step's limit.", "approvers": [] }],
+            "blocked": "No step of the workflow applies to this invoice.",
+        });
+        assert!(localize_json(&mut answer, Lang::Nb));
+        assert_eq!(
+            answer["steps"][0]["why"],
+            "Beløpet oppfyller ikke stegets grense."
+        );
+        assert_eq!(answer["steps"][0]["name"], "CFO");
+        assert_eq!(
+            answer["blocked"],
+            "Ingen steg i arbeidsflyten gjelder for denne fakturaen."
         );
     }
 

@@ -40,6 +40,8 @@ pub enum Place {
     MyDetails,
     /// `/company/:id/autopay`
     CompanyAutoPay { id: String },
+    /// `/company/:id/workflow`: the company's approval workflow (System Administrators).
+    CompanyWorkflow { id: String },
     /// Any other path.
     NotFound,
 }
@@ -89,6 +91,7 @@ impl Place {
             }
             ["my-details"] => Some(Place::MyDetails),
             ["company", company, "autopay"] => id(company).map(|id| Place::CompanyAutoPay { id }),
+            ["company", company, "workflow"] => id(company).map(|id| Place::CompanyWorkflow { id }),
             _ => None,
         };
         place.unwrap_or(Place::NotFound)
@@ -101,7 +104,8 @@ impl Place {
             | Place::ProcessOverviewDetail { id }
             | Place::Payment { id }
             | Place::PaymentFile { id }
-            | Place::CompanyAutoPay { id } => Some(id),
+            | Place::CompanyAutoPay { id }
+            | Place::CompanyWorkflow { id } => Some(id),
             _ => None,
         }
     }
@@ -179,6 +183,10 @@ mod tests {
                 "/company/c1/autopay",
                 Place::CompanyAutoPay { id: id("c1") },
             ),
+            (
+                "/company/c1/workflow",
+                Place::CompanyWorkflow { id: id("c1") },
+            ),
         ];
         for (path, place) in cases {
             assert_eq!(Place::at(path), place, "{path}");
@@ -210,6 +218,8 @@ mod tests {
             "/admin/users/u1",
             "/company/c1",
             "/company//autopay",
+            "/company//workflow",
+            "/company/c1/workflows",
         ] {
             assert_eq!(Place::at(path), Place::NotFound, "{path:?}");
         }
@@ -228,5 +238,8 @@ mod tests {
         assert!(!task.same_screen(&Place::at("/tasks")));
         assert!(!task.same_screen(&Place::at("/autopay/payments/1")));
         assert!(Place::at("/admin/users").same_screen(&Place::at("/admin/keys")));
+        let workflow = Place::at("/company/c1/workflow");
+        assert_eq!(workflow.id(), Some("c1"));
+        assert!(!workflow.same_screen(&Place::at("/company/c1/autopay")));
     }
 }

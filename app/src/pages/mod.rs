@@ -17,6 +17,7 @@ mod status;
 mod task;
 mod task_actions;
 mod tasks;
+mod workflow;
 
 pub use account::{ChoosePassword, Home, Setup, SignIn};
 pub use admin::{
@@ -33,3 +34,4 @@ pub use signed::SignedByMe;
 pub use status::Status;
 pub use task::Task;
 pub use tasks::Tasks;
+pub use workflow::CompanyWorkflow;

@@ -7,6 +7,7 @@ use ap_core::roles::TwoStepLevel;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiFailure};
@@ -353,6 +354,10 @@ fn CompanyEditor(
                 <button type="submit" class="secondary" disabled=move || days_save.pending().get()>{tr!(admin.company_editor.save_soon)}</button>
             </form>
             <ActionError failure=days_failure />
+
+            <h3>{tr!(admin.company_editor.workflow_title)}</h3>
+            <p>{tr!(admin.company_editor.workflow_note)}" "
+                <A href=format!("/company/{}/workflow", company.id)>{tr!(admin.company_editor.workflow_link)}</A></p>
 
             {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}
         </section>
