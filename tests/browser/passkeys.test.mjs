@@ -243,6 +243,11 @@ test('My details in Norwegian shows the passkey as used; it is removed with a co
   await page.setViewportSize(DESKTOP);
   await page.getByTestId('my-language').getByTestId('language-en').click();
   await passkeys().getByRole('heading', { name: 'Passkeys' }).waitFor();
+  // My details draws its cards again for the new language: the passkey list is back in English
+  // (and the absence card below it loaded) before a button of it is pressed.
+  await item.getByText(/Last used/).waitFor();
+  await page.getByTestId('absences').getByRole('heading', { name: 'Absence and substitute' }).waitFor();
+  await page.getByTestId('absences').getByLabel('Substitute').waitFor();
 
   await item.getByRole('button', { name: 'Remove' }).click();
   await item.getByLabel('Code from your authenticator app').fill(await freshCode());

@@ -220,13 +220,13 @@ fn TaskView(
                                 <ul>{task.approve_and_pay_missing.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
                             </div>
                         })}
-                        <HandOverActions id=task.id.clone() version=task.version reload=reload />
+                        <HandOverActions id=task.id.clone() version=task.version reload=reload done=notice.message />
                     }.into_any(),
                     TaskStanding::WithAnother => view! {
                         <p class="note" data-testid="with-another">{tr!(task.with_another)}</p>
                     }.into_any(),
                     TaskStanding::Reviewing => view! {
-                        <AnswerReview id=task.id.clone() version=task.version reload=reload />
+                        <AnswerReview id=task.id.clone() version=task.version reload=reload done=notice.message />
                     }.into_any(),
                     TaskStanding::WaitingForSecondApprover => view! {
                         <p class="note">{tr!(task.waiting_for_second)}</p>

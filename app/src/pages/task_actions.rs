@@ -62,11 +62,17 @@ fn hand_over_action(
     })
 }
 
-/// Forward, Request review and Postpone for the approver who has the task.
+/// Forward, Request review and Postpone for the approver who has the task. `done` is the task
+/// screen's notice, which outlives the reload (after a forward the task is no longer mine, and
+/// these forms are gone).
 #[component]
-pub fn HandOverActions(id: String, version: u64, reload: Callback<()>) -> impl IntoView {
+pub fn HandOverActions(
+    id: String,
+    version: u64,
+    reload: Callback<()>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let open = RwSignal::new(Open::None);
-    let done = RwSignal::new(None::<String>);
     let person = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let day = RwSignal::new(String::new());
@@ -120,7 +126,6 @@ pub fn HandOverActions(id: String, version: u64, reload: Callback<()>) -> impl I
                 {button(Open::Review, tr_string!(task.request_review))}
                 {button(Open::Postpone, tr_string!(task.postpone))}
             </div>
-            {move || done.get().map(|m| view! { <p class="note note-ok" role="status">{m}</p> })}
             {move || failure.get().map(|e| view! { <ErrorNote message=e.message /> })}
             {move || (open.get() != Open::None).then(|| {
                 let which = open.get();
@@ -164,10 +169,14 @@ pub fn HandOverActions(id: String, version: u64, reload: Callback<()>) -> impl I
     }
 }
 
-/// The reviewer's answer; the task goes back to the approver who asked.
+/// The reviewer's answer; the task goes back to the approver who asked (`done` as above).
 #[component]
-pub fn AnswerReview(id: String, version: u64, reload: Callback<()>) -> impl IntoView {
-    let done = RwSignal::new(None::<String>);
+pub fn AnswerReview(
+    id: String,
+    version: u64,
+    reload: Callback<()>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let act = hand_over_action(id, reload, done);
     let pending = act.pending();
@@ -192,6 +201,5 @@ pub fn AnswerReview(id: String, version: u64, reload: Callback<()>) -> impl Into
                 <button type="submit" disabled=move || pending.get()>{tr!(task.review_answer_submit)}</button>
             </div>
         </form>
-        {move || done.get().map(|m| view! { <p class="note note-ok" role="status">{m}</p> })}
     }
 }
