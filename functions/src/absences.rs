@@ -16,7 +16,7 @@ use crate::events;
 use crate::http::{json, read_json};
 use crate::platform::{now_secs, random_id};
 use crate::problem::{ApiError, BadField, Missing};
-use crate::records::{load_company, load_user, Names, UserRecord};
+use crate::records::{load_user, Names, UserRecord};
 use crate::store::{call_object, Kv, REGISTRY_BINDING, REGISTRY_NAME};
 
 async fn ask(env: &Env, command: &RegistryCommand) -> Result<AbsenceAnswer, ApiError> {
@@ -55,21 +55,17 @@ pub async fn standing_in_for(
     Ok(out)
 }
 
-/// Who can substitute for `user`: the other active Invoice Approvers of their companies.
+/// Who can substitute for `user`: the other active Invoice Approvers of their companies (the
+/// user directory read once, not once per company).
 async fn people(env: &Env, kv: &Kv, user: &UserRecord) -> Result<Vec<UserRecord>, ApiError> {
-    let mut out: Vec<UserRecord> = Vec::new();
-    for company in user.roles.companies_with(Role::InvoiceApprover) {
-        let Some(record) = load_company(kv, company).await? else {
-            continue;
-        };
-        for person in crate::workflows::invoice_approvers(env, kv, &record).await? {
-            if person.id != user.id && !out.iter().any(|p| p.id == person.id) {
-                out.push(person);
-            }
-        }
-    }
-    out.sort_by_key(|u| u.name.to_lowercase());
-    Ok(out)
+    crate::workflows::active_users(env, kv, |person| {
+        person.id != user.id
+            && user
+                .roles
+                .companies_with(Role::InvoiceApprover)
+                .any(|c| person.roles.has(c, Role::InvoiceApprover))
+    })
+    .await
 }
 
 fn today() -> Result<Date, ApiError> {

@@ -33,12 +33,21 @@ use crate::store::Kv;
 /// Users read per registry page while gathering a company's approvers.
 const PAGE: usize = 100;
 
-/// The active users holding Invoice Approver in `company`, read through the e-mail claims (the
-/// user directory): one registry call per 100 users and one read per user.
+/// The active users holding Invoice Approver in `company`, by name.
 pub async fn invoice_approvers(
     env: &Env,
     kv: &Kv,
     company: &CompanyRecord,
+) -> Result<Vec<UserRecord>, ApiError> {
+    active_users(env, kv, |u| u.roles.has(&company.id, Role::InvoiceApprover)).await
+}
+
+/// The active users `keep` keeps, by name, read through the e-mail claims (the user directory):
+/// one registry call per 100 users and one read per user.
+pub async fn active_users(
+    env: &Env,
+    kv: &Kv,
+    keep: impl Fn(&UserRecord) -> bool,
 ) -> Result<Vec<UserRecord>, ApiError> {
     let mut out = Vec::new();
     let mut after: Option<String> = None;
@@ -49,7 +58,7 @@ pub async fn invoice_approvers(
                 continue;
             };
             if let Some(user) = load_user(kv, &id).await? {
-                if user.active && user.roles.has(&company.id, Role::InvoiceApprover) {
+                if user.active && keep(&user) {
                     out.push(user);
                 }
             }
