@@ -128,6 +128,8 @@ for (const key of ['nordlys', 'fjord', 'baltic']) {
     },
   });
   await adm('POST', `/api/v1/companies/${ids.nordlys}/workflow/activate`, { expected_version: draft.version });
+  // A task two working days overdue goes to Pia (reminders and escalation, issue 10).
+  await adm('PATCH', `/api/v1/companies/${ids.nordlys}/settings`, { escalate_after_days: 2, escalation_user: pia.id });
 }
 
 // Each user leaves the one-time password behind; Pia activates two-step verification.
@@ -183,7 +185,8 @@ const suppliers = [
 const invoices = [
   ['nordlys', 0, 'KR-10421', '12500.00', 'NOK', '20261104010', 14],
   ['nordlys', 1, 'FB-2026-311', '186000.00', 'NOK', '20261104028', 21],
-  ['nordlys', 3, 'EN-88412', '18400.00', 'NOK', '20261104036', 9],
+  // Due in two days: the hourly run reminds Pia that it is soon overdue.
+  ['nordlys', 3, 'EN-88412', '18400.00', 'NOK', '20261104036', 2],
   ['fjord', 2, 'RP-3310', '3200.00', 'NOK', '20261104044', 5],
   ['fjord', 0, 'KR-10433', '7420.50', 'NOK', '20261104051', 30],
   ['baltic', 4, 'RL-55012', '2450.00', 'EUR', 'RF18539007547034', 18],

@@ -491,3 +491,41 @@ pub(crate) fn query_string(params: &[(&str, Option<String>)]) -> String {
 pub(crate) fn segment(id: &str) -> String {
     js_sys::encode_uri_component(id).into()
 }
+
+/// `GET /api/v1/me/notifications`.
+pub async fn notifications() -> Result<ap_core::api_workflow::NotificationsView, ApiFailure> {
+    get("/api/v1/me/notifications").await
+}
+
+/// `POST /api/v1/me/notifications/read`: none named marks all read.
+pub async fn read_notifications(
+    ids: Vec<String>,
+) -> Result<ap_core::api_workflow::NotificationsView, ApiFailure> {
+    let req = ap_core::api_workflow::ReadNotificationsRequest { ids };
+    post("/api/v1/me/notifications/read", &req).await
+}
+
+/// `GET /api/v1/companies/{id}/webhook`.
+pub async fn webhook(company: String) -> Result<ap_core::api_workflow::WebhookView, ApiFailure> {
+    get(&format!("/api/v1/companies/{}/webhook", segment(&company))).await
+}
+
+/// `PUT /api/v1/companies/{id}/webhook`: answers the new signing secret once.
+pub async fn set_webhook(
+    company: String,
+    url: String,
+) -> Result<ap_core::api_workflow::WebhookView, ApiFailure> {
+    let req = ap_core::api_workflow::WebhookRequest { url };
+    put(
+        &format!("/api/v1/companies/{}/webhook", segment(&company)),
+        &req,
+    )
+    .await
+}
+
+/// `DELETE /api/v1/companies/{id}/webhook`.
+pub async fn remove_webhook(
+    company: String,
+) -> Result<ap_core::api_workflow::WebhookView, ApiFailure> {
+    delete(&format!("/api/v1/companies/{}/webhook", segment(&company))).await
+}

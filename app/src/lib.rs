@@ -121,6 +121,16 @@ fn Header() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"A&P"</span>
                 <span class="brand-name">"Approve & Pay"</span>
             </A>
+            // The unread notifications, outside the menu so a phone shows them too.
+            {move || session.me().filter(|me| me.unread_notifications > 0).map(|me| {
+                let count = me.unread_notifications;
+                view! {
+                    <A href="/my-details#notifications" attr:class="notice-count" attr:data-testid="unread-count"
+                        attr:aria-label=move || tr_string!(layout.unread_notifications, count = count).to_string()>
+                        {count}
+                    </A>
+                }
+            })}
             <button type="button" class="menu-toggle" node_ref=toggle hidden=move || screens.get().is_empty() aria-controls="site-menu"
                 aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                 <span class="menu-icon" aria-hidden="true"></span>

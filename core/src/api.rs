@@ -111,6 +111,9 @@ pub struct Me {
     /// The language the user chose on My details; `None`: the browser's language.
     #[serde(default)]
     pub language: Option<Lang>,
+    /// Unread in-app notifications (`/api/v1/me/notifications`), for the header's count.
+    #[serde(default)]
+    pub unread_notifications: u32,
     /// Companies where the user holds at least one role, with the roles and whether
     /// "Approve and pay" is available there (and if not, why).
     pub companies: Vec<MyCompany>,
@@ -245,10 +248,21 @@ pub struct CompanySettings {
     /// Tasks are marked "soon overdue" from this many days before their due date.
     #[serde(default = "default_soon_overdue_days")]
     pub soon_overdue_days: u32,
+    /// An overdue task goes to `escalation_user` after this many working days overdue.
+    #[serde(default = "default_escalate_after_days")]
+    pub escalate_after_days: u32,
+    /// The escalation approver (an Invoice Approver of the company); `None`: overdue tasks are
+    /// reminded, never moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_user: Option<crate::ids::UserId>,
 }
 
 fn default_soon_overdue_days() -> u32 {
     3
+}
+
+fn default_escalate_after_days() -> u32 {
+    2
 }
 
 impl Default for CompanySettings {
@@ -261,6 +275,8 @@ impl Default for CompanySettings {
             four_eyes_threshold_minor: None,
             require_passkey: false,
             soon_overdue_days: default_soon_overdue_days(),
+            escalate_after_days: default_escalate_after_days(),
+            escalation_user: None,
         }
     }
 }
@@ -286,6 +302,15 @@ pub struct CompanySettingsPatch {
     pub require_passkey: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soon_overdue_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_after_days: Option<u32>,
+    /// `Some(None)` clears the escalation approver.
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub escalation_user: Option<Option<crate::ids::UserId>>,
     /// The company's `version` the change was made on; a newer one refuses it with 409.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<u64>,

@@ -126,3 +126,62 @@ pub struct AbsencesView {
     pub absences: Vec<AbsenceView>,
     pub people: Vec<ApproverChoice>,
 }
+
+// ---- Notifications (`/api/v1/me/notifications`) and the company webhook ----
+
+/// One notification of the signed-in user's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    #[serde(flatten)]
+    pub notice: crate::notify::Notice,
+    pub read: bool,
+}
+
+/// `GET /api/v1/me/notifications`: the newest first, and how many are unread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsView {
+    pub items: Vec<NotificationView>,
+    pub unread: u32,
+}
+
+/// `POST /api/v1/me/notifications/read`: marks these read; none named marks all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadNotificationsRequest {
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+/// `PUT /api/v1/companies/{id}/webhook`: where the company's events are sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookRequest {
+    pub url: String,
+}
+
+/// The company's webhook as its administrator sees it. The signing secret is shown once, in
+/// the answer that made it (`secret`), and never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The newest deliveries first.
+    pub deliveries: Vec<DeliveryView>,
+}
+
+/// One delivery of the webhook's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: String,
+    pub kind: crate::notify::NoticeKind,
+    #[serde(default)]
+    pub invoice_number: String,
+    pub status: crate::notify::DeliveryStatus,
+    pub attempts: u32,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<String>,
+    /// The receiver's last HTTP status, or what went wrong reaching it.
+    #[serde(default)]
+    pub last_result: String,
+}

@@ -24,6 +24,7 @@ pub mod iso20022;
 pub mod listing;
 pub mod messages;
 pub mod money;
+pub mod notify;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod org;

@@ -19,6 +19,8 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_TOKEN_EXPIRY_DAYS: u32 = 365;
 /// The most days before the due date from which a task is marked soon overdue.
 pub const MAX_SOON_OVERDUE_DAYS: u32 = 30;
+/// The longest escalation delay, in working days.
+pub const MAX_ESCALATE_AFTER_DAYS: u32 = 30;
 /// Most bank agreements one company may have.
 pub const MAX_AGREEMENTS: usize = 50;
 
@@ -169,7 +171,9 @@ pub fn apply_settings_patch(
         || patch.token_expiry_days.is_some()
         || patch.four_eyes_threshold_minor.is_some()
         || patch.require_passkey.is_some()
-        || patch.soon_overdue_days.is_some();
+        || patch.soon_overdue_days.is_some()
+        || patch.escalate_after_days.is_some()
+        || patch.escalation_user.is_some();
     if patch.allow_pre_approval.is_some() && !roles.has(company, Role::AutoPayAdministrator) {
         return Err(SettingsRefusal::NeedsAutoPayAdministrator);
     }
@@ -194,6 +198,17 @@ pub fn apply_settings_patch(
                 crate::sentence!(
                     "Tasks can be marked soon overdue from 0 to {MAX_SOON_OVERDUE_DAYS} days \
                      before their due date."
+                ),
+            ));
+        }
+    }
+    if let Some(days) = patch.escalate_after_days {
+        if !(1..=MAX_ESCALATE_AFTER_DAYS).contains(&days) {
+            errors.push(field(
+                "escalate_after_days",
+                crate::sentence!(
+                    "Overdue tasks can be escalated after 1 to {MAX_ESCALATE_AFTER_DAYS} working \
+                     days."
                 ),
             ));
         }
@@ -230,6 +245,12 @@ pub fn apply_settings_patch(
     }
     if let Some(v) = patch.soon_overdue_days {
         next.soon_overdue_days = v;
+    }
+    if let Some(v) = patch.escalate_after_days {
+        next.escalate_after_days = v;
+    }
+    if let Some(v) = &patch.escalation_user {
+        next.escalation_user = v.clone();
     }
     Ok(next)
 }
@@ -471,6 +492,47 @@ mod tests {
         };
         assert!(
             apply_settings_patch(&CompanySettings::default(), &allow, &roles, &acme()).is_err()
+        );
+    }
+
+    #[test]
+    fn escalation_settings_are_a_system_administrators_and_bounded() {
+        let admin = UserRoles {
+            is_system_admin: true,
+            ..UserRoles::default()
+        };
+        assert_eq!(CompanySettings::default().escalate_after_days, 2);
+        assert_eq!(CompanySettings::default().escalation_user, None);
+        let boss = crate::ids::UserId::parse("u-boss").unwrap();
+        let patch = CompanySettingsPatch {
+            escalate_after_days: Some(5),
+            escalation_user: Some(Some(boss.clone())),
+            ..CompanySettingsPatch::default()
+        };
+        let next =
+            apply_settings_patch(&CompanySettings::default(), &patch, &admin, &acme()).unwrap();
+        assert_eq!(next.escalate_after_days, 5);
+        assert_eq!(next.escalation_user, Some(boss));
+        let cleared = CompanySettingsPatch {
+            escalation_user: Some(None),
+            ..CompanySettingsPatch::default()
+        };
+        let again = apply_settings_patch(&next, &cleared, &admin, &acme()).unwrap();
+        assert_eq!(again.escalation_user, None);
+        assert_eq!(again.escalate_after_days, 5);
+        for days in [0, MAX_ESCALATE_AFTER_DAYS + 1] {
+            let bad = CompanySettingsPatch {
+                escalate_after_days: Some(days),
+                ..CompanySettingsPatch::default()
+            };
+            assert!(matches!(
+                apply_settings_patch(&next, &bad, &admin, &acme()),
+                Err(SettingsRefusal::Invalid(errors)) if errors[0].field == "escalate_after_days"
+            ));
+        }
+        assert_eq!(
+            apply_settings_patch(&next, &patch, &UserRoles::default(), &acme()),
+            Err(SettingsRefusal::NeedsSystemAdministrator)
         );
     }
 

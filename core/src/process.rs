@@ -316,6 +316,11 @@ pub enum Change {
     Postponed {
         until: Date,
     },
+    /// The hourly run handed an overdue task to the company's escalation approver.
+    Escalated {
+        to_name: String,
+        working_days_overdue: u32,
+    },
 }
 
 /// The workflow a process opened under, for its history.
@@ -424,6 +429,12 @@ impl Change {
                 )
             }
             Change::Postponed { until } => crate::sentence!("Postponed the task until {until}."),
+            Change::Escalated {
+                to_name,
+                working_days_overdue,
+            } => crate::sentence!(
+                "Escalated to {to_name}: the task is {working_days_overdue} working days overdue."
+            ),
         }
     }
 }
@@ -598,9 +609,7 @@ impl Process {
         expected_version: u64,
         now: Timestamp,
     ) -> Result<Transition, ProcessRefusal> {
-        self.check_version(expected_version)?;
-        self.check_hand_over(user, to, to_name)?;
-        let comment = Comment::parse(comment).map_err(ProcessRefusal::Comment)?;
+        let comment = self.check_hand_over(user, to, to_name, comment, expected_version)?;
         self.forwarded = Some(Forward {
             to: to.clone(),
             to_name: to_name.to_owned(),
@@ -626,9 +635,8 @@ impl Process {
         expected_version: u64,
         now: Timestamp,
     ) -> Result<Transition, ProcessRefusal> {
-        self.check_version(expected_version)?;
-        self.check_hand_over(user, reviewer, reviewer_name)?;
-        let question = Comment::parse(question).map_err(ProcessRefusal::Comment)?;
+        let question =
+            self.check_hand_over(user, reviewer, reviewer_name, question, expected_version)?;
         self.review = Some(Review {
             requested_by: user.clone(),
             requester_name: user_name.to_owned(),
@@ -723,13 +731,48 @@ impl Process {
         Some(absent_name)
     }
 
-    /// `user` has the task and may hand it to `to`, who has not approved it.
+    /// The hourly run hands an overdue task to the company's escalation approver `to` (an active
+    /// Invoice Approver of the company, checked by the caller): it is forwarded to them (an open
+    /// review ends), with an event and no actor. `None`, changing nothing, when the task is not
+    /// open, `to` has it already, or `to` approved it before (nobody decides twice).
+    pub fn escalate(
+        &mut self,
+        to: &UserId,
+        to_name: &str,
+        working_days_overdue: u32,
+        now: Timestamp,
+    ) -> Option<Transition> {
+        if !self.state.is_open_task() || self.approvals.iter().any(|a| &a.user == to) {
+            return None;
+        }
+        if self.assignees().is_some_and(|has| has == [to.clone()]) {
+            return None;
+        }
+        self.review = None;
+        self.postponed_until = None;
+        self.forwarded = Some(Forward {
+            to: to.clone(),
+            to_name: to_name.to_owned(),
+            on_behalf_of: None,
+        });
+        let change = Change::Escalated {
+            to_name: to_name.to_owned(),
+            working_days_overdue,
+        };
+        Some(self.changed(None, now, change))
+    }
+
+    /// `user` has the task at `expected_version` and may hand it to `to`, who has not approved
+    /// it, saying why in `text` (a forward's comment, a review's question): answers the text.
     fn check_hand_over(
         &self,
         user: &UserId,
         to: &UserId,
         to_name: &str,
-    ) -> Result<(), ProcessRefusal> {
+        text: &str,
+        expected_version: u64,
+    ) -> Result<Comment, ProcessRefusal> {
+        self.check_version(expected_version)?;
         self.check_assignee(user)?;
         if to == user {
             return Err(ProcessRefusal::ToSelf);
@@ -739,7 +782,7 @@ impl Process {
                 name: to_name.to_owned(),
             });
         }
-        Ok(())
+        Comment::parse(text).map_err(ProcessRefusal::Comment)
     }
 
     pub fn id(&self) -> &InvoiceId {

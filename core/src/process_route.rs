@@ -848,4 +848,112 @@ mod tests {
             None
         );
     }
+
+    // ---- Escalation and who is told of a new task ----
+
+    #[test]
+    fn an_overdue_task_escalates_to_the_escalation_approver_once() {
+        let mut p = two_steps();
+        p.request_review(
+            &user("u-budget"),
+            "Budget",
+            &user("u-kari"),
+            "Kari",
+            "Is this ours?",
+            1,
+            Timestamp(2),
+        )
+        .unwrap();
+        p.postpone(
+            &user("u-kari"),
+            Date::parse("2030-05-01").unwrap(),
+            Date::parse("2030-04-20").unwrap(),
+            2,
+            Timestamp(3),
+        )
+        .ok();
+        let t = p
+            .escalate(&user("u-boss"), "Boss", 2, Timestamp(4))
+            .expect("escalated");
+        assert_eq!(t.actor, None, "the hourly run did it");
+        assert_eq!(
+            t.change.describe(),
+            "Escalated to Boss: the task is 2 working days overdue."
+        );
+        assert_eq!(p.assignees(), Some(users(&["u-boss"])));
+        assert_eq!(p.review(), None, "an open review ends");
+        assert_eq!(p.postponed_until(), None, "it is on the list again");
+        let version = p.version();
+        assert_eq!(p.escalate(&user("u-boss"), "Boss", 3, Timestamp(5)), None);
+        assert_eq!(p.version(), version, "nothing changes the second time");
+        // The escalation approver decides it in the waiting step.
+        assert!(p.approve(&user("u-boss"), version, Timestamp(6)).is_ok());
+    }
+
+    #[test]
+    fn nobody_who_approved_and_no_closed_task_is_escalated_to() {
+        let mut p = two_steps();
+        p.approve(&user("u-budget"), 1, Timestamp(2)).unwrap();
+        assert_eq!(
+            p.escalate(&user("u-budget"), "Budget", 2, Timestamp(3)),
+            None
+        );
+        p.reject(&user("u-cfo"), "No.", 2, Timestamp(3)).unwrap();
+        assert_eq!(p.escalate(&user("u-boss"), "Boss", 2, Timestamp(4)), None);
+    }
+
+    #[test]
+    fn the_people_who_newly_have_a_task_are_told_once() {
+        use crate::notify::{newly_assigned, NoticeKind};
+        let opened = two_steps();
+        let told = newly_assigned(None, &opened, 10).expect("a new task");
+        assert_eq!(told.notice.kind, NoticeKind::NewTask);
+        assert_eq!(told.to, Some(users(&["u-budget"])));
+        assert_eq!(
+            told.notice.id,
+            format!("{}:new_task:1", opened.id().as_str())
+        );
+        // The next step's approver is told when the first step is approved.
+        let mut p = opened.clone();
+        p.approve(&user("u-budget"), 1, Timestamp(2)).unwrap();
+        let told = newly_assigned(Some(&opened), &p, 11).unwrap();
+        assert_eq!(told.to, Some(users(&["u-cfo"])));
+        // A comment changes nobody's task.
+        let before = p.clone();
+        p.comment(&user("u-cfo"), "Looking.", Timestamp(3)).unwrap();
+        assert_eq!(newly_assigned(Some(&before), &p, 12), None);
+        // A review is told as a review, with the question.
+        let before = p.clone();
+        p.request_review(
+            &user("u-cfo"),
+            "Cfo",
+            &user("u-kari"),
+            "Kari",
+            "Ours?",
+            2,
+            Timestamp(4),
+        )
+        .unwrap();
+        let told = newly_assigned(Some(&before), &p, 13).unwrap();
+        assert_eq!(told.notice.kind, NoticeKind::ReviewRequested);
+        assert_eq!(told.notice.detail, "Cfo: Ours?");
+        assert_eq!(told.to, Some(users(&["u-kari"])));
+        // A decided task is nobody's.
+        let before = p.clone();
+        p.answer_review(&user("u-kari"), "Yes.", 3, Timestamp(5))
+            .unwrap();
+        let back = newly_assigned(Some(&before), &p, 14).unwrap();
+        assert_eq!(back.notice.kind, NoticeKind::NewTask);
+        assert_eq!(back.to, Some(users(&["u-cfo"])));
+        let before = p.clone();
+        p.reject(&user("u-cfo"), "No.", 4, Timestamp(6)).unwrap();
+        assert_eq!(newly_assigned(Some(&before), &p, 15), None);
+        // Without a workflow the task is every approver's: told at opening, not after.
+        let free = unrouted();
+        let told = newly_assigned(None, &free, 16).unwrap();
+        assert_eq!(told.to, None);
+        let later = free.clone();
+        later.comment(&user("kari"), "Hm.", Timestamp(2)).unwrap();
+        assert_eq!(newly_assigned(Some(&free), &later, 17), None);
+    }
 }

@@ -74,6 +74,7 @@ mod tests {
             passkeys: 0,
             locked_until: None,
             language: None,
+            unread_notifications: 0,
             companies: if roles.is_empty() {
                 Vec::new()
             } else {

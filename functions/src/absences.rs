@@ -55,6 +55,20 @@ pub async fn standing_in_for(
     Ok(out)
 }
 
+/// Who substitutes for `user` on `today`, if they are away.
+pub async fn substitute_of(
+    env: &Env,
+    user: &UserId,
+    today: Date,
+) -> Result<Option<UserId>, ApiError> {
+    let absences: Vec<Absence> = stored(env, user)
+        .await?
+        .into_iter()
+        .map(|s| s.absence)
+        .collect();
+    Ok(ap_core::workflow::substitute_on(user, today, &absences).cloned())
+}
+
 /// Who can substitute for `user`: the other active Invoice Approvers of their companies (the
 /// user directory read once, not once per company).
 async fn people(env: &Env, kv: &Kv, user: &UserRecord) -> Result<Vec<UserRecord>, ApiError> {

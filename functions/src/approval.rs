@@ -401,6 +401,7 @@ pub async fn act(
             record,
             transition,
             on_behalf_of,
+            told,
         } => {
             let doc = record.process.document();
             let actor = match on_behalf_of {
@@ -421,6 +422,7 @@ pub async fn act(
                 ),
             )
             .await?;
+            crate::notify::tell(env, &company.id, told.into_iter().collect()).await;
             Ok(record)
         }
         ActAnswer::Refused { refusal } => Err(refusal.into()),

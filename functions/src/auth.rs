@@ -36,6 +36,8 @@ pub struct SessionCtx {
     pub stepped_up_at: Option<u64>,
     /// The user's unused recovery codes.
     pub recovery_codes_left: u32,
+    /// Unread in-app notifications.
+    pub unread_notifications: u32,
     /// When this session was signed in with a recovery code, while it keeps the right to
     /// replace the authenticator app (stored with the session in the guard, never sent by the
     /// client).
@@ -128,6 +130,7 @@ pub async fn current_session(req: &Request, env: &Env) -> Result<Option<SessionC
             stepped_up_at: answer.stepped_up_at,
             recovery_codes_left: answer.recovery_codes_left,
             recovered_at: answer.recovered_at,
+            unread_notifications: answer.unread_notifications,
         })),
         _ => Ok(None),
     }
@@ -262,6 +265,7 @@ pub async fn first_admin(mut req: Request, env: &Env) -> Result<Response, ApiErr
         stepped_up_at: None,
         recovery_codes_left: answer.recovery_codes_left,
         recovered_at: None,
+        unread_notifications: answer.unread_notifications,
     };
     let state = session_state(env, Some(&ctx)).await?;
     with_cookie(json(201, &state)?, &req, &set_cookie(&req, &ctx.token))
@@ -419,6 +423,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response, ApiError> 
                 stepped_up_at: None,
                 recovery_codes_left: answer.recovery_codes_left,
                 recovered_at: answer.recovery_code_used.then_some(now),
+                unread_notifications: answer.unread_notifications,
             };
             let state = session_state_after(env, Some(&ctx), answer.recovery_code_used).await?;
             with_cookie(json(200, &state)?, &req, &set_cookie(&req, &ctx.token))

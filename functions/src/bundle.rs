@@ -407,6 +407,17 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     },
                 )
                 .await?;
+                let notice = ap_core::notify::Notice::bundle_signed(
+                    &bundle_id,
+                    company.id.as_str(),
+                    invoices.len(),
+                    now,
+                );
+                let told = ap_core::notify::Addressed {
+                    notice,
+                    to: Some(vec![ctx.user.id.clone()]),
+                };
+                crate::notify::tell(env, &company.id, vec![told]).await;
                 CompanySignResult {
                     company_id: company.id.to_string(),
                     company_name: company.name.clone(),

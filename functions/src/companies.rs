@@ -19,7 +19,7 @@ use crate::do_registry::{list_claims, CompanyChange, EMAIL};
 use crate::events;
 use crate::http::{json, key_page_params, query_param, read_json};
 use crate::platform::random_id;
-use crate::problem::{ApiError, Missing};
+use crate::problem::{ApiError, BadField, Missing};
 use crate::records::{
     all_companies, change_company, company_id, create_company, existing_company, load_user,
     CompanyRecord,
@@ -61,6 +61,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
         bank_agreements: Vec::new(),
         version: 1,
         workflows: Default::default(),
+        webhook: None,
     };
     let kv = Kv::open(env)?;
     let company = create_company(&kv, company).await?;
@@ -127,12 +128,22 @@ pub async fn patch_settings(mut req: Request, env: &Env, id: &str) -> Result<Res
     require_some_say(&ctx, id, Role::AutoPayAdministrator)?;
     let patch: CompanySettingsPatch = read_json(&mut req).await?;
     let id = company_id(id)?;
+    let kv = Kv::open(env)?;
+    // The escalation approver must be able to decide the tasks handed to them (checked again
+    // at each hourly run).
+    if let Some(Some(user)) = &patch.escalation_user {
+        let approver = crate::records::load_user(&kv, user)
+            .await?
+            .is_some_and(|u| u.active && u.roles.has(&id, Role::InvoiceApprover));
+        if !approver {
+            return Err(BadField::Person("escalation_user").into());
+        }
+    }
     let expected_version = patch.expected_version;
     let change = CompanyChange::Settings {
         patch,
         roles: ctx.user.roles.clone(),
     };
-    let kv = Kv::open(env)?;
     let (before, company) = change_company(&kv, &id, expected_version, change).await?;
     let detail = settings_change(&before.settings, &company.settings, &company.base_currency);
     events::record(
@@ -183,6 +194,21 @@ fn settings_change(before: &CompanySettings, after: &CompanySettings, currency: 
             "Soon overdue now starts this many days before the due date: {}.",
             after.soon_overdue_days
         ));
+    }
+    if before.escalate_after_days != after.escalate_after_days {
+        parts.push(ap_core::sentence!(
+            "Overdue tasks are now escalated after {} working days.",
+            after.escalate_after_days
+        ));
+    }
+    if before.escalation_user != after.escalation_user {
+        parts.push(match &after.escalation_user {
+            Some(user) => ap_core::sentence!(
+                "Overdue tasks are now escalated to the user {}.",
+                user.as_str()
+            ),
+            None => ap_core::sentence!("Overdue tasks are no longer escalated to anyone."),
+        });
     }
     if before.token_expiry_days != after.token_expiry_days {
         parts.push(ap_core::sentence!(

@@ -138,6 +138,10 @@ pub enum CompanyChange {
         by: ap_core::ids::UserId,
         at: ap_core::dates::Timestamp,
     },
+    /// Sets (or with `None` removes) the company's webhook (checked by the handler).
+    SetWebhook {
+        webhook: Option<crate::records::CompanyWebhook>,
+    },
 }
 
 /// Who holds the claim now (after a `Claim`: the caller if it won).
@@ -167,6 +171,7 @@ impl ClaimsPage {
 /// The answer to a company command.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // a message, serialized at once: boxing gains nothing
 pub enum CompanyAnswer {
     Found {
         company: CompanyRecord,
@@ -726,6 +731,10 @@ fn apply(
         }
         CompanyChange::ActivateWorkflow { by, at } => {
             record.workflows.activate(&by, at)?;
+            Ok((AccountClaims::default(), None))
+        }
+        CompanyChange::SetWebhook { webhook } => {
+            record.webhook = webhook;
             Ok((AccountClaims::default(), None))
         }
     }

@@ -21,6 +21,9 @@
 //! (`id = 1`): the user's [`PasskeyRing`] as JSON (public keys, sign counters, names, and the
 //! nonces drawn for ceremonies, each used once); emptied when two-step verification is reset.
 //! The record counts the passkeys (`UserRecord::passkeys`) so readiness reads from KV.
+//! Table `notifications` holds the user's in-app notifications (`ap_core::notify::Notice` as
+//! JSON, by its id: a notice told twice is kept once), with `at` and `read`; the newest
+//! [`KEPT_NOTIFICATIONS`] are kept. Every answer carries the unread count.
 //!
 //! Each command runs its reads and writes without awaiting in between, so two concurrent
 //! attempts with the same TOTP step cannot both succeed, the failure count is exact, and every
@@ -34,6 +37,7 @@ use crate::durable::{answer_command, Transactions};
 use ap_core::account::{
     check_replacement, still_current, AccountRefusal, ReplaceRefusal, TwoStepSeeds,
 };
+use ap_core::api_workflow::NotificationView;
 use ap_core::format::Lang;
 use ap_core::guard::{TwoStepGuard, TwoStepRefusal};
 use ap_core::passkey::{
@@ -206,6 +210,18 @@ pub enum GuardCommand {
     },
     /// Answers the user's passkeys.
     Passkeys,
+    /// Keeps a notice in the user's notification list, once (by its id).
+    Notify {
+        notice: ap_core::notify::Notice,
+    },
+    /// Answers the newest notifications, at most `limit`.
+    Notifications {
+        limit: u32,
+    },
+    /// Marks these notifications read (none named: all of them).
+    ReadNotifications {
+        ids: Vec<String>,
+    },
     /// A System Administrator lifts the lock.
     Unlock,
     Status {
@@ -278,6 +294,12 @@ pub struct GuardAnswer {
     /// answer to the user never says).
     #[serde(default)]
     pub passkey_refusal: Option<PasskeyRefusal>,
+    /// Unread notifications after the command.
+    #[serde(default)]
+    pub unread_notifications: u32,
+    /// For `Notifications`: the newest first.
+    #[serde(default)]
+    pub notifications: Vec<ap_core::api_workflow::NotificationView>,
 }
 
 impl GuardAnswer {
@@ -363,6 +385,9 @@ impl DurableObject for UserGuard {
              codes TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS passkeys (id INTEGER PRIMARY KEY CHECK (id = 1), \
              ring TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS notifications (id TEXT PRIMARY KEY, at INTEGER NOT NULL, \
+             read INTEGER NOT NULL DEFAULT 0, notice TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS notifications_at ON notifications (at DESC, id DESC)",
         ] {
             if let Err(e) = sql.exec(statement, None) {
                 worker::console_error!("user guard schema: {e}");
@@ -400,6 +425,9 @@ impl DurableObject for UserGuard {
         .await
     }
 }
+
+/// How many notifications a user's list keeps (the oldest go first).
+pub const KEPT_NOTIFICATIONS: u64 = 200;
 
 fn int(v: u64) -> SqlStorageValue {
     SqlStorageValue::from(i64::try_from(v).unwrap_or(i64::MAX))
@@ -812,7 +840,85 @@ impl UserGuard {
     fn apply(&self, command: GuardCommand) -> Result<GuardAnswer> {
         let mut answer = self.apply_command(command)?;
         answer.recovery_codes_left = self.load_recovery()?.left();
+        answer.unread_notifications = self.unread_notifications()?;
         Ok(answer)
+    }
+
+    fn unread_notifications(&self) -> Result<u32> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: i64,
+        }
+        let count: Count = self
+            .sql
+            .exec(
+                "SELECT COUNT(*) AS n FROM notifications WHERE read = 0",
+                None,
+            )?
+            .one()?;
+        Ok(u32::try_from(count.n).unwrap_or(0))
+    }
+
+    /// The notification commands: they need no user record.
+    fn apply_notifications(&self, command: GuardCommand) -> Result<Vec<NotificationView>> {
+        #[derive(Deserialize)]
+        struct Row {
+            read: i64,
+            notice: String,
+        }
+        match command {
+            GuardCommand::Notify { notice } => {
+                let json = serde_json::to_string(&notice)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                self.sql.exec(
+                    "INSERT OR IGNORE INTO notifications (id, at, read, notice) VALUES (?, ?, 0, ?)",
+                    vec![notice.id.clone().into(), int(notice.at), json.into()],
+                )?;
+                self.sql.exec(
+                    "DELETE FROM notifications WHERE id NOT IN \
+                     (SELECT id FROM notifications ORDER BY at DESC, id DESC LIMIT ?)",
+                    vec![int(KEPT_NOTIFICATIONS)],
+                )?;
+                Ok(Vec::new())
+            }
+            GuardCommand::Notifications { limit } => {
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec(
+                        "SELECT read, notice FROM notifications ORDER BY at DESC, id DESC LIMIT ?",
+                        vec![int(u64::from(limit.min(KEPT_NOTIFICATIONS as u32)))],
+                    )?
+                    .to_array()?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|row| {
+                        // A row that no longer reads is left out, never the whole list.
+                        let notice = serde_json::from_str(&row.notice).ok()?;
+                        Some(NotificationView {
+                            notice,
+                            read: row.read != 0,
+                        })
+                    })
+                    .collect())
+            }
+            GuardCommand::ReadNotifications { ids } if ids.is_empty() => {
+                self.sql
+                    .exec("UPDATE notifications SET read = 1 WHERE read = 0", None)?;
+                Ok(Vec::new())
+            }
+            GuardCommand::ReadNotifications { ids } => {
+                for id in ids {
+                    self.sql.exec(
+                        "UPDATE notifications SET read = 1 WHERE id = ?",
+                        vec![id.into()],
+                    )?;
+                }
+                Ok(Vec::new())
+            }
+            _ => Err(worker::Error::RustError(
+                "not a notification command".to_owned(),
+            )),
+        }
     }
 
     fn apply_command(&self, command: GuardCommand) -> Result<GuardAnswer> {
@@ -844,6 +950,12 @@ impl UserGuard {
                 )?;
                 Ok(answer(Outcome::Accepted, &guard, None, record))
             }
+            command @ (GuardCommand::Notify { .. }
+            | GuardCommand::Notifications { .. }
+            | GuardCommand::ReadNotifications { .. }) => Ok(GuardAnswer {
+                notifications: self.apply_notifications(command)?,
+                ..answer(Outcome::Accepted, &guard, None, record)
+            }),
             command => match record {
                 None => Ok(answer(Outcome::Missing, &guard, None, None)),
                 Some(record) => self.apply_to_record(command, guard, record),
@@ -1047,7 +1159,10 @@ impl UserGuard {
             GuardCommand::Seed { .. }
             | GuardCommand::Unlock
             | GuardCommand::Status { .. }
-            | GuardCommand::EndSession { .. } => {
+            | GuardCommand::EndSession { .. }
+            | GuardCommand::Notify { .. }
+            | GuardCommand::Notifications { .. }
+            | GuardCommand::ReadNotifications { .. } => {
                 Err(worker::Error::RustError("handled in apply".to_owned()))
             }
         }
@@ -1132,6 +1247,8 @@ fn answer(
         recovered_at: None,
         passkeys: Vec::new(),
         passkey_refusal: None,
+        unread_notifications: 0,
+        notifications: Vec::new(),
     }
 }
 

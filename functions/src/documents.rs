@@ -147,6 +147,15 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 ),
             )
             .await?;
+            // Those who have the new task are told (under a workflow, the first step's
+            // approvers). A task without a workflow is every approver's, on every task list:
+            // only the webhook hears of it, so intake never reads the whole user directory.
+            if let Some(mut told) =
+                ap_core::notify::newly_assigned(None, &record.process, crate::platform::now_secs())
+            {
+                told.to.get_or_insert_with(Vec::new);
+                crate::notify::tell(env, &company.id, vec![told]).await;
+            }
             json(201, &accepted(&record))
         }
         OpenAnswer::Existing { record } => {

@@ -22,6 +22,7 @@ pub mod integration;
 mod ledger;
 mod me;
 mod meter;
+mod notify;
 mod openapi;
 mod passkeys;
 mod platform;
@@ -50,6 +51,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[event(start)]
 fn start() {
     console_error_panic_hook::set_once();
+}
+
+/// The hourly Cron Trigger (`wrangler.toml`): reminders, escalations and webhook retries.
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    notify::run_hourly(&env).await;
 }
 
 #[event(fetch)]
@@ -223,6 +230,12 @@ async fn app_api(
         (_, ["api", "v1", "me", "absences"]) => Err(ApiError::method_not_allowed("GET, POST")),
         (Delete, ["api", "v1", "me", "absences", id]) => absences::remove(&req, env, id).await,
         (_, ["api", "v1", "me", "absences", _]) => Err(ApiError::method_not_allowed("DELETE")),
+        (Get, ["api", "v1", "me", "notifications"]) => notify::list(&req, env).await,
+        (_, ["api", "v1", "me", "notifications"]) => Err(ApiError::method_not_allowed("GET")),
+        (Post, ["api", "v1", "me", "notifications", "read"]) => notify::read(req, env).await,
+        (_, ["api", "v1", "me", "notifications", "read"]) => {
+            Err(ApiError::method_not_allowed("POST"))
+        }
         (Get, ["api", "v1", "me", "passkeys"]) => passkeys::list(&req, env).await,
         (Post, ["api", "v1", "me", "passkeys"]) => passkeys::register(req, env).await,
         (_, ["api", "v1", "me", "passkeys"]) => Err(ApiError::method_not_allowed("GET, POST")),
@@ -254,6 +267,12 @@ async fn app_api(
         (_, ["api", "v1", "admin", "companies"]) => Err(ApiError::method_not_allowed("GET, POST")),
         (Put, ["api", "v1", "admin", "companies", id]) => companies::update(req, env, id).await,
         (_, ["api", "v1", "admin", "companies", _]) => Err(ApiError::method_not_allowed("PUT")),
+        (Get, ["api", "v1", "companies", id, "webhook"]) => notify::get(&req, env, id).await,
+        (Put, ["api", "v1", "companies", id, "webhook"]) => notify::put(req, env, id).await,
+        (Delete, ["api", "v1", "companies", id, "webhook"]) => notify::remove(&req, env, id).await,
+        (_, ["api", "v1", "companies", _, "webhook"]) => {
+            Err(ApiError::method_not_allowed("GET, PUT, DELETE"))
+        }
         (Get, ["api", "v1", "companies", id, "workflow"]) => workflows::get(&req, env, id).await,
         (_, ["api", "v1", "companies", _, "workflow"]) => Err(ApiError::method_not_allowed("GET")),
         (Put, ["api", "v1", "companies", id, "workflow", "draft"]) => {

@@ -30,6 +30,7 @@ pub async fn view_of_session(env: &Env, ctx: &SessionCtx) -> Result<Me, ApiError
     let me = view(env, &ctx.user, ctx.locked_until, ctx.recovery_codes_left).await?;
     Ok(Me {
         may_replace_authenticator: ctx.may_replace_authenticator(now_secs()),
+        unread_notifications: ctx.unread_notifications,
         ..me
     })
 }
@@ -61,6 +62,7 @@ pub async fn view(
         passkeys: user.passkeys,
         locked_until: locked_until.map(rfc3339),
         language: user.language,
+        unread_notifications: 0,
         companies,
     })
 }
@@ -172,6 +174,10 @@ pub async fn set_language(mut req: Request, env: &Env) -> Result<Response, ApiEr
     }
     let user = answer.user.ok_or(Denied::SignInRequired)?;
     let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
+    let me = Me {
+        unread_notifications: answer.unread_notifications,
+        ..me
+    };
     json(
         200,
         &Me {
@@ -340,6 +346,10 @@ async fn switch_two_step(
         .ok_or_else(|| ApiError::internal("user guard", "no record in answer"))?;
     events::record(env, &ctx.actor(), kind, None, detail).await?;
     let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
+    let me = Me {
+        unread_notifications: answer.unread_notifications,
+        ..me
+    };
     if shows_codes {
         json(
             200,
@@ -384,6 +394,10 @@ pub async fn new_recovery_codes(req: Request, env: &Env) -> Result<Response, Api
     )
     .await?;
     let me = view(env, &user, answer.locked_until, answer.recovery_codes_left).await?;
+    let me = Me {
+        unread_notifications: answer.unread_notifications,
+        ..me
+    };
     json(
         200,
         &RecoveryCodesShown {

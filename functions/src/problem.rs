@@ -264,6 +264,10 @@ pub enum BadField {
     Day(&'static str, ap_core::dates::DateError),
     #[error("An absence must not be over already: its last day is today or later.")]
     PastAbsence,
+    #[error("{0}")]
+    WebhookUrl(ap_core::notify::WebhookUrlRefusal),
+    #[error("Name at most 50 notifications, by their ids, at a time.")]
+    NotificationIds,
 }
 
 impl BadField {
@@ -285,6 +289,8 @@ impl BadField {
             Self::Until(_) => "until".to_owned(),
             Self::Day(field, _) => (*field).to_owned(),
             Self::PastAbsence => "to".to_owned(),
+            Self::WebhookUrl(_) => "url".to_owned(),
+            Self::NotificationIds => "ids".to_owned(),
             Self::Currency(_) => "currency".to_owned(),
             Self::RoleCompany(company) => {
                 format!("roles.{}", company.chars().take(64).collect::<String>())

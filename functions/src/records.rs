@@ -144,6 +144,17 @@ pub struct CompanyRecord {
     /// The approval workflow's draft and active version (`ap_core::workflow::Workflows`).
     #[serde(default)]
     pub workflows: ap_core::workflow::Workflows,
+    /// Where the company's events are sent (`notify.rs`), if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<CompanyWebhook>,
+}
+
+/// The company's outgoing webhook: its address, and its signing secret sealed with
+/// `SECRETS_KEY` (associated data: the company id), never in plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyWebhook {
+    pub url: String,
+    pub sealed_secret: String,
 }
 
 impl CompanyRecord {

@@ -63,6 +63,20 @@ test('forward: the task moves to the chosen approver, who decides it; the histor
   assert.equal(byKari.body.status, 'approved');
 });
 
+test('a review asked of someone outside the company is refused and changes nothing', async () => {
+  const id = await newInvoice(company);
+  const outsider = await newUser(admin);
+  const before = await task(ola, id);
+  const refused = await act(ola, id, 'review', { reviewer: outsider.id, question: 'Is this ours?' });
+  assertProblem(refused, 400);
+  assert.equal(refused.body.errors[0].field, 'reviewer');
+  const nobody = await act(ola, id, 'review', { reviewer: 'no-such-user', question: 'Is this ours?' });
+  assertProblem(nobody, 400);
+  const after = await task(ola, id);
+  assert.equal(after.version, before.version);
+  assert.equal(after.standing, 'can_decide');
+});
+
 test('request review: the reviewer answers, the task returns to the approver, and a review is no approval', async () => {
   const id = await newInvoice(company);
   const asked = await act(ola, id, 'review', { reviewer: per.id, question: 'Was the delivery complete?' });

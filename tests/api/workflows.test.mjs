@@ -126,6 +126,9 @@ test('the simulator shows which steps an invoice goes through, who decides them 
   const badAmount = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/simulate`, { json: { amount: 'lots', currency: 'NOK' } });
   assertProblem(badAmount, 400);
   assert.equal(badAmount.body.errors[0].field, 'amount');
+  const badCurrency = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/simulate`, { json: { amount: '10', currency: 'XYZ' } });
+  assertProblem(badCurrency, 400);
+  assert.equal(badCurrency.body.errors[0].field, 'currency');
 });
 
 test('a 300,000 NOK invoice from a new supplier goes budget owner → CFO → a third person, who may approve and pay', async () => {

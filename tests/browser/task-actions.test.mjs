@@ -5,7 +5,7 @@
 // in Norwegian.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, BASE_URL, newContext, assertAccessible } from '../support/browser.mjs';
+import { launchBrowser, screenshot, pageAs as sharedPageAs, assertAccessible } from '../support/browser.mjs';
 import { firstAdmin, newUser } from '../support/org.mjs';
 import { readyCompany, newInvoice } from '../support/approval.mjs';
 
@@ -26,16 +26,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-async function pageAs(user, { width = 1280, locale = 'en-GB' } = {}) {
-  const context = await newContext(browser, { locale });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
-  const [name, value] = user.client.cookie.split(/=(.*)/s);
-  await context.addCookies([{ name, value, url: BASE_URL }]);
-  return page;
-}
+const pageAs = (user, options) => sharedPageAs(browser, user, options);
 
 async function openTask(page, id) {
   await page.goto(`/tasks/${id}`);

@@ -35,7 +35,7 @@ export async function spawnApp({ timeoutMs = 600_000 } = {}) {
   };
   const child = spawn(
     'wrangler',
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(inspectorPort), '--log-level', 'warn', '--show-interactive-dev-session=false',
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(inspectorPort), '--log-level', 'warn', '--show-interactive-dev-session=false', '--test-scheduled',
       // Passkeys need a domain: browser tests open http://localhost:<port> for them.
       '--var', 'PASSKEY_RP_ID:localhost', '--var', `PASSKEY_ORIGIN:http://localhost:${port}`],
     { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },

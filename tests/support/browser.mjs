@@ -41,6 +41,19 @@ export async function newPage(browser) {
   return page;
 }
 
+/** A page signed in as `user` (made by tests/support/org.mjs), `width` px wide, in `locale`;
+ * its uncaught errors are kept in `page.errors`. */
+export async function pageAs(browser, user, { width = 1280, locale = 'en-GB' } = {}) {
+  const context = await newContext(browser, { locale });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
+  const [name, value] = user.client.cookie.split(/=(.*)/s);
+  await context.addCookies([{ name, value, url: BASE_URL }]);
+  return page;
+}
+
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage: true });
 }

@@ -8,6 +8,7 @@ mod autopay_files;
 mod company_autopay;
 mod invoice;
 mod my_details;
+mod notifications;
 mod payment;
 mod placeholders;
 mod process_overview;

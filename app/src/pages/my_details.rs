@@ -31,6 +31,8 @@ pub fn MyDetails() -> impl IntoView {
     let shown_codes = RwSignal::new(None::<Vec<String>>);
     view! {
         <SignedInScreen title=crate::tr_prop!(account.screen_title) lead=crate::tr_prop!(account.screen_lead)>
+            // Outside the cards drawn from `Me`: reading notifications changes `Me`'s count.
+            <crate::pages::notifications::NotificationsCard />
             {move || session.me().map(|me| view! {
                 <AccountCard me=me.clone() />
                 <RolesCard me=me.clone() />

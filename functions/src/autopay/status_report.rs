@@ -14,6 +14,9 @@ use crate::integration::require_integration_key;
 use crate::ledger::{ask_ledger, LedgerCommand};
 use crate::platform::now_secs;
 use crate::problem::ApiError;
+use ap_core::api_autopay::PaymentStatus;
+use ap_core::notify::{Addressed, Notice};
+use ap_core::roles::Role;
 
 /// `POST /api/v1/autopay/status-reports`.
 pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiError> {
@@ -32,6 +35,32 @@ pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiE
         },
     )
     .await?;
+    // The company's AutoPay Administrators hear of each payment the bank rejected.
+    let rejected: Vec<Notice> = result
+        .payments
+        .iter()
+        .filter(|p| p.status == PaymentStatus::RejectedInBank)
+        .map(|p| Notice::payment_rejected(p, &result.report_msg_id, now_secs()))
+        .collect();
+    if !rejected.is_empty() {
+        let kv = crate::store::Kv::open(env)?;
+        let company = key.company_id.clone();
+        let admins: Vec<_> = crate::workflows::active_users(env, &kv, |u| {
+            u.roles.has(&company, Role::AutoPayAdministrator)
+        })
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+        let told = rejected
+            .into_iter()
+            .map(|notice| Addressed {
+                notice,
+                to: Some(admins.clone()),
+            })
+            .collect();
+        crate::notify::tell(env, &key.company_id, told).await;
+    }
     if result.changed > 0 {
         events::record(
             env,

@@ -9,6 +9,7 @@
 //! - [`bank_reports`]: pain.002 status reports;
 //! - [`erp_export`]: approved invoices for the ERP and the payment-suggestion exports;
 //! - [`views`]: the read-only lists and views;
+//! - [`reminders`]: the hourly run's reminders and escalations, and the webhook's deliveries;
 //! - [`signings`]: "Signed by me", this company's part of each bundle a user signed;
 //! - [`process_store`], [`payment_store`]: the rows and how they are read and written;
 //! - [`schema`]: the tables and the SQL value helpers.
@@ -65,6 +66,7 @@ mod payment_store;
 mod process_store;
 mod processes;
 mod protocol;
+mod reminders;
 mod schema;
 mod signings;
 mod uploads;
@@ -76,6 +78,7 @@ pub use protocol::{
     Presented, ProbeAnswer, ProcessRecord, ProcessWithHistory, SignAnswer, SignFileAnswer,
     SignItem, SignRefusal, Signing, UploadOutcome,
 };
+pub use reminders::{DueDelivery, RemindSettings};
 use schema::{text, to_json};
 pub use signings::SignedPart;
 
@@ -95,6 +98,11 @@ impl DurableObject for Ledger {
         schema::create(&sql, &transactions);
         if let Err(e) = signings::create(&sql, &transactions) {
             worker::console_error!("ledger schema (signed_invoices): {e}");
+        }
+        for statement in reminders::SCHEMA {
+            if let Err(e) = sql.exec(statement, None) {
+                worker::console_error!("ledger schema (reminders): {e}");
+            }
         }
         Self { sql, transactions }
     }
@@ -226,6 +234,24 @@ impl Ledger {
                 limit,
                 now,
             } => to_json(&self.export(pre_approved, &export_id, limit, now)?),
+            LedgerCommand::Remind {
+                today,
+                now,
+                settings,
+            } => to_json(&self.remind(today, now, &settings)?),
+            LedgerCommand::EnqueueDeliveries { notices, now } => {
+                to_json(&self.enqueue_deliveries(&notices, now)?)
+            }
+            LedgerCommand::DueDeliveries { now, limit } => {
+                to_json(&self.due_deliveries(now, limit)?)
+            }
+            LedgerCommand::DeliveryAttempted {
+                id,
+                ok,
+                result,
+                now,
+            } => to_json(&self.delivery_attempted(&id, ok, &result, now)?),
+            LedgerCommand::Deliveries { limit } => to_json(&self.deliveries(limit)?),
             LedgerCommand::AcknowledgeExport {
                 pre_approved,
                 export_id,

@@ -234,5 +234,6 @@ pub(super) fn change_kind(change: &Change) -> &'static str {
         Change::ReviewRequested { .. } => "review_requested",
         Change::ReviewAnswered { .. } => "review_answered",
         Change::Postponed { .. } => "postponed",
+        Change::Escalated { .. } => "escalated",
     }
 }

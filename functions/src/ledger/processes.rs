@@ -218,10 +218,12 @@ impl Ledger {
                 vec![text(process_id.as_str()), int(now)],
             )?;
         }
+        let told = ap_core::notify::newly_assigned(Some(&record.process), &process, now);
         Ok(ActAnswer::Done {
             record: ProcessRecord { process, ..record },
             transition,
             on_behalf_of,
+            told,
         })
     }
 

@@ -238,6 +238,34 @@ pub enum LedgerCommand {
         export_id: String,
         now: u64,
     },
+    /// The hourly run: the reminders owed today (each once) and the escalations; answers who is
+    /// told what (`Vec<ap_core::notify::Addressed>`).
+    Remind {
+        today: Date,
+        now: u64,
+        settings: super::RemindSettings,
+    },
+    /// Keeps events for the company's webhook, once each (by the notice's id).
+    EnqueueDeliveries {
+        notices: Vec<ap_core::notify::Notice>,
+        now: u64,
+    },
+    /// The webhook deliveries due at `now` (`Vec<super::DueDelivery>`).
+    DueDeliveries {
+        now: u64,
+        limit: usize,
+    },
+    /// One delivery attempt's result.
+    DeliveryAttempted {
+        id: String,
+        ok: bool,
+        result: String,
+        now: u64,
+    },
+    /// The webhook's delivery log, newest first (`Vec<DeliveryView>`).
+    Deliveries {
+        limit: usize,
+    },
 }
 
 /// [`LedgerCommand::Sign`]: one company's part of a signed bundle.
@@ -324,6 +352,9 @@ pub enum ActAnswer {
         /// The absent approver `user` acted for, by name.
         #[serde(default)]
         on_behalf_of: Option<String>,
+        /// Who newly has the task after it, to be told (`ap_core::notify::newly_assigned`).
+        #[serde(default)]
+        told: Option<ap_core::notify::Addressed>,
     },
     Refused {
         refusal: ProcessRefusal,

@@ -359,6 +359,9 @@ fn CompanyEditor(
             <p>{tr!(admin.company_editor.workflow_note)}" "
                 <A href=format!("/company/{}/workflow", company.id)>{tr!(admin.company_editor.workflow_link)}</A></p>
 
+            <super::notify_settings::EscalationSettings company_id=company.id.clone() current=current saved=saved reload=reload />
+            <super::notify_settings::WebhookSettings company_id=company.id.clone() />
+
             {move || view! { <BankAgreements company_id=id.clone() company_name=name.get() agreements=agreements.get() saved=saved /> }}
         </section>
     }

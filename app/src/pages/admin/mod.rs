@@ -3,6 +3,7 @@
 mod companies;
 mod events;
 mod keys;
+mod notify_settings;
 mod readiness;
 mod users;
 
