@@ -124,11 +124,9 @@ fn Header() -> impl IntoView {
             // The unread notifications, outside the menu so a phone shows them too.
             {move || session.me().filter(|me| me.unread_notifications > 0).map(|me| {
                 let count = me.unread_notifications;
+                let label = tr_string!(layout.unread_notifications, count = count).to_string();
                 view! {
-                    <A href="/my-details#notifications" attr:class="notice-count" attr:data-testid="unread-count"
-                        attr:aria-label=move || tr_string!(layout.unread_notifications, count = count).to_string()>
-                        {count}
-                    </A>
+                    <a href="/my-details#notifications" class="notice-count" data-testid="unread-count" aria-label=label>{count}</a>
                 }
             })}
             <button type="button" class="menu-toggle" node_ref=toggle hidden=move || screens.get().is_empty() aria-controls="site-menu"

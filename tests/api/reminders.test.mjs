@@ -83,7 +83,7 @@ test('escalation settings: bounded, and only an active Invoice Approver of the c
   assertProblem(wrongPerson, 400);
   assert.equal(wrongPerson.body.errors[0].field, 'escalation_user');
   const tooLong = await patch({ escalate_after_days: 31 });
-  assertProblem(tooLong, 422);
+  assertProblem(tooLong, 400);
   assert.equal(tooLong.body.errors[0].field, 'escalate_after_days');
   // Only a System Administrator sets them.
   const byApprover = await ola.client.call('PATCH', `/api/v1/companies/${company.id}/settings`, { json: { escalate_after_days: 3 } });
@@ -114,10 +114,10 @@ test('the webhook: https only, the secret answered once, administrators only', a
 });
 
 test('the hourly run reminds once, escalates with an event, and the notification list and header count follow', async () => {
-  const onTime = await newInvoice(company, { due_date: day(20) });
-  const soon = await newInvoice(company, { due_date: day(1) });
+  const onTime = await newInvoice(company, { invoice_date: day(-40), due_date: day(20) });
+  const soon = await newInvoice(company, { invoice_date: day(-40), due_date: day(1) });
   // Six calendar days overdue are at least four working days, whatever today is.
-  const late = await newInvoice(company, { due_date: day(-6) });
+  const late = await newInvoice(company, { invoice_date: day(-40), due_date: day(-6) });
 
   // New tasks are told at intake, to the step's approver only.
   let olas = await notifications(ola);
@@ -164,7 +164,7 @@ test('the hourly run reminds once, escalates with an event, and the notification
 });
 
 test('a review asked is told to the reviewer, the answer to the approver', async () => {
-  const id = await newInvoice(company, { due_date: day(30) });
+  const id = await newInvoice(company, { invoice_date: day(-40), due_date: day(30) });
   const t = await task(ola, id);
   const asked = await ola.client.call('POST', `/api/v1/tasks/${id}/review`, {
     json: { expected_version: t.version, reviewer: kari.id, question: 'Did we order this?' },
@@ -240,7 +240,7 @@ test('the webhook receives each event signed, a failed delivery is logged and re
 test('while the approver is away, their substitute is told too, for whom', async () => {
   const away = await ola.client.call('POST', '/api/v1/me/absences', { json: { substitute: kari.id, from: day(0), to: day(2) } });
   assert.equal(away.status, 201, away.text);
-  const id = await newInvoice(company, { due_date: day(30) });
+  const id = await newInvoice(company, { invoice_date: day(-40), due_date: day(30) });
   const told = (await notifications(kari)).items.find((n) => n.process_id === id);
   assert.equal(told?.kind, 'new_task', JSON.stringify(told));
   assert.match(told.on_behalf_of, /^User /, 'names the absent approver');

@@ -89,8 +89,8 @@ test('the administrator sets the escalation approver and the webhook; the secret
 });
 
 test('the header shows the unread count; the list on My details reads in both languages and clears it', async () => {
-  const soon = await newInvoice(company, { invoice_number: 'NT-1', due_date: day(1) });
-  await newInvoice(company, { invoice_number: 'NT-2', due_date: day(25) });
+  const soon = await newInvoice(company, { invoice_date: day(-40), invoice_number: 'NT-1', due_date: day(1) });
+  await newInvoice(company, { invoice_date: day(-40), invoice_number: 'NT-2', due_date: day(25) });
   const run = await fetch(`${BASE_URL}/__scheduled?cron=0+*+*+*+*`);
   assert.equal(run.status, 200);
   const { body: list } = await ola.client.call('GET', '/api/v1/me/notifications');
