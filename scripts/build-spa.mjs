@@ -88,6 +88,11 @@ for (const f of readdirSync(split)) {
   writeFileSync(join(out, f), module.emitBinary());
   module.dispose();
 }
+// The loader lists each shared chunk as its own fetch function and each split point's chunks by
+// name: over 300 near-identical definitions, a cost of about 1 KB gzip of the first download
+// per split point. Written compactly instead (a loop makes the chunks, a split point names its
+// chunks as deltas in base 36), it does the same.
+writeFileSync(join(out, '__wasm_split.js'), compactLoader(readFileSync(join(out, '__wasm_split.js'), 'utf8')));
 // `#[wasm_bindgen(inline_js)]` glue (the passkey ceremonies) comes as modules in snippets/ that
 // ap-app.js imports: bundled into it, so the first download stays the files index.html names.
 const snippets = join(out, 'snippets');
@@ -136,3 +141,56 @@ writeFileSync(headersFile, headers.replaceAll('SCRIPT_HASHES', `'sha256-${sha('s
 
 const sizes = readdirSync(join(dist, dir)).map((f) => readFileSync(join(dist, dir, f)).length);
 console.log(`build-spa: dist/${dir}/ holds ${sizes.length} files, ${sizes.reduce((a, b) => a + b, 0)} bytes`);
+
+/** wasm-split-cli's loader with its chunk definitions made by one loop and each split point's
+ * chunk list as a string of base-36 deltas; throws on anything it does not expect, so a new
+ * wasm-split-cli can only fail the build, never break the app. */
+function compactLoader(text) {
+  const fetcher = (name) => `makeLoad(() => {\n    const src = fetch(new URL("./${name}.wasm", import.meta.url));\n    src.catch(() => {});\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n, `;
+  const chunk = /^const __chunk_(\d+) = makeLoad\(\(\) => \{\n    const src = fetch\(new URL\("\.\/chunk_\1\.wasm", import\.meta\.url\)\);\n    src\.catch\(\(\) => \{\}\);\n    return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);\n\}\n, \[\]\);\n/gm;
+  const numbers = [...text.matchAll(chunk)].map((m) => Number(m[1]));
+  if (numbers.length === 0) throw new Error('compactLoader: no chunk definitions found');
+  const [first, last] = [Math.min(...numbers), Math.max(...numbers)];
+  if (numbers.length !== last - first + 1) throw new Error('compactLoader: the chunks are not numbered without gaps');
+  let body = text.replace(/^\/\*.*\*\/\n/gm, '').replace(chunk, '');
+  if (/__chunk_\d+ = /.test(body)) throw new Error('compactLoader: a chunk definition of another form');
+  const helpers = `const fetcher = (name) => () => {
+    const src = fetch(new URL(\`./\${name}.wasm\`, import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+};
+const chunks = [];
+for (let n = ${first}; n <= ${last}; n++) chunks[n] = makeLoad(fetcher("chunk_" + n), []);
+const deps = (s) => {
+    const out = [];
+    for (let i = 0, n = 0; i < s.length; i++) {
+        n += s[i] === "z" ? parseInt(s.substr((i += 2) - 1, 2), 36) : parseInt(s[i], 36);
+        out.push(chunks[n]);
+    }
+    return out;
+};
+`;
+  const split = /makeLoad\(\(\) => \{\n    const src = fetch\(new URL\("\.\/(split_[A-Za-z0-9_]+)\.wasm", import\.meta\.url\)\);\n    src\.catch\(\(\) => \{\}\);\n    return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);\n\}\n, \[([^\]]*)\]\)/g;
+  let points = 0;
+  body = body.replace(split, (_, name, list) => {
+    points++;
+    const ns = list.split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+      const m = /^__chunk_(\d+)$/.exec(x);
+      if (!m) throw new Error(`compactLoader: unexpected dependency ${x}`);
+      return Number(m[1]);
+    });
+    let code = '';
+    let previous = 0;
+    for (const n of ns) {
+      const d = n - previous;
+      if (d < 1 || d >= 36 * 36) throw new Error('compactLoader: dependencies out of order');
+      code += d < 35 ? d.toString(36) : `z${d.toString(36).padStart(2, '0')}`;
+      previous = n;
+    }
+    return `makeLoad(fetcher("${name}"), deps("${code}"))`;
+  });
+  if (points === 0 || /fetch\(new URL\("/.test(body)) throw new Error('compactLoader: a split point of another form');
+  const at = body.indexOf('\nexport const ');
+  if (at < 0) throw new Error('compactLoader: no exports');
+  return body.slice(0, at + 1) + helpers + body.slice(at + 1);
+}

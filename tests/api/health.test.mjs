@@ -92,7 +92,11 @@ test('the_spa_s_hashed_files_are_kept_for_a_year_and_its_page_is_revalidated', a
   // The screens fetched later (named in the split loader) are kept the same way.
   const dir = hashed[0].split('/')[0];
   const loader = await call('GET', `/${dir}/__wasm_split.js`);
-  const later = [...loader.text.matchAll(/new URL\("\.\/([^"]+\.wasm)"/g)].map((m) => `${dir}/${m[1]}`);
+  // The loader names each split point's module, and makes the shared chunks chunk_<n> in a loop
+  // (scripts/build-spa.mjs, compactLoader).
+  const points = [...loader.text.matchAll(/"(split_[A-Za-z0-9_]+)"/g)].map((m) => `${dir}/${m[1]}.wasm`);
+  const [, firstChunk] = loader.text.match(/for\(let \w+=(\d+);/) ?? [];
+  const later = [...points, `${dir}/chunk_${firstChunk}.wasm`];
   assert.ok(later.length > 1, `split modules named by the loader: ${later.length}`);
   for (const file of new Set([...hashed, later[0], later.at(-1)])) {
     const res = await call('GET', `/${file}`);
