@@ -76,7 +76,7 @@ test('the administrator sets the escalation approver and the webhook; the secret
 
   await editor.getByLabel('Webhook address (https://)').fill('http://hooks.example.com/x');
   await editor.getByRole('button', { name: 'Save and make a new secret' }).click();
-  await editor.getByText(/must start with https:\/\//).waitFor();
+  await editor.locator('#webhook-url-error').getByText(/must start with https:\/\//).waitFor();
   await editor.getByLabel('Webhook address (https://)').fill(`http://127.0.0.1:${receiver.address().port}/hook`);
   await editor.getByRole('button', { name: 'Save and make a new secret' }).click();
   const secret = editor.getByTestId('webhook-secret');

@@ -15,11 +15,9 @@ use crate::{tr, tr_string};
 /// The sentence a notification shows, in the language shown.
 fn sentence(n: &NotificationView) -> String {
     let notice = &n.notice;
-    let (number, supplier, amount) = (
-        notice.invoice_number.clone(),
-        notice.supplier_name.clone(),
-        notice.amount.clone(),
-    );
+    let (number, supplier) = (notice.invoice_number.clone(), notice.supplier_name.clone());
+    // `1234.50 NOK` as the language writes it.
+    let amount = ap_core::format::amount_display(crate::widgets::lang(), &notice.amount);
     let due = notice
         .due_date
         .map(|d| date_text(&d.to_string()))

@@ -163,7 +163,7 @@ pub(crate) fn WebhookSettings(company_id: String) -> impl IntoView {
         <h3>{tr!(admin.webhook.title)}</h3>
         <p class="hint">{tr!(admin.webhook.note)}</p>
         {move || load_error.get().map(|m| view! { <ErrorNote message=m /> })}
-        <form class="inline-form" data-testid="webhook-form"
+        <form class="inline-form wide-field" data-testid="webhook-form"
             on:submit=move |ev: SubmitEvent| { ev.prevent_default(); set.dispatch(url.get_untracked()); }>
             <TextField id="webhook-url" label=crate::tr_prop!(admin.webhook.url) kind="url" value=url
                 error=field_error(failure, "url") />
