@@ -92,6 +92,12 @@ async fn options(
     rp: &RelyingParty,
     binding: Binding<'_>,
 ) -> Result<PasskeyOptions, ApiError> {
+    let registration = binding.ceremony() == Ceremony::Registration;
+    // Without a passkey there is nothing to assert with: refused before a nonce is drawn and
+    // kept (the session's record is the guard's, as it is now).
+    if !registration && ctx.user.passkeys == 0 {
+        return Err(PasskeyMissing::NoPasskey.into());
+    }
     let nonce = PasskeyNonce::from_bytes(random_bytes::<32>()?);
     let answer = ask(
         env,
@@ -103,7 +109,7 @@ async fn options(
         },
     )
     .await?;
-    let registration = binding.ceremony() == Ceremony::Registration;
+    // Removed meanwhile: the nonce is kept but serves nothing.
     if !registration && answer.passkeys.is_empty() {
         return Err(PasskeyMissing::NoPasskey.into());
     }
