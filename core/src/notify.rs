@@ -17,6 +17,7 @@ use crate::workflow::{due_state, Due};
 /// What a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum NoticeKind {
     NewTask,
     ReviewRequested,
@@ -67,6 +68,7 @@ impl NoticeKind {
 /// One thing to tell, about one invoice (or one signed bundle). Stored as it is in each
 /// recipient's notification list and sent as the webhook's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Notice {
     /// Unique per event and kind: told twice, it is stored and delivered once.
     pub id: String,
@@ -83,6 +85,10 @@ pub struct Notice {
     #[serde(default)]
     pub amount: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(with = "Option<String>", transform = crate::openapi::date)
+    )]
     pub due_date: Option<Date>,
     /// Who forwarded or asked, the question, the bank's reason, how many invoices were signed.
     #[serde(default)]

@@ -41,6 +41,7 @@ fn schemas() -> Map<String, Value> {
     generator.subschema_for::<DocumentRequest>();
     generator.subschema_for::<ExportAcknowledgement>();
     generator.subschema_for::<IntegrationWhoAmI>();
+    generator.subschema_for::<ap_core::notify::Notice>();
     generator.subschema_for::<PaymentEvents>();
     generator.subschema_for::<Problem>();
     generator.subschema_for::<StatusReportResult>();

@@ -47,9 +47,11 @@ fn every_reference_resolves_and_every_schema_is_used() {
     for target in &all {
         assert!(pointer(&doc, target).is_some(), "{target} names nothing");
     }
-    // Reachable from the operations, following references through the components.
+    // Reachable from the operations and the webhooks, following references through the
+    // components.
     let mut reached = BTreeSet::new();
     refs(&doc["paths"], &mut reached);
+    refs(&doc["webhooks"], &mut reached);
     loop {
         let mut next = reached.clone();
         for target in &reached {
