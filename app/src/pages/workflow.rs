@@ -51,7 +51,7 @@ fn WorkflowScreen() -> impl IntoView {
         <p class="back"><A href="/admin/companies">{tr!(workflow.back)}</A></p>
         {move || reloaded.get().map(|sentence| view! {
             <p class="note note-warn" role="status" data-testid="workflow-reloaded">
-                {move || tr_string!(workflow.reloaded, sentence = sentence.clone()).to_string()}
+                {tr_string!(workflow.reloaded, sentence = sentence).to_string()}
             </p>
         })}
         <Loaded from=loaded loading=crate::tr_prop!(workflow.loading) let:view>
@@ -639,28 +639,31 @@ fn StepEditor(
                 "users" => view! { <NamedApprovers form=form choices=choices /> }.into_any(),
                 "group" => {
                     let gid = id("group");
-                    // The groups as named now (a renamed group stays chosen: see `GroupEditor`).
-                    let names = move || {
-                        groups.with(|g| {
-                            g.iter()
-                                .map(|f| f.name.get().trim().to_owned())
-                                .filter(|n| !n.is_empty())
-                                .collect::<Vec<_>>()
-                        })
-                    };
+                    // The groups as named now, each name once: read here, so the select is drawn
+                    // anew when they change (a renamed group stays chosen: see `GroupEditor`; an
+                    // option's `selected` attribute no longer counts once the user chose in it).
+                    let mut names: Vec<String> = Vec::new();
+                    groups.with(|g| {
+                        for name in g.iter().map(|f| f.name.get().trim().to_owned()) {
+                            if !name.is_empty() && !names.contains(&name) {
+                                names.push(name);
+                            }
+                        }
+                    });
+                    let none = names.is_empty();
                     view! {
                         <div class="field">
                             <label for=gid.clone()>{tr!(workflow.group)}</label>
                             <select id=gid on:change=move |ev| form.group.set(event_target_value(&ev))>
                                 <option value="" selected=move || form.group.get().is_empty()>{tr!(workflow.group_choose)}</option>
-                                {move || names().into_iter().map(|name| {
+                                {names.into_iter().map(|name| {
                                     let shown = name.clone();
                                     let value = name.clone();
                                     view! { <option value=value selected=move || form.group.get() == name>{shown}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
-                        {move || groups.with(Vec::is_empty).then(|| view! { <p class="hint">{tr!(workflow.no_groups)}</p> })}
+                        {none.then(|| view! { <p class="hint">{tr!(workflow.no_groups)}</p> })}
                     }.into_any()
                 }
                 _ => ().into_any(),
@@ -701,7 +704,12 @@ fn GroupEditor(
         if now.is_empty() {
             return before;
         }
-        if !before.is_empty() && before != now {
+        // A group of the same name left behind keeps its steps.
+        let kept = groups.with_untracked(|g| {
+            g.iter()
+                .any(|o| o.key != key && o.name.get_untracked().trim() == before)
+        });
+        if !before.is_empty() && before != now && !kept {
             steps.with_untracked(|s| {
                 for f in s.iter().filter(|f| f.group.get_untracked() == before) {
                     f.group.set(now.clone());
@@ -768,7 +776,7 @@ fn GroupEditor(
             {move || {
                 let steps = used_by.get();
                 (!steps.is_empty()).then(|| view! {
-                    <p class="hint">{move || tr_string!(workflow.group_in_use, steps = steps.join(", ")).to_string()}</p>
+                    <p class="hint">{tr_string!(workflow.group_in_use, steps = steps.join(", ")).to_string()}</p>
                 })
             }}
             <div class="actions">

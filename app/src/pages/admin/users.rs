@@ -28,11 +28,6 @@ pub fn AdminUsers() -> impl IntoView {
     let editing_roles = RwSignal::new(None::<String>);
     // The user (id, name) whose absence is being set: one editor open at a time.
     let absence_of = RwSignal::new(None::<(String, String)>);
-    Effect::new(move |_| {
-        if editing_roles.with(Option::is_some) {
-            absence_of.set(None);
-        }
-    });
     // The one-time password of the last created or reactivated user, shown once.
     let one_time = RwSignal::new(None::<NewUserCreated>);
     let row_error = RwSignal::new(None::<String>);
@@ -231,7 +226,7 @@ fn user_row(
         .cell(view! {
             <button type="button" class="secondary small"
                 aria-label=move || tr_string!(admin.users.roles_label, name = roles_name.clone()).to_string()
-                on:click=move |_| editing_roles.set(Some(roles_id.clone()))>{tr!(admin.users.roles)}</button>
+                on:click=move |_| { absence_of.set(None); editing_roles.set(Some(roles_id.clone())); }>{tr!(admin.users.roles)}</button>
             <button type="button" class="secondary small"
                 aria-label=move || tr_string!(admin.users.absence_label, name = absent_name.clone()).to_string()
                 on:click=move |_| { editing_roles.set(None); absence_of.set(Some(absent.clone())); }>{tr!(admin.users.absence)}</button>
