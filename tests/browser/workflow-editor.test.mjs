@@ -282,7 +282,7 @@ test('when someone else saved the draft meanwhile, the editor reloads it and say
   assert.equal(answer.status(), 409);
   const problem = await answer.json();
   const note = page.getByTestId('workflow-reloaded');
-  await note.filter({ hasText: 'The editor now shows the draft as it is saved: make your change again.' }).waitFor();
+  await note.filter({ hasText: 'The editor has reloaded it for you and shows the draft as it is saved now.' }).waitFor();
   assert.ok((await note.innerText()).includes(problem.detail), 'the server’s sentence is said too');
   await page.waitForFunction(() => document.querySelector('[data-step] input[id$="-name"]')?.value === 'Theirs');
   assert.equal(await step(page, 1).getByLabel('Step name').inputValue(), 'Theirs');
