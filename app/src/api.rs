@@ -162,19 +162,36 @@ pub(crate) async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiFail
     decode(send(Request::delete(path), None::<&()>).await?).await
 }
 
-/// `GET /api/v1/me/absences`: my absences, those I substitute in, and who can substitute.
-pub async fn absences() -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
-    get("/api/v1/me/absences").await
+/// Where the absences of `user` are managed: my own (`None`), or a user's by a System
+/// Administrator.
+fn absences_path(user: Option<&str>) -> String {
+    match user {
+        None => "/api/v1/me/absences".to_owned(),
+        Some(id) => format!("/api/v1/admin/users/{}/absences", segment(id)),
+    }
+}
+
+/// `GET /api/v1/me/absences` (or `/admin/users/{id}/absences`): the absences, those the user
+/// substitutes in, and who can substitute.
+pub async fn absences(
+    user: Option<String>,
+) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
+    get(&absences_path(user.as_deref())).await
 }
 
 pub async fn set_absence(
+    user: Option<String>,
     req: ap_core::api_workflow::AbsenceRequest,
 ) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
-    post("/api/v1/me/absences", &req).await
+    post(&absences_path(user.as_deref()), &req).await
 }
 
-pub async fn remove_absence(id: String) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
-    delete(&format!("/api/v1/me/absences/{}", segment(&id))).await
+pub async fn remove_absence(
+    user: Option<String>,
+    id: String,
+) -> Result<ap_core::api_workflow::AbsencesView, ApiFailure> {
+    let base = absences_path(user.as_deref());
+    delete(&format!("{base}/{}", segment(&id))).await
 }
 
 /// `GET /api/v1/health`. A degraded service answers 503 with the same body.

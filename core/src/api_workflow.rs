@@ -10,6 +10,18 @@
 //!   POST /api/v1/companies/{id}/workflow/activate   api_approval::VersionedRequest -> WorkflowsView
 //!                                                   422 without a draft; 409 stale version
 //!   POST /api/v1/companies/{id}/workflow/simulate   SimulateRequest -> SimulationView
+//!
+//! Substitutes (session cookie): oneself, and a System Administrator for a user (else 403;
+//! 404 for no such user), with the same rules and answers:
+//!
+//!   GET    /api/v1/me/absences                          -> AbsencesView
+//!   POST   /api/v1/me/absences                          AbsenceRequest -> 201 AbsencesView
+//!                                                       400 by field (day unreadable or over,
+//!                                                       no such substitute); 422 a rule's refusal
+//!   DELETE /api/v1/me/absences/{absence}                -> AbsencesView; 404 not one's own
+//!   GET    /api/v1/admin/users/{id}/absences            -> AbsencesView (as the user sees it)
+//!   POST   /api/v1/admin/users/{id}/absences            AbsenceRequest -> 201 AbsencesView
+//!   DELETE /api/v1/admin/users/{id}/absences/{absence}  -> AbsencesView; 404 not the user's
 //! ```
 //!
 //! The workflow itself travels as `workflow::Workflow` (steps with their condition, approvers
@@ -98,7 +110,8 @@ pub struct SimulationView {
     pub blocked: Option<String>,
 }
 
-/// `POST /api/v1/me/absences`: I am away from `from` to `to` (both days included, `YYYY-MM-DD`)
+/// `POST /api/v1/me/absences` (or a System Administrator's `POST
+/// /api/v1/admin/users/{id}/absences` for that user): I am away from `from` to `to` (both days included, `YYYY-MM-DD`)
 /// and `substitute` (a user id) decides my tasks meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbsenceRequest {

@@ -1266,6 +1266,42 @@ mod tests {
     }
 
     #[test]
+    fn a_group_a_step_still_names_cannot_be_removed_or_renamed_alone() {
+        let mut removed = finance_workflow();
+        removed.groups.remove("cfo");
+        assert_eq!(
+            validate(&removed),
+            vec![WorkflowError::NoSuchGroup {
+                step: 2,
+                group: "cfo".into()
+            }]
+        );
+        let mut set = Workflows::default();
+        assert!(matches!(
+            set.save_draft(removed),
+            Err(WorkflowRefusal::Invalid { .. })
+        ));
+
+        let mut renamed = finance_workflow();
+        let members = renamed.groups.remove("cfo").unwrap();
+        renamed.groups.insert("Finance".into(), members);
+        assert_eq!(validate(&renamed).len(), 1, "the step still names “cfo”");
+        renamed.steps[1].approvers = Approvers::Group {
+            name: "Finance".into(),
+        };
+        assert!(validate(&renamed).is_empty(), "renamed with its step");
+    }
+
+    #[test]
+    fn a_group_no_step_names_can_be_removed() {
+        let mut w = finance_workflow();
+        w.groups.insert("board".into(), vec![user("u-budget")]);
+        assert!(validate(&w).is_empty());
+        w.groups.remove("board");
+        assert!(validate(&w).is_empty());
+    }
+
+    #[test]
     fn no_applying_step_blocks_the_route() {
         let workflow = Workflow {
             steps: vec![step(

@@ -325,6 +325,21 @@ async fn app_api(
         (_, ["api", "v1", "admin", "users"]) => Err(ApiError::method_not_allowed("GET, POST")),
         (Get, ["api", "v1", "admin", "users", id]) => users::get(&req, env, id).await,
         (_, ["api", "v1", "admin", "users", _]) => Err(ApiError::method_not_allowed("GET")),
+        (Get, ["api", "v1", "admin", "users", id, "absences"]) => {
+            absences::list_for_user(&req, env, id).await
+        }
+        (Post, ["api", "v1", "admin", "users", id, "absences"]) => {
+            absences::create_for_user(req, env, id).await
+        }
+        (_, ["api", "v1", "admin", "users", _, "absences"]) => {
+            Err(ApiError::method_not_allowed("GET, POST"))
+        }
+        (Delete, ["api", "v1", "admin", "users", id, "absences", absence]) => {
+            absences::remove_for_user(&req, env, id, absence).await
+        }
+        (_, ["api", "v1", "admin", "users", _, "absences", _]) => {
+            Err(ApiError::method_not_allowed("DELETE"))
+        }
         (Put, ["api", "v1", "admin", "users", id, "roles"]) => users::put_roles(req, env, id).await,
         (Post, ["api", "v1", "admin", "users", id, "deactivate"]) => {
             users::deactivate(req, env, id).await

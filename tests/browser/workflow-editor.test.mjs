@@ -3,7 +3,10 @@
 // "CFO" from 250 000 NOK, another; four eyes 2), reorders a step and back, saves the draft,
 // tries it in the simulator (300 000 NOK: both steps apply, with their approvers; 1 000 NOK:
 // CFO does not, with the reason), activates it and sees version 1. A bad draft (a step without
-// a name) shows the server's 422 sentence. In Norwegian the screen reads in Norwegian.
+// a name) shows the server's 422 sentence. An approver group is made, named in a step, renamed
+// (the step follows), kept while a step names it and removed when none does; a save after
+// someone else's reloads the draft as saved and says so. In Norwegian the screen reads in
+// Norwegian.
 // Screenshots and axe at 1280 and 390 px (no sideways scrolling). The tests build on each other.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -193,6 +196,108 @@ test('a draft the server refuses shows its sentence, naming the step', async () 
   assert.deepEqual(unexpectedErrors(page), []);
 });
 
+test('the administrator makes an approver group, names it in a step, renames it, and removes it only when unused', async () => {
+  await page.goto(`/company/${company.id}/workflow`);
+  await h1(page, 'Approval workflow').waitFor();
+  const groups = page.getByTestId('workflow-groups');
+  const group = (n) => groups.getByRole('group', { name: `Group ${n}`, exact: true });
+  await groups.getByRole('heading', { name: 'Approver groups' }).waitFor();
+  await groups.getByRole('button', { name: 'Add group' }).click();
+  await group(1).getByLabel('Group name').fill('Finance');
+  await group(1).getByRole('checkbox', { name: budget.name }).check();
+  await group(1).getByRole('checkbox', { name: cfo.name }).check();
+
+  const second = step(page, 2);
+  await second.getByLabel('Approved by').selectOption({ label: 'A group' });
+  await second.getByLabel('Group', { exact: true }).selectOption({ label: 'Finance' });
+  const removeFirst = group(1).getByRole('button', { name: 'Remove, group 1' });
+  assert.equal(await removeFirst.isDisabled(), true, 'a group a step names cannot be removed');
+  await group(1).getByText('Step 2 uses this group').waitFor();
+
+  // Renamed, it stays chosen in the step that names it.
+  await group(1).getByLabel('Group name').fill('CFO office');
+  assert.equal(await second.getByLabel('Group', { exact: true }).inputValue(), 'CFO office');
+  await groups.getByRole('button', { name: 'Add group' }).click();
+  await group(2).getByLabel('Group name').fill('Spare');
+  await group(2).getByRole('checkbox', { name: cfo.name }).check();
+
+  let saved = page.waitForResponse(workflowCall('/draft', 'PUT'));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  let answer = await saved;
+  assert.equal(answer.status(), 200, await answer.text());
+  let stored = (await admin.call('GET', `/api/v1/companies/${company.id}/workflow`)).body.draft;
+  assert.deepEqual(stored.groups, { 'CFO office': [budget.id, cfo.id], Spare: [cfo.id] });
+  assert.deepEqual(stored.steps[1].approvers, { kind: 'group', name: 'CFO office' });
+  await lookAt(page, 'workflow-groups');
+
+  // The unused group goes; a member unchecked leaves the other.
+  assert.equal(await group(2).getByRole('button', { name: 'Remove, group 2' }).isDisabled(), false);
+  await group(2).getByRole('button', { name: 'Remove, group 2' }).click();
+  assert.equal(await group(2).count(), 0);
+  await group(1).getByRole('checkbox', { name: budget.name }).uncheck();
+  saved = page.waitForResponse(workflowCall('/draft', 'PUT'));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  answer = await saved;
+  assert.equal(answer.status(), 200, await answer.text());
+  stored = (await admin.call('GET', `/api/v1/companies/${company.id}/workflow`)).body.draft;
+  assert.deepEqual(stored.groups, { 'CFO office': [cfo.id] });
+
+  // Two groups of one name are refused before asking the server.
+  await groups.getByRole('button', { name: 'Add group' }).click();
+  await group(2).getByLabel('Group name').fill(' CFO office ');
+  await group(2).getByRole('checkbox', { name: budget.name }).check();
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByTestId('workflow-draft').getByRole('alert').filter({ hasText: 'Two groups are called “CFO office”' }).waitFor();
+  // Renamed again, the copy leaves step 2 with the first group, and can go.
+  await group(2).getByLabel('Group name').fill('Copy');
+  assert.equal(await second.getByLabel('Group', { exact: true }).inputValue(), 'CFO office');
+  await group(2).getByRole('button', { name: 'Remove, group 2' }).click();
+
+  // The simulator resolves the group's members.
+  const sim = page.getByTestId('simulator');
+  await sim.getByLabel('Amount').fill('300 000');
+  const simulated = page.waitForResponse(workflowCall('/simulate', 'POST'));
+  await sim.getByRole('button', { name: 'Simulate' }).click();
+  assert.equal((await simulated).status(), 200);
+  const cfoRow = page.getByTestId('simulation').locator('li[data-step="CFO"]');
+  await cfoRow.waitFor();
+  assert.match(await cfoRow.innerText(), new RegExp(cfo.name));
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
+test('when someone else saved the draft meanwhile, the editor reloads it and says so', async () => {
+  await step(page, 1).getByLabel('Step name').fill('Mine');
+  // Another administrator's save in between.
+  const current = (await admin.call('GET', `/api/v1/companies/${company.id}/workflow`)).body;
+  const theirs = structuredClone(current.draft);
+  theirs.steps[0].name = 'Theirs';
+  const put = await admin.call('PUT', `/api/v1/companies/${company.id}/workflow/draft`, {
+    json: { expected_version: current.version, workflow: theirs },
+  });
+  assert.equal(put.status, 200, put.text);
+
+  const saved = page.waitForResponse(workflowCall('/draft', 'PUT'));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  const answer = await saved;
+  assert.equal(answer.status(), 409);
+  const problem = await answer.json();
+  const note = page.getByTestId('workflow-reloaded');
+  await note.filter({ hasText: 'The editor has reloaded it for you and shows the draft as it is saved now.' }).waitFor();
+  assert.ok((await note.innerText()).includes(problem.detail), 'the server’s sentence is said too');
+  await page.waitForFunction(() => document.querySelector('[data-step] input[id$="-name"]')?.value === 'Theirs');
+  assert.equal(await step(page, 1).getByLabel('Step name').inputValue(), 'Theirs');
+  await lookAt(page, 'workflow-reloaded');
+
+  // The change made again on the reloaded draft is saved, and the note goes.
+  await step(page, 1).getByLabel('Step name').fill('Budget owner');
+  const again = page.waitForResponse(workflowCall('/draft', 'PUT'));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  assert.equal((await again).status(), 200);
+  await page.getByRole('status').filter({ hasText: 'The draft is saved.' }).waitFor();
+  assert.equal(await note.count(), 0);
+  assert.deepEqual(unexpectedErrors(page), []);
+});
+
 test('in Norwegian the editor and the simulator read in Norwegian', async () => {
   // A System Administrator of their own, who never chose a language: the browser's counts.
   const other = await newUser(admin, { isSystemAdmin: true });
@@ -209,6 +314,11 @@ test('in Norwegian the editor and the simulator read in Norwegian', async () => 
   assert.equal(await step(p, 2, 'Trinn').getByLabel(nb('workflow.step_name')).inputValue(), 'CFO');
   assert.equal(await step(p, 2, 'Trinn').getByLabel(nb('workflow.limit', { currency: 'NOK' })).inputValue(), '250\u00a0000,00');
   await p.getByRole('button', { name: nb('workflow.save') }).waitFor();
+  const groups = p.getByTestId('workflow-groups');
+  await groups.getByRole('heading', { name: nb('workflow.groups_title') }).waitFor();
+  const group = groups.getByRole('group', { name: nb('workflow.group_legend', { n: 1 }), exact: true });
+  assert.equal(await group.getByLabel(nb('workflow.group_name')).inputValue(), 'CFO office');
+  await group.getByText(nb('workflow.group_in_use', { steps: 2 })).waitFor();
 
   const sim = p.getByTestId('simulator');
   await sim.getByLabel(nb('workflow.sim_amount')).fill('1 000,00');

@@ -1,6 +1,7 @@
 //! My details' absence card (issue 10's substitutes): set an absence period and a substitute, see
 //! the absences I substitute in, remove my own. Refusals (one's own substitute, two people for
 //! each other, overlapping, a substitute without Invoice Approver) are the server's sentences.
+//! The same card on the users screen lets a System Administrator do it for a user.
 
 use ap_core::api_workflow::{AbsenceRequest, AbsencesView};
 use leptos::ev::SubmitEvent;
@@ -10,15 +11,31 @@ use crate::api::{self, ApiFailure};
 use crate::widgets::{date_text, ErrorNote};
 use crate::{tr, tr_string};
 
+/// The absences of the signed-in user, or of `user` (id, name) for a System Administrator.
 #[component]
-pub fn AbsenceCard() -> impl IntoView {
+pub fn AbsenceCard(
+    #[prop(optional)] user: Option<(String, String)>,
+    /// Offers "Close" (the users screen's editor).
+    #[prop(optional)]
+    on_close: Option<Callback<()>>,
+) -> impl IntoView {
+    let (of, name) = user.unzip();
+    let of = StoredValue::new(of);
+    let name = StoredValue::new(name);
+    // A text about me, or about the user an administrator manages.
+    let about = move |mine: fn() -> String, theirs: fn(&str) -> String| {
+        move || name.with_value(|n| n.as_deref().map_or_else(mine, theirs))
+    };
     let view_of = RwSignal::new(None::<AbsencesView>);
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
-    let load = Action::new_local(move |_: &()| async move {
-        match api::absences().await {
-            Ok(v) => view_of.set(Some(v)),
-            Err(e) => error.set(Some(e.message)),
+    let load = Action::new_local(move |_: &()| {
+        let of = of.get_value();
+        async move {
+            match api::absences(of).await {
+                Ok(v) => view_of.set(Some(v)),
+                Err(e) => error.set(Some(e.message)),
+            }
         }
     });
     load.dispatch(());
@@ -26,14 +43,17 @@ pub fn AbsenceCard() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let save = Action::new_local(move |req: &AbsenceRequest| {
-        let req = req.clone();
+        let (req, of) = (req.clone(), of.get_value());
         async move {
-            let result = api::set_absence(req).await;
+            let result = api::set_absence(of, req).await;
             match &result {
                 Ok(v) => {
                     view_of.set(Some(v.clone()));
                     error.set(None);
-                    done.set(Some(tr_string!(account.absence_saved).to_string()));
+                    done.set(Some(about(
+                        || tr_string!(account.absence_saved).to_string(),
+                        |n| tr_string!(account.absence_saved_of, name = n.to_owned()).to_string(),
+                    )()));
                 }
                 Err(e) => {
                     done.set(None);
@@ -44,12 +64,13 @@ pub fn AbsenceCard() -> impl IntoView {
         }
     });
     let remove = Action::new_local(move |id: &String| {
-        let id = id.clone();
+        let (id, of) = (id.clone(), of.get_value());
         async move {
-            let result: Result<AbsencesView, ApiFailure> = api::remove_absence(id).await;
+            let result: Result<AbsencesView, ApiFailure> = api::remove_absence(of, id).await;
             match result {
                 Ok(v) => {
                     view_of.set(Some(v));
+                    error.set(None);
                     done.set(Some(tr_string!(account.absence_removed).to_string()));
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -68,8 +89,14 @@ pub fn AbsenceCard() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="absence-title" data-testid="absences">
-            <h2 id="absence-title">{tr!(account.absence_title)}</h2>
-            <p class="hint">{tr!(account.absence_hint)}</p>
+            <h2 id="absence-title">{about(
+                || tr_string!(account.absence_title).to_string(),
+                |n| tr_string!(account.absence_title_of, name = n.to_owned()).to_string(),
+            )}</h2>
+            <p class="hint">{about(
+                || tr_string!(account.absence_hint).to_string(),
+                |n| tr_string!(account.absence_hint_of, name = n.to_owned()).to_string(),
+            )}</p>
             {move || view_of.get().map(|v| {
                 let rows = v.absences.clone();
                 view! {
@@ -80,10 +107,11 @@ pub fn AbsenceCard() -> impl IntoView {
                             let (from, to) = (date_text(&a.from), date_text(&a.to));
                             view! {
                                 <li class="passkey" data-testid="absence">
-                                    {if a.mine {
-                                        tr_string!(account.absence_mine, from = from.clone(), to = to.clone(), substitute = a.substitute_name.clone()).to_string()
-                                    } else {
-                                        tr_string!(account.absence_covering, from = from.clone(), to = to.clone(), user = a.user_name.clone()).to_string()
+                                    {match (a.mine, name.get_value()) {
+                                        (true, None) => tr_string!(account.absence_mine, from = from.clone(), to = to.clone(), substitute = a.substitute_name.clone()).to_string(),
+                                        (false, None) => tr_string!(account.absence_covering, from = from.clone(), to = to.clone(), user = a.user_name.clone()).to_string(),
+                                        (true, Some(n)) => tr_string!(account.absence_theirs, name = n, from = from.clone(), to = to.clone(), substitute = a.substitute_name.clone()).to_string(),
+                                        (false, Some(n)) => tr_string!(account.absence_theirs_covering, name = n, from = from.clone(), to = to.clone(), user = a.user_name.clone()).to_string(),
                                     }}
                                     {a.mine.then(|| view! {
                                         " "<button type="button" class="secondary small" on:click=move |_| { remove.dispatch(id.clone()); }>{tr!(account.absence_remove)}</button>
@@ -118,6 +146,11 @@ pub fn AbsenceCard() -> impl IntoView {
             })}
             {move || done.get().map(|m| view! { <p class="note note-ok" role="status">{m}</p> })}
             {move || error.get().map(|m| view! { <ErrorNote message=m /> })}
+            {on_close.map(|close| view! {
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| close.run(())>{tr!(admin.users.absence_close)}</button>
+                </div>
+            })}
         </section>
     }
 }

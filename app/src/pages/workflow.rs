@@ -1,7 +1,11 @@
 //! `/company/:id/workflow`: a company's approval workflow for System Administrators (issue 10):
 //! the active version, the draft's steps to edit (add, remove, reorder; per step its name,
-//! condition, approvers and "any one"/"all"; the four-eyes number for the whole), "Save draft",
-//! "Activate", and a simulator that shows the route an invoice would take.
+//! condition, approvers and "any one"/"all"; the four-eyes number for the whole; the approver
+//! groups steps can name), "Save draft", "Activate", and a simulator that shows the route an
+//! invoice would take. When someone else saved meanwhile (409), the editor reloads the draft as
+//! it is saved and says so.
+
+use std::collections::BTreeMap;
 
 use ap_core::api_workflow::{
     ActiveWorkflowView, ApproverChoice, SimulateRequest, SimulationView, WorkflowsView,
@@ -36,10 +40,22 @@ pub fn CompanyWorkflow() -> impl IntoView {
 fn WorkflowScreen() -> impl IntoView {
     let id = use_path_id();
     let loaded = LocalResource::new(move || api::workflows(id.get()));
+    // The server's sentence of a change refused because someone else saved meanwhile: said above
+    // the editor, which is drawn anew with the draft as it is saved.
+    let reloaded = RwSignal::new(None::<String>);
+    let reload = Callback::new(move |sentence: String| {
+        reloaded.set(Some(sentence));
+        loaded.refetch();
+    });
     view! {
         <p class="back"><A href="/admin/companies">{tr!(workflow.back)}</A></p>
+        {move || reloaded.get().map(|sentence| view! {
+            <p class="note note-warn" role="status" data-testid="workflow-reloaded">
+                {tr_string!(workflow.reloaded, sentence = sentence).to_string()}
+            </p>
+        })}
         <Loaded from=loaded loading=crate::tr_prop!(workflow.loading) let:view>
-            <WorkflowEditor view=view />
+            <WorkflowEditor view=view reload=reload reloaded=reloaded />
         </Loaded>
     }
 }
@@ -236,9 +252,52 @@ impl StepForm {
     }
 }
 
+/// One approver group as the form holds it.
+#[derive(Clone, Copy)]
+struct GroupForm {
+    /// Stable while groups are added and removed (the list's key, and its inputs' ids).
+    key: u32,
+    name: RwSignal<String>,
+    /// User ids.
+    members: RwSignal<Vec<String>>,
+}
+
+impl GroupForm {
+    fn new(key: u32, name: &str, members: &[UserId]) -> GroupForm {
+        GroupForm {
+            key,
+            name: RwSignal::new(name.to_owned()),
+            members: RwSignal::new(members.iter().map(|u| u.as_str().to_owned()).collect()),
+        }
+    }
+}
+
+/// The groups to save, by name; two groups of one name are refused here (the map would keep one).
+fn groups_of(forms: &[GroupForm]) -> Result<BTreeMap<String, Vec<UserId>>, String> {
+    let mut groups = BTreeMap::new();
+    for form in forms {
+        let name = form.name.get_untracked().trim().to_owned();
+        let members = form
+            .members
+            .get_untracked()
+            .iter()
+            .filter_map(|u| UserId::parse(u).ok())
+            .collect();
+        if groups.insert(name.clone(), members).is_some() {
+            return Err(tr_string!(workflow.group_twice, name = name).to_string());
+        }
+    }
+    Ok(groups)
+}
+
 /// The editor, the active version and the simulator of a loaded company.
 #[component]
-fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
+fn WorkflowEditor(
+    view: WorkflowsView,
+    /// Loads the workflow anew, saying the sentence of the 409 that asked for it.
+    reload: Callback<String>,
+    reloaded: RwSignal<Option<String>>,
+) -> impl IntoView {
     let company = StoredValue::new(view.company_id.clone());
     let base = Currency::parse(&view.base_currency).ok();
     let base_code = view.base_currency.clone();
@@ -251,7 +310,18 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
         .draft
         .clone()
         .or_else(|| view.active.as_ref().map(|a| a.workflow.clone()));
-    let groups = StoredValue::new(start.as_ref().map(|w| w.groups.clone()).unwrap_or_default());
+    let group_forms: Vec<GroupForm> = start
+        .as_ref()
+        .map(|w| {
+            w.groups
+                .iter()
+                .enumerate()
+                .map(|(i, (name, members))| GroupForm::new(i as u32, name, members))
+                .collect()
+        })
+        .unwrap_or_default();
+    let next_group = StoredValue::new(group_forms.len() as u32);
+    let groups = RwSignal::new(group_forms);
     let lang_now = lang();
     let forms: Vec<StepForm> = match &start {
         Some(w) => w
@@ -271,16 +341,30 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
             .to_string(),
     );
 
+    let step_owner = owner.clone();
     let add = move |_| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        let form = match &owner {
+        let form = match &step_owner {
             Some(owner) => owner.with(|| StepForm::blank(key)),
             None => StepForm::blank(key),
         };
         steps.update(|s| s.push(form));
     };
     let remove = Callback::new(move |key: u32| steps.update(|s| s.retain(|f| f.key != key)));
+    let add_group = {
+        let owner = owner.clone();
+        move |_| {
+            let key = next_group.get_value();
+            next_group.set_value(key + 1);
+            let form = match &owner {
+                Some(owner) => owner.with(|| GroupForm::new(key, "", &[])),
+                None => GroupForm::new(key, "", &[]),
+            };
+            groups.update(|g| g.push(form));
+        }
+    };
+    let remove_group = Callback::new(move |key: u32| groups.update(|g| g.retain(|f| f.key != key)));
     let shift = Callback::new(move |(key, down): (u32, bool)| {
         steps.update(|s| {
             if let Some(i) = s.iter().position(|f| f.key == key) {
@@ -303,19 +387,23 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
         // Not a number: 0, which the server refuses with its sentence.
         let distinct_approvers = distinct.get_untracked().trim().parse().unwrap_or(0);
         let (company, expected) = (company.get_value(), version.get_untracked());
-        let groups = groups.get_value();
+        let groups = groups.with_untracked(|g| groups_of(g));
         async move {
-            let steps = built.map_err(|message| ApiFailure {
+            let refused_here = |message| ApiFailure {
                 status: 0,
                 message,
                 fields: Vec::new(),
-            })?;
+            };
+            let steps = built.map_err(refused_here)?;
+            let groups = groups.map_err(refused_here)?;
             let workflow = Workflow {
                 steps,
                 distinct_approvers,
                 groups,
             };
-            let saved = api::save_draft(company, expected, workflow).await?;
+            let saved = api::save_draft(company, expected, workflow)
+                .await
+                .inspect_err(|f| reload_on_conflict(f, reload))?;
             version.set(saved.version);
             has_draft.set(saved.draft.is_some());
             Ok(saved)
@@ -324,7 +412,9 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
     let activate = Action::new_local(move |_: &()| {
         let (company, expected) = (company.get_value(), version.get_untracked());
         async move {
-            let answered = api::activate(company, expected).await?;
+            let answered = api::activate(company, expected)
+                .await
+                .inspect_err(|f| reload_on_conflict(f, reload))?;
             version.set(answered.version);
             has_draft.set(answered.draft.is_some());
             active.set(answered.active.clone());
@@ -349,6 +439,7 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
     });
     let on_save = move |ev: SubmitEvent| {
         ev.prevent_default();
+        reloaded.set(None);
         saved_note.set(false);
         activated_note.set(None);
         save.dispatch(());
@@ -372,6 +463,17 @@ fn WorkflowEditor(view: WorkflowsView) -> impl IntoView {
             <div class="actions">
                 <button type="button" class="secondary" on:click=add
                     disabled=move || steps.with(|s| s.len() >= ap_core::workflow::MAX_STEPS)>{tr!(workflow.add_step)}</button>
+            </div>
+            <div class="subform" data-testid="workflow-groups">
+                <h3>{tr!(workflow.groups_title)}</h3>
+                <p class="hint">{tr!(workflow.groups_hint)}</p>
+                <For each=move || groups.get() key=|g| g.key let:group>
+                    <GroupEditor group=group groups=groups steps=steps choices=choices remove=remove_group />
+                </For>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=add_group
+                        disabled=move || groups.with(|g| g.len() >= ap_core::workflow::MAX_STEPS)>{tr!(workflow.add_group)}</button>
+                </div>
             </div>
             <div class="subform">
                 <TextField id="distinct-approvers" label=crate::tr_prop!(workflow.distinct) kind="number" value=distinct inputmode="numeric"
@@ -412,6 +514,13 @@ fn ActiveVersion(active: ActiveWorkflowView) -> impl IntoView {
     }
 }
 
+/// After a 409 (someone else saved the company meanwhile), loads the workflow anew.
+fn reload_on_conflict(failure: &ApiFailure, reload: Callback<String>) {
+    if failure.status == 409 {
+        reload.run(failure.message.clone());
+    }
+}
+
 /// One choice of a [`Choice`]: its key, and its text in the language shown.
 type ChoiceOption = (&'static str, fn() -> String);
 
@@ -448,7 +557,7 @@ fn StepEditor(
     form: StepForm,
     steps: RwSignal<Vec<StepForm>>,
     choices: StoredValue<Vec<ApproverChoice>>,
-    groups: StoredValue<std::collections::BTreeMap<String, Vec<UserId>>>,
+    groups: RwSignal<Vec<GroupForm>>,
     base: String,
     remove: Callback<u32>,
     shift: Callback<(u32, bool)>,
@@ -473,15 +582,13 @@ fn StepEditor(
             (*k, text)
         })
         .collect();
-    let mut approver_kinds: Vec<ChoiceOption> = vec![
+    let approver_kinds: Vec<ChoiceOption> = vec![
         ("invoice_approvers", || {
             tr_string!(workflow.approvers_everyone).to_string()
         }),
         ("users", || tr_string!(workflow.approvers_named).to_string()),
+        ("group", || tr_string!(workflow.approvers_group).to_string()),
     ];
-    if !groups.with_value(|g| g.is_empty()) || form.approvers.get_untracked() == "group" {
-        approver_kinds.push(("group", || tr_string!(workflow.approvers_group).to_string()));
-    }
     let needed = RwSignal::new(if form.all.get_untracked() {
         "all"
     } else {
@@ -531,8 +638,19 @@ fn StepEditor(
             {move || match form.approvers.get() {
                 "users" => view! { <NamedApprovers form=form choices=choices /> }.into_any(),
                 "group" => {
-                    let names: Vec<String> = groups.with_value(|g| g.keys().cloned().collect());
                     let gid = id("group");
+                    // The groups as named now, each name once: read here, so the select is drawn
+                    // anew when they change (a renamed group stays chosen: see `GroupEditor`; an
+                    // option's `selected` attribute no longer counts once the user chose in it).
+                    let mut names: Vec<String> = Vec::new();
+                    groups.with(|g| {
+                        for name in g.iter().map(|f| f.name.get().trim().to_owned()) {
+                            if !name.is_empty() && !names.contains(&name) {
+                                names.push(name);
+                            }
+                        }
+                    });
+                    let none = names.is_empty();
                     view! {
                         <div class="field">
                             <label for=gid.clone()>{tr!(workflow.group)}</label>
@@ -545,6 +663,7 @@ fn StepEditor(
                                 }).collect_view()}
                             </select>
                         </div>
+                        {none.then(|| view! { <p class="hint">{tr!(workflow.no_groups)}</p> })}
                     }.into_any()
                 }
                 _ => ().into_any(),
@@ -559,6 +678,111 @@ fn StepEditor(
                 <button type="button" class="danger small" disabled=move || count.get() == 1
                     aria-label=move || tr_string!(workflow.remove_label, n = n.get()).to_string()
                     on:click=move |_| remove.run(key)>{tr!(workflow.remove)}</button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// One approver group: its name, its members (the company's active Invoice Approvers, and any
+/// member who no longer is one, to be unchecked), and "Remove group" while no step names it.
+#[component]
+fn GroupEditor(
+    group: GroupForm,
+    groups: RwSignal<Vec<GroupForm>>,
+    steps: RwSignal<Vec<StepForm>>,
+    choices: StoredValue<Vec<ApproverChoice>>,
+    remove: Callback<u32>,
+) -> impl IntoView {
+    let key = group.key;
+    let n =
+        Memo::new(move |_| groups.with(|g| g.iter().position(|f| f.key == key).unwrap_or(0) + 1));
+    // A renamed group stays chosen in the steps that named it (through an empty name, while
+    // one is typed in place of another).
+    Effect::new(move |before: Option<String>| {
+        let now = group.name.get().trim().to_owned();
+        let before = before.unwrap_or_default();
+        if now.is_empty() {
+            return before;
+        }
+        // A group of the same name left behind keeps its steps.
+        let kept = groups.with_untracked(|g| {
+            g.iter()
+                .any(|o| o.key != key && o.name.get_untracked().trim() == before)
+        });
+        if !before.is_empty() && before != now && !kept {
+            steps.with_untracked(|s| {
+                for f in s.iter().filter(|f| f.group.get_untracked() == before) {
+                    f.group.set(now.clone());
+                }
+            });
+        }
+        now
+    });
+    // The steps (1-based) that name this group.
+    let used_by = Memo::new(move |_| {
+        let name = group.name.get().trim().to_owned();
+        steps.with(|s| {
+            s.iter()
+                .enumerate()
+                .filter(|(_, f)| f.approvers.get() == "group" && f.group.get() == name)
+                .map(|(i, _)| (i + 1).to_string())
+                .collect::<Vec<_>>()
+        })
+    });
+    let people = choices.get_value();
+    let known: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let gone = move || {
+        group.members.with(|m| {
+            m.iter()
+                .filter(|id| !known.contains(id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let checkbox = move |id: String, name: Signal<String>| {
+        let id2 = id.clone();
+        view! {
+            <label class="check">
+                <input type="checkbox" prop:checked=move || group.members.with(|m| m.contains(&id))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        group.members.update(|m| {
+                            m.retain(|x| *x != id2);
+                            if on { m.push(id2.clone()); }
+                        });
+                    } />
+                {move || name.get()}
+            </label>
+        }
+    };
+    let legend_id = format!("group-{key}-legend");
+    view! {
+        <fieldset class="subform" aria-labelledby=legend_id.clone() data-group=key>
+            <legend id=legend_id.clone()>{move || tr_string!(workflow.group_legend, n = n.get()).to_string()}</legend>
+            <TextField id=format!("group-{key}-name") label=crate::tr_prop!(workflow.group_name) value=group.name />
+            {if people.is_empty() {
+                view! { <p class="note note-warn">{tr!(workflow.no_approvers)}</p> }.into_any()
+            } else {
+                view! {
+                    <fieldset class="checkboxes">
+                        <legend>{tr!(workflow.group_members)}</legend>
+                        {people.into_iter().map(|p| checkbox(p.id, Signal::stored(p.name))).collect_view()}
+                        {move || gone().into_iter().map(|id| {
+                            checkbox(id, Signal::derive(|| tr_string!(workflow.group_member_gone).to_string()))
+                        }).collect_view()}
+                    </fieldset>
+                }.into_any()
+            }}
+            {move || {
+                let steps = used_by.get();
+                (!steps.is_empty()).then(|| view! {
+                    <p class="hint">{tr_string!(workflow.group_in_use, steps = steps.join(", ")).to_string()}</p>
+                })
+            }}
+            <div class="actions">
+                <button type="button" class="danger small" disabled=move || !used_by.with(Vec::is_empty)
+                    aria-label=move || tr_string!(workflow.remove_group_label, n = n.get()).to_string()
+                    on:click=move |_| remove.run(key)>{tr!(workflow.remove_group)}</button>
             </div>
         </fieldset>
     }

@@ -26,6 +26,8 @@ pub fn AdminUsers() -> impl IntoView {
     let users = Paged::new(api::users);
     let companies = LocalResource::new(api::companies);
     let editing_roles = RwSignal::new(None::<String>);
+    // The user (id, name) whose absence is being set: one editor open at a time.
+    let absence_of = RwSignal::new(None::<(String, String)>);
     // The one-time password of the last created or reactivated user, shown once.
     let one_time = RwSignal::new(None::<NewUserCreated>);
     let row_error = RwSignal::new(None::<String>);
@@ -69,7 +71,7 @@ pub fn AdminUsers() -> impl IntoView {
             {move || row_error.get().map(|m| view! { <ErrorNote message=m /> })}
             <PagedList paged=users loading=crate::tr_prop!(admin.users.loading) more_testid="users-load-more" let:list>
                 <DataTable caption=crate::tr_prop!(admin.users.caption) testid="users" columns=USER_COLUMNS
-                    rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, run, me)).collect() />
+                    rows=list.into_iter().map(|u| user_row(u, companies, editing_roles, absence_of, run, me)).collect() />
             </PagedList>
         </section>
         {move || {
@@ -84,6 +86,9 @@ pub fn AdminUsers() -> impl IntoView {
                     }) />
             })
         }}
+        {move || absence_of.get().map(|user| view! {
+            <crate::pages::absences::AbsenceCard user=user on_close=Callback::new(move |_| absence_of.set(None)) />
+        })}
     }
 }
 
@@ -111,6 +116,7 @@ fn user_row(
     u: UserView,
     companies: LocalResource<Result<Vec<CompanyView>, ApiFailure>>,
     editing_roles: RwSignal<Option<String>>,
+    absence_of: RwSignal<Option<(String, String)>>,
     run: impl Fn(UserCall, String) + Copy + Send + Sync + 'static,
     me: Signal<Option<String>>,
 ) -> Row {
@@ -196,6 +202,8 @@ fn user_row(
     };
     let roles_id = u.id.clone();
     let roles_name = u.name.clone();
+    let absent = (u.id.clone(), u.name.clone());
+    let absent_name = u.name.clone();
     Row::new()
         .attr("data-user", u.email.clone())
         .cell(u.name.clone())
@@ -218,7 +226,10 @@ fn user_row(
         .cell(view! {
             <button type="button" class="secondary small"
                 aria-label=move || tr_string!(admin.users.roles_label, name = roles_name.clone()).to_string()
-                on:click=move |_| editing_roles.set(Some(roles_id.clone()))>{tr!(admin.users.roles)}</button>
+                on:click=move |_| { absence_of.set(None); editing_roles.set(Some(roles_id.clone())); }>{tr!(admin.users.roles)}</button>
+            <button type="button" class="secondary small"
+                aria-label=move || tr_string!(admin.users.absence_label, name = absent_name.clone()).to_string()
+                on:click=move |_| { editing_roles.set(None); absence_of.set(Some(absent.clone())); }>{tr!(admin.users.absence)}</button>
             {switch}
             {u.two_step_active.then(|| action(UserCall::ResetTwoStep, "secondary"))}
             {u.locked_until.is_some().then(|| action(UserCall::Unlock, "secondary"))}
