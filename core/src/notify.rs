@@ -55,14 +55,6 @@ impl NoticeKind {
     pub fn parse(text: &str) -> Option<NoticeKind> {
         NoticeKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
-
-    /// Sent by the hourly run (once per task), not when something happens.
-    pub fn is_reminder(self) -> bool {
-        matches!(
-            self,
-            NoticeKind::SoonOverdue | NoticeKind::Overdue | NoticeKind::Escalated
-        )
-    }
 }
 
 /// One thing to tell, about one invoice (or one signed bundle). Stored as it is in each
@@ -375,8 +367,6 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(NoticeKind::parse("nope"), None);
-        assert!(NoticeKind::Overdue.is_reminder());
-        assert!(!NoticeKind::NewTask.is_reminder());
     }
 
     #[test]

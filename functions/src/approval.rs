@@ -422,7 +422,7 @@ pub async fn act(
                 ),
             )
             .await?;
-            crate::notify::tell(env, &company.id, told.into_iter().collect()).await;
+            crate::notify::tell(env, company, told.into_iter().collect()).await;
             Ok(record)
         }
         ActAnswer::Refused { refusal } => Err(refusal.into()),

@@ -417,7 +417,7 @@ pub async fn sign(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                     notice,
                     to: Some(vec![ctx.user.id.clone()]),
                 };
-                crate::notify::tell(env, &company.id, vec![told]).await;
+                crate::notify::tell(env, company, vec![told]).await;
                 CompanySignResult {
                     company_id: company.id.to_string(),
                     company_name: company.name.clone(),

@@ -154,7 +154,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response, ApiError> {
                 ap_core::notify::newly_assigned(None, &record.process, crate::platform::now_secs())
             {
                 told.to.get_or_insert_with(Vec::new);
-                crate::notify::tell(env, &company.id, vec![told]).await;
+                crate::notify::tell(env, &company, vec![told]).await;
             }
             json(201, &accepted(&record))
         }

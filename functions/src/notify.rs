@@ -9,13 +9,14 @@
 //! the reminders are stored as sent in the command that decides them, so a run cut short
 //! between the ledger and the lists loses those notices rather than sending them twice.
 
+use std::collections::BTreeMap;
 use std::pin::pin;
 
 use ap_core::api_workflow::{
     NotificationsView, ReadNotificationsRequest, WebhookRequest, WebhookView,
 };
 use ap_core::dates::Date;
-use ap_core::ids::{CompanyId, UserId};
+use ap_core::ids::UserId;
 use ap_core::notify::{check_webhook_url, delivered, webhook_signature, Addressed, Notice};
 use ap_core::roles::Role;
 use futures_util::future::{select, Either};
@@ -30,8 +31,8 @@ use crate::ledger::{ask_ledger, DueDelivery, LedgerCommand, RemindSettings};
 use crate::platform::{now_secs, random_bytes};
 use crate::problem::{ApiError, BadField};
 use crate::records::{
-    all_companies, change_company, company_id, existing_company, load_company, load_user,
-    CompanyRecord, CompanyWebhook,
+    all_companies, change_company, company_id, existing_company, load_user, CompanyRecord,
+    CompanyWebhook,
 };
 use crate::secrets::{open_text, seal_text};
 use crate::store::Kv;
@@ -47,20 +48,19 @@ const LOG_LIMIT: usize = 50;
 
 /// Tells each notice to its recipients and the company's webhook. Never fails the caller: what
 /// went wrong is logged.
-pub async fn tell(env: &Env, company: &CompanyId, told: Vec<Addressed>) {
+pub async fn tell(env: &Env, company: &CompanyRecord, told: Vec<Addressed>) {
     if told.is_empty() {
         return;
     }
     if let Err(e) = try_tell(env, company, told).await {
-        worker::console_error!("notifications of {}: {e:?}", company.as_str());
+        worker::console_error!("notifications of {}: {e:?}", company.id.as_str());
     }
 }
 
-async fn try_tell(env: &Env, company: &CompanyId, told: Vec<Addressed>) -> Result<(), ApiError> {
+async fn try_tell(env: &Env, record: &CompanyRecord, told: Vec<Addressed>) -> Result<(), ApiError> {
     let kv = Kv::open(env)?;
-    let Some(record) = load_company(&kv, company).await? else {
-        return Ok(());
-    };
+    // Who substitutes for whom today, asked once per person however many notices they get.
+    let mut substitutes: BTreeMap<UserId, Option<UserId>> = BTreeMap::new();
     let today = Date::from_unix_secs(now_secs()).map_err(|e| ApiError::internal("today", e))?;
     // Everyone's task: every active Invoice Approver, read once for all the notices.
     let mut everyone: Option<Vec<UserId>> = None;
@@ -69,7 +69,7 @@ async fn try_tell(env: &Env, company: &CompanyId, told: Vec<Addressed>) -> Resul
             Some(to) => to.clone(),
             None => {
                 if everyone.is_none() {
-                    let approvers = crate::workflows::invoice_approvers(env, &kv, &record).await?;
+                    let approvers = crate::workflows::invoice_approvers(env, &kv, record).await?;
                     everyone = Some(approvers.into_iter().map(|u| u.id).collect());
                 }
                 everyone.clone().unwrap_or_default()
@@ -82,7 +82,15 @@ async fn try_tell(env: &Env, company: &CompanyId, told: Vec<Addressed>) -> Resul
             if addressed.to.is_none() {
                 continue;
             }
-            if let Some(substitute) = crate::absences::substitute_of(env, &user, today).await? {
+            let substitute = match substitutes.get(&user) {
+                Some(known) => known.clone(),
+                None => {
+                    let found = crate::absences::substitute_of(env, &user, today).await?;
+                    substitutes.insert(user.clone(), found.clone());
+                    found
+                }
+            };
+            if let Some(substitute) = substitute {
                 let name = load_user(&kv, &user).await?.map(|u| u.name);
                 let notice = Notice {
                     on_behalf_of: name,
@@ -98,8 +106,8 @@ async fn try_tell(env: &Env, company: &CompanyId, told: Vec<Addressed>) -> Resul
             notices,
             now: now_secs(),
         };
-        ask_ledger::<()>(env, company, &enqueue).await?;
-        deliver_due(env, &record).await?;
+        ask_ledger::<()>(env, &record.id, &enqueue).await?;
+        deliver_due(env, record).await?;
     }
     Ok(())
 }
@@ -208,7 +216,7 @@ async fn remind(env: &Env, company: &CompanyRecord) -> Result<(), ApiError> {
         settings,
     };
     let told: Vec<Addressed> = ask_ledger(env, &company.id, &command).await?;
-    tell(env, &company.id, told).await;
+    tell(env, company, told).await;
     deliver_due(env, company).await
 }
 

@@ -59,7 +59,9 @@ pub async fn status_report(mut req: Request, env: &Env) -> Result<Response, ApiE
                 to: Some(admins.clone()),
             })
             .collect();
-        crate::notify::tell(env, &key.company_id, told).await;
+        if let Some(company) = crate::records::load_company(&kv, &key.company_id).await? {
+            crate::notify::tell(env, &company, told).await;
+        }
     }
     if result.changed > 0 {
         events::record(
