@@ -164,9 +164,17 @@ test('status reports move payments to accepted, rejected (with a warning) and pa
   const overview = await admin.call('GET', `/api/v1/admin/processes?company=${c.id}&warning=payment_rejected`);
   assert.deepEqual(overview.body.items.map((p) => p.id), [rejected.process_id]);
 
+  // The company's AutoPay Administrator is told of the rejection, with the bank's reason.
+  const told = async () => (await c.apAdmin.client.call('GET', '/api/v1/me/notifications')).body.items.filter((n) => n.kind === 'payment_rejected');
+  const rejections = await told();
+  assert.equal(rejections.length, 1, JSON.stringify(rejections));
+  assert.match(rejections[0].detail, /AC04/);
+  assert.equal(rejections[0].process_id, rejected.process_id);
+
   const duplicate = await sendStatusReport(c, report);
   assert.equal(duplicate.body.changed, 0, duplicate.text);
   assert.equal(duplicate.body.unchanged, 2);
+  assert.equal((await told()).length, 1, 'a report sent again tells nothing again');
   const unknown = await sendStatusReport(c, statusReport(msgId, [{ e2e: 'NOPE', status: 'ACSC' }]));
   assert.deepEqual(unknown.body.unmatched, ['NOPE']);
   const shown = await events(user, rejected.id);

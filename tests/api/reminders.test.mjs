@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { assertProblem, call } from '../support/http.mjs';
 import { firstAdmin, newUser } from '../support/org.mjs';
-import { readyCompany, approver, newInvoice, task } from '../support/approval.mjs';
+import { readyCompany, approver, newInvoice, task, ownerWorkflow } from '../support/approval.mjs';
 
 let admin;
 let company;
@@ -58,20 +58,7 @@ before(async () => {
   ola = await approver(admin, [company]);
   kari = await approver(admin, [company]);
   boss = await approver(admin, [company]);
-  const { body: wf } = await admin.call('GET', `/api/v1/companies/${company.id}/workflow`);
-  const draft = await admin.call('PUT', `/api/v1/companies/${company.id}/workflow/draft`, {
-    json: {
-      expected_version: wf.version,
-      workflow: {
-        steps: [{ name: 'Budget owner', condition: { kind: 'always' }, approvers: { kind: 'users', users: [ola.id] }, needed: 'any_one' }],
-        distinct_approvers: 1,
-        groups: {},
-      },
-    },
-  });
-  assert.equal(draft.status, 200, draft.text);
-  const active = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/activate`, { json: { expected_version: draft.body.version } });
-  assert.equal(active.status, 200, active.text);
+  await ownerWorkflow(admin, company, ola);
 });
 
 after(() => receiver.close());

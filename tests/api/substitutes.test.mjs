@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertProblem } from '../support/http.mjs';
 import { firstAdmin, newUser, allPages } from '../support/org.mjs';
-import { readyCompany, approver, newInvoice, task, bundle, sign } from '../support/approval.mjs';
+import { readyCompany, approver, newInvoice, task, bundle, sign, ownerWorkflow } from '../support/approval.mjs';
 
 let admin;
 let company;
@@ -28,20 +28,7 @@ before(async () => {
   ola = await approver(admin, [company]);
   kari = await approver(admin, [company]);
   // Ola is the budget owner: the workflow gives every invoice to him.
-  const { body: wf } = await admin.call('GET', `/api/v1/companies/${company.id}/workflow`);
-  const draft = await admin.call('PUT', `/api/v1/companies/${company.id}/workflow/draft`, {
-    json: {
-      expected_version: wf.version,
-      workflow: {
-        steps: [{ name: 'Budget owner', condition: { kind: 'always' }, approvers: { kind: 'users', users: [ola.id] }, needed: 'any_one' }],
-        distinct_approvers: 1,
-        groups: {},
-      },
-    },
-  });
-  assert.equal(draft.status, 200, draft.text);
-  const active = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/activate`, { json: { expected_version: draft.body.version } });
-  assert.equal(active.status, 200, active.text);
+  await ownerWorkflow(admin, company, ola);
 });
 
 test('the rules: not oneself, not each other in the same period, an Invoice Approver, not in the past', async () => {

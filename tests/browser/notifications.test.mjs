@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { launchBrowser, screenshot, pageAs as sharedPageAs, assertAccessible, BASE_URL } from '../support/browser.mjs';
 import { firstAdmin, newUser } from '../support/org.mjs';
-import { readyCompany, newInvoice } from '../support/approval.mjs';
+import { readyCompany, newInvoice, ownerWorkflow } from '../support/approval.mjs';
 
 let browser;
 let admin;
@@ -33,20 +33,7 @@ before(async () => {
   const roles = { [company.id]: ['invoice_approver'] };
   ola = await newUser(admin, { roles, name: 'Ola Nordmann' });
   boss = await newUser(admin, { roles, name: 'Berit Sjef' });
-  const { body: wf } = await admin.call('GET', `/api/v1/companies/${company.id}/workflow`);
-  const draft = await admin.call('PUT', `/api/v1/companies/${company.id}/workflow/draft`, {
-    json: {
-      expected_version: wf.version,
-      workflow: {
-        steps: [{ name: 'Budget owner', condition: { kind: 'always' }, approvers: { kind: 'users', users: [ola.id] }, needed: 'any_one' }],
-        distinct_approvers: 1,
-        groups: {},
-      },
-    },
-  });
-  assert.equal(draft.status, 200, draft.text);
-  const active = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/activate`, { json: { expected_version: draft.body.version } });
-  assert.equal(active.status, 200, active.text);
+  await ownerWorkflow(admin, company, ola);
 });
 after(async () => {
   await browser?.close();

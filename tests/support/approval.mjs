@@ -114,3 +114,21 @@ export async function sign(user, digest, { code = totpCode(user.secret, 1), pass
 export async function approvedInvoices(company, query = '', secret = company.erpKey) {
   return call('GET', `/api/v1/companies/${company.id}/approved-invoices${query}`, { headers: integrationHeaders(secret) });
 }
+
+/** Activates a one-step workflow in `company`: every invoice goes to `owner` ("Budget owner"). */
+export async function ownerWorkflow(admin, company, owner) {
+  const { body: wf } = await admin.call('GET', `/api/v1/companies/${company.id}/workflow`);
+  const draft = await admin.call('PUT', `/api/v1/companies/${company.id}/workflow/draft`, {
+    json: {
+      expected_version: wf.version,
+      workflow: {
+        steps: [{ name: 'Budget owner', condition: { kind: 'always' }, approvers: { kind: 'users', users: [owner.id] }, needed: 'any_one' }],
+        distinct_approvers: 1,
+        groups: {},
+      },
+    },
+  });
+  assert.equal(draft.status, 200, draft.text);
+  const active = await admin.call('POST', `/api/v1/companies/${company.id}/workflow/activate`, { json: { expected_version: draft.body.version } });
+  assert.equal(active.status, 200, active.text);
+}
